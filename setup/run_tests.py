@@ -1,0 +1,155 @@
+"""Run the whole test suite and print one closing line.
+
+Called by ./setup/test once the bootstrap is done (Odoo source, virtualenv, PostgreSQL).
+Two stages:
+
+1. pytest over the repository-level ``tests/`` folder (setup tooling and the pure-logic
+   modules of the addons, which need no database);
+2. Odoo's own test runner (``--test-enable``) on a fresh database where the project's addons
+   are installed with their demo data, at_install and post_install tests alike, browser tours
+   included.
+
+A skipped test proves nothing: any skip in the Odoo stage fails the run, and so does a run in
+which no browser test was executed, or any ERROR/CRITICAL line in Odoo's log.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RESULT_RE = re.compile(r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests")
+SKIP_RE = re.compile(r" INFO \S+ (\S+): skipped (.+)$")
+LEVEL_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (ERROR|CRITICAL) ")
+# Logged by Odoo's ChromeBrowser once Chromium answered on its debugging websocket.
+BROWSER_RE = re.compile(r": Browser version: ")
+PYTEST_RE = re.compile(r"(\d+) (passed|failed|skipped|error|errors)\b")
+
+
+def run_pytest(python, repo):
+    tests_dir = repo / "tests"
+    if not any(tests_dir.glob("test_*.py")):
+        return 0, 0, 0
+    print("[az] stage 1: pytest tests/", flush=True)
+    proc = subprocess.run(
+        [python, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", str(tests_dir)],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
+    sys.stdout.write(proc.stdout)
+    last = [line for line in proc.stdout.splitlines() if " in " in line and "=" in line]
+    counts = {"passed": 0, "failed": 0, "skipped": 0, "error": 0, "errors": 0}
+    for number, word in PYTEST_RE.findall(last[-1] if last else ""):
+        counts[word] += int(number)
+    failed = counts["failed"] + counts["error"] + counts["errors"]
+    if proc.returncode not in (0, 5) and not failed:
+        failed = 1
+    return counts["passed"], failed, counts["skipped"]
+
+
+def run_odoo(odoo_cmd, db, addons, http_port, log_path):
+    tags = ",".join(f"/{a}" for a in addons.split(","))
+    cmd = odoo_cmd + [
+        "-d", db,
+        "-i", addons,
+        "--test-enable",
+        f"--test-tags={tags}",
+        "--stop-after-init",
+        "--log-level=info",
+        f"--http-port={http_port}",
+        "--max-cron-threads=0",
+        "--without-demo=",
+    ]
+    print(f"[az] stage 2: Odoo tests of {addons} on database {db} (log: {log_path})", flush=True)
+    failed = errors = total = 0
+    found_result = False
+    skips, error_lines = [], []
+    browser_started = 0
+    with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+    ) as proc:
+        for line in proc.stdout:
+            log.write(line)
+            sys.stdout.write(line)
+            match = RESULT_RE.search(line)
+            if match:
+                found_result = True
+                failed, errors, total = (int(g) for g in match.groups())
+                continue
+            match = SKIP_RE.search(line)
+            if match:
+                skips.append(f"{match.group(1)}: {match.group(2)}")
+            if LEVEL_RE.match(line):
+                error_lines.append(line.rstrip())
+            if BROWSER_RE.search(line):
+                browser_started += 1
+        returncode = proc.wait()
+    return {
+        "returncode": returncode,
+        "found_result": found_result,
+        "failed": failed + errors,
+        "total": total,
+        "skips": skips,
+        "error_lines": error_lines,
+        "browser_started": browser_started,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--python", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--addons", required=True)
+    parser.add_argument("--http-port", type=int, required=True)
+    parser.add_argument("--log", required=True)
+    parser.add_argument("--require-browser", action="store_true")
+    parser.add_argument("odoo_cmd", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    repo = Path(__file__).resolve().parent.parent
+    odoo_cmd = [a for a in args.odoo_cmd if a != "--"]
+    started = time.time()
+
+    py_passed, py_failed, py_skipped = run_pytest(args.python, repo)
+    odoo = run_odoo(odoo_cmd, args.db, args.addons, args.http_port, args.log)
+
+    problems = []
+    if not odoo["found_result"]:
+        problems.append(f"Odoo stopped before reporting test results (exit code {odoo['returncode']})")
+    if odoo["found_result"] and odoo["total"] == 0:
+        problems.append("Odoo ran no test")
+    if odoo["skips"]:
+        problems.append(f"{len(odoo['skips'])} Odoo test(s) skipped; a skipped test proves nothing")
+    if args.require_browser and not odoo["browser_started"]:
+        problems.append("no browser test ran (Chromium never started)")
+    if odoo["error_lines"] and not odoo["failed"]:
+        problems.append(f"{len(odoo['error_lines'])} ERROR line(s) in Odoo's log")
+
+    print()
+    print("[az] " + "=" * 70)
+    print(f"[az] pytest: {py_passed} passed, {py_failed} failed, {py_skipped} skipped")
+    odoo_passed = max(odoo["total"] - odoo["failed"], 0)
+    print(f"[az] odoo:   {odoo_passed} passed, {odoo['failed']} failed, "
+          f"{len(odoo['skips'])} skipped; browser runs: {odoo['browser_started']}")
+    for skip in odoo["skips"]:
+        print(f"[az]   skipped {skip}")
+    for line in odoo["error_lines"][:30]:
+        print(f"[az]   {line[:400]}")
+    for problem in problems:
+        print(f"[az] FAIL: {problem}")
+    failed = py_failed + odoo["failed"] + (1 if problems and not odoo["failed"] else 0)
+    passed = py_passed + odoo_passed
+    skipped = py_skipped + len(odoo["skips"])
+    print(f"[az] {time.time() - started:.0f}s")
+    # The closing line, in pytest's words.
+    print(f"total: {passed} passed, {failed} failed, {skipped} skipped")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
