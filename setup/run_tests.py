@@ -26,6 +26,7 @@ SKIP_RE = re.compile(r" INFO \S+ (\S+): skipped (.+)$")
 LEVEL_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (ERROR|CRITICAL) ")
 # Logged by Odoo's ChromeBrowser once Chromium answered on its debugging websocket.
 BROWSER_RE = re.compile(r": Browser version: ")
+PYTEST_SUMMARY_RE = re.compile(r"\d+ (?:passed|failed|error|errors|skipped)\b.* in [\d.]+s")
 PYTEST_RE = re.compile(r"(\d+) (passed|failed|skipped|error|errors)\b")
 
 
@@ -43,7 +44,7 @@ def run_pytest(python, repo):
         check=False,
     )
     sys.stdout.write(proc.stdout)
-    last = [line for line in proc.stdout.splitlines() if " in " in line and "=" in line]
+    last = [line for line in proc.stdout.splitlines() if PYTEST_SUMMARY_RE.search(line)]
     counts = {"passed": 0, "failed": 0, "skipped": 0, "error": 0, "errors": 0}
     for number, word in PYTEST_RE.findall(last[-1] if last else ""):
         counts[word] += int(number)

@@ -27,3 +27,10 @@ def test_browser_run_is_recognised():
     line = ("2026-11-26 06:16:30,001 8133 INFO az_test odoo.addons.x.tests.test_ui.TestUi."
             "test_tour: Browser version: HeadlessChrome/156.0.8078.73")
     assert run_tests.BROWSER_RE.search(line)
+
+
+def test_pytest_summary_is_recognised():
+    line = "4 failed, 62 passed, 1 skipped in 0.31s"
+    assert run_tests.PYTEST_SUMMARY_RE.search(line)
+    assert dict((w, int(n)) for n, w in run_tests.PYTEST_RE.findall(line)) == {
+        "failed": 4, "passed": 62, "skipped": 1}
