@@ -10,6 +10,7 @@
 #              or /var/lib/az-odoo/postgresql when run as root (the server runs as `postgres`)
 #   AZ_PGPORT  port of that cluster (socket and 127.0.0.1); default: 54329
 #   AZ_DB      demo database served by ./setup/run; default: az_demo
+#   AZ_ADDONS  comma-separated addons to install; default: every addon of the repository
 
 set -euo pipefail
 
@@ -44,6 +45,7 @@ as_root() {
 }
 
 az_addons() {
+    if [ -n "${AZ_ADDONS:-}" ]; then printf '%s' "$AZ_ADDONS"; return; fi
     local out=""
     for a in $AZ_ADDONS_ALL; do
         [ -f "$AZ_REPO/$a/__manifest__.py" ] && out="$out${out:+,}$a"
