@@ -1,0 +1,26 @@
+{
+    "name": "AZ Appointments",
+    "summary": "Booking types, availability from working hours, appointments and workshops "
+    "that can never be double-booked, waiting lists",
+    "version": "18.0.1.0.0",
+    "category": "Services/Project",
+    "author": "AZ for Odoo",
+    "website": "https://github.com/az-for-odoo/az-for-odoo",
+    "license": "AGPL-3",
+    "depends": ["az_project_base", "calendar", "resource", "website", "portal"],
+    "data": [
+        "security/az_booking_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "data/mail_template_data.xml",
+        "wizards/az_booking_cancel_wizard_views.xml",
+        "wizards/az_booking_book_wizard_views.xml",
+        "views/az_booking_type_views.xml",
+        "views/az_booking_views.xml",
+        "views/project_project_views.xml",
+        "views/az_booking_menus.xml",
+    ],
+    "demo": ["demo/az_booking_demo.xml"],
+    "installable": True,
+    "application": True,
+}

@@ -1,0 +1,457 @@
+import logging
+from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .az_booking_type import ACTIVE_STATES, LOCATION_FORMATS
+
+_logger = logging.getLogger(__name__)
+
+STATES = [
+    ("waiting", "Waiting list"),
+    ("requested", "Requested"),
+    ("confirmed", "Confirmed"),
+    ("done", "Done"),
+    ("no_show", "No-show"),
+    ("excused", "Excused"),
+    ("cancelled", "Cancelled"),
+]
+# States whose booking appears in the staff member's calendar.
+EVENT_STATES = ("requested", "confirmed", "done", "no_show", "excused")
+
+
+class AzBooking(models.Model):
+    """An appointment, or a seat in a collective workshop, booked for a person."""
+
+    _name = "az.booking"
+    _description = "Booking"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default="/", index=True
+    )
+    type_id = fields.Many2one(
+        "az.booking.type", string="Type", required=True, index=True, tracking=True,
+        ondelete="restrict", check_company=True,
+    )
+    project_id = fields.Many2one(
+        related="type_id.project_id", store=True, index=True, precompute=True
+    )
+    company_id = fields.Many2one(
+        related="type_id.company_id", store=True, index=True, precompute=True
+    )
+    is_collective = fields.Boolean(
+        compute="_compute_is_collective", store=True, precompute=True,
+        help="A seat in a collective workshop (several people at the same time).",
+    )
+    is_sensitive = fields.Boolean(related="type_id.is_sensitive")
+    location_format = fields.Selection(related="type_id.location_format")
+    user_id = fields.Many2one(
+        "res.users", string="Staff member", index=True, tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Person", required=True, index=True, tracking=True,
+        help="The person who comes to the appointment.",
+    )
+    booked_by_id = fields.Many2one(
+        "res.partner", string="Booked by", default=lambda self: self.env.user.partner_id,
+        help="Who made the booking: the person, a staff member or a referrer.",
+    )
+    booked_by_kind = fields.Selection(
+        [("self", "By the person"), ("staff", "By staff on their behalf"),
+         ("referrer", "By a referrer")],
+        string="Booked", required=True, default="staff",
+    )
+    consent_datetime = fields.Datetime(
+        string="Consent recorded on", copy=False,
+        help="When the person agreed to the processing of their data for this booking.",
+    )
+    site_id = fields.Many2one("az.site", string="Site", check_company=True)
+    start = fields.Datetime(required=True, index=True, tracking=True)
+    stop = fields.Datetime(required=True, tracking=True)
+    duration = fields.Float(compute="_compute_duration", help="In hours.")
+    busy_start = fields.Datetime(
+        compute="_compute_busy", store=True, precompute=True,
+        help="Start of the time held, buffer included.",
+    )
+    busy_stop = fields.Datetime(
+        compute="_compute_busy", store=True, precompute=True,
+        help="End of the time held, buffer included.",
+    )
+    seats = fields.Integer(required=True, default=1)
+    state = fields.Selection(
+        STATES, required=True, default="requested", tracking=True, copy=False, index=True
+    )
+    cancel_by = fields.Selection(
+        [("person", "By the person"), ("service", "By the service")],
+        string="Cancelled", tracking=True, copy=False,
+    )
+    cancel_reason = fields.Text(tracking=True, copy=False)
+    answer_ids = fields.One2many("az.booking.answer", "booking_id", string="Answers")
+    note = fields.Text(string="Internal note")
+    event_id = fields.Many2one(
+        "calendar.event", string="Calendar event", copy=False, readonly=True, index="btree_not_null"
+    )
+    slot_id = fields.Many2one("az.booking.slot", string="Workshop slot", readonly=True, copy=False)
+    color = fields.Integer(related="type_id.color")
+
+    _sql_constraints = [
+        ("stop_after_start", "CHECK(stop > start)", "A booking must end after it starts."),
+        ("seats_positive", "CHECK(seats >= 1)", "A booking takes at least one seat."),
+    ]
+
+    def init(self):
+        """The database itself refuses two active individual bookings of the same staff
+        member whose times (buffers included) overlap."""
+        self.env.cr.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
+        self.env.cr.execute(
+            "SELECT 1 FROM pg_constraint WHERE conname = 'az_booking_no_double_booking'"
+        )
+        if not self.env.cr.fetchone():
+            self.env.cr.execute("""
+                ALTER TABLE az_booking ADD CONSTRAINT az_booking_no_double_booking
+                EXCLUDE USING gist (user_id WITH =, tsrange(busy_start, busy_stop) WITH &&)
+                WHERE (state IN ('requested', 'confirmed') AND NOT is_collective
+                       AND user_id IS NOT NULL)
+            """)
+
+    @api.depends("type_id")
+    def _compute_is_collective(self):
+        for booking in self:
+            booking.is_collective = booking.type_id.is_collective
+
+    @api.depends("start", "stop")
+    def _compute_duration(self):
+        for booking in self:
+            booking.duration = (
+                (booking.stop - booking.start).total_seconds() / 3600
+                if booking.start and booking.stop else 0.0
+            )
+
+    @api.depends("start", "stop", "type_id")
+    def _compute_busy(self):
+        for booking in self:
+            if not (booking.start and booking.stop):
+                booking.busy_start = booking.busy_stop = False
+                continue
+            booking.busy_start = booking.start - timedelta(hours=booking.type_id.buffer_before)
+            booking.busy_stop = booking.stop + timedelta(hours=booking.type_id.buffer_after)
+
+    @api.depends("name", "partner_id")
+    def _compute_display_name(self):
+        for booking in self:
+            booking.display_name = (
+                f"{booking.name} - {booking.partner_id.name}" if booking.partner_id
+                else booking.name
+            )
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for booking in self:
+            booking.access_url = f"/my/bookings/{booking.id}"
+
+    @api.constrains("type_id", "seats")
+    def _check_seats(self):
+        for booking in self:
+            if booking.seats > booking.type_id.capacity:
+                raise ValidationError(self.env._(
+                    "%(type)s has %(capacity)s seat(s): a booking cannot take %(seats)s.",
+                    type=booking.type_id.name, capacity=booking.type_id.capacity,
+                    seats=booking.seats))
+
+    @api.constrains("user_id", "type_id", "state")
+    def _check_staff(self):
+        for booking in self:
+            if booking.state in ACTIVE_STATES and not booking.user_id:
+                raise ValidationError(self.env._(
+                    "Booking %s needs a staff member.", booking.name))
+
+    # ------------------------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("az.booking") or "/"
+            booking_type = self.env["az.booking.type"].browse(vals["type_id"])
+            if vals.get("start") and not vals.get("stop"):
+                vals["stop"] = fields.Datetime.to_datetime(vals["start"]) + timedelta(
+                    hours=booking_type.duration)
+            if "state" not in vals:
+                vals["state"] = "requested" if booking_type.needs_validation else "confirmed"
+            if vals["state"] in ACTIVE_STATES:
+                self._prepare_slot_vals(booking_type, vals)
+        with self._slot_guard():
+            bookings = super().create(vals_list)
+            bookings._update_slot_seats()
+        bookings.filtered(lambda b: b.state in EVENT_STATES)._sync_calendar_event()
+        return bookings
+
+    def write(self, vals):
+        moving = {"start", "stop", "user_id"} & set(vals)
+        if moving and not self.env.context.get("az_booking_skip_check"):
+            for booking in self.filtered(lambda b: b.state in ACTIVE_STATES):
+                if booking.is_collective:
+                    raise UserError(self.env._(
+                        "A seat in a workshop cannot be moved: cancel it and book another "
+                        "session."))
+                user = self.env["res.users"].browse(vals.get("user_id", booking.user_id.id))
+                start = fields.Datetime.to_datetime(vals.get("start", booking.start))
+                stop = fields.Datetime.to_datetime(vals.get("stop")) if vals.get("stop") else (
+                    start + (booking.stop - booking.start))
+                vals.setdefault("stop", stop)
+                if not booking.type_id.with_context(
+                        az_booking_exclude_ids=booking.ids)._is_available(user, start, stop):
+                    raise UserError(self._slot_taken_message())
+        with self._slot_guard():
+            result = super().write(vals)
+        if moving or {"state", "partner_id", "type_id"} & set(vals):
+            self._sync_calendar_event()
+        return result
+
+    def unlink(self):
+        raise UserError(self.env._(
+            "Bookings are never deleted: cancel them instead, so that their history stays."))
+
+    # ------------------------------------------------------------------------------------
+    # Slot holding
+    # ------------------------------------------------------------------------------------
+    def _slot_taken_message(self):
+        return self.env._("This slot is no longer available. Please choose another one.")
+
+    def _slot_guard(self):
+        """Context manager turning the database's refusal of a double booking into a clear
+        error for the user."""
+        booking_model = self
+
+        class _Guard:
+            def __enter__(self):
+                self.savepoint = booking_model.env.cr.savepoint()
+                self.savepoint.__enter__()
+                return self
+
+            def __exit__(self, exc_type, exc, tb):
+                try:
+                    self.savepoint.__exit__(exc_type, exc, tb)
+                except pg_errors.ExclusionViolation as error:
+                    booking_model.env.transaction.clear()
+                    raise UserError(booking_model._slot_taken_message()) from error
+                if isinstance(exc, pg_errors.ExclusionViolation):
+                    booking_model.env.transaction.clear()
+                    raise UserError(booking_model._slot_taken_message()) from exc
+                return False
+
+        return _Guard()
+
+    def _prepare_slot_vals(self, booking_type, vals):
+        """Choose the staff member, check the slot is free and, for a workshop, take the
+        lock of its session and decide between a seat and the waiting list."""
+        start = fields.Datetime.to_datetime(vals["start"])
+        stop = fields.Datetime.to_datetime(vals["stop"])
+        check = not self.env.context.get("az_booking_skip_check")
+        self_booking = vals.get("booked_by_kind") == "self"
+        if not vals.get("user_id"):
+            if booking_type.assignment == "specific":
+                vals["user_id"] = booking_type.specific_user_id.id
+            else:
+                slots = booking_type._get_free_slots(
+                    start, stop, include_full=True, apply_notice=self_booking)
+                slot = next((s for s in slots if s["start"] == start and s["stop"] == stop),
+                            None)
+                if not slot:
+                    raise UserError(self._slot_taken_message())
+                vals["user_id"] = booking_type._pick_least_loaded(slot["user_ids"], start)
+            check = False  # the slot comes from the engine
+        if check:
+            user = self.env["res.users"].browse(vals["user_id"])
+            if self_booking:
+                slots = booking_type._get_free_slots(start, stop, staff=user, include_full=True)
+                ok = any(s["start"] == start and s["stop"] == stop for s in slots)
+            else:
+                ok = booking_type._is_available(user, start, stop)
+            if not ok:
+                raise UserError(self._slot_taken_message())
+        if booking_type.is_collective:
+            slot_id, taken = self._lock_workshop_slot(booking_type, start, stop, vals["user_id"])
+            vals["slot_id"] = slot_id
+            if taken + vals.get("seats", 1) > booking_type.capacity:
+                if self.env.context.get("az_booking_no_waiting"):
+                    raise UserError(self._slot_taken_message())
+                vals["state"] = "waiting"
+
+    def _lock_workshop_slot(self, booking_type, start, stop, user_id):
+        """Get (creating it if needed) the session row of a workshop and lock it until the
+        end of the transaction. Concurrent transactions wait on this lock; one that read the
+        seats before the lock holder committed fails with a serialization error and is
+        retried by Odoo with fresh data. Returns (slot id, seats taken)."""
+        cr = self.env.cr
+        cr.execute("""
+            INSERT INTO az_booking_slot (type_id, company_id, start, stop, user_id, seats_taken,
+                                         create_uid, write_uid, create_date, write_date)
+            VALUES (%s, %s, %s, %s, %s, 0, %s, %s, now() at time zone 'UTC',
+                    now() at time zone 'UTC')
+            ON CONFLICT (type_id, start) DO NOTHING
+        """, [booking_type.id, booking_type.company_id.id, start, stop, user_id,
+              self.env.uid, self.env.uid])
+        cr.execute(
+            "SELECT id, user_id FROM az_booking_slot WHERE type_id = %s AND start = %s FOR UPDATE",
+            [booking_type.id, start])
+        slot_id, holder_id = cr.fetchone()
+        if holder_id and holder_id != user_id:
+            raise UserError(self._slot_taken_message())
+        cr.execute(
+            "SELECT COALESCE(SUM(seats), 0) FROM az_booking WHERE slot_id = %s AND state IN %s",
+            [slot_id, ACTIVE_STATES])
+        return slot_id, cr.fetchone()[0]
+
+    def _update_slot_seats(self):
+        """Write the seats count on the locked session rows of these bookings' workshops."""
+        slots = self.filtered("slot_id").slot_id
+        if not slots:
+            return
+        self.env.flush_all()
+        self.env.cr.execute("""
+            UPDATE az_booking_slot s
+               SET seats_taken = (SELECT COALESCE(SUM(b.seats), 0) FROM az_booking b
+                                   WHERE b.slot_id = s.id AND b.state IN %s),
+                   write_date = now() at time zone 'UTC'
+             WHERE s.id IN %s
+        """, [ACTIVE_STATES, tuple(slots.ids)])
+        slots.invalidate_recordset(["seats_taken"])
+
+    # ------------------------------------------------------------------------------------
+    # Calendar
+    # ------------------------------------------------------------------------------------
+    def _calendar_event_values(self):
+        self.ensure_one()
+        partners = self.user_id.partner_id | self.partner_id
+        name = self.env._(
+            "%(type)s with %(person)s", type=self.type_id.public_name, person=self.partner_id.name)
+        return {
+            "name": name,
+            "start": self.start,
+            "stop": self.stop,
+            "user_id": self.user_id.id,
+            "partner_ids": [fields.Command.set(partners.ids)],
+            "show_as": "busy",
+            "privacy": "private" if self.is_sensitive else "confidential",
+            "location": self.site_id.address_line() if self.site_id else False,
+            "res_model_id": self.env["ir.model"]._get_id("az.booking"),
+            "res_id": self.id,
+        }
+
+    def _sync_calendar_event(self):
+        """Keep each booking's calendar event in line with it: created when the booking
+        holds time, moved with it, archived when it is cancelled or waits."""
+        events = self.env["calendar.event"].sudo().with_context(
+            no_mail_to_attendees=True, dont_notify=True, mail_create_nosubscribe=True,
+            mail_auto_subscribe_no_notify=True)
+        for booking in self.sudo():
+            if booking.state in EVENT_STATES and booking.user_id:
+                values = booking._calendar_event_values()
+                if booking.event_id:
+                    event = events.browse(booking.event_id.id)
+                    if not event.active:
+                        values["active"] = True
+                    event.write(values)
+                else:
+                    booking.with_context(az_booking_skip_check=True).event_id = events.create(
+                        values)
+            elif booking.event_id.active:
+                events.browse(booking.event_id.id).active = False
+
+    # ------------------------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------------------------
+    def _check_state(self, allowed, action):
+        for booking in self:
+            if booking.state not in allowed:
+                raise UserError(self.env._(
+                    "%(booking)s is %(state)s: it cannot be %(action)s.",
+                    booking=booking.display_name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        booking.state],
+                    action=action))
+
+    def action_confirm(self):
+        self._check_state(("requested",), self.env._("confirmed"))
+        self.write({"state": "confirmed"})
+        return True
+
+    def action_done(self):
+        self._check_state(("confirmed",), self.env._("marked as done"))
+        self.write({"state": "done"})
+        return True
+
+    def action_no_show(self):
+        self._check_state(("confirmed",), self.env._("marked as no-show"))
+        self.write({"state": "no_show"})
+        return True
+
+    def action_excused(self):
+        self._check_state(("confirmed",), self.env._("marked as excused"))
+        self.write({"state": "excused"})
+        return True
+
+    def action_open_cancel_wizard(self):
+        self._check_state(("waiting", "requested", "confirmed"), self.env._("cancelled"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel booking"),
+            "res_model": "az.booking.cancel.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_booking_ids": self.ids},
+        }
+
+    def action_cancel(self, cancel_by="service", reason=False):
+        """Cancel without deleting anything; a freed workshop seat goes to the next person
+        of the waiting list."""
+        self._check_state(("waiting", "requested", "confirmed"), self.env._("cancelled"))
+        slots = self.filtered(lambda b: b.state in ACTIVE_STATES).slot_id
+        for slot in slots:  # lock the sessions, in a fixed order
+            self.env.cr.execute(
+                "SELECT id FROM az_booking_slot WHERE id = %s FOR UPDATE", [slot.id])
+        self.write({"state": "cancelled", "cancel_by": cancel_by, "cancel_reason": reason})
+        self._update_slot_seats()
+        for slot in slots.sorted("id"):
+            self._promote_waiting(slot)
+        return True
+
+    def _promote_waiting(self, slot):
+        """Give the seats freed in a locked workshop session to the people waiting, first
+        come first served, and tell them."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT COALESCE(SUM(seats), 0) FROM az_booking WHERE slot_id = %s AND state IN %s",
+            [slot.id, ACTIVE_STATES])
+        free = slot.type_id.capacity - self.env.cr.fetchone()[0]
+        waiting = self.sudo().search(
+            [("slot_id", "=", slot.id), ("state", "=", "waiting")], order="create_date, id")
+        promoted = self.browse()
+        for booking in waiting:
+            if booking.seats > free:
+                continue
+            free -= booking.seats
+            promoted |= booking
+        if not promoted:
+            return promoted
+        for booking in promoted:
+            booking.with_context(az_booking_skip_check=True).state = (
+                "requested" if booking.type_id.needs_validation else "confirmed")
+            booking.message_post(body=self.env._(
+                "A seat became free: this booking left the waiting list."))
+        promoted._update_slot_seats()
+        template = self.env.ref("az_booking.mail_template_booking_promoted",
+                                raise_if_not_found=False)
+        if template:
+            for booking in promoted:
+                template.sudo().send_mail(booking.id)
+        return promoted

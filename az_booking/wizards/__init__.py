@@ -1,0 +1,2 @@
+from . import az_booking_cancel_wizard
+from . import az_booking_book_wizard
