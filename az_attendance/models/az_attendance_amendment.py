@@ -1,0 +1,88 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import seal as sealer
+from .az_attendance_line import STATUSES
+
+
+class AzAttendanceAmendment(models.Model):
+    """A correction of a validated sheet. The sealed line never changes: the amendment says
+    what should be read instead, who said so and why. Amendments are chained too, and can
+    be neither changed nor deleted."""
+
+    _name = "az.attendance.amendment"
+    _description = "Attendance sheet amendment"
+    _order = "id"
+    _check_company_auto = True
+
+    session_id = fields.Many2one("az.attendance.session", required=True, index=True,
+                                 ondelete="restrict")
+    company_id = fields.Many2one(related="session_id.company_id", store=True, index=True)
+    line_id = fields.Many2one("az.attendance.line", string="Line", required=True,
+                              ondelete="restrict", domain="[('session_id', '=', session_id)]")
+    field_name = fields.Selection(
+        [("status", "Status"), ("hours_attended", "Hours attended")], string="Field",
+        required=True, default="status")
+    old_value = fields.Char(readonly=True)
+    new_status = fields.Selection(STATUSES, string="New status")
+    new_hours = fields.Float(string="New hours", digits=(16, 2))
+    new_value = fields.Char(readonly=True)
+    reason = fields.Text(required=True)
+    author_id = fields.Many2one("res.users", string="Author", required=True, readonly=True,
+                                default=lambda self: self.env.user)
+    hash = fields.Char(readonly=True, copy=False)
+    previous_hash = fields.Char(readonly=True, copy=False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            vals["author_id"] = self.env.uid
+        amendments = super().create(vals_list)
+        for amendment in amendments:
+            amendment._check_and_chain()
+        return amendments
+
+    def write(self, vals):
+        raise UserError(self.env._("An amendment cannot be changed: record a new one."))
+
+    def unlink(self):
+        raise UserError(self.env._("An amendment cannot be deleted: record a new one."))
+
+    def _check_and_chain(self):
+        self.ensure_one()
+        session, line = self.session_id, self.line_id
+        if session.state != "validated":
+            raise UserError(self.env._(
+                "Amendments are for validated sheets; correct an open sheet directly."))
+        if line.session_id != session:
+            raise ValidationError(self.env._("The amended line must belong to the sheet."))
+        if not (self.reason or "").strip():
+            raise ValidationError(self.env._("An amendment needs a reason."))
+        if self.field_name == "status":
+            if not self.new_status:
+                raise ValidationError(self.env._("Choose the corrected status."))
+            old, new = line.effective_status, self.new_status
+        else:
+            if self.new_hours < 0 or self.new_hours > session.duration + 0.001:
+                raise ValidationError(self.env._(
+                    "The corrected hours must lie between 0 and the session's duration."))
+            old, new = f"{line.effective_hours:.2f}", f"{self.new_hours:.2f}"
+        previous = self.search([("session_id", "=", session.id), ("id", "<", self.id)],
+                               order="id desc", limit=1).hash or session.seal
+        canonical = sealer.canonical({
+            "amendment_id": self.id, "line_id": line.id, "field": self.field_name,
+            "old": old, "new": new, "reason": self.reason, "author_id": self.author_id.id,
+        })
+        # written behind the ORM: write() refuses every change of an amendment
+        self.env.cr.execute(
+            "UPDATE az_attendance_amendment SET old_value=%s, new_value=%s, previous_hash=%s, "
+            "hash=%s WHERE id=%s",
+            [old, new, previous, sealer.chain_hash(previous, canonical), self.id])
+        self.invalidate_recordset(["old_value", "new_value", "previous_hash", "hash"])
+        line.invalidate_recordset(["effective_status", "effective_hours"])
+        session.message_post(body=self.env._(
+            "Amendment of %(name)s: %(field)s %(old)s → %(new)s. Reason: %(reason)s",
+            name=line.partner_name,
+            field=dict(self._fields["field_name"]._description_selection(self.env))[
+                self.field_name],
+            old=old, new=new, reason=self.reason))

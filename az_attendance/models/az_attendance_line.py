@@ -1,0 +1,399 @@
+import base64
+import binascii
+import secrets
+from datetime import timedelta, timezone
+
+import psycopg2.errors
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import seal as sealer
+from ..tools import tokens
+
+STATUSES = [
+    ("expected", "Expected"),
+    ("present", "Present"),
+    ("late", "Late"),
+    ("absent", "Absent"),
+    ("excused", "Excused"),
+]
+SIGN_METHODS = [
+    ("kiosk", "Kiosk"),
+    ("qr", "QR code"),
+    ("remote", "Remote link"),
+    ("on_behalf", "On behalf"),
+    ("paper", "Paper sheet"),
+]
+# Fields the GDPR purge may clear on a sealed line (the digests stay).
+_PURGE_FIELDS = {"signature", "signature_purged"}
+# Fields of a line recomputed by the ORM itself, never written by a user.
+_SEAL_FIELDS = {"hash", "previous_hash"}
+MAX_SIGNATURE_BYTES = 512 * 1024
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# Personal signing links are valid from this long before the session to this long after it.
+REMOTE_WINDOW_HOURS = 2
+
+
+def _epoch(value):
+    """Unix seconds of a naive UTC datetime."""
+    return int(value.replace(tzinfo=timezone.utc).timestamp())
+
+
+def _new_code(*_args):
+    return f"{secrets.randbelow(1000000):06d}"
+
+
+class AzAttendanceLine(models.Model):
+    """One participant on an attendance sheet, with their signature and its proof."""
+
+    _name = "az.attendance.line"
+    _description = "Attendance line"
+    _order = "session_id, partner_name, id"
+    _check_company_auto = True
+
+    session_id = fields.Many2one("az.attendance.session", required=True, index=True,
+                                 ondelete="cascade")
+    company_id = fields.Many2one(related="session_id.company_id", store=True, index=True)
+    project_id = fields.Many2one(related="session_id.project_id", store=True, index=True)
+    session_state = fields.Selection(related="session_id.state", string="Session status")
+    session_date = fields.Date(related="session_id.date", store=True)
+    partner_id = fields.Many2one("res.partner", string="Participant", required=True,
+                                 index=True, ondelete="restrict")
+    partner_name = fields.Char(
+        string="Name", compute="_compute_partner_name", store=True, readonly=False,
+        precompute=True, help="The name as it appears on the sheet (kept as signed).")
+    status = fields.Selection(STATUSES, default="expected", required=True)
+    arrived_at = fields.Datetime(string="Arrived at",
+                                 help="For a late arrival: when the person arrived.")
+    left_at = fields.Datetime(string="Left at", help="For an early departure.")
+    justification = fields.Binary(attachment=True, copy=False,
+                                  help="Proof of an excused absence (medical note, summons).")
+    justification_filename = fields.Char()
+    justification_sha256 = fields.Char(copy=False, readonly=True)
+    hours_attended = fields.Float(compute="_compute_hours_attended", store=True,
+                                  digits=(16, 2))
+    signature = fields.Binary(attachment=True, copy=False)
+    signature_sha256 = fields.Char(copy=False, readonly=True)
+    signature_purged = fields.Boolean(copy=False, readonly=True)
+    signed_at = fields.Datetime(copy=False, readonly=True, help="Server time, in UTC.")
+    sign_method = fields.Selection(SIGN_METHODS, copy=False, readonly=True)
+    sign_ip = fields.Char(string="IP address", copy=False, readonly=True)
+    sign_user_agent = fields.Char(string="Device", copy=False, readonly=True)
+    sign_user_id = fields.Many2one("res.users", string="Recorded by", copy=False,
+                                   readonly=True)
+    device_time = fields.Datetime(copy=False, readonly=True,
+                                  help="Time on the signing device, when it differs.")
+    offline = fields.Boolean(copy=False, readonly=True,
+                             help="Signed while the kiosk had no network; sent later.")
+    witness_name = fields.Char(copy=False, readonly=True)
+    on_behalf_reason = fields.Char(copy=False, readonly=True)
+    sign_code = fields.Char(
+        string="Signing code", default=_new_code, copy=False,
+        groups="az_project_base.group_user",
+        help="Six digits the person types on the QR signing page to prove who they are.")
+    hash = fields.Char(copy=False, readonly=True)
+    previous_hash = fields.Char(copy=False, readonly=True)
+    amendment_ids = fields.One2many("az.attendance.amendment", "line_id")
+    effective_status = fields.Selection(STATUSES, compute="_compute_effective",
+                                        help="Status after amendments.")
+    effective_hours = fields.Float(compute="_compute_effective", digits=(16, 2))
+
+    _sql_constraints = [
+        ("partner_unique", "UNIQUE(session_id, partner_id)",
+         "A person appears only once on a sheet."),
+    ]
+
+    # ------------------------------------------------------------------ computes
+    @api.depends("partner_id")
+    def _compute_partner_name(self):
+        for line in self:
+            if not line.signed_at:
+                line.partner_name = line.partner_id.name
+
+    @api.depends("status", "arrived_at", "left_at", "session_id.start", "session_id.stop")
+    def _compute_hours_attended(self):
+        for line in self:
+            line.hours_attended = line._hours_for(line.status)
+
+    def _hours_for(self, status):
+        session = self.session_id
+        if status not in ("present", "late") or not (session.start and session.stop):
+            return 0.0
+        start = max(session.start, self.arrived_at or session.start)
+        stop = min(session.stop, self.left_at or session.stop)
+        return max((stop - start).total_seconds() / 3600.0, 0.0)
+
+    @api.depends("status", "hours_attended", "amendment_ids")
+    def _compute_effective(self):
+        for line in self:
+            status, hours = line.status, line.hours_attended
+            for amendment in line.amendment_ids.sorted("id"):
+                if amendment.field_name == "status":
+                    status = amendment.new_value
+                    hours = line._hours_for(status)
+                elif amendment.field_name == "hours_attended":
+                    hours = float(amendment.new_value)
+            line.effective_status = status
+            line.effective_hours = hours
+
+    # ------------------------------------------------------------------ constraints
+    @api.constrains("status", "arrived_at", "left_at")
+    def _check_times(self):
+        for line in self:
+            session = line.session_id
+            for value in (line.arrived_at, line.left_at):
+                if value and session.start and session.stop and not (
+                        session.start <= value <= session.stop):
+                    raise ValidationError(self.env._(
+                        "Arrival and departure times of %(name)s must fall within the "
+                        "session.", name=line.partner_name))
+
+    # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        sessions = self.env["az.attendance.session"].browse(
+            {vals.get("session_id") for vals in vals_list if vals.get("session_id")})
+        if sessions.filtered(lambda s: s.state in ("validated", "cancelled")):
+            raise UserError(self.env._(
+                "Lines cannot be added to a validated or cancelled sheet."))
+        lines = super().create(vals_list)
+        lines.filtered("justification")._stamp_digests()
+        return lines
+
+    def write(self, vals):
+        self._check_writable(vals)
+        result = super().write(vals)
+        if "justification" in vals:
+            self._stamp_digests()
+        return result
+
+    def unlink(self):
+        for line in self:
+            if line.session_id.state == "validated":
+                raise UserError(self.env._(
+                    "The sheet '%(name)s' is validated and sealed: its lines cannot be deleted.",
+                    name=line.session_id.name))
+            if line.signed_at:
+                raise UserError(self.env._(
+                    "%(name)s has signed: a signed line cannot be deleted; mark the person "
+                    "absent instead.", name=line.partner_name))
+        return super().unlink()
+
+    def _check_writable(self, vals):
+        locked = self.filtered(lambda ln: ln.session_id.state == "validated")
+        if not locked:
+            if self.filtered("signed_at") and ({"partner_id", "partner_name"} & set(vals)):
+                raise UserError(self.env._("The person of a signed line cannot be changed."))
+            return
+        purge = self.env["az.attendance.session"]._is_purge()
+        if purge and set(vals) <= _PURGE_FIELDS and not vals.get("signature"):
+            return
+        raise UserError(self.env._(
+            "The sheet '%(name)s' is validated and sealed: its lines can no longer be changed. "
+            "Record a correction as an amendment.", name=locked[0].session_id.name))
+
+    def _stamp_digests(self):
+        Session = self.env["az.attendance.session"]
+        for line in self:
+            super(AzAttendanceLine, line).write({
+                "justification_sha256": Session._binary_sha256("justification", line) or False,
+            })
+
+    # ------------------------------------------------------------------ seal
+    def _canonical(self):
+        """Canonical text of the line for the seal: what the sheet proves about this person.
+        The signature image counts through its SHA-256, so the purge can clear the image and
+        the seal still verifies."""
+        self.ensure_one()
+
+        def dt(value):
+            return fields.Datetime.to_string(value) if value else None
+
+        return sealer.canonical({
+            "line_id": self.id,
+            "session_id": self.session_id.id,
+            "partner_id": self.partner_id.id,
+            "partner_name": self.partner_name or "",
+            "status": self.status,
+            "arrived_at": dt(self.arrived_at),
+            "left_at": dt(self.left_at),
+            "hours_attended": f"{self.hours_attended:.2f}",
+            "justification_sha256": self.justification_sha256 or "",
+            "signature_sha256": self.signature_sha256 or "",
+            "signed_at": dt(self.signed_at),
+            "sign_method": self.sign_method or None,
+            "sign_ip": self.sign_ip or None,
+            "sign_user_agent": self.sign_user_agent or None,
+            "sign_user_id": self.sign_user_id.id or None,
+            "device_time": dt(self.device_time),
+            "offline": bool(self.offline),
+            "witness_name": self.witness_name or None,
+            "on_behalf_reason": self.on_behalf_reason or None,
+        })
+
+    # ------------------------------------------------------------------ signing
+    def _get_checklist_problem(self):
+        """Why this line keeps the sheet from being validated, or False."""
+        self.ensure_one()
+        if self.status == "excused":
+            return False if self.justification else self.env._("excused without justification")
+        if self.status == "absent":
+            return False
+        if self.signed_at:
+            return False
+        if self.status == "expected":
+            return self.env._("neither signed nor marked absent or excused")
+        return self.env._("marked present but not signed")
+
+    @api.model
+    def _decode_signature(self, data):
+        """Return PNG bytes from a data URI or base64 text; raise UserError otherwise."""
+        if not isinstance(data, str) or not data:
+            raise UserError(self.env._("The signature is missing."))
+        if data.startswith("data:"):
+            header, _sep, data = data.partition(",")
+            if header != "data:image/png;base64":
+                raise UserError(self.env._("The signature must be a PNG image."))
+        if len(data) > MAX_SIGNATURE_BYTES * 4 // 3 + 4:
+            raise UserError(self.env._("The signature image is too large."))
+        try:
+            raw = base64.b64decode(data, validate=True)
+        except (binascii.Error, ValueError):
+            raise UserError(self.env._("The signature image is not readable.")) from None
+        if not raw.startswith(PNG_MAGIC) or len(raw) < 100:
+            raise UserError(self.env._("The signature must be a PNG image."))
+        return raw
+
+    def _check_can_sign(self):
+        self.ensure_one()
+        if self.session_id.state != "open":
+            raise UserError(self.env._("This sheet is not open for signing."))
+        if self.signed_at:
+            raise UserError(self.env._("%(name)s has already signed this sheet.",
+                                       name=self.partner_name))
+        if self.status in ("absent", "excused"):
+            raise UserError(self.env._("%(name)s is marked absent on this sheet.",
+                                       name=self.partner_name))
+
+    def _record_signature(self, signature, method, ip=None, user_agent=None, device_time=None,
+                          offline=False, witness_name=None, reason=None):
+        """Store a signature with its proof. The caller has checked who is signing."""
+        self.ensure_one()
+        self._check_can_sign()
+        raw = self._decode_signature(signature) if method != "paper" else b""
+        if method == "on_behalf" and not ((witness_name or "").strip() and (reason or "").strip()):
+            raise UserError(self.env._("Signing on behalf of someone needs a witness and a "
+                                       "reason."))
+        # lock the row: two devices signing the same line at once record one signature only
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT signed_at FROM az_attendance_line WHERE id = %s FOR UPDATE NOWAIT",
+                    [self.id])
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(self.env._("%(name)s is signing on another device.",
+                                       name=self.partner_name)) from None
+        row = self.env.cr.fetchone()
+        if row and row[0]:
+            raise UserError(self.env._("%(name)s has already signed this sheet.",
+                                       name=self.partner_name))
+        vals = {
+            "signed_at": fields.Datetime.now(),
+            "sign_method": method,
+            "sign_ip": (ip or "")[:64] or False,
+            "sign_user_agent": (user_agent or "")[:256] or False,
+            "sign_user_id": self.env.uid if not self.env.user._is_public() else False,
+            "device_time": device_time or False,
+            "offline": bool(offline),
+            "witness_name": (witness_name or "").strip()[:128] or False,
+            "on_behalf_reason": (reason or "").strip()[:256] or False,
+            "signature_sha256": sealer.image_digest(raw),
+        }
+        if raw:
+            vals["signature"] = base64.b64encode(raw)
+        if self.status == "expected":
+            vals["status"] = "present"
+        self.write(vals)
+        return True
+
+    # ------------------------------------------------------------------ remote link
+    def _get_remote_window(self):
+        self.ensure_one()
+        session = self.session_id
+        if not (session.start and session.stop):
+            return None, None
+        delta = timedelta(hours=REMOTE_WINDOW_HOURS)
+        return session.start - delta, session.stop + delta
+
+    def _get_remote_token(self):
+        self.ensure_one()
+        _opens, closes = self._get_remote_window()
+        if not closes:
+            raise UserError(self.env._("Set the session's times first."))
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        return tokens.make_token(secret, self.id, self.session_id.id, _epoch(closes))
+
+    def _get_remote_sign_url(self):
+        self.ensure_one()
+        return f"{self.get_base_url()}/attendance/sign/{self._get_remote_token()}"
+
+    @api.model
+    def _get_line_from_token(self, token):
+        """Return the line of a genuine, unexpired personal signing token, or raise
+        tokens.TokenError."""
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        now = _epoch(fields.Datetime.now())
+        line_id, session_id, _expiry = tokens.check_token(secret, token, now=now)
+        line = self.sudo().browse(line_id).exists()
+        if not line or line.session_id.id != session_id:
+            raise tokens.TokenError("unknown")
+        opens, _closes = line._get_remote_window()
+        if not opens or fields.Datetime.now() < opens:
+            raise tokens.TokenError("not yet")
+        return line
+
+    def action_sign_on_behalf(self):
+        self.ensure_one()
+        self._check_can_sign()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "az.attendance.sign.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Sign on behalf of %(name)s", name=self.partner_name),
+            "context": {"default_line_id": self.id},
+        }
+
+    def action_send_remote_link(self):
+        self.ensure_one()
+        self._check_can_sign()
+        if not self.partner_id.email:
+            raise UserError(self.env._("%(name)s has no e-mail address.",
+                                       name=self.partner_name))
+        self.env.ref("az_attendance.mail_template_remote_sign").send_mail(
+            self.id, email_layout_xmlid="mail.mail_notification_light")
+        return True
+
+    def _public_name(self):
+        """First name and initial of the last name: enough to pick oneself on a shared page
+        without listing everyone's full name."""
+        self.ensure_one()
+        parts = (self.partner_name or "").split()
+        if len(parts) < 2:
+            return self.partner_name or ""
+        return f"{' '.join(parts[:-1])} {parts[-1][0]}."
+
+    def _kiosk_values(self):
+        self.ensure_one()
+        statuses = dict(self._fields["status"]._description_selection(self.env))
+        return {
+            "id": self.id,
+            "name": self.partner_name,
+            "signed": bool(self.signed_at),
+            "signed_time": self.session_id._format_local_time(self.signed_at),
+            "status": self.status,
+            "status_label": statuses[self.status],
+            "can_sign": self.session_id.state == "open" and not self.signed_at
+            and self.status not in ("absent", "excused"),
+        }

@@ -1,0 +1,676 @@
+import base64
+import hmac
+import io
+import secrets
+from datetime import datetime, time, timedelta
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
+
+from ..tools import seal as sealer
+
+# Fields of a validated session that may still change: the chatter and its followers.
+_SESSION_FREE_PREFIXES = ("message_", "activity_", "website_message")
+# A signature taken more than this long after the session's end is worth an auditor's question.
+LATE_SIGNATURE_DELAY = timedelta(hours=24)
+
+
+def _new_token(*_args):
+    return secrets.token_urlsafe(24)
+
+
+def qr_data_uri(text):
+    """PNG of a QR code for ``text``, as a data URI (for pages, forms and the PDF sheet)."""
+    import qrcode  # imported here so that a missing package fails clearly, not at import
+
+    image = qrcode.make(text, box_size=6, border=2)
+    stream = io.BytesIO()
+    image.save(stream, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(stream.getvalue()).decode()
+
+
+class AzAttendanceSession(models.Model):
+    """One attendance sheet: a session of a project (a workshop, a half-day of training,
+    an individual appointment) with the people expected and their signatures."""
+
+    _name = "az.attendance.session"
+    _description = "Attendance session"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Title", required=True, tracking=True)
+    project_id = fields.Many2one(
+        "project.project", string="Project", required=True, index=True, tracking=True,
+        check_company=True, ondelete="restrict",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, compute="_compute_company_id", store=True,
+        readonly=False, precompute=True,
+    )
+    site_id = fields.Many2one("az.site", string="Site", tracking=True, check_company=True)
+    tz = fields.Char(string="Timezone", compute="_compute_tz")
+    start = fields.Datetime(tracking=True, help="Start of the session (stored in UTC, shown "
+                            "in the site's timezone on sheets and pages).")
+    stop = fields.Datetime(string="End", tracking=True)
+    date = fields.Date(compute="_compute_date", store=True, index=True,
+                       help="Day of the session in the site's timezone.")
+    duration = fields.Float(compute="_compute_duration", store=True, help="In hours.")
+    granularity = fields.Selection(
+        [("session", "One sheet per session"), ("half_day", "One sheet per half-day")],
+        default="session", required=True,
+        help="A session spanning a whole day can be split into a morning and an afternoon "
+        "sheet, each with its own times and signatures.",
+    )
+    trainer_ids = fields.Many2many(
+        "res.users", "az_attendance_session_trainer_rel", "session_id", "user_id",
+        string="Trainers", default=lambda self: self.env.user, tracking=True,
+    )
+    line_ids = fields.One2many("az.attendance.line", "session_id", string="Participants")
+    amendment_ids = fields.One2many("az.attendance.amendment", "session_id",
+                                    string="Amendments")
+    state = fields.Selection(
+        [("draft", "Draft"), ("open", "Signing open"), ("validated", "Validated"),
+         ("cancelled", "Cancelled")],
+        default="draft", required=True, tracking=True, copy=False, index=True,
+    )
+    participant_count = fields.Integer(compute="_compute_counts", string="Participants count")
+    signed_count = fields.Integer(compute="_compute_counts", string="Signed")
+    note = fields.Text()
+    qr_token = fields.Char(copy=False, default=_new_token, groups="az_project_base.group_user",
+                           help="Secret of the session's QR code for signing on a phone.")
+    verify_token = fields.Char(copy=False, default=_new_token, readonly=True,
+                               help="Secret of the public page that verifies the seal.")
+    qr_image = fields.Char(compute="_compute_qr_image", string="Signing QR code")
+    qr_url = fields.Char(compute="_compute_qr_image", string="Signing page")
+    trainer_signature = fields.Binary(copy=False, attachment=True, tracking=False)
+    trainer_signature_sha256 = fields.Char(copy=False, readonly=True)
+    trainer_signed_by_id = fields.Many2one("res.users", string="Signed by trainer",
+                                           copy=False, readonly=True)
+    trainer_signed_at = fields.Datetime(copy=False, readonly=True)
+    paper_sheet = fields.Binary(
+        string="Paper sheet scan", attachment=True, copy=False,
+        help="Scan of a paper sheet signed during a network or device failure; lines marked "
+        "'paper' refer to it.",
+    )
+    paper_sheet_filename = fields.Char(copy=False)
+    paper_sheet_sha256 = fields.Char(copy=False, readonly=True)
+    header_hash = fields.Char(copy=False, readonly=True)
+    seal = fields.Char(copy=False, readonly=True, tracking=True,
+                       help="Final hash of the chained lines, computed at validation.")
+    validated_by_id = fields.Many2one("res.users", copy=False, readonly=True)
+    validated_at = fields.Datetime(copy=False, readonly=True)
+    signatures_purged = fields.Boolean(copy=False, readonly=True)
+    warning_message = fields.Text(compute="_compute_checks", string="Warnings")
+    checklist_message = fields.Text(compute="_compute_checks", string="Auditor checklist")
+    checklist_ok = fields.Boolean(compute="_compute_checks")
+    verify_url = fields.Char(compute="_compute_verify_url")
+
+    _sql_constraints = [
+        ("stop_after_start", "CHECK(stop IS NULL OR start IS NULL OR stop > start)",
+         "A session must end after it starts."),
+        ("qr_token_unique", "UNIQUE(qr_token)", "Session QR tokens must be unique."),
+        ("verify_token_unique", "UNIQUE(verify_token)", "Verification tokens must be unique."),
+    ]
+
+    # ------------------------------------------------------------------ computes
+    @api.depends("project_id")
+    def _compute_company_id(self):
+        for session in self:
+            session.company_id = (session.project_id.company_id or session.company_id
+                                  or self.env.company)
+
+    @api.depends("site_id.tz")
+    def _compute_tz(self):
+        for session in self:
+            session.tz = session.site_id.tz or self.env.user.tz or "Europe/Paris"
+
+    @api.depends("start", "site_id.tz")
+    def _compute_date(self):
+        for session in self:
+            session.date = session._to_local(session.start).date() if session.start else False
+
+    @api.depends("start", "stop")
+    def _compute_duration(self):
+        for session in self:
+            if session.start and session.stop:
+                session.duration = (session.stop - session.start).total_seconds() / 3600.0
+            else:
+                session.duration = 0.0
+
+    @api.depends("line_ids.signed_at", "line_ids.status")
+    def _compute_counts(self):
+        for session in self:
+            session.participant_count = len(session.line_ids)
+            session.signed_count = len(session.line_ids.filtered("signed_at"))
+
+    @api.depends("qr_token")
+    def _compute_qr_image(self):
+        base = self.get_base_url()
+        for session in self:
+            token = session.sudo().qr_token
+            if token and session.id:
+                session.qr_url = f"{base}/attendance/qr/{token}"
+                session.qr_image = qr_data_uri(session.qr_url)
+            else:
+                session.qr_url = session.qr_image = False
+
+    @api.depends("verify_token")
+    def _compute_verify_url(self):
+        base = self.get_base_url()
+        for session in self:
+            session.verify_url = (f"{base}/attendance/verify/{session.verify_token}"
+                                  if session.verify_token else False)
+
+    @api.depends("start", "stop", "site_id", "site_id.capacity", "trainer_ids",
+                 "trainer_signature", "line_ids.status", "line_ids.signed_at",
+                 "line_ids.justification", "line_ids.sign_method", "paper_sheet")
+    def _compute_checks(self):
+        for session in self:
+            warnings = session._get_warnings()
+            missing = session._get_checklist_missing()
+            session.warning_message = "\n".join(warnings) or False
+            session.checklist_message = "\n".join(missing) or False
+            session.checklist_ok = not missing
+
+    # ------------------------------------------------------------------ constraints
+    @api.constrains("project_id", "site_id", "company_id")
+    def _check_consistent_company(self):
+        for session in self:
+            if session.project_id.company_id and session.project_id.company_id != session.company_id:
+                raise ValidationError(self.env._(
+                    "The session '%(name)s' must belong to the company of its project.",
+                    name=session.name))
+
+    @api.constrains("granularity", "start", "stop", "site_id")
+    def _check_half_day(self):
+        for session in self:
+            if session.granularity != "half_day" or not (session.start and session.stop):
+                continue
+            start, stop = session._to_local(session.start), session._to_local(session.stop)
+            if start.date() != stop.date() or (start.hour < 12 < stop.hour
+                                               and (stop - start) > timedelta(hours=5)):
+                raise ValidationError(self.env._(
+                    "The half-day sheet '%(name)s' spans more than a half-day: split it into "
+                    "a morning and an afternoon sheet.", name=session.name))
+
+    # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        sessions = super().create(vals_list)
+        for session, vals in zip(sessions, vals_list):
+            if vals.get("trainer_signature"):
+                session._stamp_trainer_signature()
+            if vals.get("paper_sheet"):
+                session.paper_sheet_sha256 = session._binary_sha256("paper_sheet")
+        return sessions
+
+    def write(self, vals):
+        self._check_writable(vals)
+        result = super().write(vals)
+        if vals.get("trainer_signature"):
+            self._stamp_trainer_signature()
+        if "paper_sheet" in vals:
+            for session in self:
+                session.paper_sheet_sha256 = session._binary_sha256("paper_sheet") or False
+        return result
+
+    def unlink(self):
+        for session in self:
+            if session.state == "validated":
+                raise UserError(self.env._(
+                    "The session '%(name)s' is validated and sealed: it cannot be deleted.",
+                    name=session.name))
+            if session.line_ids.filtered("signed_at"):
+                raise UserError(self.env._(
+                    "The session '%(name)s' holds signatures: cancel it instead of deleting "
+                    "it.", name=session.name))
+        return super().unlink()
+
+    def _check_writable(self, vals):
+        """A validated session is frozen for everyone, superuser included. Only the chatter
+        may change, and the GDPR purge may clear the trainer's signature image."""
+        locked = self.filtered(lambda s: s.state == "validated")
+        if not locked:
+            return
+        fields_changed = {f for f in vals if not f.startswith(_SESSION_FREE_PREFIXES)}
+        if self._is_purge() and fields_changed <= {"trainer_signature", "signatures_purged"}:
+            if not vals.get("trainer_signature"):
+                return
+        if fields_changed:
+            raise UserError(self.env._(
+                "The session '%(name)s' is validated and sealed: it can no longer be changed. "
+                "Record a correction as an amendment.", name=locked[0].name))
+
+    def _is_purge(self):
+        return bool(self.env.su and self.env.context.get("az_attendance_purge"))
+
+    # ------------------------------------------------------------------ actions
+    def action_open(self):
+        for session in self:
+            if session.state != "draft":
+                raise UserError(self.env._("Only a draft session can be opened for signing."))
+            if not (session.start and session.stop):
+                raise UserError(self.env._(
+                    "Set the start and end times of '%(name)s' before opening it.",
+                    name=session.name))
+        self.write({"state": "open"})
+        return True
+
+    def action_reset_to_draft(self):
+        for session in self:
+            if session.state not in ("open", "cancelled"):
+                raise UserError(self.env._("Only an open or cancelled session can go back to "
+                                           "draft."))
+        self.write({"state": "draft"})
+        return True
+
+    def action_cancel(self):
+        for session in self:
+            if session.state == "validated":
+                raise UserError(self.env._("A validated session cannot be cancelled."))
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_validate(self):
+        for session in self:
+            if session.state != "open":
+                raise UserError(self.env._(
+                    "Only a session open for signing can be validated."))
+            if not (self.env.user in session.trainer_ids
+                    or self.env.user.has_group("az_project_base.group_manager")):
+                raise UserError(self.env._(
+                    "Only a trainer of the session or a manager can validate it."))
+            missing = session._get_checklist_missing()
+            if missing:
+                raise UserError(self.env._(
+                    "The sheet '%(name)s' cannot be validated yet:\n%(missing)s",
+                    name=session.name, missing="\n".join(missing)))
+            session._seal()
+        return True
+
+    def action_verify(self):
+        self.ensure_one()
+        problems = self._verify_seal()
+        if problems is None:
+            message = self.env._("This sheet is not sealed yet: validate it first.")
+            kind = "warning"
+        elif problems:
+            message = self.env._("The seal is broken. Altered since validation:\n%(lines)s",
+                                 lines="\n".join(problems))
+            kind = "danger"
+        else:
+            message = self.env._("The seal is intact: nothing changed since validation.")
+            kind = "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": self.env._("Seal verification"), "message": message,
+                       "type": kind, "sticky": kind == "danger"},
+        }
+
+    def action_kiosk(self):
+        self.ensure_one()
+        if self.state != "open":
+            raise UserError(self.env._("Open the session for signing first."))
+        return {
+            "type": "ir.actions.client",
+            "tag": "az_attendance_kiosk",
+            "name": self.env._("Kiosk: %(name)s", name=self.name),
+            "params": {"session_id": self.id},
+            "context": {"active_id": self.id},
+        }
+
+    def action_show_qr(self):
+        self.ensure_one()
+        if self.state != "open":
+            raise UserError(self.env._("Open the session for signing first."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("az_attendance.az_attendance_session_view_form_qr").id,
+                       "form")],
+            "target": "new",
+            "name": self.env._("Scan to sign"),
+        }
+
+    def action_regenerate_qr(self):
+        for session in self:
+            if session.state == "validated":
+                raise UserError(self.env._("A validated session has no signing QR code."))
+            session.sudo().qr_token = _new_token()
+        return True
+
+    def action_send_remote_links(self):
+        self.ensure_one()
+        if self.state != "open":
+            raise UserError(self.env._("Open the session for signing first."))
+        lines = self.line_ids.filtered(lambda ln: not ln.signed_at and ln.partner_id.email
+                                       and ln.status not in ("absent", "excused"))
+        if not lines:
+            raise UserError(self.env._(
+                "No participant left to sign has an e-mail address."))
+        template = self.env.ref("az_attendance.mail_template_remote_sign")
+        for line in lines:
+            template.send_mail(line.id, email_layout_xmlid="mail.mail_notification_light")
+        self.message_post(body=self.env._("Signing links sent to %(names)s.",
+                                          names=", ".join(lines.mapped("partner_name"))))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": self.env._("%(count)s signing link(s) sent.",
+                                             count=len(lines)),
+                       "type": "success"},
+        }
+
+    def action_print(self):
+        return self.env.ref("az_attendance.action_report_attendance_sheet").report_action(self)
+
+    def action_add_amendment(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "az.attendance.amendment",
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Amend the sheet"),
+            "context": {"default_session_id": self.id},
+        }
+
+    def action_split_half_days(self):
+        """Split a day-long draft session at noon (site time) into a morning and an afternoon
+        sheet with the same participants."""
+        self.ensure_one()
+        if self.state != "draft" or not (self.start and self.stop):
+            raise UserError(self.env._("Only a draft session with times can be split."))
+        start, stop = self._to_local(self.start), self._to_local(self.stop)
+        if start.date() != stop.date() or not (start.hour < 12 and stop.hour >= 13):
+            raise UserError(self.env._(
+                "Only a session running from the morning to the afternoon of one day can be "
+                "split into half-days."))
+        noon = self._to_utc(datetime.combine(start.date(), time(12, 0)))
+        afternoon = self._to_utc(datetime.combine(start.date(), time(13, 30)))
+        afternoon = min(afternoon, self.stop - timedelta(minutes=30))
+        morning_name = self.env._("%(name)s (morning)", name=self.name)
+        afternoon_name = self.env._("%(name)s (afternoon)", name=self.name)
+        other = self.copy({"name": afternoon_name, "start": afternoon, "stop": self.stop,
+                           "granularity": "half_day"})
+        other._add_participants(self.line_ids.partner_id)
+        self.write({"name": morning_name, "stop": noon, "granularity": "half_day"})
+        return {"type": "ir.actions.act_window", "res_model": self._name,
+                "view_mode": "list,form", "domain": [("id", "in", (self | other).ids)]}
+
+    # ------------------------------------------------------------------ business
+    def _add_participants(self, partners):
+        """Add an expected line for each partner not already on the sheet. Used by hand, by
+        the half-day split and by bridge addons (e.g. participants coming from bookings).
+        Returns the new lines."""
+        self.ensure_one()
+        if self.state in ("validated", "cancelled"):
+            raise UserError(self.env._(
+                "Participants cannot be added to the session '%(name)s' any more.",
+                name=self.name))
+        existing = self.line_ids.partner_id
+        new = partners - existing
+        return self.env["az.attendance.line"].create(
+            [{"session_id": self.id, "partner_id": partner.id} for partner in new])
+
+    def _to_local(self, value):
+        """Naive UTC datetime -> naive datetime in the session's timezone."""
+        tz = pytz.timezone(self.tz or "UTC")
+        return pytz.utc.localize(value).astimezone(tz).replace(tzinfo=None)
+
+    def _to_utc(self, value):
+        tz = pytz.timezone(self.tz or "UTC")
+        return tz.localize(value).astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _format_local(self, value, dt_format="short"):
+        """A UTC datetime shown in the site's timezone, for sheets and pages."""
+        if not value:
+            return ""
+        return format_datetime(self.env, value, tz=self.tz, dt_format=dt_format)
+
+    def _format_local_time(self, value):
+        return self._to_local(value).strftime("%H:%M") if value else ""
+
+    def _binary_sha256(self, field_name, record=None):
+        record = record or self
+        data = record.with_context(bin_size=False)[field_name]
+        return sealer.image_digest(base64.b64decode(data)) if data else ""
+
+    def _stamp_trainer_signature(self):
+        for session in self.filtered(lambda s: s.state != "validated"):
+            session.write({
+                "trainer_signature_sha256": session._binary_sha256("trainer_signature"),
+                "trainer_signed_by_id": self.env.user.id,
+                "trainer_signed_at": fields.Datetime.now(),
+            })
+
+    def _get_warnings(self):
+        """What an auditor would question, shown before validation (does not block it)."""
+        self.ensure_one()
+        warnings = []
+        if self.start and self.stop:
+            Leave = self.env["resource.calendar.leaves"].sudo()
+            overlap = [("date_from", "<", self.stop), ("date_to", ">", self.start)]
+            holidays = Leave.search(overlap + [
+                ("resource_id", "=", False),
+                ("company_id", "in", [False, self.company_id.id]),
+            ], limit=1)
+            if holidays:
+                warnings.append(self.env._("The session falls on a public holiday (%(name)s).",
+                                           name=holidays.name or ""))
+            if self.trainer_ids:
+                leaves = Leave.search(overlap + [
+                    ("resource_id.user_id", "in", self.trainer_ids.ids)], limit=1)
+                if leaves:
+                    warnings.append(self.env._(
+                        "%(trainer)s is on leave during the session.",
+                        trainer=leaves.resource_id.user_id.name))
+                others = self.sudo().search([
+                    ("id", "!=", self._origin.id or 0), ("state", "!=", "cancelled"),
+                    ("trainer_ids", "in", self.trainer_ids.ids),
+                    ("start", "<", self.stop), ("stop", ">", self.start),
+                ], limit=3)
+                for other in others:
+                    common = other.trainer_ids & self.trainer_ids
+                    warnings.append(self.env._(
+                        "%(trainer)s also runs '%(session)s' at the same time.",
+                        trainer=", ".join(common.mapped("name")), session=other.name))
+            late = self.line_ids.filtered(
+                lambda ln: ln.signed_at and ln.signed_at > self.stop + LATE_SIGNATURE_DELAY)
+            if late:
+                warnings.append(self.env._(
+                    "Signed more than a day after the session: %(names)s.",
+                    names=", ".join(late.mapped("partner_name"))))
+        if self.site_id.capacity and len(self.line_ids) > self.site_id.capacity:
+            warnings.append(self.env._(
+                "%(count)s participants for a site that receives %(capacity)s people.",
+                count=len(self.line_ids), capacity=self.site_id.capacity))
+        offline = self.line_ids.filtered("offline")
+        if offline:
+            warnings.append(self.env._(
+                "Signed offline on the kiosk, sent later: %(names)s.",
+                names=", ".join(offline.mapped("partner_name"))))
+        return warnings
+
+    def _get_checklist_missing(self):
+        """What must be there before the sheet can be validated."""
+        self.ensure_one()
+        missing = []
+        if not (self.start and self.stop):
+            missing.append(self.env._("Start and end times"))
+        if not self.site_id:
+            missing.append(self.env._("The site where the session takes place"))
+        if not self.trainer_ids:
+            missing.append(self.env._("At least one trainer"))
+        if not self.trainer_signature:
+            missing.append(self.env._("The trainer's signature"))
+        if not self.line_ids:
+            missing.append(self.env._("At least one participant"))
+        for line in self.line_ids:
+            problem = line._get_checklist_problem()
+            if problem:
+                missing.append(f"{line.partner_name}: {problem}")
+        return missing
+
+    # ------------------------------------------------------------------ seal
+    def _header_canonical(self):
+        """Canonical text of what the sheet says besides its lines."""
+        self.ensure_one()
+        return sealer.canonical({
+            "session_id": self.id,
+            "name": self.name,
+            "project_id": self.project_id.id,
+            "company_id": self.company_id.id,
+            "site_id": self.site_id.id or None,
+            "start": fields.Datetime.to_string(self.start) if self.start else None,
+            "stop": fields.Datetime.to_string(self.stop) if self.stop else None,
+            "trainer_ids": ",".join(str(i) for i in sorted(self.trainer_ids.ids)),
+            "trainer_signature_sha256": self.trainer_signature_sha256 or "",
+            "trainer_signed_by_id": self.trainer_signed_by_id.id or None,
+            "trainer_signed_at": fields.Datetime.to_string(self.trainer_signed_at)
+            if self.trainer_signed_at else None,
+            "paper_sheet_sha256": self.paper_sheet_sha256 or "",
+        })
+
+    def _sealed_lines(self):
+        return self.line_ids.sorted("id")
+
+    def _seal(self):
+        """Chain every line (by id) after the sheet's header and freeze the sheet."""
+        self.ensure_one()
+        lines = self._sealed_lines()
+        texts = [self._header_canonical()] + [line._canonical() for line in lines]
+        chain = sealer.compute_chain(texts)
+        self.write({"header_hash": chain[0][1]})
+        for line, (previous, current) in zip(lines, chain[1:]):
+            line.write({"previous_hash": previous, "hash": current})
+        self.write({
+            "seal": chain[-1][1],
+            "state": "validated",
+            "validated_by_id": self.env.user.id,
+            "validated_at": fields.Datetime.now(),
+        })
+        self.message_post(body=self.env._("Sheet validated and sealed: %(seal)s",
+                                          seal=self.seal))
+
+    def _verify_seal(self):
+        """Recompute the chain from what is in the database now.
+
+        Returns None when the sheet is not sealed, else a list of human-readable problems
+        (empty when intact). Reads through SQL-fresh records, so that a change made behind
+        the ORM's back is seen too.
+        """
+        self.ensure_one()
+        self.env.invalidate_all()
+        session = self.sudo()
+        if not session.seal:
+            return None
+        lines = session._sealed_lines()
+        texts = [session._header_canonical()] + [line._canonical() for line in lines]
+        stored = [session.header_hash or ""] + [line.hash or "" for line in lines]
+        broken = sealer.verify_chain(texts, stored, session.seal)
+        problems = []
+        labels = [self.env._("Sheet header (title, times, site, trainers)")] + [
+            self.env._("Line %(number)s: %(name)s", number=index, name=line.partner_name)
+            for index, line in enumerate(lines, start=1)]
+        for index in broken:
+            if index == -1:
+                problems.append(self.env._("The sheet's final seal"))
+            elif index < len(labels):
+                problems.append(labels[index])
+            else:
+                problems.append(self.env._("A sealed line is missing"))
+        # the stored digests must still match the images that remain
+        if session.trainer_signature and \
+                session._binary_sha256("trainer_signature") != session.trainer_signature_sha256:
+            problems.append(self.env._("The trainer's signature image"))
+        for index, line in enumerate(lines, start=1):
+            if line.signature and session._binary_sha256("signature", line) != line.signature_sha256:
+                problems.append(self.env._("Line %(number)s: %(name)s (signature image)",
+                                           number=index, name=line.partner_name))
+        return problems
+
+    def _get_qr_token_session(self, token):
+        """The open session of a signing QR token, or an empty recordset."""
+        if not token or not isinstance(token, str) or len(token) > 64:
+            return self.browse()
+        session = self.sudo().search([("qr_token", "=", token)], limit=1)
+        if session and hmac.compare_digest(session.qr_token.encode(), token.encode()):
+            return session
+        return self.browse()
+
+    # ------------------------------------------------------------------ GDPR
+    def _retention_years(self):
+        self.ensure_one()
+        from .res_company import EU_RETENTION_YEARS, MIN_RETENTION_YEARS
+
+        years = max(self.company_id.az_signature_retention_years, MIN_RETENTION_YEARS)
+        if self.sudo().project_id.az_funding_ids.filtered("is_eu_funded"):
+            years = max(years, EU_RETENTION_YEARS)
+        return years
+
+    @api.model
+    def _cron_purge_signatures(self, limit=200):
+        """Clear signature images of validated sheets past their retention period. The
+        digests stay, so the seal still verifies."""
+        today = fields.Date.context_today(self)
+        candidates = self.sudo().search([
+            ("state", "=", "validated"), ("signatures_purged", "=", False),
+            ("date", "<", today - timedelta(days=365 * 6)),
+        ], order="date", limit=limit)
+        purged = self.browse()
+        for session in candidates:
+            if session.date >= today - relativedelta(years=session._retention_years()):
+                continue
+            purge = session.with_context(az_attendance_purge=True)
+            purge.line_ids.filtered("signature").write({"signature": False})
+            purge.line_ids.write({"signature_purged": True})
+            purge.write({"trainer_signature": False, "signatures_purged": True})
+            purged |= session
+        for session in purged:
+            session.message_post(body=self.env._(
+                "Signature images purged after the retention period; the seal is kept."))
+        return purged
+
+    # ------------------------------------------------------------------ report
+    def _report_funders(self):
+        """Funders of the project's fundings covering the session's day."""
+        self.ensure_one()
+        fundings = self.sudo().project_id.az_funding_ids.filtered(
+            lambda f: f.state in ("active", "closed")
+            and (not self.date or f.date_start <= self.date <= f.date_end))
+        return fundings.funder_id
+
+    def _report_verify_qr(self):
+        self.ensure_one()
+        return qr_data_uri(self.verify_url)
+
+    # ------------------------------------------------------------------ kiosk
+    def kiosk_data(self):
+        """What the kiosk shows: the session and its people. Staff only (record rules)."""
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "id": self.id,
+            "name": self.name,
+            "open": self.state == "open",
+            "when": f"{self._format_local(self.start)} – {self._format_local_time(self.stop)}",
+            "site": self.site_id.name or "",
+            "lines": [line._kiosk_values() for line in self.line_ids],
+        }
+
+    @api.model
+    def kiosk_open_sessions(self):
+        """Open sessions the current user may run the kiosk for, soonest first."""
+        sessions = self.search([("state", "=", "open")], order="start", limit=50)
+        return [{"id": s.id, "name": s.name,
+                 "when": f"{s._format_local(s.start)} – {s._format_local_time(s.stop)}"}
+                for s in sessions]

@@ -1,0 +1,38 @@
+from odoo import fields, models
+
+
+class ProjectProject(models.Model):
+    _inherit = "project.project"
+
+    az_session_ids = fields.One2many("az.attendance.session", "project_id", string="Sessions")
+    az_session_count = fields.Integer(string="Sessions count",
+                                      compute="_compute_az_attendance_kpis")
+    az_attendance_hours = fields.Float(
+        string="Attendance hours", compute="_compute_az_attendance_kpis", digits=(16, 2),
+        help="Hours attended on validated sheets.")
+    az_next_session_id = fields.Many2one("az.attendance.session", string="Next session",
+                                         compute="_compute_az_attendance_kpis")
+
+    def _compute_az_attendance_kpis(self):
+        Session = self.env["az.attendance.session"]
+        counts = dict(Session._read_group(
+            [("project_id", "in", self.ids), ("state", "!=", "cancelled")],
+            ["project_id"], ["__count"]))
+        hours = dict(self.env["az.attendance.line"]._read_group(
+            [("project_id", "in", self.ids), ("session_id.state", "=", "validated")],
+            ["project_id"], ["hours_attended:sum"]))
+        now = fields.Datetime.now()
+        for project in self:
+            project.az_session_count = counts.get(project, 0)
+            project.az_attendance_hours = hours.get(project, 0.0)
+            project.az_next_session_id = Session.search([
+                ("project_id", "=", project.id), ("start", ">=", now),
+                ("state", "in", ("draft", "open"))], order="start", limit=1)
+
+    def action_view_az_sessions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "az_attendance.az_attendance_session_action")
+        action["domain"] = [("project_id", "=", self.id)]
+        action["context"] = {"default_project_id": self.id}
+        return action

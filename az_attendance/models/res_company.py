@@ -1,0 +1,25 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+MIN_RETENTION_YEARS = 6
+EU_RETENTION_YEARS = 10
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    az_signature_retention_years = fields.Integer(
+        string="Signature retention (years)",
+        default=MIN_RETENTION_YEARS,
+        help="Signature images of validated attendance sheets are purged this many years after "
+        "the session. Never less than 6 years (funders' proof period); sheets of projects "
+        "co-funded by European funds are always kept at least 10 years.",
+    )
+
+    @api.constrains("az_signature_retention_years")
+    def _check_az_signature_retention_years(self):
+        for company in self:
+            if company.az_signature_retention_years < MIN_RETENTION_YEARS:
+                raise ValidationError(self.env._(
+                    "Signatures must be kept at least %(years)s years: funders may ask for "
+                    "proof during that time.", years=MIN_RETENTION_YEARS))

@@ -1,0 +1,144 @@
+"""Fast tests of az_attendance's pure helpers (seal chain, signed tokens), without Odoo."""
+
+import importlib.util
+import pathlib
+import sys
+
+import pytest
+
+TOOLS = pathlib.Path(__file__).resolve().parent.parent / "az_attendance" / "tools"
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(f"az_attendance_tools_{name}", TOOLS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+seal = _load("seal")
+tokens = _load("tokens")
+
+
+def test_modules_do_not_import_odoo():
+    assert "odoo" not in sys.modules or not any(
+        getattr(m, "__name__", "") == "odoo" for m in (seal, tokens)
+    )
+    for name in ("seal", "tokens"):
+        text = (TOOLS / f"{name}.py").read_text()
+        assert "import odoo" not in text and "from odoo" not in text
+
+
+def test_canonical_is_independent_of_key_order():
+    a = seal.canonical({"b": 1, "a": "é", "c": None})
+    b = seal.canonical({"c": None, "a": "é", "b": 1})
+    assert a == b == '{"a":"é","b":1,"c":null}'
+
+
+def test_canonical_refuses_non_scalars():
+    with pytest.raises(TypeError):
+        seal.canonical({"a": [1, 2]})
+
+
+def test_image_digest():
+    assert seal.image_digest(b"") == ""
+    assert seal.image_digest(None) == ""
+    assert seal.image_digest(b"abc") == (
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    assert seal.image_digest("abc") == seal.image_digest(b"abc")
+
+
+def _lines():
+    return [seal.canonical({"id": i, "status": "present", "img": seal.image_digest(b"x%d" % i)})
+            for i in range(4)]
+
+
+def test_chain_links_each_hash_to_the_previous():
+    lines = _lines()
+    chain = seal.compute_chain(lines)
+    assert chain[0][0] == seal.GENESIS
+    for (prev, _cur), (_p, before) in zip(chain[1:], chain[:-1]):
+        assert prev == before
+    assert seal.final_seal(lines) == chain[-1][1]
+    assert seal.final_seal([]) == seal.GENESIS
+
+
+def test_verify_accepts_an_untouched_chain():
+    lines = _lines()
+    hashes = [h for _p, h in seal.compute_chain(lines)]
+    assert seal.verify_chain(lines, hashes, hashes[-1]) == []
+
+
+def test_verify_names_only_the_altered_line():
+    lines = _lines()
+    hashes = [h for _p, h in seal.compute_chain(lines)]
+    lines[2] = lines[2].replace("present", "absent")
+    assert seal.verify_chain(lines, hashes, hashes[-1]) == [2]
+
+
+def test_verify_detects_a_rewritten_stored_hash():
+    lines = _lines()
+    hashes = [h for _p, h in seal.compute_chain(lines)]
+    hashes[1] = "f" * 64
+    # line 1 no longer matches, and line 2 was chained to the genuine hash of line 1
+    assert seal.verify_chain(lines, hashes, hashes[-1]) == [1, 2]
+
+
+def test_verify_detects_removed_line_and_altered_seal():
+    lines = _lines()
+    hashes = [h for _p, h in seal.compute_chain(lines)]
+    assert seal.verify_chain(lines[:3], hashes, hashes[-1]) == [3]
+    assert seal.verify_chain(lines, hashes, "0" * 64) == [-1]
+
+
+def test_reordering_is_detected():
+    lines = _lines()
+    hashes = [h for _p, h in seal.compute_chain(lines)]
+    lines[0], lines[1] = lines[1], lines[0]
+    assert seal.verify_chain(lines, hashes) == [0, 1]
+
+
+SECRET = "s3cret"
+
+
+def test_token_roundtrip():
+    token = tokens.make_token(SECRET, 12, 3, 2000)
+    assert tokens.check_token(SECRET, token, now=1999) == (12, 3, 2000)
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda t: t.replace("12-", "13-", 1),           # another person's line
+    lambda t: t.replace("-3-", "-4-", 1),           # another session
+    lambda t: t.replace("-2000-", "-9999-", 1),     # extended expiry
+    lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # altered mac
+])
+def test_tampered_tokens_are_refused(mutate):
+    token = mutate(tokens.make_token(SECRET, 12, 3, 2000))
+    with pytest.raises(tokens.TokenError, match="tampered"):
+        tokens.check_token(SECRET, token, now=1000)
+
+
+def test_expired_token_is_refused():
+    token = tokens.make_token(SECRET, 12, 3, 2000)
+    with pytest.raises(tokens.TokenError, match="expired"):
+        tokens.check_token(SECRET, token, now=2001)
+
+
+def test_other_secret_or_purpose_is_refused():
+    token = tokens.make_token(SECRET, 12, 3, 2000)
+    with pytest.raises(tokens.TokenError):
+        tokens.check_token("other", token, now=1000)
+    with pytest.raises(tokens.TokenError):
+        tokens.check_token(SECRET, token, now=1000, purpose="verify")
+
+
+@pytest.mark.parametrize("bad", ["", "abc", "1-2-3", "1-2-3-" + "!" * 43, "x" * 500, None, 42,
+                                 "1-2-3-" + "a" * 43 + "\n"])
+def test_malformed_tokens_are_refused(bad):
+    with pytest.raises(tokens.TokenError):
+        tokens.check_token(SECRET, bad, now=0)
+
+
+def test_empty_secret_is_refused():
+    with pytest.raises(tokens.TokenError):
+        tokens.make_token("", 1, 2, 3)
