@@ -432,7 +432,8 @@ class AzBooking(models.Model):
         self.env.cr.execute(
             "SELECT COALESCE(SUM(seats), 0) FROM az_booking WHERE slot_id = %s AND state IN %s",
             [slot.id, ACTIVE_STATES])
-        free = slot.type_id.capacity - self.env.cr.fetchone()[0]
+        taken = self.env.cr.fetchone()[0]
+        free = slot.type_id.capacity - taken
         waiting = self.sudo().search(
             [("slot_id", "=", slot.id), ("state", "=", "waiting")], order="create_date, id")
         promoted = self.browse()
