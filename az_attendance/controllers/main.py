@@ -8,6 +8,7 @@ from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
+from ..models.az_attendance_session import is_token
 from ..tools.tokens import TokenError
 
 _logger = logging.getLogger(__name__)
@@ -211,7 +212,7 @@ class AttendanceController(http.Controller):
     def verify_page(self, token, **kwargs):
         Session = request.env["az.attendance.session"].sudo()
         session = Session.search([("verify_token", "=", token)], limit=1) \
-            if isinstance(token, str) and len(token) <= 64 else Session
+            if is_token(token) else Session
         if not session or session.state != "validated":
             return request.render("az_attendance.public_message", {
                 "title": request.env._("Unknown sheet"),

@@ -58,15 +58,16 @@ class AzAttendanceAmendment(models.Model):
             raise ValidationError(self.env._("The amended line must belong to the sheet."))
         if not (self.reason or "").strip():
             raise ValidationError(self.env._("An amendment needs a reason."))
+        old_status, old_hours = line._effective_values(exclude=self)
         if self.field_name == "status":
             if not self.new_status:
                 raise ValidationError(self.env._("Choose the corrected status."))
-            old, new = line.effective_status, self.new_status
+            old, new = old_status, self.new_status
         else:
             if self.new_hours < 0 or self.new_hours > session.duration + 0.001:
                 raise ValidationError(self.env._(
                     "The corrected hours must lie between 0 and the session's duration."))
-            old, new = f"{line.effective_hours:.2f}", f"{self.new_hours:.2f}"
+            old, new = f"{old_hours:.2f}", f"{self.new_hours:.2f}"
         previous = self.search([("session_id", "=", session.id), ("id", "<", self.id)],
                                order="id desc", limit=1).hash or session.seal
         canonical = sealer.canonical({

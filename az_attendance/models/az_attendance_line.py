@@ -127,15 +127,21 @@ class AzAttendanceLine(models.Model):
     @api.depends("status", "hours_attended", "amendment_ids")
     def _compute_effective(self):
         for line in self:
-            status, hours = line.status, line.hours_attended
-            for amendment in line.amendment_ids.sorted("id"):
-                if amendment.field_name == "status":
-                    status = amendment.new_value
-                    hours = line._hours_for(status)
-                elif amendment.field_name == "hours_attended":
-                    hours = float(amendment.new_value)
-            line.effective_status = status
-            line.effective_hours = hours
+            line.effective_status, line.effective_hours = line._effective_values()
+
+    def _effective_values(self, exclude=None):
+        """(status, hours) once the recorded amendments are applied, in their order."""
+        self.ensure_one()
+        status, hours = self.status, self.hours_attended
+        for amendment in self.amendment_ids.sorted("id"):
+            if amendment == exclude or not amendment.new_value:
+                continue
+            if amendment.field_name == "status":
+                status = amendment.new_value
+                hours = self._hours_for(status)
+            elif amendment.field_name == "hours_attended":
+                hours = float(amendment.new_value)
+        return status, hours
 
     # ------------------------------------------------------------------ constraints
     @api.constrains("status", "arrived_at", "left_at")
@@ -291,10 +297,10 @@ class AzAttendanceLine(models.Model):
                 self.env.cr.execute(
                     "SELECT signed_at FROM az_attendance_line WHERE id = %s FOR UPDATE NOWAIT",
                     [self.id])
+                row = self.env.cr.fetchone()
         except psycopg2.errors.LockNotAvailable:
             raise UserError(self.env._("%(name)s is signing on another device.",
                                        name=self.partner_name)) from None
-        row = self.env.cr.fetchone()
         if row and row[0]:
             raise UserError(self.env._("%(name)s has already signed this sheet.",
                                        name=self.partner_name))

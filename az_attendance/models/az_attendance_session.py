@@ -1,6 +1,7 @@
 import base64
 import hmac
 import io
+import re
 import secrets
 from datetime import datetime, time, timedelta
 
@@ -17,6 +18,12 @@ from ..tools import seal as sealer
 _SESSION_FREE_PREFIXES = ("message_", "activity_", "website_message")
 # A signature taken more than this long after the session's end is worth an auditor's question.
 LATE_SIGNATURE_DELAY = timedelta(hours=24)
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def is_token(value):
+    """Whether ``value`` looks like one of our random URL tokens (before any search)."""
+    return isinstance(value, str) and bool(TOKEN_RE.fullmatch(value))
 
 
 def _new_token(*_args):
@@ -430,7 +437,7 @@ class AzAttendanceSession(models.Model):
         tz = pytz.timezone(self.tz or "UTC")
         return tz.localize(value).astimezone(pytz.utc).replace(tzinfo=None)
 
-    def _format_local(self, value, dt_format="short"):
+    def _format_local(self, value, dt_format=False):
         """A UTC datetime shown in the site's timezone, for sheets and pages."""
         if not value:
             return ""
@@ -600,7 +607,7 @@ class AzAttendanceSession(models.Model):
 
     def _get_qr_token_session(self, token):
         """The open session of a signing QR token, or an empty recordset."""
-        if not token or not isinstance(token, str) or len(token) > 64:
+        if not is_token(token):
             return self.browse()
         session = self.sudo().search([("qr_token", "=", token)], limit=1)
         if session and hmac.compare_digest(session.qr_token.encode(), token.encode()):

@@ -1,0 +1,102 @@
+import { registry } from "@web/core/registry";
+
+/** Draw a short stroke on a canvas with pointer events, as a finger would. */
+function drawOn(canvas) {
+    const rect = canvas.getBoundingClientRect();
+    const points = [
+        [0.1, 0.7], [0.25, 0.3], [0.4, 0.6], [0.55, 0.35], [0.7, 0.65], [0.9, 0.4],
+    ].map(([x, y]) => [rect.left + x * rect.width, rect.top + y * rect.height]);
+    const fire = (type, [x, y]) =>
+        canvas.dispatchEvent(
+            new PointerEvent(type, {
+                bubbles: true,
+                cancelable: true,
+                clientX: x,
+                clientY: y,
+                pointerType: "touch",
+                isPrimary: true,
+                buttons: type === "pointerup" ? 0 : 1,
+                pressure: 0.5,
+            })
+        );
+    fire("pointerdown", points[0]);
+    for (const point of points.slice(1)) {
+        fire("pointermove", point);
+    }
+    fire("pointerup", points[points.length - 1]);
+}
+
+registry.category("web_tour.tours").add("az_attendance_kiosk", {
+    steps: () => [
+        {
+            content: "Pick the session to run on this tablet",
+            trigger: ".o_az_kiosk_session:contains(Atelier tablette)",
+            run: "click",
+        },
+        {
+            content: "The kiosk lists the participants",
+            trigger: ".o_az_kiosk_title:contains(Atelier tablette)",
+        },
+        {
+            content: "Amina taps her name",
+            trigger: ".o_az_kiosk_line:not(.o_az_signed):contains(Amina Diallo)",
+            run: "click",
+        },
+        {
+            content: "She signs with her finger",
+            trigger: ".modal canvas.o_web_sign_signature",
+            run() {
+                drawOn(this.anchor);
+            },
+        },
+        {
+            content: "She confirms",
+            trigger: ".modal .modal-footer .btn-primary:enabled",
+            run: "click",
+        },
+        {
+            content: "Her name now shows as signed",
+            trigger: ".o_az_kiosk_line.o_az_signed:contains(Amina Diallo)",
+        },
+        {
+            content: "Lucas has not signed yet",
+            trigger: ".o_az_kiosk_line:not(.o_az_signed):contains(Lucas Martin)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("az_attendance_qr", {
+    steps: () => [
+        {
+            content: "Lucas picks his name",
+            trigger: "label:contains(Lucas M.)",
+            run: "click",
+        },
+        {
+            content: "He types the code he received",
+            trigger: "input[name=code]",
+            run: "edit 246810",
+        },
+        {
+            content: "He signs with his finger",
+            trigger: "canvas.o_az_signature_pad",
+            run() {
+                drawOn(this.anchor);
+            },
+        },
+        {
+            content: "The drawing is attached to the form",
+            trigger: "input.o_az_signature_value:not(:visible):value(/^data:image\\/png;base64,/)",
+        },
+        {
+            content: "He sends it",
+            trigger: "button.o_az_sign_submit",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The page thanks him",
+            trigger: ".o_az_message:contains(your signature is recorded)",
+        },
+    ],
+});

@@ -1,0 +1,5 @@
+from . import test_attendance_session
+from . import test_attendance_seal_lock
+from . import test_attendance_report
+from . import test_attendance_controllers
+from . import test_attendance_tours
