@@ -1,0 +1,2 @@
+from . import az_booking
+from . import az_attendance_session
