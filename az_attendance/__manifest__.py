@@ -7,11 +7,12 @@
     "author": "AZ for Odoo",
     "website": "https://github.com/az-for-odoo/az-for-odoo",
     "license": "AGPL-3",
-    "depends": ["az_project_base", "portal", "website"],
+    "depends": ["az_project_base", "account", "portal", "website"],
     "external_dependencies": {"python": ["qrcode"]},
     "data": [
         "security/az_attendance_security.xml",
         "security/ir.model.access.csv",
+        "security/az_attendance_accounting_security.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "report/az_attendance_report.xml",
@@ -24,6 +25,7 @@
         "views/az_attendance_public_templates.xml",
         "wizards/az_attendance_sign_wizard_views.xml",
         "views/az_attendance_menus.xml",
+        "views/az_attendance_accounting_views.xml",
     ],
     "demo": ["demo/az_attendance_demo.xml"],
     "assets": {

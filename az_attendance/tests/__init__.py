@@ -3,3 +3,4 @@ from . import test_attendance_seal_lock
 from . import test_attendance_report
 from . import test_attendance_controllers
 from . import test_attendance_tours
+from . import test_attendance_invoicing

@@ -1,1 +1,2 @@
 from . import az_attendance_sign_wizard
+from . import az_attendance_invoice_wizard

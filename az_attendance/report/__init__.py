@@ -1,0 +1,1 @@
+from . import az_grant_report
