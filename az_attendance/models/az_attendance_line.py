@@ -10,6 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..tools import seal as sealer
 from ..tools import tokens
+from .az_attendance_session import INTERNAL, is_internal
 
 STATUSES = [
     ("expected", "Expected"),
@@ -27,8 +28,12 @@ SIGN_METHODS = [
 ]
 # Fields the GDPR purge may clear on a sealed line (the digests stay).
 _PURGE_FIELDS = {"signature", "signature_purged"}
-# Fields of a line recomputed by the ORM itself, never written by a user.
-_SEAL_FIELDS = {"hash", "previous_hash"}
+# Proof of a signature: written by the signing and sealing code only, never by a client.
+_PROOF_FIELDS = {
+    "signature", "signature_sha256", "signature_purged", "signed_at", "sign_method", "sign_ip",
+    "sign_user_agent", "sign_user_id", "device_time", "offline", "witness_name",
+    "on_behalf_reason", "hash", "previous_hash", "justification_sha256",
+}
 MAX_SIGNATURE_BYTES = 512 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 # Personal signing links are valid from this long before the session to this long after it.
@@ -163,12 +168,15 @@ class AzAttendanceLine(models.Model):
         if sessions.filtered(lambda s: s.state in ("validated", "cancelled")):
             raise UserError(self.env._(
                 "Lines cannot be added to a validated or cancelled sheet."))
+        for vals in vals_list:
+            self._check_proof_fields(vals)
         lines = super().create(vals_list)
         lines.filtered("justification")._stamp_digests()
         return lines
 
     def write(self, vals):
         self._check_writable(vals)
+        self._check_proof_fields(vals)
         result = super().write(vals)
         if "justification" in vals:
             self._stamp_digests()
@@ -198,6 +206,17 @@ class AzAttendanceLine(models.Model):
         raise UserError(self.env._(
             "The sheet '%(name)s' is validated and sealed: its lines can no longer be changed. "
             "Record a correction as an amendment.", name=locked[0].session_id.name))
+
+    def _internal(self):
+        return self.with_context(az_attendance_internal=INTERNAL)
+
+    def _check_proof_fields(self, vals):
+        if is_internal(self.env) or self.env["az.attendance.session"]._is_purge():
+            return
+        if _PROOF_FIELDS & set(vals):
+            raise UserError(self.env._(
+                "Signatures are recorded through a signing method only (kiosk, QR code, "
+                "personal link, on behalf, paper)."))
 
     def _stamp_digests(self):
         Session = self.env["az.attendance.session"]
@@ -320,7 +339,7 @@ class AzAttendanceLine(models.Model):
             vals["signature"] = base64.b64encode(raw)
         if self.status == "expected":
             vals["status"] = "present"
-        self.write(vals)
+        self._internal().write(vals)
         return True
 
     # ------------------------------------------------------------------ remote link

@@ -19,6 +19,18 @@ _SESSION_FREE_PREFIXES = ("message_", "activity_", "website_message")
 # A signature taken more than this long after the session's end is worth an auditor's question.
 LATE_SIGNATURE_DELAY = timedelta(hours=24)
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+# Marker put in the context by the signing and sealing code. An object cannot travel through
+# JSON-RPC, so a client can never pretend to be that code by sending a context key.
+INTERNAL = object()
+# Proof of the sheet that only the code itself writes: validation, seal, digests.
+_SESSION_PROOF_FIELDS = {
+    "seal", "header_hash", "validated_by_id", "validated_at", "trainer_signature_sha256",
+    "trainer_signed_by_id", "trainer_signed_at", "paper_sheet_sha256", "signatures_purged",
+}
+
+
+def is_internal(env):
+    return env.context.get("az_attendance_internal") is INTERNAL
 
 
 def is_token(value):
@@ -208,23 +220,39 @@ class AzAttendanceSession(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_proof_fields(vals)
+            if vals.get("state", "draft") not in ("draft", "open"):
+                raise UserError(self.env._("A session starts as a draft or open sheet."))
         sessions = super().create(vals_list)
         for session, vals in zip(sessions, vals_list):
             if vals.get("trainer_signature"):
                 session._stamp_trainer_signature()
             if vals.get("paper_sheet"):
-                session.paper_sheet_sha256 = session._binary_sha256("paper_sheet")
+                session._internal().paper_sheet_sha256 = session._binary_sha256("paper_sheet")
         return sessions
 
     def write(self, vals):
         self._check_writable(vals)
+        self._check_proof_fields(vals)
         result = super().write(vals)
         if vals.get("trainer_signature"):
             self._stamp_trainer_signature()
         if "paper_sheet" in vals:
-            for session in self:
+            for session in self._internal():
                 session.paper_sheet_sha256 = session._binary_sha256("paper_sheet") or False
         return result
+
+    def _internal(self):
+        return self.with_context(az_attendance_internal=INTERNAL)
+
+    def _check_proof_fields(self, vals):
+        """Validation, seal and digests are written by the code that computes them only."""
+        if is_internal(self.env) or self._is_purge():
+            return
+        if (_SESSION_PROOF_FIELDS & set(vals)) or vals.get("state") == "validated":
+            raise UserError(self.env._(
+                "A sheet is validated and sealed with the Validate button only."))
 
     def unlink(self):
         for session in self:
@@ -452,7 +480,7 @@ class AzAttendanceSession(models.Model):
         return sealer.image_digest(base64.b64decode(data)) if data else ""
 
     def _stamp_trainer_signature(self):
-        for session in self.filtered(lambda s: s.state != "validated"):
+        for session in self.filtered(lambda s: s.state != "validated")._internal():
             session.write({
                 "trainer_signature_sha256": session._binary_sha256("trainer_signature"),
                 "trainer_signed_by_id": self.env.user.id,
@@ -556,10 +584,10 @@ class AzAttendanceSession(models.Model):
         lines = self._sealed_lines()
         texts = [self._header_canonical()] + [line._canonical() for line in lines]
         chain = sealer.compute_chain(texts)
-        self.write({"header_hash": chain[0][1]})
-        for line, (previous, current) in zip(lines, chain[1:]):
+        self._internal().write({"header_hash": chain[0][1]})
+        for line, (previous, current) in zip(lines._internal(), chain[1:]):
             line.write({"previous_hash": previous, "hash": current})
-        self.write({
+        self._internal().write({
             "seal": chain[-1][1],
             "state": "validated",
             "validated_by_id": self.env.user.id,

@@ -2,18 +2,29 @@ import base64
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import AttendanceCommon, signature_data_uri, signature_png
 
 
-@tagged("post_install", "-at_install")
-class TestAttendanceReport(AttendanceCommon):
+class ReportMixin:
 
     def _render(self, session):
         report = self.env.ref("az_attendance.action_report_attendance_sheet")
         html, _kind = report._render_qweb_html(report.report_name, session.ids)
         return html.decode()
+
+    def sign_all_and_validate_remaining(self, session):
+        with freeze_time("2025-03-11 08:10:00"):
+            for line in session.line_ids.filtered(
+                    lambda ln: not ln.signed_at and ln.status == "expected"):
+                line._record_signature(signature_data_uri(), "kiosk")
+        session.with_user(self.trainer).trainer_signature = base64.b64encode(signature_png(3))
+        session.with_user(self.trainer).action_validate()
+
+
+@tagged("post_install", "-at_install")
+class TestAttendanceReport(ReportMixin, AttendanceCommon):
 
     def test_sheet_holds_what_an_auditor_asks_for(self):
         session = self.make_session()
@@ -40,14 +51,6 @@ class TestAttendanceReport(AttendanceCommon):
         self.assertRegex(html, r'class="o_az_verify_qr"[^>]*src="data:image/png;base64,')
         self.assertEqual(html.count('class="o_az_line"'), 3)
 
-    def sign_all_and_validate_remaining(self, session):
-        with freeze_time("2025-03-11 08:10:00"):
-            for line in session.line_ids.filtered(
-                    lambda ln: not ln.signed_at and ln.status == "expected"):
-                line._record_signature(signature_data_uri(), "kiosk")
-        session.with_user(self.trainer).trainer_signature = base64.b64encode(signature_png(3))
-        session.with_user(self.trainer).action_validate()
-
     def test_sheet_in_french(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(["az_attendance"], ["fr_FR"])
@@ -57,6 +60,12 @@ class TestAttendanceReport(AttendanceCommon):
         html = self._render(session)
         self.assertIn("Feuille d&#39;émargement", html.replace("'", "&#39;"))
         self.assertIn("Présent", html)
+
+
+@tagged("post_install", "-at_install")
+class TestAttendanceReportPdf(HttpCase, ReportMixin, AttendanceCommon):
+    """wkhtmltopdf fetches the report's styles over HTTP: an HttpCase lets those requests
+    share the test transaction instead of waiting on its locks."""
 
     def test_pdf_renders(self):
         session = self.make_session()

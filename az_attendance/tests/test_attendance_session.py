@@ -233,3 +233,24 @@ class TestAttendanceSession(AttendanceCommon):
         self.project.invalidate_recordset(["az_attendance_hours", "az_session_count"])
         self.assertEqual(self.project.az_attendance_hours, 5.0)
         self.assertEqual(self.project.az_session_count, 1)
+
+    def test_proof_cannot_be_forged_through_the_orm(self):
+        session = self.make_session()
+        line = self.line_of(session, self.amina).with_user(self.trainer)
+        forged = {"signature": base64.b64encode(signature_png()), "signed_at": "2025-03-11 08:00:00",
+                  "sign_method": "kiosk"}
+        for vals in (forged, {"hash": "0" * 64}, {"sign_ip": "1.2.3.4"}):
+            with self.assertRaisesRegex(UserError, "signing method only"):
+                line.write(vals)
+        with self.assertRaisesRegex(UserError, "signing method only"):
+            self.env["az.attendance.line"].with_user(self.trainer).create({
+                "session_id": session.id, "partner_id": self.funder.id, **forged})
+        # a context key sent by a client opens nothing
+        with self.assertRaisesRegex(UserError, "signing method only"):
+            line.with_context(az_attendance_internal=True).write(forged)
+        with self.assertRaisesRegex(UserError, "Validate button only"):
+            session.with_user(self.manager).write({"state": "validated"})
+        with self.assertRaisesRegex(UserError, "Validate button only"):
+            session.with_user(self.manager).write({"seal": "f" * 64})
+        self.assertFalse(line.signed_at)
+        self.assertEqual(session.state, "open")

@@ -1,6 +1,6 @@
 import { Component, onWillStart, onWillUnmount, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
-import { rpc } from "@web/core/network/rpc";
+import { ConnectionLostError, rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { SignatureDialog } from "@web/core/signature/signature_dialog";
 import { useService } from "@web/core/utils/hooks";
@@ -98,7 +98,7 @@ export class AttendanceKiosk extends Component {
         try {
             result = await rpc("/attendance/kiosk/sign", { ...item, offline: false });
         } catch (error) {
-            if (error?.name === "ConnectionLostError" || !navigator.onLine) {
+            if (error instanceof ConnectionLostError || !browser.navigator.onLine) {
                 const queue = loadQueue();
                 queue.push(item);
                 saveQueue(queue);
