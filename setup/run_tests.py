@@ -18,6 +18,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def run_pytest(python, repo):
     return counts["passed"], failed, counts["skipped"]
 
 
-def run_odoo(odoo_cmd, db, addons, http_port, log_path):
+def run_odoo(odoo_cmd, db, addons, http_port, log_path, timeout):
     tags = ",".join(f"/{a}" for a in addons.split(","))
     cmd = odoo_cmd + [
         "-d", db,
@@ -72,9 +73,19 @@ def run_odoo(odoo_cmd, db, addons, http_port, log_path):
     found_result = False
     skips, error_lines = [], []
     browser_started = 0
+    timed_out = threading.Event()
+
+    def kill_on_timeout(proc):
+        timed_out.set()
+        proc.kill()
+
     with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
     ) as proc:
+        # A test that hangs (a lock never released...) must fail the run, not stall CI.
+        watchdog = threading.Timer(timeout, kill_on_timeout, [proc])
+        watchdog.daemon = True
+        watchdog.start()
         for line in proc.stdout:
             log.write(line)
             sys.stdout.write(line)
@@ -91,7 +102,9 @@ def run_odoo(odoo_cmd, db, addons, http_port, log_path):
             if BROWSER_RE.search(line):
                 browser_started += 1
         returncode = proc.wait()
+        watchdog.cancel()
     return {
+        "timed_out": timed_out.is_set(),
         "returncode": returncode,
         "found_result": found_result,
         "failed": failed + errors,
@@ -110,6 +123,8 @@ def main():
     parser.add_argument("--http-port", type=int, required=True)
     parser.add_argument("--log", required=True)
     parser.add_argument("--require-browser", action="store_true")
+    parser.add_argument("--timeout", type=int, default=3600,
+                        help="seconds after which the Odoo stage is stopped and fails")
     parser.add_argument("odoo_cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     repo = Path(__file__).resolve().parent.parent
@@ -117,9 +132,11 @@ def main():
     started = time.time()
 
     py_passed, py_failed, py_skipped = run_pytest(args.python, repo)
-    odoo = run_odoo(odoo_cmd, args.db, args.addons, args.http_port, args.log)
+    odoo = run_odoo(odoo_cmd, args.db, args.addons, args.http_port, args.log, args.timeout)
 
     problems = []
+    if odoo["timed_out"]:
+        problems.append(f"the Odoo stage did not finish within {args.timeout}s and was stopped")
     if not odoo["found_result"]:
         problems.append(f"Odoo stopped before reporting test results (exit code {odoo['returncode']})")
     if odoo["found_result"] and odoo["total"] == 0:
