@@ -1,0 +1,281 @@
+"""Load benchmark of the public routes on a multi-worker Odoo.
+
+``prepare`` builds the data through the ORM and commits it: ten staff members with
+working hours, an individual booking type over the ten of them, an individual type with a
+single staff member, an 8-seat workshop, and an open attendance session of 30 people.
+``drive`` runs the scenarios over HTTP against the server started by ``bench/load`` and
+prints the tables; everything it sends goes to the local server only, in bounded loops.
+"""
+
+import argparse
+import concurrent.futures
+import json
+import re
+import statistics
+import sys
+import threading
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+STATE = Path("/tmp") / "az_bench_load_state.json"
+CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
+SIGNATURE = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAoAAAAKCAYAAACNMs+9AAAAFklEQVR4"
+             "nGNgYGD4z0AEYBxVSF+FAP5FDvcfRYWgAAAAAElFTkSuQmCC")
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("mode", choices=["prepare", "drive"])
+    parser.add_argument("--odoo-src", required=True)
+    parser.add_argument("--addons-path", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--db-host", required=True)
+    parser.add_argument("--db-port", required=True)
+    parser.add_argument("--db-user", required=True)
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--clients", type=int, default=50)
+    return parser.parse_args()
+
+
+def odoo_env(args):
+    sys.path.insert(0, args.odoo_src)
+    import odoo
+    from odoo.tools import config
+
+    config.parse_config([
+        f"--addons-path={args.addons_path}", f"--db_host={args.db_host}",
+        f"--db_port={args.db_port}", f"--db_user={args.db_user}", "--log-level=warn",
+    ])
+    registry = odoo.modules.registry.Registry(args.db)
+    return odoo, registry
+
+
+# ---------------------------------------------------------------------------------------
+# prepare
+# ---------------------------------------------------------------------------------------
+def prepare(args):
+    odoo, registry = odoo_env(args)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tz": "Europe/Paris"})
+        state = build(env, args)
+        cr.commit()
+    STATE.write_text(json.dumps(state))
+    print(f"prepared: {len(state['free_starts'])} free slots, session of "
+          f"{len(state['sign_urls'])} lines")
+
+
+def build(env, args):
+    env["ir.config_parameter"].set_param("web.base.url", args.url)
+    calendar = env["resource.calendar"].create({
+        "name": "Bench 9-12 14-17", "tz": "Europe/Paris",
+        "attendance_ids": [(5, 0, 0)] + [
+            (0, 0, {"name": f"{day} {period}", "dayofweek": str(day), "hour_from": start,
+                    "hour_to": stop, "day_period": period})
+            for day in range(5)
+            for period, start, stop in (("morning", 9.0, 12.0), ("afternoon", 14.0, 17.0))
+        ],
+    })
+    group = env.ref("az_project_base.group_user")
+    users = env["res.users"]
+    for i in range(10):
+        user = env["res.users"].create({
+            "name": f"Bench staff {i}", "login": f"bench_staff_{i}", "tz": "Europe/Paris",
+            "groups_id": [(6, 0, [group.id, env.ref("base.group_user").id])],
+        })
+        env["resource.resource"].create({
+            "name": user.name, "user_id": user.id, "calendar_id": calendar.id,
+            "tz": "Europe/Paris", "resource_type": "user"})
+        users |= user
+    project = env["project.project"].create({"name": "Bench project"})
+    site = env["az.site"].create({"name": "Bench site", "tz": "Europe/Paris", "capacity": 40})
+    common = {"project_id": project.id, "min_notice_hours": 0, "horizon_days": 60,
+              "tz": "Europe/Paris", "is_published": True, "site_ids": [(6, 0, site.ids)],
+              "reminder_hours": 0}
+    many = env["az.booking.type"].create({
+        **common, "name": "Bench appointments", "duration": 0.5, "slot_step": 0.5,
+        "staff_user_ids": [(6, 0, users.ids)], "assignment": "least_loaded"})
+    single = env["az.booking.type"].create({
+        **common, "name": "Bench single staff", "duration": 1.0, "slot_step": 1.0,
+        "staff_user_ids": [(6, 0, users[:1].ids)], "assignment": "least_loaded"})
+    workshop = env["az.booking.type"].create({
+        **common, "name": "Bench workshop", "duration": 2.0, "slot_step": 1.0, "capacity": 8,
+        "staff_user_ids": [(6, 0, users[1:2].ids)], "assignment": "specific",
+        "specific_user_id": users[1].id})
+    now = datetime.utcnow()
+    horizon = now + timedelta(days=28)
+    free = many._get_free_slots(now, horizon)
+    single_slot = single._get_free_slots(now + timedelta(days=2), horizon)[0]
+    workshop_slot = workshop._get_free_slots(now + timedelta(days=2), horizon)[0]
+    partners = env["res.partner"].create([
+        {"name": f"Bench participant {i}", "email": f"bench{i}@example.com",
+         "az_is_beneficiary": True} for i in range(30)])
+    session = env["az.attendance.session"].create({
+        "name": "Bench session", "project_id": project.id, "site_id": site.id,
+        "trainer_ids": [(6, 0, users[:1].ids)],
+        "start": now - timedelta(minutes=10), "stop": now + timedelta(hours=2),
+    })
+    session._add_participants(partners)
+    session.action_open()
+    fmt = "%Y-%m-%dT%H:%M"
+    return {
+        "many_type": many.id, "single_type": single.id, "workshop_type": workshop.id,
+        "free_starts": sorted({slot["start"].strftime(fmt) for slot in free}),
+        "single_start": single_slot["start"].strftime(fmt),
+        "workshop_start": workshop_slot["start"].strftime(fmt),
+        "session_id": session.id,
+        "sign_urls": [line._get_remote_sign_url() for line in session.line_ids],
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# drive
+# ---------------------------------------------------------------------------------------
+class Recorder:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.timings = {}
+        self.statuses = {}
+
+    def timed(self, name, func):
+        start = time.perf_counter()
+        response = func()
+        elapsed = time.perf_counter() - start
+        with self.lock:
+            self.timings.setdefault(name, []).append(elapsed)
+            self.statuses.setdefault(name, Counter())[response.status_code] += 1
+        return response
+
+
+def percentile(values, pct):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def book(session, rec, base, type_id, start, name, label):
+    form = rec.timed(f"{label} form GET",
+                     lambda: session.get(f"{base}/booking/{type_id}/book",
+                                         params={"start": start}, timeout=60))
+    match = CSRF_RE.search(form.text)
+    data = {"csrf_token": match.group(1) if match else "", "start": start, "name": name,
+            "email": f"{name.lower().replace(' ', '.')}@example.com", "phone": "0600000000",
+            "consent": "1"}
+    return rec.timed(f"{label} POST", lambda: session.post(
+        f"{base}/booking/{type_id}/book", data=data, timeout=60, allow_redirects=False))
+
+
+def run_parallel(count, func):
+    with concurrent.futures.ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(func, range(count)))
+
+
+def drive(args):
+    import requests
+
+    state = json.loads(STATE.read_text())
+    base = args.url
+    rec = Recorder()
+    clients = min(args.clients, len(state["free_starts"]))
+
+    # 1. public booking flow, distinct slots
+    def visitor(i):
+        with requests.Session() as http:
+            rec.timed("slot page GET", lambda: http.get(
+                f"{base}/booking/{state['many_type']}", timeout=60))
+            return book(http, rec, base, state["many_type"], state["free_starts"][i],
+                        f"Visitor {i}", "booking")
+    t0 = time.perf_counter()
+    flow = run_parallel(clients, visitor)
+    flow_time = time.perf_counter() - t0
+    flow_ok = sum(1 for r in flow if r.status_code == 303)
+
+    # 2. contention on one individual slot and one 8-seat workshop
+    def single(i):
+        with requests.Session() as http:
+            return book(http, rec, base, state["single_type"], state["single_start"],
+                        f"Rival {i}", "single slot")
+
+    def seat(i):
+        with requests.Session() as http:
+            return book(http, rec, base, state["workshop_type"], state["workshop_start"],
+                        f"Seat {i}", "workshop")
+    singles = run_parallel(20, single)
+    seats = run_parallel(30, seat)
+
+    # 3. 30 people sign at once through their remote links
+    def sign(i):
+        url = state["sign_urls"][i]
+        with requests.Session() as http:
+            page = rec.timed("sign page GET", lambda: http.get(url, timeout=60))
+            match = CSRF_RE.search(page.text)
+            return rec.timed("sign POST", lambda: http.post(url, data={
+                "csrf_token": match.group(1) if match else "", "signature": SIGNATURE},
+                timeout=60))
+    signs = run_parallel(len(state["sign_urls"]), sign)
+
+    counts, pdf_seconds = check_database(args, state)
+    print_tables(rec, clients, flow_time, flow_ok, singles, seats, signs, counts, pdf_seconds)
+
+
+def check_database(args, state):
+    odoo, registry = odoo_env(args)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        Booking = env["az.booking"]
+        counts = {
+            "single": Booking.search_count([("type_id", "=", state["single_type"]),
+                                            ("state", "=", "confirmed")]),
+            "workshop": sum(Booking.search([("type_id", "=", state["workshop_type"]),
+                                            ("state", "=", "confirmed")]).mapped("seats")),
+            "visitors": Booking.search_count([("type_id", "=", state["many_type"])]),
+            "signed": env["az.attendance.line"].search_count(
+                [("session_id", "=", state["session_id"]), ("signed_at", "!=", False)]),
+        }
+        session = env["az.attendance.session"].browse(state["session_id"])
+        report = env.ref("az_attendance.action_report_attendance_sheet")
+        t0 = time.perf_counter()
+        pdf, _kind = env["ir.actions.report"]._render_qweb_pdf(report, session.ids)
+        pdf_seconds = time.perf_counter() - t0
+        counts["pdf_bytes"] = len(pdf)
+        cr.rollback()
+    return counts, pdf_seconds
+
+
+def print_tables(rec, clients, flow_time, flow_ok, singles, seats, signs, counts, pdf_seconds):
+    print("\nLatency per request kind (Odoo --workers=2, loopback)\n")
+    print(f"{'request':<22}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  statuses")
+    for name, values in rec.timings.items():
+        statuses = " ".join(f"{code}×{n}" for code, n in sorted(rec.statuses[name].items()))
+        print(f"{name:<22}{len(values):>7}{percentile(values, 50) * 1000:>9.0f}"
+              f"{percentile(values, 95) * 1000:>9.0f}{percentile(values, 99) * 1000:>9.0f}"
+              f"  {statuses}")
+    requests_count = clients * 3
+    print(f"\nbooking flow: {clients} clients, {requests_count} requests in {flow_time:.1f}s "
+          f"= {requests_count / flow_time:.1f} req/s; {flow_ok} bookings confirmed, "
+          f"{counts['visitors']} in the database")
+    histogram = Counter(r.status_code for r in singles)
+    print(f"one individual slot, 20 POSTs: {counts['single']} confirmed (expected 1); "
+          f"statuses {dict(histogram)}")
+    histogram = Counter(r.status_code for r in seats)
+    print(f"one 8-seat workshop, 30 POSTs: {counts['workshop']} seats confirmed (expected 8); "
+          f"statuses {dict(histogram)}")
+    histogram = Counter(r.status_code for r in signs)
+    print(f"30 remote signatures at once: {counts['signed']} lines signed (expected 30); "
+          f"statuses {dict(histogram)}")
+    print(f"PDF sheet of 30 signed lines: {pdf_seconds:.2f}s, {counts['pdf_bytes']} bytes")
+    errors = sum(n for c in rec.statuses.values() for code, n in c.items() if code >= 500)
+    print(f"responses with status 5xx: {errors}")
+
+
+def main():
+    args = parse_args()
+    if args.mode == "prepare":
+        prepare(args)
+    else:
+        drive(args)
+
+
+if __name__ == "__main__":
+    main()
