@@ -23,6 +23,7 @@
         "views/project_project_views.xml",
         "views/res_company_views.xml",
         "views/az_attendance_public_templates.xml",
+        "views/az_attendance_portal_templates.xml",
         "wizards/az_attendance_sign_wizard_views.xml",
         "views/az_attendance_menus.xml",
         "views/az_attendance_accounting_views.xml",

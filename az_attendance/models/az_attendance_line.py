@@ -101,8 +101,9 @@ class AzAttendanceLine(models.Model):
     previous_hash = fields.Char(copy=False, readonly=True)
     amendment_ids = fields.One2many("az.attendance.amendment", "line_id")
     effective_status = fields.Selection(STATUSES, compute="_compute_effective",
-                                        help="Status after amendments.")
-    effective_hours = fields.Float(compute="_compute_effective", digits=(16, 2))
+                                        compute_sudo=True, help="Status after amendments.")
+    effective_hours = fields.Float(compute="_compute_effective", compute_sudo=True,
+                                   digits=(16, 2))
 
     _sql_constraints = [
         ("partner_unique", "UNIQUE(session_id, partner_id)",

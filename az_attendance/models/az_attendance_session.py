@@ -72,7 +72,7 @@ class AzAttendanceSession(models.Model):
         readonly=False, precompute=True,
     )
     site_id = fields.Many2one("az.site", string="Site", tracking=True, check_company=True)
-    tz = fields.Char(string="Timezone", compute="_compute_tz")
+    tz = fields.Char(string="Timezone", compute="_compute_tz", compute_sudo=True)
     start = fields.Datetime(tracking=True, help="Start of the session (stored in UTC, shown "
                             "in the site's timezone on sheets and pages).")
     stop = fields.Datetime(string="End", tracking=True)

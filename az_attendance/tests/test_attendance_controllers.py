@@ -225,3 +225,15 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
         self.assertIn("Sofia Pereira", page.text)
         self.assertNotIn("Amina Diallo", page.text)
         self.assertEqual(self.url_open("/attendance/verify/unknown").status_code, 404)
+
+    # ------------------------------------------------------------------ portal
+    def test_portal_shows_only_my_own_lines(self):
+        other = self.make_session(partners=self.lucas, name="Atelier CV",
+                                  start=self.att_session.start + timedelta(days=1))
+        self.authenticate("az_att_portal", "az_att_portal")
+        page = self.url_open("/my/attendance")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.att_session.name, page.text)
+        self.assertEqual(page.text.count("o_az_portal_line"), 1)
+        self.assertNotIn(other.name, page.text)
+        self.assertNotIn("Lucas Martin", page.text)

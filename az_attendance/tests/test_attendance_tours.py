@@ -23,14 +23,26 @@ class AttendanceTourCommon(HttpCase, AttendanceCommon):
 class TestAttendanceTours(AttendanceTourCommon):
 
     def test_kiosk_tour(self):
-        self.start_tour("/odoo/action-az_attendance.az_attendance_kiosk_action",
-                        "az_attendance_kiosk", login="az_att_trainer")
+        self.start_tour(
+            f"/odoo/action-az_attendance.az_attendance_session_action/{self.att_session.id}",
+            "az_attendance_kiosk", login="az_att_trainer")
         line = self.line_of(self.att_session, self.amina)
         self.assertEqual(line.sign_method, "kiosk")
         self.assertEqual(line.status, "present")
         self.assertEqual(line.sign_user_id, self.trainer)
         self.assertTrue(line.signature_sha256)
         self.assertFalse(self.line_of(self.att_session, self.lucas).signed_at)
+
+    def test_kiosk_lists_the_open_sessions_of_the_user(self):
+        Session = self.env["az.attendance.session"]
+        mine = Session.with_user(self.trainer).kiosk_open_sessions()
+        self.assertIn(self.att_session.id, [s["id"] for s in mine])
+        self.assertFalse(Session.with_user(self.other_staff).kiosk_open_sessions())
+        data = self.att_session.with_user(self.trainer).kiosk_data()
+        self.assertEqual([line["name"] for line in data["lines"]],
+                         ["Amina Diallo", "Lucas Martin", "Sofia Pereira"])
+        for line in self.att_session.line_ids:
+            self.assertNotIn(line.sign_code, str(data), "the kiosk never shows personal codes")
 
     def test_qr_tour(self):
         line = self.line_of(self.att_session, self.lucas)

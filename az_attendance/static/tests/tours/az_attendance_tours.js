@@ -29,8 +29,26 @@ function drawOn(canvas) {
 registry.category("web_tour.tours").add("az_attendance_kiosk", {
     steps: () => [
         {
-            content: "Pick the session to run on this tablet",
-            trigger: ".o_az_kiosk_session:contains(Atelier tablette)",
+            content: "The session form shows the auditor checklist while signing is open",
+            trigger: ".o_form_view .o_az_checklist:contains(Amina Diallo)",
+        },
+        {
+            content: "Show the QR code to the room",
+            trigger: ".o_form_view button[name=action_show_qr]",
+            run: "click",
+        },
+        {
+            content: "The QR code is displayed",
+            trigger: ".modal .o_az_qr img[src^='data:image/png;base64,']",
+        },
+        {
+            content: "Close it",
+            trigger: ".modal .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "Hand the tablet over: open the kiosk",
+            trigger: ".o_form_view:not(:has(.modal)) button[name=action_kiosk]",
             run: "click",
         },
         {
