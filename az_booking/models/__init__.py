@@ -4,3 +4,4 @@ from . import az_booking_slot
 from . import az_booking
 from . import az_booking_answer
 from . import project_project
+from . import az_booking_portal

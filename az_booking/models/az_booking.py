@@ -19,6 +19,8 @@ STATES = [
     ("excused", "Excused"),
     ("cancelled", "Cancelled"),
 ]
+# Namespace of the advisory locks taken per staff member (any fixed 32-bit number).
+STAFF_LOCK_KEY = 0x0A2B0001
 # States whose booking appears in the staff member's calendar.
 EVENT_STATES = ("requested", "confirmed", "done", "no_show", "excused")
 
@@ -203,6 +205,7 @@ class AzBooking(models.Model):
                         "A seat in a workshop cannot be moved: cancel it and book another "
                         "session."))
                 user = self.env["res.users"].browse(vals.get("user_id", booking.user_id.id))
+                self._lock_staff([user.id, booking.user_id.id])
                 start = fields.Datetime.to_datetime(vals.get("start", booking.start))
                 stop = fields.Datetime.to_datetime(vals.get("stop")) if vals.get("stop") else (
                     start + (booking.stop - booking.start))
@@ -278,6 +281,8 @@ class AzBooking(models.Model):
                 ok = booking_type._is_available(user, start, stop)
             if not ok:
                 raise UserError(self._slot_taken_message())
+        if not booking_type.is_collective:
+            self._lock_staff([vals["user_id"]])
         if booking_type.is_collective:
             slot_id, taken = self._lock_workshop_slot(booking_type, start, stop, vals["user_id"])
             vals["slot_id"] = slot_id
@@ -285,6 +290,14 @@ class AzBooking(models.Model):
                 if self.env.context.get("az_booking_no_waiting"):
                     raise UserError(self._slot_taken_message())
                 vals["state"] = "waiting"
+
+    def _lock_staff(self, user_ids):
+        """Serialize the individual bookings of the same staff members until the end of the
+        transaction (locks taken in a fixed order). The exclusion constraint is what
+        guarantees no overlap; this lock makes concurrent requests meet it one after the
+        other instead of deadlocking on each other's uncommitted rows."""
+        for user_id in sorted(set(filter(None, user_ids))):
+            self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [STAFF_LOCK_KEY, user_id])
 
     def _lock_workshop_slot(self, booking_type, start, stop, user_id):
         """Get (creating it if needed) the session row of a workshop and lock it until the

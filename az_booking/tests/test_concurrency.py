@@ -1,0 +1,177 @@
+"""Several transactions book the same slot at the same instant, as several Odoo workers
+would. The data is committed in separate cursors (a single test transaction cannot show
+concurrency) and removed afterwards."""
+
+import random
+import threading
+import time
+import uuid
+from datetime import date, timedelta
+from unittest.mock import patch
+
+from psycopg2 import OperationalError
+
+from odoo import SUPERUSER_ID, Command, api
+from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+from ..models.az_booking_type import AzBookingType
+from .common import paris
+
+SLOT_TAKEN = "This slot is no longer available"
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentBookings(TransactionCase):
+
+    def setUp(self):
+        super().setUp()
+        self.tag = uuid.uuid4().hex[:8]
+        monday = date.today() + timedelta(days=7 + (-date.today().weekday()) % 7)
+        self.start = paris(monday.year, monday.month, monday.day, 9)
+        self.ids = {}
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"no_reset_password": True})
+            calendar = env["resource.calendar"].create({
+                "name": f"Concurrency {self.tag}", "tz": "Europe/Paris",
+                "attendance_ids": [Command.create({
+                    "name": "Day", "dayofweek": str(day), "hour_from": 9.0, "hour_to": 17.0,
+                    "day_period": "morning"}) for day in range(5)],
+            })
+            staff = env["res.users"].create({
+                "name": f"Staff {self.tag}", "login": f"az_concurrency_{self.tag}",
+                "groups_id": [Command.set([env.ref("base.group_user").id,
+                                           env.ref("az_project_base.group_user").id])],
+            })
+            resource = env["resource.resource"].create({
+                "name": staff.name, "user_id": staff.id, "calendar_id": calendar.id,
+                "tz": "Europe/Paris",
+            })
+            project = env["project.project"].create({"name": f"Concurrency {self.tag}"})
+            common = {
+                "project_id": project.id, "staff_user_ids": [Command.set(staff.ids)],
+                "assignment": "specific", "specific_user_id": staff.id,
+                "min_notice_hours": 0, "horizon_days": 3650, "tz": "Europe/Paris",
+            }
+            individual = env["az.booking.type"].create({
+                "name": f"Individual {self.tag}", "duration": 1.0, **common})
+            workshop = env["az.booking.type"].create({
+                "name": f"Workshop {self.tag}", "duration": 2.0, "capacity": 3, **common})
+            people = env["res.partner"].create([
+                {"name": f"Person {i} {self.tag}", "email": f"p{i}.{self.tag}@example.com"}
+                for i in range(6)])
+            self.ids = {
+                "calendar": calendar.id, "staff": staff.id, "resource": resource.id,
+                "project": project.id, "individual": individual.id, "workshop": workshop.id,
+                "people": people.ids,
+            }
+        self.addCleanup(self._remove_data)
+
+    def _remove_data(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            type_ids = (self.ids["individual"], self.ids["workshop"])
+            cr.execute("SELECT event_id FROM az_booking WHERE type_id IN %s", [type_ids])
+            event_ids = [row[0] for row in cr.fetchall() if row[0]]
+            cr.execute("DELETE FROM az_booking WHERE type_id IN %s", [type_ids])
+            cr.execute("DELETE FROM az_booking_slot WHERE type_id IN %s", [type_ids])
+            env["calendar.event"].browse(event_ids).unlink()
+            env["az.booking.type"].browse(type_ids).unlink()
+            env["project.project"].browse(self.ids["project"]).unlink()
+            env["resource.resource"].browse(self.ids["resource"]).unlink()
+            env["resource.calendar"].browse(self.ids["calendar"]).unlink()
+            staff = env["res.users"].browse(self.ids["staff"])
+            partner = staff.partner_id
+            staff.unlink()
+            (env["res.partner"].browse(self.ids["people"]) | partner).unlink()
+
+    def _race(self, type_key, count, context=None):
+        """``count`` transactions book the same slot at once. Each first checks the slot
+        in Python (all of them see it free: the check waits until every transaction has
+        made it), then writes. A transaction that meets a serialization failure is
+        retried with fresh data, as Odoo does for every request."""
+        barrier = threading.Barrier(count, timeout=30)
+        checked = threading.local()
+        original = AzBookingType._is_available
+
+        def is_available(type_self, *args, **kwargs):
+            result = original(type_self, *args, **kwargs)
+            if not getattr(checked, "done", False):
+                checked.done = True
+                barrier.wait()
+            return result
+
+        results = []
+        dbname = self.env.cr.dbname
+
+        def attempt(person_id):
+            threading.current_thread().dbname = dbname
+            last_error = None
+            for _try in range(20):
+                with self.registry.cursor() as cr:
+                    # the loading thread holds the registry lock: hand the registry over
+                    # instead of letting the environment look it up
+                    cr.transaction = api.Transaction(self.registry)
+                    env = api.Environment(cr, self.ids["staff"], dict(context or {}))
+                    try:
+                        booking = env["az.booking"].create({
+                            "type_id": self.ids[type_key], "partner_id": person_id,
+                            "start": self.start,
+                        })
+                        state = booking.state
+                        cr.commit()
+                        results.append(("ok", state))
+                        return
+                    except UserError as error:
+                        cr.rollback()
+                        results.append(("refused", str(error)))
+                        return
+                    except OperationalError as error:
+                        cr.rollback()
+                        last_error = error
+                        if not isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
+                            results.append(("crash", repr(error)))
+                            return
+                time.sleep(random.uniform(0.0, 0.05 * 2 ** min(_try, 4)))
+            results.append(("crash", f"too many retries: {last_error!r}"))
+
+        threads = [threading.Thread(target=attempt, args=(person_id,))
+                   for person_id in self.ids["people"][:count]]
+        with patch.object(AzBookingType, "_is_available", is_available), \
+                mute_logger("odoo.sql_db"):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+        self.assertFalse([t for t in threads if t.is_alive()], "a booking transaction hung")
+        return results
+
+    def _held(self, type_key):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT COUNT(*), COALESCE(SUM(seats), 0) FROM az_booking "
+                "WHERE type_id = %s AND start = %s AND state IN ('requested', 'confirmed')",
+                [self.ids[type_key], self.start])
+            return cr.fetchone()
+
+    def test_individual_slot_goes_to_exactly_one_person(self):
+        results = self._race("individual", 4)
+        self.assertEqual(sorted(r[0] for r in results), ["ok", "refused", "refused", "refused"],
+                         results)
+        for kind, message in results:
+            if kind == "refused":
+                self.assertIn(SLOT_TAKEN, message)
+        self.assertEqual(self._held("individual"), (1, 1))
+
+    def test_workshop_never_exceeds_its_seats(self):
+        results = self._race("workshop", 5, context={"az_booking_no_waiting": True})
+        self.assertEqual(sorted(r[0] for r in results), ["ok"] * 3 + ["refused"] * 2)
+        self.assertTrue(all(SLOT_TAKEN in msg for kind, msg in results if kind == "refused"))
+        self.assertEqual(self._held("workshop"), (3, 3))
+
+    def test_workshop_overflow_goes_to_the_waiting_list(self):
+        results = self._race("workshop", 5)
+        self.assertEqual(sorted(results), [("ok", "confirmed")] * 3 + [("ok", "waiting")] * 2)
+        self.assertEqual(self._held("workshop"), (3, 3))

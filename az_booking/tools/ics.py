@@ -1,0 +1,63 @@
+"""A minimal iCalendar (RFC 5545) writer for one appointment: no dependency, UTC times."""
+
+from datetime import datetime
+
+
+def _escape(text):
+    return (
+        (text or "")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _fold(line):
+    """Fold a content line at 75 octets, continuation lines starting with a space."""
+    data = line.encode()
+    if len(data) <= 75:
+        return line
+    parts = []
+    while data:
+        limit = 75 if not parts else 74
+        cut = min(limit, len(data))
+        # never cut inside a UTF-8 sequence
+        while cut < len(data) and (data[cut] & 0xC0) == 0x80:
+            cut -= 1
+        parts.append(data[:cut].decode())
+        data = data[cut:]
+    return "\r\n ".join(parts)
+
+
+def _utc(moment):
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def make_ics(uid, start, stop, summary, description="", location="", url="",
+             cancelled=False, sequence=0, stamp=None):
+    """iCalendar text of one event; ``start``, ``stop`` and ``stamp`` are naive UTC."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//AZ for Odoo//Appointments//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:%s" % ("CANCEL" if cancelled else "PUBLISH"),
+        "BEGIN:VEVENT",
+        "UID:%s" % _escape(uid),
+        "SEQUENCE:%d" % sequence,
+        "DTSTAMP:%s" % _utc(stamp or datetime.utcnow()),
+        "DTSTART:%s" % _utc(start),
+        "DTEND:%s" % _utc(stop),
+        "SUMMARY:%s" % _escape(summary),
+        "STATUS:%s" % ("CANCELLED" if cancelled else "CONFIRMED"),
+    ]
+    if description:
+        lines.append("DESCRIPTION:%s" % _escape(description))
+    if location:
+        lines.append("LOCATION:%s" % _escape(location))
+    if url:
+        lines.append("URL:%s" % url)
+    lines += ["END:VEVENT", "END:VCALENDAR"]
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
