@@ -31,7 +31,14 @@ class TestAttendanceTours(AttendanceTourCommon):
         self.assertEqual(line.status, "present")
         self.assertEqual(line.sign_user_id, self.trainer)
         self.assertTrue(line.signature_sha256)
-        self.assertFalse(self.line_of(self.att_session, self.lucas).signed_at)
+        self.assertFalse(line.offline)
+        # signed while the network was down, sent when it came back
+        lucas = self.line_of(self.att_session, self.lucas)
+        self.assertEqual(lucas.sign_method, "kiosk")
+        self.assertTrue(lucas.offline)
+        self.assertTrue(lucas.device_time)
+        self.assertLessEqual(lucas.device_time, lucas.signed_at)
+        self.assertFalse(self.line_of(self.att_session, self.sofia).signed_at)
 
     def test_kiosk_lists_the_open_sessions_of_the_user(self):
         Session = self.env["az.attendance.session"]

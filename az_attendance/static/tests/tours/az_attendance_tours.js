@@ -1,4 +1,21 @@
+import { ConnectionLostError, rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
+
+const onlineRpc = rpc._rpc;
+
+/** Cut the kiosk's signing requests as a dropped Wi-Fi would; everything else still works. */
+function cutNetwork() {
+    rpc._rpc = function (url, params, settings) {
+        if (url === "/attendance/kiosk/sign") {
+            return Promise.reject(new ConnectionLostError(url));
+        }
+        return onlineRpc.call(this, url, params, settings);
+    };
+}
+
+function restoreNetwork() {
+    rpc._rpc = onlineRpc;
+}
 
 /** Draw a short stroke on a canvas with pointer events, as a finger would. */
 function drawOn(canvas) {
@@ -77,8 +94,52 @@ registry.category("web_tour.tours").add("az_attendance_kiosk", {
             trigger: ".o_az_kiosk_line.o_az_signed:contains(Amina Diallo)",
         },
         {
-            content: "Lucas has not signed yet",
+            content: "The network drops; Lucas taps his name",
             trigger: ".o_az_kiosk_line:not(.o_az_signed):contains(Lucas Martin)",
+            run(helpers) {
+                cutNetwork();
+                return helpers.click();
+            },
+        },
+        {
+            content: "He signs with his finger",
+            trigger: ".modal canvas.o_web_sign_signature",
+            run() {
+                drawOn(this.anchor);
+            },
+        },
+        {
+            content: "He confirms",
+            trigger: ".modal .modal-footer .btn-primary:enabled",
+            run: "click",
+        },
+        {
+            content: "His signature is kept on the tablet",
+            trigger: ".o_az_kiosk_line.btn-warning:contains(Lucas Martin):contains(Kept on this device)",
+        },
+        {
+            content: "The kiosk says one signature waits for the network",
+            trigger: ".o_az_kiosk_pending:contains(1)",
+        },
+        {
+            content: "The network is back: refresh",
+            trigger: ".o_az_kiosk button:contains(Refresh)",
+            run(helpers) {
+                restoreNetwork();
+                return helpers.click();
+            },
+        },
+        {
+            content: "Lucas's signature reached the server",
+            trigger: ".o_az_kiosk_line.o_az_signed:contains(Lucas Martin)",
+        },
+        {
+            content: "Nothing waits any more",
+            trigger: ".o_az_kiosk:not(:has(.o_az_kiosk_pending))",
+        },
+        {
+            content: "Sofia has not signed",
+            trigger: ".o_az_kiosk_line:not(.o_az_signed):contains(Sofia Pereira)",
         },
     ],
 });
