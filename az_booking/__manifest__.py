@@ -25,6 +25,9 @@
         "views/az_booking_portal_templates.xml",
     ],
     "demo": ["demo/az_booking_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["az_booking/static/tests/tours/*.js"],
+    },
     "installable": True,
     "application": True,
 }

@@ -91,10 +91,10 @@ class AzBooking(models.Model):
             )
 
     def _compute_manage_url(self):
-        base_url = self.get_base_url() if self else ""
         for booking in self:
             token = booking._get_manage_token()
-            booking.manage_url = f"{base_url}/booking/manage/{token}" if token else False
+            booking.manage_url = (
+                f"{booking.get_base_url()}/booking/manage/{token}" if token else False)
 
     @api.model_create_multi
     def create(self, vals_list):

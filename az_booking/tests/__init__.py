@@ -6,3 +6,4 @@ from . import test_concurrency
 from . import test_portal_controllers
 from . import test_portal_accessibility
 from . import test_portal_reminders
+from . import test_portal_tours

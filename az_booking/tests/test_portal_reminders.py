@@ -57,11 +57,12 @@ class TestPortalReminders(AzBookingCommon):
         with freeze_time("2026-03-01 08:00:00"):
             cancelled = self._book(self.type_individual, paris(2026, 3, 3, 10))
             cancelled.action_cancel(cancel_by="person")
-            self.type_workshop.capacity = 1
+            self.type_workshop.capacity = 2
             seat = self._book(self.type_workshop, paris(2026, 3, 3, 14), person=self.person_2)
+            self._book(self.type_workshop, paris(2026, 3, 3, 14), person=self.person)
             waiting = self._book(self.type_workshop, paris(2026, 3, 3, 14), person=self.person_3)
             self.assertEqual(waiting.state, "waiting")
-        with freeze_time("2026-03-03 13:00:00"):
+        with freeze_time("2026-03-03 12:00:00"):  # an hour before the workshop
             self.run_cron()
         self.assertFalse(cancelled.reminder_sent_datetime)
         self.assertFalse(self.reminders(cancelled))

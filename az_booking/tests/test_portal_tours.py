@@ -1,0 +1,30 @@
+from odoo.tests import tagged
+
+from .portal_common import AzBookingPortalCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPortalTours(AzBookingPortalCommon):
+
+    def test_visitor_books_moves_and_cancels(self):
+        slots = self.free_slots(self.type_individual)
+        week = slots[0]["start"].date().isoformat()
+        self.start_tour(f"/booking/{self.type_individual.id}?week={week}", "az_booking_visitor")
+        booking = self.env["az.booking"].sudo().search(
+            [("partner_id.email", "=", "samia.tour@example.com")])
+        self.assertEqual(len(booking), 1)
+        self.assertEqual(booking.state, "cancelled")
+        self.assertEqual(booking.cancel_by, "person")
+        self.assertEqual(booking.cancel_reason, "Empêchement de dernière minute")
+        self.assertNotEqual(booking.start, slots[0]["start"], "it was moved before")
+        self.assertEqual(booking.booked_by_kind, "self")
+        self.assertTrue(booking.consent_datetime)
+
+    def test_portal_user_moves_and_cancels_from_my_bookings(self):
+        slots = self.free_slots(self.type_individual)
+        booking = self.book_directly(self.type_individual, slots[0], self.portal_user.partner_id)
+        self.start_tour("/my/bookings", "az_booking_portal_user", login="az_portal_nadia")
+        booking.invalidate_recordset()
+        self.assertEqual(booking.state, "cancelled")
+        self.assertEqual(booking.cancel_by, "person")
+        self.assertNotEqual(booking.start, slots[0]["start"])
