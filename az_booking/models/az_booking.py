@@ -1,4 +1,3 @@
-import logging
 from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
@@ -6,9 +5,7 @@ from psycopg2 import errors as pg_errors
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .az_booking_type import ACTIVE_STATES, LOCATION_FORMATS
-
-_logger = logging.getLogger(__name__)
+from .az_booking_type import ACTIVE_STATES
 
 STATES = [
     ("waiting", "Waiting list"),
