@@ -48,7 +48,7 @@ def _parse_device_time(value):
         return None
     if parsed.tzinfo:
         parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
-    return parsed
+    return parsed.replace(microsecond=0)
 
 
 def _to_int(value):
