@@ -101,11 +101,9 @@ def parse_week(booking_type, value):
                 "This week is not a valid date (YYYY-MM-DD).")) from None
     else:
         day = today
-    monday = day - timedelta(days=day.weekday())
-    this_monday = today - timedelta(days=today.weekday())
-    if monday < this_monday:
-        monday = this_monday
-    return monday
+    last_day = today + timedelta(days=booking_type.horizon_days)
+    day = min(max(day, today), last_day)  # within the booking window
+    return day - timedelta(days=day.weekday())
 
 
 def week_bounds_utc(booking_type, monday):
@@ -181,6 +179,8 @@ def find_slot(booking_type, start, exclude=None, include_full=False):
     if start <= now:
         raise BookingError(request.env._(
             "This time is in the past. Please choose a time in the list."))
+    if start > now + timedelta(days=booking_type.horizon_days):
+        return None
     stop = start + timedelta(hours=booking_type.duration)
     engine = booking_type.with_context(az_booking_exclude_ids=exclude.ids if exclude else [])
     # a window of whole days, so that the slots lie on the grid of the working hours

@@ -175,6 +175,9 @@ class AzBooking(models.Model):
             raise UserError(self.env._(
                 "This booking can no longer be changed online. Please call us."))
         booking_type = self.type_id
+        now = fields.Datetime.now()
+        if not now < start <= now + timedelta(days=booking_type.horizon_days):
+            raise UserError(self._slot_taken_message())
         stop = start + timedelta(hours=booking_type.duration)
         slots = booking_type.with_context(az_booking_exclude_ids=self.ids)._get_free_slots(
             start - timedelta(days=1), stop + timedelta(days=1))

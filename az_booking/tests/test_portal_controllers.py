@@ -48,7 +48,7 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         slot = self.free_slots(self.type_workshop)[0]
         url = f"/booking/{self.type_workshop.id}?week={slot['start'].date().isoformat()}"
         _response, doc = self.get_doc(url)
-        self.assertIn("2 seat(s) left", doc.text_content())
+        self.assertIn("Seats left: 2", " ".join(doc.text_content().split()))
         for partner in (self.portal_user.partner_id, self.portal_user_2.partner_id):
             self.book_directly(self.type_workshop, slot, partner)
         _response, doc = self.get_doc(url)
@@ -80,6 +80,10 @@ class TestPortalPublicPages(AzBookingPortalCommon):
             response = self.url_open(f"/booking/{self.type_individual.id}?week={week}")
             self.assertEqual(response.status_code, 400, week)
             self.assertIn("not a valid date", response.text)
+        # valid but far away: the page stays within the booking window
+        for week in ("9999-12-31", "0001-01-01"):
+            response = self.url_open(f"/booking/{self.type_individual.id}?week={week}")
+            self.assertEqual(response.status_code, 200, week)
 
     def test_book_as_visitor_creates_booking_partner_mail_and_manage_link(self):
         slot = self.free_slots(self.type_individual)[1]
@@ -169,6 +173,10 @@ class TestPortalPublicPages(AzBookingPortalCommon):
                                    409, "no longer available"),
             "misaligned slot": (self.form_data(slot, csrf, start=self.start_param(
                 slot["start"] + timedelta(minutes=7))), 409, "no longer available"),
+            "year 9999": (self.form_data(slot, csrf, start="9999-12-31T23:30"), 409,
+                          "no longer available"),
+            "year 1": (self.form_data(slot, csrf, start="0001-01-01T00:00"), 400,
+                       "in the past"),
             "beyond horizon": (self.form_data(slot, csrf, start=self.start_param(
                 slot["start"] + timedelta(days=90))), 409, "no longer available"),
         }
