@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import AttendanceCommon, signature_data_uri, signature_png
 
@@ -148,6 +148,36 @@ class TestAttendanceSession(AttendanceCommon):
         self.assertIn("4 participants for a site that receives 3 people", warnings)
         self.assertIn("more than a day after the session: Amina Diallo", warnings)
 
+    def test_warning_trainer_on_leave(self):
+        session = self.make_session(partners=self.amina)
+        resource = self.env["resource.resource"].create({
+            "name": self.trainer.name, "user_id": self.trainer.id,
+            "calendar_id": self.company.resource_calendar_id.id})
+        self.env["resource.calendar.leaves"].create({
+            "name": "Congés", "resource_id": resource.id,
+            "calendar_id": self.company.resource_calendar_id.id,
+            "date_from": "2025-03-10 00:00:00", "date_to": "2025-03-12 23:00:00"})
+        session.invalidate_recordset(["warning_message"])
+        self.assertIn("Claire Trainer is on leave during the session.", session.warning_message)
+        self.assertNotIn("public holiday", session.warning_message)
+
+    def test_state_changes_are_tracked_in_the_chatter(self):
+        session = self.env["az.attendance.session"].with_context(tracking_disable=False).create({
+            "name": "Atelier suivi", "project_id": self.project.id, "site_id": self.site.id,
+            "start": self.day_start, "stop": self.day_start + timedelta(hours=2)})
+        # the creation is committed first: changes made in the creating transaction are not
+        # tracked separately
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        session.action_open()
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # tracking values are written just before the commit
+        session.invalidate_recordset(["message_ids"])
+        tracked = session.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "state")
+        self.assertEqual((tracked.old_value_char, tracked.new_value_char),
+                         ("Draft", "Signing open"))
+
     def test_add_participants_and_split_half_days(self):
         session = self.make_session(partners=self.amina, open_it=False, hours=8)
         new = session._add_participants(self.amina | self.lucas)
@@ -198,6 +228,13 @@ class TestAttendanceSession(AttendanceCommon):
                          session)
         self.assertEqual(Session.with_user(self.manager).search([("id", "=", session.id)]),
                          session)
+        # accountants read every sheet (invoices, grant reports) but change none
+        accountant = new_test_user(self.env, login="az_att_accountant", name="Alice Compta",
+                                   groups="az_project_base.group_accountant")
+        self.assertEqual(Session.with_user(accountant).search([("id", "=", session.id)]),
+                         session)
+        with self.assertRaises(AccessError):
+            self.line_of(session, self.amina).with_user(accountant).write({"status": "absent"})
         # a portal user sees only their own line, not the others nor the codes
         portal_lines = Line.with_user(self.portal_user).search([("session_id", "=", session.id)])
         self.assertEqual(portal_lines.partner_id, self.amina)
