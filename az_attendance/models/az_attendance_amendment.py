@@ -48,6 +48,14 @@ class AzAttendanceAmendment(models.Model):
     def unlink(self):
         raise UserError(self.env._("An amendment cannot be deleted: record a new one."))
 
+    def _canonical(self, old, new):
+        """Canonical text of the amendment, chained after the sheet's seal."""
+        self.ensure_one()
+        return sealer.canonical({
+            "amendment_id": self.id, "line_id": self.line_id.id, "field": self.field_name,
+            "old": old, "new": new, "reason": self.reason, "author_id": self.author_id.id,
+        })
+
     def _check_and_chain(self):
         self.ensure_one()
         session, line = self.session_id, self.line_id
@@ -68,12 +76,9 @@ class AzAttendanceAmendment(models.Model):
                 raise ValidationError(self.env._(
                     "The corrected hours must lie between 0 and the session's duration."))
             old, new = f"{old_hours:.2f}", f"{self.new_hours:.2f}"
-        previous = self.search([("session_id", "=", session.id), ("id", "<", self.id)],
-                               order="id desc", limit=1).hash or session.seal
-        canonical = sealer.canonical({
-            "amendment_id": self.id, "line_id": line.id, "field": self.field_name,
-            "old": old, "new": new, "reason": self.reason, "author_id": self.author_id.id,
-        })
+        previous = self.sudo().search([("session_id", "=", session.id), ("id", "<", self.id)],
+                                      order="id desc", limit=1).hash or session.seal
+        canonical = self._canonical(old, new)
         # written behind the ORM: write() refuses every change of an amendment
         self.env.cr.execute(
             "UPDATE az_attendance_amendment SET old_value=%s, new_value=%s, previous_hash=%s, "

@@ -27,7 +27,7 @@ SIGN_METHODS = [
     ("paper", "Paper sheet"),
 ]
 # Fields the GDPR purge may clear on a sealed line (the digests stay).
-_PURGE_FIELDS = {"signature", "signature_purged"}
+_PURGE_FIELDS = {"signature", "justification", "signature_purged"}
 # Proof of a signature: written by the signing and sealing code only, never by a client.
 _PROOF_FIELDS = {
     "signature", "signature_sha256", "signature_purged", "signed_at", "sign_method", "sign_ip",
@@ -179,7 +179,7 @@ class AzAttendanceLine(models.Model):
         self._check_writable(vals)
         self._check_proof_fields(vals)
         result = super().write(vals)
-        if "justification" in vals:
+        if "justification" in vals and not self.env["az.attendance.session"]._is_purge():
             self._stamp_digests()
         return result
 
@@ -202,7 +202,8 @@ class AzAttendanceLine(models.Model):
                 raise UserError(self.env._("The person of a signed line cannot be changed."))
             return
         purge = self.env["az.attendance.session"]._is_purge()
-        if purge and set(vals) <= _PURGE_FIELDS and not vals.get("signature"):
+        if purge and set(vals) <= _PURGE_FIELDS and not vals.get("signature") \
+                and not vals.get("justification"):
             return
         raise UserError(self.env._(
             "The sheet '%(name)s' is validated and sealed: its lines can no longer be changed. "

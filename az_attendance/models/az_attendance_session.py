@@ -631,6 +631,19 @@ class AzAttendanceSession(models.Model):
             if line.signature and session._binary_sha256("signature", line) != line.signature_sha256:
                 problems.append(self.env._("Line %(number)s: %(name)s (signature image)",
                                            number=index, name=line.partner_name))
+            if line.justification and \
+                    session._binary_sha256("justification", line) != line.justification_sha256:
+                problems.append(self.env._("Line %(number)s: %(name)s (justification)",
+                                           number=index, name=line.partner_name))
+        # amendments are chained after the seal, each to the previous one
+        previous = session.seal
+        for number, amendment in enumerate(session.amendment_ids.sorted("id"), start=1):
+            text = amendment._canonical(amendment.old_value, amendment.new_value)
+            if amendment.previous_hash != previous or \
+                    sealer.chain_hash(previous, text) != amendment.hash:
+                problems.append(self.env._("Amendment %(number)s (%(name)s)", number=number,
+                                           name=amendment.line_id.partner_name))
+            previous = amendment.hash or ""
         return problems
 
     def _get_qr_token_session(self, token):
@@ -654,8 +667,8 @@ class AzAttendanceSession(models.Model):
 
     @api.model
     def _cron_purge_signatures(self, limit=200):
-        """Clear signature images of validated sheets past their retention period. The
-        digests stay, so the seal still verifies."""
+        """Clear signature images (and justifications of absences) of validated sheets past
+        their retention period. The digests stay, so the seal still verifies."""
         today = fields.Date.context_today(self)
         candidates = self.sudo().search([
             ("state", "=", "validated"), ("signatures_purged", "=", False),
@@ -667,6 +680,7 @@ class AzAttendanceSession(models.Model):
                 continue
             purge = session.with_context(az_attendance_purge=True)
             purge.line_ids.filtered("signature").write({"signature": False})
+            purge.line_ids.filtered("justification").write({"justification": False})
             purge.line_ids.write({"signature_purged": True})
             purge.write({"trainer_signature": False, "signatures_purged": True})
             purged |= session

@@ -1,5 +1,5 @@
 import base64
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
@@ -7,7 +7,7 @@ from odoo import SUPERUSER_ID
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import AttendanceCommon, signature_png
+from .common import AttendanceCommon, signature_data_uri, signature_png
 
 
 @tagged("post_install", "-at_install")
@@ -174,3 +174,32 @@ class TestAttendanceSealLock(AttendanceCommon):
         with freeze_time("2033-03-12"):
             self.assertEqual(self.env["az.attendance.session"]._cron_purge_signatures(),
                              self.session)
+
+    def test_tampered_amendment_is_detected(self):
+        line = self.line_of(self.session, self.lucas)
+        amendment = self.env["az.attendance.amendment"].with_user(self.trainer).create({
+            "session_id": self.session.id, "line_id": line.id, "field_name": "status",
+            "new_status": "absent", "reason": "Left before the start"})
+        self.env.flush_all()
+        self.assertEqual(self._verify(), [])
+        self.env.cr.execute("UPDATE az_attendance_amendment SET new_value='present' WHERE id=%s",
+                            [amendment.id])
+        self.assertEqual(self._verify(), ["Amendment 1 (Lucas Martin)"])
+
+    def test_purge_clears_justifications_and_keeps_the_seal(self):
+        session = self.make_session(partners=self.amina | self.lucas, name="Atelier CV",
+                                    start=self.day_start + timedelta(days=2))
+        self.line_of(session, self.amina)._record_signature(signature_data_uri(), "kiosk")
+        excused = self.line_of(session, self.lucas)
+        excused.write({"status": "excused", "justification": base64.b64encode(b"%PDF note"),
+                       "justification_filename": "note.pdf"})
+        session.trainer_signature = base64.b64encode(signature_png(8))
+        session.with_user(self.trainer).action_validate()
+        self.env.flush_all()
+        self.assertEqual(session._verify_seal(), [])
+        with freeze_time("2031-03-20"):
+            self.assertIn(session, self.env["az.attendance.session"]._cron_purge_signatures())
+        session.invalidate_recordset()
+        self.assertFalse(excused.justification)
+        self.assertTrue(excused.justification_sha256)
+        self.assertEqual(session._verify_seal(), [])
