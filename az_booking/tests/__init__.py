@@ -7,3 +7,4 @@ from . import test_portal_controllers
 from . import test_portal_accessibility
 from . import test_portal_reminders
 from . import test_portal_tours
+from . import test_portal_french
