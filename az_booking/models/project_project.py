@@ -21,9 +21,13 @@ class ProjectProject(models.Model):
     )
 
     @api.depends("az_booking_type_ids")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_az_booking_kpis(self):
-        groups = self.env["az.booking"]._read_group(
-            [("project_id", "in", self.ids)], ["project_id", "state"], ["__count"])
+        """Counted among the bookings the current user may read."""
+        groups = []
+        if self.env["az.booking"].has_access("read"):
+            groups = self.env["az.booking"]._read_group(
+                [("project_id", "in", self.ids)], ["project_id", "state"], ["__count"])
         counts = {}
         for project, state, count in groups:
             counts.setdefault(project.id, {})[state] = count

@@ -40,6 +40,14 @@ class TestAccess(AzBookingCommon):
         self.type_individual.with_user(self.manager).write({"duration": 1.5})
         self.assertEqual(self.type_individual.duration, 1.5)
 
+    def test_project_indicators_follow_access(self):
+        project_user = new_test_user(
+            self.env, login="az_project_only", groups="base.group_user,project.group_project_user")
+        project = self.project.with_user(project_user)
+        self.assertEqual(project.az_booking_count, 0)
+        self.assertEqual(self.project.with_user(self.staff_a).az_booking_count, 1)
+        self.assertEqual(self.project.with_user(self.outsider).az_booking_count, 0)
+
     def test_portal_user_has_no_backend_access(self):
         portal = new_test_user(self.env, login="az_portal", groups="base.group_portal")
         with self.assertRaises(AccessError):
