@@ -321,6 +321,10 @@ class AzBookingWebsite(http.Controller):
             "message": message,
             "next_slots": next_slots,
             "consent_text": booking_type._get_consent_text(),
+            "staff_choices": (
+                request.env["res.users"].sudo().browse(slot["user_ids"])
+                if slot and booking_type.assignment == "user_picks"
+                and not booking_type.is_collective else []),
             "honeypot_field": HONEYPOT_FIELD,
             "tz_name": booking_type.tz,
         }, status=status)
@@ -438,6 +442,15 @@ class AzBookingWebsite(http.Controller):
         except BookingError as error:
             return error_page(error)
         values, answers, errors = self._validate_form(booking_type, post)
+        staff_id = False
+        if booking_type.assignment == "user_picks" and not booking_type.is_collective \
+                and post.get("staff_id"):
+            raw_staff = post.get("staff_id")
+            staff_id = int(raw_staff) if raw_staff.isdigit() and len(raw_staff) < 10 else -1
+            values["staff_id"] = staff_id
+            if slot and staff_id not in slot["user_ids"]:
+                errors["staff_id"] = request.env._(
+                    "This person is not free at this time: choose another one.")
         if not slot:
             return self._render_form(
                 booking_type, None, values=values, status=409,
@@ -465,6 +478,7 @@ class AzBookingWebsite(http.Controller):
                     "site_id": booking_type.site_ids[:1].id,
                     "start": slot["start"],
                     "stop": slot["stop"],
+                    **({"user_id": staff_id} if staff_id else {}),
                     "answer_ids": [
                         fields.Command.create({"question_id": question_id, "value": value})
                         for question_id, value in answers.items() if value

@@ -455,3 +455,31 @@ class TestPortalMyBookings(AzBookingPortalCommon):
         response = self.url_open(f"/my/bookings/{self.own.id}", allow_redirects=False)
         self.assertIn(response.status_code, (302, 303))
         self.assertIn("/web/login", response.headers["Location"])
+
+
+@tagged("post_install", "-at_install")
+class TestPortalStaffChoice(AzBookingPortalCommon):
+
+    def test_person_picks_the_staff_member_among_the_free_ones(self):
+        booking_type = self.type_individual.copy({
+            "name": "Entretien au choix", "assignment": "user_picks", "is_published": True,
+            "staff_user_ids": [(6, 0, (self.staff | self.staff_2).ids)],
+        })
+        slot = self.free_slots(booking_type)[0]
+        self.assertEqual(len(slot["user_ids"]), 2)
+        url = f"/booking/{booking_type.id}/book"
+        _response, doc = self.get_doc(f"{url}?start={self.start_param(slot['start'])}")
+        options = doc.xpath("//main//select[@name='staff_id']/option/@value")
+        self.assertEqual(sorted(options), sorted(["", str(self.staff.id), str(self.staff_2.id)]))
+        csrf = self.csrf_from(doc)
+        before = self.counts()
+        for bad in (str(self.portal_user.id), "abc", "9" * 40):
+            response = self.url_open(url, data=dict(
+                self.form_data(slot, csrf), staff_id=bad))
+            self.assertEqual(response.status_code, 400, bad)
+        self.assertEqual(self.counts(), before)
+        response = self.url_open(url, data=dict(
+            self.form_data(slot, csrf), staff_id=str(self.staff_2.id)))
+        self.assertEqual(response.status_code, 200)
+        booking = self.env["az.booking"].sudo().search([], order="id desc", limit=1)
+        self.assertEqual((booking.type_id, booking.user_id), (booking_type, self.staff_2))
