@@ -194,6 +194,13 @@ class AzBooking(models.Model):
         return bookings
 
     def write(self, vals):
+        if "start" in vals and "stop" not in vals and len(self) > 1:
+            for booking in self:  # each booking keeps its own length
+                booking.write(vals)
+            return True
+        vals = dict(vals)
+        if "start" in vals and "stop" not in vals and self.start and self.stop:
+            vals["stop"] = fields.Datetime.to_datetime(vals["start"]) + (self.stop - self.start)
         moving = {"start", "stop", "user_id"} & set(vals)
         if moving and not self.env.context.get("az_booking_skip_check"):
             for booking in self.filtered(lambda b: b.state in ACTIVE_STATES):
@@ -204,9 +211,7 @@ class AzBooking(models.Model):
                 user = self.env["res.users"].browse(vals.get("user_id", booking.user_id.id))
                 self._lock_staff([user.id, booking.user_id.id])
                 start = fields.Datetime.to_datetime(vals.get("start", booking.start))
-                stop = fields.Datetime.to_datetime(vals.get("stop")) if vals.get("stop") else (
-                    start + (booking.stop - booking.start))
-                vals.setdefault("stop", stop)
+                stop = fields.Datetime.to_datetime(vals.get("stop", booking.stop))
                 if not booking.type_id.with_context(
                         az_booking_exclude_ids=booking.ids)._is_available(user, start, stop):
                     raise UserError(self._slot_taken_message())

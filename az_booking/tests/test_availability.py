@@ -114,7 +114,8 @@ class TestAvailability(AzBookingCommon):
         slots = self.monday_slots()
         by_start = {slot["start"]: slot["user_ids"] for slot in slots}
         self.assertEqual(by_start[paris(2026, 3, 2, 9)], [self.staff_a.id])
-        self.assertEqual(by_start[paris(2026, 3, 2, 14)], sorted([self.staff_a.id, self.staff_b.id]))
+        self.assertEqual(
+            by_start[paris(2026, 3, 2, 14)], sorted([self.staff_a.id, self.staff_b.id]))
         only_b = self.monday_slots(staff=self.staff_b)
         self.assertNotIn(paris(2026, 3, 2, 9), [s["start"] for s in only_b])
         self.assertTrue(all(s["user_ids"] == [self.staff_b.id] for s in only_b))

@@ -94,6 +94,10 @@ class TestBooking(AzBookingCommon):
         booking.write({"start": paris(2026, 3, 2, 15), "stop": paris(2026, 3, 2, 16)})
         self.assertEqual(booking.event_id.start, paris(2026, 3, 2, 15))
         self.assertEqual(booking.event_id.stop, paris(2026, 3, 2, 16))
+        booking.write({"start": paris(2026, 3, 3, 9)})  # keeps its length
+        self.assertEqual(booking.stop, paris(2026, 3, 3, 10))
+        self.assertEqual(booking.event_id.stop, paris(2026, 3, 3, 10))
+        booking.write({"start": paris(2026, 3, 2, 15)})
         other = self._book(self.type_individual, paris(2026, 3, 2, 9), person=self.person_2)
         with self.assertRaisesRegex(UserError, SLOT_TAKEN):
             other.write({"start": paris(2026, 3, 2, 15, 30), "stop": paris(2026, 3, 2, 16, 30)})

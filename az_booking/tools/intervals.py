@@ -123,7 +123,8 @@ def available_intervals(work, busy, before=timedelta(0), after=timedelta(0)):
 
 
 def float_to_time(hours):
-    """24.0 or 16.5 (hours as a float, as in working schedules) -> time; 24 -> None (midnight next day)."""
+    """Hours as a float (16.5, as in working schedules) -> time; 24.0 -> None (midnight
+    of the next day)."""
     minutes = round(hours * 60)
     if minutes >= 24 * 60:
         return None

@@ -12,7 +12,8 @@ class AzBookingBookWizard(models.TransientModel):
     _description = "Book on behalf"
 
     type_id = fields.Many2one(
-        "az.booking.type", string="Type", required=True, domain="[('company_id', 'in', allowed_company_ids)]"
+        "az.booking.type", string="Type", required=True,
+        domain="[('company_id', 'in', allowed_company_ids)]",
     )
     partner_id = fields.Many2one("res.partner", string="Person", required=True)
     user_id = fields.Many2one(
@@ -73,7 +74,8 @@ class AzBookingBookWizard(models.TransientModel):
         tz = ZoneInfo(self.type_id.tz or "UTC")
         utc = ZoneInfo("UTC")
         start = datetime.combine(self.date_from, time(0), tzinfo=tz).astimezone(utc)
-        stop = datetime.combine(self.date_to + timedelta(days=1), time(0), tzinfo=tz).astimezone(utc)
+        stop = datetime.combine(
+            self.date_to + timedelta(days=1), time(0), tzinfo=tz).astimezone(utc)
         start = max(start.replace(tzinfo=None), fields.Datetime.now())
         stop = stop.replace(tzinfo=None)
         slots = self.type_id.sudo()._get_free_slots(
