@@ -483,3 +483,19 @@ class TestPortalStaffChoice(AzBookingPortalCommon):
         self.assertEqual(response.status_code, 200)
         booking = self.env["az.booking"].sudo().search([], order="id desc", limit=1)
         self.assertEqual((booking.type_id, booking.user_id), (booking_type, self.staff_2))
+
+
+@tagged("post_install", "-at_install")
+class TestPortalMenuAndButton(AzBookingPortalCommon):
+
+    def test_menu_entry_and_button_to_put_on_any_page(self):
+        menu = self.env.ref("az_booking.website_menu_booking")
+        self.assertEqual(menu.url, "/booking")
+        _response, doc = self.get_doc("/")
+        self.assertTrue(doc.xpath("//header//a[@href='/booking']"), "the menu shows it")
+        button = str(self.env["ir.qweb"]._render(
+            "az_booking.booking_type_button", {"booking_type": self.type_sensitive}))
+        self.assertIn(f'href="/booking/{self.type_sensitive.id}"', button)
+        self.assertNotIn("Suivi addictologie", button)
+        snippet = str(self.env["ir.qweb"]._render("az_booking.s_az_booking_button", {}))
+        self.assertIn('href="/booking"', snippet)
