@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import AzBookingCommon, paris
 
@@ -69,3 +69,21 @@ class TestAccess(AzBookingCommon):
             allowed_company_ids=other_company.ids).search([("id", "=", self.booking.id)])
         self.assertFalse(in_other)
         self.assertEqual(self.visible(self.manager), self.booking)
+
+    def test_manager_configures_a_type_from_its_form(self):
+        form = Form(self.env["az.booking.type"].with_user(self.manager))
+        form.name = "Permanence juridique"
+        form.project_id = self.project
+        form.staff_user_ids.add(self.staff_a)
+        form.staff_user_ids.add(self.staff_b)
+        form.assignment = "specific"
+        form.specific_user_id = self.staff_b
+        form.capacity = 1
+        booking_type = form.save()
+        self.assertEqual(booking_type._get_staff(), self.staff_b)
+        with self.assertRaises(ValidationError):
+            booking_type.staff_user_ids = [(3, self.staff_b.id)]
+        nobody = new_test_user(self.env, login="az_no_schedule",
+                               groups="base.group_user,az_project_base.group_user")
+        with self.assertRaises(ValidationError):
+            booking_type.staff_user_ids = [(4, nobody.id)]
