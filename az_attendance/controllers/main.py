@@ -1,4 +1,3 @@
-import logging
 import threading
 import time
 import hmac
@@ -10,8 +9,6 @@ from odoo.http import request
 
 from ..models.az_attendance_session import is_token
 from ..tools.tokens import TokenError
-
-_logger = logging.getLogger(__name__)
 
 # Failed code attempts per line, kept in memory so that a refused attempt writes nothing.
 _ATTEMPTS = {}

@@ -125,6 +125,7 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
                                                     ("res_id", "=", self.amina_line.id)])
         self.assertEqual(len(mails), 1)
         url = re.search(r'href="[^"]*(/attendance/sign/[^"]+)"', mails.body_html).group(1)
+        self.assertIn(self.amina_line.sign_code, mails.body_html, "the QR code's personal code")
         self.assertFalse(self.env["mail.mail"].sudo().search(
             [("res_id", "=", self.line_of(self.att_session, self.sofia).id),
              ("model", "=", "az.attendance.line")]), "no e-mail address, no link")
