@@ -265,8 +265,8 @@ class AzBookingType(models.Model):
         return data
 
     def _get_available_intervals(self, start, stop, staff=None):
-        """Per staff member: (working intervals, intervals free for an appointment of this
-        type), UTC naive, inside [start, stop). Also returns the seats taken per
+        """Per staff member: the working periods ("frames", whole, around [start, stop))
+        and the intervals free for an appointment of this type, UTC naive. Also returns the seats taken per
         (start, stop) of this type and the staff member already holding each workshop."""
         self.ensure_one()
         users = self._get_staff(staff)
@@ -304,7 +304,10 @@ class AzBookingType(models.Model):
             ]
             if not info["two_weeks"]:
                 attendances = [dict(a, week_type=None) for a in attendances]
-            work = iv.weekly_intervals(attendances, info["tz"], start, stop)
+            # whole working periods, even when the window starts or ends inside one: they
+            # are the grid slots are laid on, whatever the window asked for
+            frames = iv.weekly_intervals(
+                attendances, info["tz"], start - margin, stop + margin)
             off = list(leaves_by_resource[info["resource_id"]])
             off += [
                 (date_from, date_to)
@@ -312,7 +315,7 @@ class AzBookingType(models.Model):
                 if (calendar_id == info["calendar_id"]
                     or (not calendar_id and company_id in (False, None, info["company_id"])))
             ]
-            work = iv.subtract(work, iv.union(off))
+            work = iv.subtract(frames, iv.union(off))
             taken = list(busy[user_id])
             for e_start, e_stop, allday, start_date, stop_date in events_by_partner[
                     info["partner_id"]]:
@@ -325,7 +328,7 @@ class AzBookingType(models.Model):
             # overlapping ones of the same type do not
             free_strict = iv.available_intervals(
                 free, iv.union(own[user_id]), before=before, after=after)
-            result[user_id] = {"work": work, "free": free_strict, "free_loose": free}
+            result[user_id] = {"frames": frames, "free": free_strict, "free_loose": free}
         return result, seats, workshop_staff
 
     def _get_free_slots(self, start_utc, stop_utc, staff=None, include_full=False,
@@ -352,7 +355,7 @@ class AzBookingType(models.Model):
         slots = defaultdict(list)
         for user_id, avail in per_user.items():
             free = iv.clip(avail["free"], start, stop)
-            found = iv.generate_slots(avail["work"], free, duration, step)
+            found = iv.generate_slots(avail["frames"], free, duration, step)
             if self.is_collective:
                 loose = iv.clip(avail["free_loose"], start, stop)
                 found = set(found) | {

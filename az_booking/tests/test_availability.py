@@ -108,6 +108,13 @@ class TestAvailability(AzBookingCommon):
                 paris(2026, 3, 2), paris(2026, 3, 5), apply_notice=False)
         self.assertEqual(len(slots), 30)
 
+    def test_slots_stay_on_the_grid_when_the_window_starts_mid_period(self):
+        slots = self.type_individual._get_free_slots(
+            paris(2026, 3, 2, 9, 10), paris(2026, 3, 2, 15, 40))
+        self.assertEqual(self.starts(slots), [
+            "Mon 02 09:30", "Mon 02 10:00", "Mon 02 10:30", "Mon 02 11:00",
+            "Mon 02 14:00", "Mon 02 14:30"])
+
     def test_merge_staff_and_restrict_to_one(self):
         self.type_individual.staff_user_ids = [Command.link(self.staff_b.id)]
         self._book(self.type_individual, paris(2026, 3, 2, 9), user=self.staff_b)
