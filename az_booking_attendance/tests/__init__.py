@@ -1,1 +1,2 @@
 from . import test_booking_attendance
+from . import test_hostile_input
