@@ -22,6 +22,7 @@ TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # Marker put in the context by the signing and sealing code. An object cannot travel through
 # JSON-RPC, so a client can never pretend to be that code by sending a context key.
 INTERNAL = object()
+PURGE = object()
 # Proof of the sheet that only the code itself writes: validation, seal, digests.
 _SESSION_PROOF_FIELDS = {
     "seal", "header_hash", "validated_by_id", "validated_at", "trainer_signature_sha256",
@@ -282,7 +283,8 @@ class AzAttendanceSession(models.Model):
                 "Record a correction as an amendment.", name=locked[0].name))
 
     def _is_purge(self):
-        return bool(self.env.su and self.env.context.get("az_attendance_purge"))
+        """Whether the GDPR purge cron is running: superuser, with a marker no client can send."""
+        return bool(self.env.su and self.env.context.get("az_attendance_purge") is PURGE)
 
     # ------------------------------------------------------------------ actions
     def action_open(self):
@@ -678,7 +680,7 @@ class AzAttendanceSession(models.Model):
         for session in candidates:
             if session.date >= today - relativedelta(years=session._retention_years()):
                 continue
-            purge = session.with_context(az_attendance_purge=True)
+            purge = session.with_context(az_attendance_purge=PURGE)
             purge.line_ids.filtered("signature").write({"signature": False})
             purge.line_ids.filtered("justification").write({"justification": False})
             purge.line_ids.write({"signature_purged": True})
