@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 
 class ProjectProject(models.Model):
@@ -21,13 +22,17 @@ class ProjectProject(models.Model):
         hours = dict(self.env["az.attendance.line"]._read_group(
             [("project_id", "in", self.ids), ("session_id.state", "=", "validated")],
             ["project_id"], ["hours_attended:sum"]))
-        now = fields.Datetime.now()
+        # the next session of every project in one query (access rules applied)
+        upcoming = Session._search([
+            ("project_id", "in", self.ids), ("start", ">=", fields.Datetime.now()),
+            ("state", "in", ("draft", "open"))])
+        next_session = dict(self.env.execute_query(SQL(
+            "SELECT DISTINCT ON (s.project_id) s.project_id, s.id FROM az_attendance_session s"
+            " WHERE s.id IN %s ORDER BY s.project_id, s.start, s.id", upcoming.subselect())))
         for project in self:
             project.az_session_count = counts.get(project, 0)
             project.az_attendance_hours = hours.get(project, 0.0)
-            project.az_next_session_id = Session.search([
-                ("project_id", "=", project.id), ("start", ">=", now),
-                ("state", "in", ("draft", "open"))], order="start", limit=1)
+            project.az_next_session_id = Session.browse(next_session.get(project.id))
 
     def action_view_az_sessions(self):
         self.ensure_one()

@@ -1,2 +1,3 @@
 from . import test_booking_attendance
 from . import test_hostile_input
+from . import test_query_counts
