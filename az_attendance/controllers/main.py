@@ -1,5 +1,3 @@
-import threading
-import time
 import hmac
 from datetime import datetime, timezone
 
@@ -9,26 +7,6 @@ from odoo.http import request
 
 from ..models.az_attendance_session import is_token
 from ..tools.tokens import TokenError
-
-# Failed code attempts per line, kept in memory so that a refused attempt writes nothing.
-_ATTEMPTS = {}
-_ATTEMPTS_LOCK = threading.Lock()
-MAX_ATTEMPTS = 5
-ATTEMPT_WINDOW = 15 * 60
-
-
-def _too_many_attempts(line_id):
-    now = time.monotonic()
-    with _ATTEMPTS_LOCK:
-        recent = [t for t in _ATTEMPTS.get(line_id, []) if now - t < ATTEMPT_WINDOW]
-        _ATTEMPTS[line_id] = recent
-        return len(recent) >= MAX_ATTEMPTS
-
-
-def _count_failure(line_id):
-    with _ATTEMPTS_LOCK:
-        _ATTEMPTS.setdefault(line_id, []).append(time.monotonic())
-
 
 def _proof():
     httprequest = request.httprequest
@@ -131,13 +109,14 @@ class AttendanceController(http.Controller):
         if not line:
             return request.render("az_attendance.public_qr_sign", self._qr_values(
                 session, error=request.env._("Choose your name in the list.")), status=400)
-        if _too_many_attempts(line.id):
+        attempts = request.env["az.attendance.sign.attempt"].sudo()
+        if attempts._is_blocked(line.id):
             return self._error(request.env._(
                 "Too many wrong codes. Wait a quarter of an hour or ask the trainer."), 429)
         code = code if isinstance(code, str) else ""
         expected = line.sudo().sign_code or ""
         if not (code.strip() and hmac.compare_digest(code.strip().encode(), expected.encode())):
-            _count_failure(line.id)
+            attempts._record_failure(line.id)
             return request.render("az_attendance.public_qr_sign", self._qr_values(
                 session, error=request.env._("This code does not match your name."),
                 selected=line.id), status=403)

@@ -5,3 +5,4 @@ from . import az_attendance_amendment
 from . import az_funding
 from . import project_project
 from . import az_attendance_invoice_entry
+from . import az_attendance_sign_attempt
