@@ -7,54 +7,34 @@ single staff member, an 8-seat workshop, and an open attendance session of 30 pe
 prints the tables; everything it sends goes to the local server only, in bounded loops.
 """
 
-import argparse
 import concurrent.futures
 import json
 import re
-import statistics
-import sys
 import threading
 import time
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from benchlib import make_parser, open_registry
+
 STATE = Path("/tmp") / "az_bench_load_state.json"
 CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = make_parser(__doc__)
     parser.add_argument("mode", choices=["prepare", "drive"])
-    parser.add_argument("--odoo-src", required=True)
-    parser.add_argument("--addons-path", required=True)
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--db-host", required=True)
-    parser.add_argument("--db-port", required=True)
-    parser.add_argument("--db-user", required=True)
     parser.add_argument("--url", required=True)
     parser.add_argument("--clients", type=int, default=50)
     return parser.parse_args()
-
-
-def odoo_env(args):
-    sys.path.insert(0, args.odoo_src)
-    import odoo
-    from odoo.tools import config
-
-    config.parse_config([
-        f"--addons-path={args.addons_path}", f"--db_host={args.db_host}",
-        f"--db_port={args.db_port}", f"--db_user={args.db_user}", "--log-level=warn",
-    ])
-    registry = odoo.modules.registry.Registry(args.db)
-    return odoo, registry
 
 
 # ---------------------------------------------------------------------------------------
 # prepare
 # ---------------------------------------------------------------------------------------
 def prepare(args):
-    odoo, registry = odoo_env(args)
+    odoo, registry = open_registry(args)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tz": "Europe/Paris"})
         state = build(env, args)
@@ -254,7 +234,7 @@ def drive(args):
 
 
 def check_database(args, state):
-    odoo, registry = odoo_env(args)
+    odoo, registry = open_registry(args)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         Booking = env["az.booking"]

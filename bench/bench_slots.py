@@ -8,22 +8,16 @@ face the same working hours and busy times. Prints times (median of several runs
 cleared before each) and SQL query counts.
 """
 
-import argparse
 import random
 import statistics
-import sys
 import time
 from datetime import datetime, timedelta
 
+from benchlib import make_parser, open_registry
+
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--odoo-src", required=True)
-    parser.add_argument("--addons-path", required=True)
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--db-host", required=True)
-    parser.add_argument("--db-port", required=True)
-    parser.add_argument("--db-user", required=True)
+    parser = make_parser(__doc__)
     parser.add_argument("--staff", type=int, default=10)
     parser.add_argument("--days", type=int, default=60)
     parser.add_argument("--busy", type=int, default=2000)
@@ -123,15 +117,7 @@ def measure(env, func, runs):
 
 def main():
     args = parse_args()
-    sys.path.insert(0, args.odoo_src)
-    import odoo
-    from odoo.tools import config
-
-    config.parse_config([
-        f"--addons-path={args.addons_path}", f"--db_host={args.db_host}",
-        f"--db_port={args.db_port}", f"--db_user={args.db_user}", "--log-level=warn",
-    ])
-    registry = odoo.modules.registry.Registry(args.db)
+    odoo, registry = open_registry(args)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tz": "Europe/Paris"})
         try:
@@ -183,7 +169,7 @@ def run(env, args):
             return az_type._get_free_slots(
                 start, start + timedelta(days=days), staff=users[:staff], apply_notice=False)
         t, q, res = measure(env, scaled, 1)
-        rows.append((f"az_booking scaling", staff, days, t, q, len(res)))
+        rows.append(("az_booking scaling", staff, days, t, q, len(res)))
     return rows
 
 

@@ -14,7 +14,6 @@ which no browser test was executed, or any ERROR/CRITICAL line in Odoo's log.
 """
 
 import argparse
-import os
 import re
 import subprocess
 import sys

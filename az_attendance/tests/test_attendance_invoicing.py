@@ -45,7 +45,7 @@ class TestAttendanceInvoicing(AttendanceCommon):
         return self.sign_all_and_validate(session)
 
     def test_hours_become_one_draft_invoice_per_funder(self):
-        session = self._validated_session()
+        self._validated_session()
         moves = self._invoice()
         self.assertEqual(len(moves), 1)
         self.assertEqual(moves.move_type, "out_invoice")
