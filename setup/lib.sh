@@ -177,16 +177,21 @@ pg_stop() {
 }
 
 # --- Odoo ------------------------------------------------------------------------------------
-odoo_cmd() {
+odoo_args() {
     # Odoo runs from its source tree (odoo-bin puts it first on sys.path), never from an
-    # installed package, so `import odoo` always resolves to the real tree.
+    # installed package, so `import odoo` always resolves to the real tree. Sets ODOO, the
+    # command line, so that `"${ODOO[@]}" ... &` gives the server's own pid in $!.
     mkdir -p "$AZ_HOME/data"
-    "$AZ_VENV/bin/python" "$ODOO_SRC/odoo-bin" \
-        --addons-path="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$AZ_REPO" \
-        --data-dir="$AZ_HOME/data" \
-        --db_host="$AZ_PGSOCKET" --db_port="$AZ_PGPORT" --db_user="$AZ_DB_USER" \
-        --db-filter='.*' \
-        "$@"
+    ODOO=("$AZ_VENV/bin/python" "$ODOO_SRC/odoo-bin"
+          --addons-path="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$AZ_REPO"
+          --data-dir="$AZ_HOME/data"
+          --db_host="$AZ_PGSOCKET" --db_port="$AZ_PGPORT" --db_user="$AZ_DB_USER"
+          --db-filter='.*')
+}
+
+odoo_cmd() {
+    odoo_args
+    "${ODOO[@]}" "$@"
 }
 
 bootstrap() {

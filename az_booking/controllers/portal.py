@@ -3,6 +3,7 @@ else. A booking is looked up only inside the user's own domain (their partner, o
 them); once found, it is handled with ``sudo()``."""
 
 from odoo import fields, http
+from odoo.exceptions import AccessError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
@@ -37,11 +38,15 @@ class AzBookingPortal(CustomerPortal):
         """The booking of this id if the logged-in user may see it, else a 404."""
         if request.env.user._is_public() or not (0 < booking_id < 2**31):
             raise BookingError(request.env._("This booking does not exist."), 404)
-        booking = request.env["az.booking"].sudo().search(
-            [("id", "=", booking_id)] + self._az_booking_domain(), limit=1)
+        try:
+            # as the user first: the record rules decide, sudo() only once they agreed
+            booking = request.env["az.booking"].search(
+                [("id", "=", booking_id)] + self._az_booking_domain(), limit=1)
+        except AccessError:
+            booking = request.env["az.booking"]
         if not booking:
             raise BookingError(request.env._("This booking does not exist."), 404)
-        return booking
+        return booking.sudo()
 
     @http.route(["/my/bookings", "/my/bookings/page/<int:page>"], type="http", auth="user",
                 website=True)

@@ -48,10 +48,17 @@ class TestAccess(AzBookingCommon):
         self.assertEqual(self.project.with_user(self.staff_a).az_booking_count, 1)
         self.assertEqual(self.project.with_user(self.outsider).az_booking_count, 0)
 
-    def test_portal_user_has_no_backend_access(self):
+    def test_portal_user_reads_only_their_own_bookings(self):
         portal = new_test_user(self.env, login="az_portal", groups="base.group_portal")
+        self.assertFalse(self.env["az.booking"].with_user(portal).search([]),
+                         "someone else's booking stays hidden")
         with self.assertRaises(AccessError):
-            self.env["az.booking"].with_user(portal).search([])
+            self.booking.with_user(portal).read(["partner_id"])
+        owner = new_test_user(self.env, login="az_portal_owner", groups="base.group_portal",
+                              partner_id=self.person.id)
+        self.assertEqual(self.env["az.booking"].with_user(owner).search([]), self.booking)
+        with self.assertRaises(AccessError):
+            self.booking.with_user(owner).write({"note": "x"})
         with self.assertRaises(AccessError):
             self.env["az.booking.type"].with_user(portal).search([])
 
