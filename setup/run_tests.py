@@ -54,11 +54,12 @@ def run_pytest(python, repo):
     return counts["passed"], failed, counts["skipped"]
 
 
-def run_odoo(odoo_cmd, db, addons, http_port, log_path, timeout):
+def run_odoo(odoo_cmd, db, addons, http_port, log_path, timeout, extra_modules=""):
     tags = ",".join(f"/{a}" for a in addons.split(","))
+    install = ",".join(m for m in [addons, extra_modules] if m)
     cmd = odoo_cmd + [
         "-d", db,
-        "-i", addons,
+        "-i", install,
         "--test-enable",
         f"--test-tags={tags}",
         "--stop-after-init",
@@ -122,6 +123,9 @@ def main():
     parser.add_argument("--http-port", type=int, required=True)
     parser.add_argument("--log", required=True)
     parser.add_argument("--require-browser", action="store_true")
+    parser.add_argument("--extra-modules", default="",
+                        help="Odoo modules installed beside the addons (whose optional paths "
+                        "the tests then cover), not tested themselves")
     parser.add_argument("--timeout", type=int, default=3600,
                         help="seconds after which the Odoo stage is stopped and fails")
     parser.add_argument("odoo_cmd", nargs=argparse.REMAINDER)
@@ -131,7 +135,8 @@ def main():
     started = time.time()
 
     py_passed, py_failed, py_skipped = run_pytest(args.python, repo)
-    odoo = run_odoo(odoo_cmd, args.db, args.addons, args.http_port, args.log, args.timeout)
+    odoo = run_odoo(odoo_cmd, args.db, args.addons, args.http_port, args.log, args.timeout,
+                    args.extra_modules)
 
     problems = []
     if odoo["timed_out"]:
