@@ -204,3 +204,80 @@ class AttendanceController(http.Controller):
             "validated_at": session._format_local(session.validated_at),
             "checked_at": session._format_local(fields.Datetime.now()),
         })
+
+    # ------------------------------------------------------------------ printed badge (staff)
+    def _badge_partner(self, token):
+        """The person of a badge scanned at the kiosk, or an error page. Only staff (the
+        kiosk tablet is logged in as a staff member) may use badges."""
+        if not request.env.user.has_group("az_project_base.group_user"):
+            return None, self._error(request.env._(
+                "Only staff can record a presence with a badge."), 403)
+        try:
+            partner = request.env["res.partner"]._az_partner_from_badge(token)
+        except TokenError:
+            return None, self._error(request.env._(
+                "This badge is not valid (it may have been renewed)."), 403)
+        return partner, None
+
+    def _badge_lines(self, partner):
+        """Lines of the person, on sessions open today, not signed yet, that the staff member
+        may record (access rules of the staff member apply)."""
+        today = fields.Date.context_today(request.env.user)
+        lines = request.env["az.attendance.line"].search([
+            ("partner_id", "=", partner.id),
+            ("session_id.state", "=", "open"),
+            ("session_date", "=", today),
+            ("signed_at", "=", False),
+            ("status", "not in", ("absent", "excused")),
+        ])
+        return lines._filtered_access("write")
+
+    def _badge_values(self, partner, token, **extra):
+        lines = self._badge_lines(partner)
+        return {
+            "partner": partner,
+            "token": token,
+            "lines": lines,
+            **extra,
+        }
+
+    @http.route("/attendance/badge/<string:token>", type="http", auth="user", website=True,
+                methods=["GET"], sitemap=False)
+    def badge_page(self, token, **kwargs):
+        partner, error = self._badge_partner(token)
+        if error:
+            return error
+        return request.render("az_attendance.public_badge_sign",
+                              self._badge_values(partner, token))
+
+    @http.route("/attendance/badge/<string:token>", type="http", auth="user", website=True,
+                methods=["POST"], sitemap=False)
+    def badge_sign(self, token, line_id=None, **kwargs):
+        partner, error = self._badge_partner(token)
+        if error:
+            return error
+        line_id = _to_int(line_id)
+        line = self._badge_lines(partner).filtered(lambda ln: ln.id == line_id) \
+            if line_id else None
+        if not line:
+            return request.render("az_attendance.public_badge_sign", self._badge_values(
+                partner, token, error=request.env._("Choose a session in the list.")),
+                status=400)
+        ip, agent = _proof()
+        try:
+            line.check_access("write")
+            with request.env.cr.savepoint():
+                line._record_signature(None, "badge", ip=ip, user_agent=agent,
+                                       witness_name=request.env.user.name)
+        except (AccessError, UserError, ValidationError) as error:
+            return request.render("az_attendance.public_badge_sign", self._badge_values(
+                partner, token, error=str(error.args[0] if error.args else error)),
+                status=400)
+        return request.render("az_attendance.public_message", {
+            "title": request.env._("Presence recorded"),
+            "message": request.env._(
+                "%(name)s is recorded present at '%(session)s' (badge scanned by %(user)s).",
+                name=line.partner_name, session=line.session_id.name,
+                user=request.env.user.name),
+            "kind": "success",
+        })

@@ -6,4 +6,5 @@ from . import az_funding
 from . import project_project
 from . import az_attendance_invoice_entry
 from . import az_attendance_sign_attempt
+from . import res_partner
 from . import az_attendance_remote_sms

@@ -7,6 +7,7 @@ import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.http import request
 
 from ..tools import seal as sealer
 from ..tools import tokens
@@ -25,7 +26,11 @@ SIGN_METHODS = [
     ("remote", "Remote link"),
     ("on_behalf", "On behalf"),
     ("paper", "Paper sheet"),
+    ("badge", "Printed badge"),
 ]
+# Methods that prove the presence without a drawn signature: the attached paper sheet, or
+# a staff member scanning the person's printed badge (the staff member is the witness).
+IMAGELESS_METHODS = {"paper", "badge"}
 # Fields the GDPR purge may clear on a sealed line (the digests stay).
 _PURGE_FIELDS = {"signature", "justification", "signature_purged"}
 # Proof of a signature: written by the signing and sealing code only, never by a client.
@@ -43,6 +48,13 @@ REMOTE_WINDOW_HOURS = 2
 def _epoch(value):
     """Unix seconds of a naive UTC datetime."""
     return int(value.replace(tzinfo=timezone.utc).timestamp())
+
+
+def request_proof():
+    """IP address and user agent of the current HTTP request, if any."""
+    if not request:
+        return None, None
+    return request.httprequest.remote_addr, request.httprequest.user_agent.string
 
 
 def _new_code(*_args):
@@ -218,7 +230,7 @@ class AzAttendanceLine(models.Model):
         if _PROOF_FIELDS & set(vals):
             raise UserError(self.env._(
                 "Signatures are recorded through a signing method only (kiosk, QR code, "
-                "personal link, on behalf, paper)."))
+                "personal link, on behalf, paper, badge)."))
 
     def _stamp_digests(self):
         Session = self.env["az.attendance.session"]
@@ -308,10 +320,13 @@ class AzAttendanceLine(models.Model):
         """Store a signature with its proof. The caller has checked who is signing."""
         self.ensure_one()
         self._check_can_sign()
-        raw = self._decode_signature(signature) if method != "paper" else b""
+        raw = self._decode_signature(signature) if method not in IMAGELESS_METHODS else b""
         if method == "on_behalf" and not ((witness_name or "").strip() and (reason or "").strip()):
             raise UserError(self.env._("Signing on behalf of someone needs a witness and a "
                                        "reason."))
+        if method == "badge" and (self.env.user._is_public() or not (witness_name or "").strip()):
+            raise UserError(self.env._("A presence recorded with a badge needs the staff member "
+                                       "who scanned it as witness."))
         # lock the row: two devices signing the same line at once record one signature only
         try:
             with self.env.cr.savepoint(flush=False):
@@ -391,6 +406,18 @@ class AzAttendanceLine(models.Model):
             "name": self.env._("Sign on behalf of %(name)s", name=self.partner_name),
             "context": {"default_line_id": self.id},
         }
+
+    def action_sign_on_paper(self):
+        """Reconcile the line with the attached scan of the paper sheet: the person signed on
+        paper; the staff member who checked the scan is recorded, with the time."""
+        for line in self:
+            line.check_access("write")
+            if not line.session_id.paper_sheet:
+                raise UserError(self.env._("Attach the scan of the paper sheet to the session "
+                                           "first."))
+            ip, agent = request_proof()
+            line._record_signature(None, "paper", ip=ip, user_agent=agent)
+        return True
 
     def action_send_remote_link(self):
         self.ensure_one()

@@ -700,6 +700,17 @@ class AzAttendanceSession(models.Model):
             and (not self.date or f.date_start <= self.date <= f.date_end))
         return fundings.funder_id
 
+    def _report_method_counts(self):
+        """(method label, number of lines) for each signing method used on the sheet, in the
+        order of the methods: an auditor sees how the presences were proven."""
+        self.ensure_one()
+        lines = self.sudo().line_ids
+        labels = self.env["az.attendance.line"]._fields["sign_method"]._description_selection(
+            self.env)
+        counts = [(label, len(lines.filtered(lambda ln, m=method: ln.sign_method == m)))
+                  for method, label in labels]
+        return [(label, count) for label, count in counts if count]
+
     def _report_verify_qr(self):
         self.ensure_one()
         return qr_data_uri(self.verify_url)

@@ -5,6 +5,10 @@ HMAC-SHA256 over them keyed with a server secret. Checking recomputes the HMAC a
 it in constant time; a token that was altered, that belongs to another line or session, or
 whose expiry has passed, is refused.
 
+A badge token (printed on a person's QR badge) carries a partner id in clear, followed by an
+HMAC-SHA256 over that id and the person's current badge nonce. It does not expire; renewing
+the nonce revokes every badge printed before.
+
 This module imports nothing from Odoo on purpose.
 """
 
@@ -15,6 +19,7 @@ import re
 import time
 
 _TOKEN_RE = re.compile(r"^(\d{1,12})-(\d{1,12})-(\d{1,12})-([A-Za-z0-9_-]{43})")
+_BADGE_RE = re.compile(r"^(\d{1,12})-([A-Za-z0-9_-]{43})")
 
 
 class TokenError(ValueError):
@@ -52,3 +57,39 @@ def check_token(secret, token, now=None, purpose="sign"):
     if (time.time() if now is None else now) > expiry:
         raise TokenError("expired")
     return line_id, session_id, expiry
+
+
+def _badge_mac(secret, partner_id, nonce):
+    if not secret:
+        raise TokenError("no secret")
+    if not nonce:
+        raise TokenError("no badge")
+    message = f"badge:{int(partner_id)}:{nonce}".encode()
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def make_badge_token(secret, partner_id, nonce):
+    """Return ``partner-mac`` for a person's badge, safe to put in a URL path."""
+    return f"{int(partner_id)}-{_badge_mac(secret, partner_id, nonce)}"
+
+
+def check_badge_token(secret, token, nonce_of):
+    """Return the partner id of a genuine badge token whose nonce is still current.
+
+    ``nonce_of`` is called with the partner id read from the token and returns that person's
+    current badge nonce (or None when there is no such person). Raise TokenError otherwise.
+    """
+    if not isinstance(token, str) or len(token) > 80:
+        raise TokenError("malformed")
+    match = _BADGE_RE.fullmatch(token)
+    if not match:
+        raise TokenError("malformed")
+    partner_id = int(match.group(1))
+    nonce = nonce_of(partner_id)
+    if not nonce:
+        raise TokenError("unknown")
+    expected = _badge_mac(secret, partner_id, nonce)
+    if not hmac.compare_digest(expected.encode(), match.group(2).encode()):
+        raise TokenError("tampered")
+    return partner_id

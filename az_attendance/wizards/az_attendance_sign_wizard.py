@@ -1,13 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.http import request
 
-
-def request_proof():
-    """IP address and user agent of the current HTTP request, if any."""
-    if not request:
-        return None, None
-    return request.httprequest.remote_addr, request.httprequest.user_agent.string
+from ..models.az_attendance_line import request_proof
 
 
 class AzAttendanceSignWizard(models.TransientModel):
@@ -38,12 +32,7 @@ class AzAttendanceSignWizard(models.TransientModel):
         line = self.line_id
         line.check_access("write")
         if self.method == "paper":
-            if not line.session_id.paper_sheet:
-                raise UserError(self.env._("Attach the scan of the paper sheet to the session "
-                                           "first."))
-            ip, agent = request_proof()
-            line._record_signature(None, "paper", ip=ip, user_agent=agent)
-            return True
+            return line.action_sign_on_paper()
         if not self.signature:
             raise UserError(self.env._("Sign in the box first."))
         ip, agent = request_proof()
