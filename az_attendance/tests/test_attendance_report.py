@@ -38,7 +38,7 @@ class TestAttendanceReport(ReportMixin, AttendanceCommon):
         html = self._render(session)
         for expected in (
             self.company.name, "Ateliers numériques", "Atelier e-administration",
-            "Département de la Gironde", "Centre social Bastide", "3 rue Pierre",
+            "Département de la Gironde", "Centre social Bastide, 3 rue Pierre, 33100 Bordeaux",
             "09:00", "12:00",  # local times (Paris) of 08:00-11:00 UTC
             "09:10",  # signing time, 08:10 UTC, in the site's timezone
             "Amina Diallo", "Lucas Martin", "Sofia Pereira", "Absent", "Present",
