@@ -161,6 +161,19 @@ class AzAttendanceLine(models.Model):
                 hours = float(amendment.new_value)
         return status, hours
 
+    def _quantity_values(self):
+        """What the funding rules of ``tools/quantities.py`` read of each line, amendments
+        applied."""
+        values = []
+        for line in self:
+            status, hours = line._effective_values()
+            values.append({
+                "line_id": line.id, "session_id": line.session_id.id,
+                "partner_id": line.partner_id.id, "status": status, "hours": hours,
+                "session_hours": line.session_id.duration,
+            })
+        return values
+
     # ------------------------------------------------------------------ constraints
     @api.constrains("status", "arrived_at", "left_at")
     def _check_times(self):

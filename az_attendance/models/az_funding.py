@@ -1,6 +1,6 @@
-from collections import defaultdict
-
 from odoo import models
+
+from ..tools import quantities as qty
 
 
 class AzFunding(models.Model):
@@ -20,24 +20,10 @@ class AzFunding(models.Model):
             ("session_date", ">=", min(fundings.mapped("date_start"))),
             ("session_date", "<=", max(fundings.mapped("date_end"))),
         ])
-        by_project = defaultdict(list)
-        for line in lines:
-            by_project[line.project_id.id].append(line)
+        by_project = lines.grouped("project_id")
         for funding in fundings:
-            hours, sessions, people = 0.0, set(), set()
-            for line in by_project.get(funding.project_id.id, []):
-                if not funding.covers(line.session_date):
-                    continue
-                status = line.effective_status
-                attended = status in ("present", "late") or (
-                    status == "excused" and funding.count_excused)
-                if not attended:
-                    continue
-                hours += (line.effective_hours if status != "excused"
-                          else line.session_id.duration)
-                sessions.add(line.session_id.id)
-                people.add(line.partner_id.id)
-            used[funding.id] = used.get(funding.id, 0.0) + {
-                "hour": hours, "session": len(sessions), "participant": len(people),
-            }[funding.unit]
+            mine = by_project.get(funding.project_id, lines.browse()).filtered(
+                lambda ln, f=funding: f.covers(ln.session_date))
+            current = qty.quantities(funding.unit, mine._quantity_values(), funding.count_excused)
+            used[funding.id] = used.get(funding.id, 0.0) + sum(current.values())
         return used

@@ -43,27 +43,13 @@ class AzAttendanceInvoiceWizard(models.TransientModel):
 
     def _get_fundings(self):
         self.ensure_one()
-        fundings = self.funding_ids
-        if not fundings:
-            domain = [("state", "in", ("active", "closed")),
-                      ("date_start", "<=", self.date_to), ("date_end", ">=", self.date_from)]
-            if self.project_id:
-                domain.append(("project_id", "=", self.project_id.id))
-            fundings = self.env["az.funding"].search(domain)
-        return fundings.filtered(lambda f: f.state in ("active", "closed")
-                                 and f.date_start <= self.date_to
-                                 and f.date_end >= self.date_from)
-
-    def _line_values(self, lines):
-        values = []
-        for line in lines:
-            status, hours = line._effective_values()
-            values.append({
-                "line_id": line.id, "session_id": line.session_id.id,
-                "partner_id": line.partner_id.id, "status": status, "hours": hours,
-                "session_hours": line.session_id.duration,
-            })
-        return values
+        domain = [("state", "in", ("active", "closed")),
+                  ("date_start", "<=", self.date_to), ("date_end", ">=", self.date_from)]
+        if self.funding_ids:
+            return self.funding_ids.filtered_domain(domain)
+        if self.project_id:
+            domain.append(("project_id", "=", self.project_id.id))
+        return self.env["az.funding"].search(domain)
 
     def _validated_lines(self, funding, date_from, date_to):
         return self.env["az.attendance.line"].search([
@@ -76,16 +62,16 @@ class AzAttendanceInvoiceWizard(models.TransientModel):
     def _funding_deltas(self, funding, invoiced):
         """{key: difference to invoice} for one funding over the wizard's period, and the
         period's lines (for the references)."""
-        lines = self._validated_lines(funding, self.date_from, self.date_to)
-        values = self._line_values(lines)
         if funding.unit == "participant":
             # a person counts once per funding: look at everything up to the period's end
-            period_partners = {("partner", v["partner_id"]) for v in values}
-            history = self._line_values(
-                self._validated_lines(funding, funding.date_start, self.date_to))
-            current = qty.quantities("participant", history, funding.count_excused)
+            history = self._validated_lines(funding, funding.date_start, self.date_to)
+            lines = history.filtered(lambda ln: ln.session_date >= self.date_from)
+            period_partners = {("partner", partner.id) for partner in lines.partner_id}
+            current = qty.quantities("participant", history._quantity_values(),
+                                     funding.count_excused)
             return qty.deltas(current, invoiced, keys=period_partners), lines
-        current = qty.quantities(funding.unit, values, funding.count_excused)
+        lines = self._validated_lines(funding, self.date_from, self.date_to)
+        current = qty.quantities(funding.unit, lines._quantity_values(), funding.count_excused)
         return qty.deltas(current, invoiced, keys=set(current)), lines
 
     def action_create_invoices(self):
