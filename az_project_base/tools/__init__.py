@@ -1,0 +1,1 @@
+# Pure-Python helpers (no Odoo import), tested by the repository's tests/.
