@@ -144,9 +144,6 @@ listen_addresses = '127.0.0.1'
 unix_socket_directories = '$AZ_PGSOCKET'
 max_connections = 200
 shared_buffers = 256MB
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 EOF
     fi
     if ! pg_as_owner "$bin/pg_ctl" -D "$AZ_PGDATA" status >/dev/null 2>&1; then
@@ -154,9 +151,39 @@ EOF
         pg_as_owner "$bin/pg_ctl" -D "$AZ_PGDATA" -l "$AZ_PGDATA/server.log" -w -t 60 start >/dev/null \
             || die "PostgreSQL did not start: see $AZ_PGDATA/server.log"
     fi
+    ensure_pg_durable
     if ! pg_psql -d postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='$AZ_DB_USER'" | grep -q 1; then
         pg_psql -d postgres -c "CREATE ROLE $AZ_DB_USER LOGIN CREATEDB" >/dev/null
     fi
+}
+
+# The cluster holds sealed attendance proof: it runs with PostgreSQL's crash-safe defaults.
+# Clusters made by earlier versions of this setup had fsync, full_page_writes and
+# synchronous_commit off; they are switched back on here (ALTER SYSTEM, then a reload).
+# Only the test database trades durability for speed, per database and without any risk of
+# corruption: see create_test_database.
+ensure_pg_durable() {
+    local setting changed=""
+    for setting in fsync full_page_writes synchronous_commit; do
+        if [ "$(pg_psql -d postgres -tAc "SHOW $setting")" != "on" ]; then
+            pg_psql -d postgres -qc "ALTER SYSTEM SET $setting = on" >/dev/null
+            changed=1
+        fi
+    done
+    if [ -n "$changed" ]; then
+        pg_psql -d postgres -qc "SELECT pg_reload_conf()" >/dev/null
+        say "PostgreSQL: fsync, full_page_writes and synchronous_commit switched on (crash-safe)"
+    fi
+}
+
+# A fresh, empty database for the test run. synchronous_commit=off makes commits return
+# before their WAL is flushed: a crash may lose the last commits of this throw-away
+# database, never corrupt it nor touch the other databases of the cluster.
+create_test_database() {
+    local db="$1"
+    pg_psql -d postgres -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
+    pg_psql -d postgres -qc "CREATE DATABASE \"$db\" OWNER $AZ_DB_USER ENCODING 'UTF8' LC_COLLATE 'C' TEMPLATE template0" >/dev/null
+    pg_psql -d postgres -qc "ALTER DATABASE \"$db\" SET synchronous_commit = off" >/dev/null
 }
 
 pg_psql() {

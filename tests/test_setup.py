@@ -72,3 +72,30 @@ def test_no_machine_path_in_repository():
         if any(marker in text for marker in markers):
             offenders.append(name)
     assert not offenders, offenders
+
+
+def _cluster_setting(name, database="postgres"):
+    script = f'source setup/lib.sh; pg_psql -d {database} -tAc "SHOW {name}"'
+    done = subprocess.run(["bash", "-c", script], cwd=REPO, capture_output=True, text=True,
+                          check=False)
+    if done.returncode:
+        pytest.skip(f"the project's PostgreSQL cluster is not running: {done.stderr.strip()}")
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize("setting", ["fsync", "full_page_writes", "synchronous_commit"])
+def test_served_cluster_is_crash_safe(setting):
+    """The cluster that ./setup/run serves holds sealed proof: a power cut must not corrupt it."""
+    assert _cluster_setting(setting) == "on"
+
+
+def test_test_database_alone_trades_durability_for_speed():
+    script = ('source setup/lib.sh; create_test_database az_setup_probe; '
+              'pg_psql -d az_setup_probe -tAc "SHOW synchronous_commit"; '
+              'pg_psql -d az_setup_probe -tAc "SHOW fsync"; '
+              'pg_psql -d postgres -qc "DROP DATABASE az_setup_probe"')
+    _cluster_setting("fsync")  # skips when the cluster is not running
+    done = subprocess.run(["bash", "-c", script], cwd=REPO, capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["off", "on"]
+    assert _cluster_setting("synchronous_commit") == "on"
