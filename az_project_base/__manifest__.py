@@ -19,6 +19,7 @@
     ],
     "demo": ["demo/az_project_base_demo.xml"],
     "assets": {
+        "web.assets_frontend": ["az_project_base/static/src/scss/public_pages.scss"],
         "web.assets_tests": ["az_project_base/static/tests/tours/*.js"],
     },
     "installable": True,

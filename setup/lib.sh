@@ -63,6 +63,8 @@ ensure_system_packages() {
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
     dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
+    command -v node >/dev/null 2>&1 || missing+=(nodejs)
+    command -v npm >/dev/null 2>&1 || missing+=(npm)
     if [ "${#missing[@]}" -gt 0 ]; then
         say "Installing Debian packages: ${missing[*]}"
         as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
@@ -108,6 +110,24 @@ ensure_venv() {
     "${pip[@]}" install --no-build-isolation -r "$ODOO_SRC/requirements.txt"
     "${pip[@]}" install --no-build-isolation -r "$AZ_REPO/requirements.txt"
     echo "$want" > "$stamp"
+}
+
+# --- JavaScript test tools ------------------------------------------------------------------
+# The packages of package.json (axe-core, the accessibility audit the browser tests run inside
+# Chromium), installed from the npm registry at the versions of package-lock.json into the
+# workspace, never into the repository. AZ_AXE_JS tells the tests where axe-core is.
+ensure_node_tools() {
+    local dir="$AZ_HOME/node" want
+    want="$(cat "$AZ_REPO/package.json" "$AZ_REPO/package-lock.json" | sha256sum | cut -c1-16)"
+    if [ ! -f "$dir/node_modules/axe-core/axe.min.js" ] || [ "$(cat "$dir/.az-packages" 2>/dev/null)" != "$want" ]; then
+        say "Installing the JavaScript test tools of package.json into $dir"
+        mkdir -p "$dir"
+        cp "$AZ_REPO/package.json" "$AZ_REPO/package-lock.json" "$dir/"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+            || die "npm could not install the test tools of package.json into $dir"
+        echo "$want" > "$dir/.az-packages"
+    fi
+    export AZ_AXE_JS="$dir/node_modules/axe-core/axe.min.js"
 }
 
 # --- PostgreSQL ------------------------------------------------------------------------------

@@ -1,0 +1,130 @@
+"""Accessibility audit of a page in real Chromium, for the HttpCase tests of the AZ addons.
+
+axe-core (the npm package pinned in the repository's package.json, installed by
+``./setup/test``, which tells where through ``AZ_AXE_JS``) runs inside the page as the page is
+shown at a given width. The audit fails on any violation of impact "serious" or "critical",
+on a page wider than the screen (horizontal scroll), on content of the page's <main> cut off
+in a box that scrolls sideways, and, on phones, on touch targets smaller than 44 x 44 px;
+violations of lower impact are listed in the log. Nothing is fetched from the network.
+"""
+
+import json
+import os
+from pathlib import Path
+
+PHONE = "320x640"  # the narrowest phone screen still in use; WCAG 1.4.10 reflow width
+DESKTOP = "1366x768"
+
+_AUDIT_JS = """
+(async () => {
+    %(axe)s
+    const label = %(label)s;
+    %(prepare)s
+    const result = await axe.run(document, {
+        resultTypes: ["violations"],
+        runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+    });
+    const describe = (v) => `${v.impact} ${v.id}: ${v.help} [${v.nodes.slice(0, 5)
+        .map((n) => n.target.join(" ")).join(" | ")}]`;
+    const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+        + (el.getAttribute("name") ? `[name=${el.getAttribute("name")}]` : "")
+        + (el.className && typeof el.className === "string"
+            ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+    const blocking = result.violations.filter((v) => ["serious", "critical"].includes(v.impact));
+    for (const v of result.violations) {
+        if (!blocking.includes(v)) {
+            console.log(`accessibility note on ${label}: ${describe(v)}`);
+        }
+    }
+    const problems = blocking.map(describe);
+    const root = document.scrollingElement || document.documentElement;
+    const width = root.clientWidth;
+    if (root.scrollWidth > width + 1) {
+        const wide = [...document.body.querySelectorAll("*")]
+            .filter((el) => el.getBoundingClientRect().right > width + 1
+                && getComputedStyle(el).position !== "fixed")
+            .slice(0, 5)
+            .map(name);
+        problems.push(`horizontal scroll: the page is ${root.scrollWidth}px wide on a `
+            + `${width}px screen (${wide.join(", ")})`);
+    }
+    for (const el of document.querySelectorAll("main *")) {
+        const style = getComputedStyle(el);
+        if (["auto", "scroll"].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1) {
+            problems.push(`content cut off: ${name(el)} scrolls sideways `
+                + `(${el.scrollWidth}px of content in ${el.clientWidth}px)`);
+        }
+    }
+    if (width < 768) {
+        // touch targets of at least 44 x 44 px (WCAG 2.5.5); a tick box or radio button
+        // counts with its label, which also toggles it
+        const targets = document.querySelectorAll(
+            "main a.btn, main button, main select, main textarea, main .o_az_slot, "
+            + "main input:not([type=hidden])");
+        for (const el of targets) {
+            const target = ["checkbox", "radio"].includes(el.type)
+                ? (el.closest(".form-check") || el.closest("label") || el) : el;
+            const rect = target.getBoundingClientRect();
+            if (!rect.width || !rect.height || getComputedStyle(el).visibility === "hidden"
+                    || el.closest("[aria-hidden=true]")) {
+                continue;
+            }
+            if (rect.width < 44 || rect.height < 44) {
+                problems.push(`touch target too small: ${name(el)} is `
+                    + `${Math.round(rect.width)}x${Math.round(rect.height)}px`);
+            }
+        }
+    }
+    if (problems.length) {
+        console.error(`accessibility audit of ${label} failed:\\n` + problems.join("\\n"));
+    } else {
+        console.log("test successful");
+    }
+})();
+"""
+
+# Replaces the page by the answer to a POST of its first form in <main> (the form as the
+# person left it), so that pages only reachable by a POST (a form sent back with its errors)
+# are audited as shown.
+SUBMIT_FIRST_FORM = """
+    const form = document.querySelector("main form[method=post], main form[method=POST]");
+    const answer = await fetch(form.action, {method: "POST", body: new FormData(form)});
+    const html = await answer.text();
+    document.open();
+    document.write(html);
+    document.close();
+    await new Promise((resolve) => (document.readyState === "complete"
+        ? resolve() : window.addEventListener("load", resolve)));
+"""
+
+
+def axe_source():
+    path = os.environ.get("AZ_AXE_JS")
+    if not path or not Path(path).is_file():
+        raise AssertionError(
+            "axe-core is not installed: run the tests through ./setup/test, which installs the "
+            "JavaScript test tools of package.json and sets AZ_AXE_JS (found: %r)" % path)
+    return Path(path).read_text(encoding="utf-8")
+
+
+class AccessibilityAuditMixin:
+    """For HttpCase classes: ``audit_page(url, label)`` at phone and desktop widths."""
+
+    def audit_page(self, url, label, login=None, widths=(PHONE, DESKTOP), prepare=""):
+        source = axe_source()
+        for size in widths:
+            with self.subTest(page=label, size=size):
+                self.browser_size = size
+                self.touch_enabled = size == PHONE
+                code = _AUDIT_JS % {
+                    "axe": source,
+                    "label": json.dumps(f"{label} at {size}"),
+                    "prepare": prepare,
+                }
+                try:
+                    self.browser_js(url, code, login=login, timeout=90)
+                except self.failureException as error:
+                    # browser_js repeats the whole code (axe-core's 0.5 MB) in its message:
+                    # keep what the page said.
+                    said = str(error).rsplit('" failed\n\n', 1)[-1]
+                    raise self.failureException(f"{label} at {size}: {said}") from None
