@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 MIN_RETENTION_YEARS = 6
 EU_RETENTION_YEARS = 10
@@ -23,3 +23,18 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._(
                     "Signatures must be kept at least %(years)s years: funders may ask for "
                     "proof during that time.", years=MIN_RETENTION_YEARS))
+
+    def action_az_attendance_integrity_check(self):
+        """Print the integrity check of the company's sealed attendance sheets (managers)."""
+        self.ensure_one()
+        if not self.env.user.has_group("az_project_base.group_manager"):
+            raise AccessError(self.env._("Only managers can run the integrity check."))
+        return self.env.ref("az_attendance.action_report_attendance_integrity").report_action(
+            self)
+
+    def _az_attendance_integrity(self):
+        """Values of the integrity report (read as superuser once the manager is checked)."""
+        self.ensure_one()
+        if not self.env.user.has_group("az_project_base.group_manager"):
+            raise AccessError(self.env._("Only managers can run the integrity check."))
+        return self.env["az.attendance.ledger"].sudo()._check_integrity(self)
