@@ -7,3 +7,4 @@ from . import test_attendance_invoicing
 from . import test_attendance_remote_sms
 from . import test_attendance_badge
 from . import test_attendance_seal_integrity
+from . import test_attendance_verify_page
