@@ -221,3 +221,32 @@ class AzAttendanceLedger(models.Model):
             ("ledger_missing", self.env._("Ledger entry missing")),
             ("ledger_changed", self.env._("Ledger entry altered")),
         ]
+
+    @api.model
+    def _register_existing_sheets(self):
+        """Record in the ledgers the sheets sealed before the ledger existed, in the order they
+        were validated, then their amendments and purges. Nothing is sealed again: each entry
+        holds the hash stored with the sheet, and each sheet keeps verifying under the version
+        it was sealed with. Sheets and amendments already in a ledger are skipped, so that the
+        step can run twice. Returns the number of entries written."""
+        Session = self.env["az.attendance.session"].sudo()
+        self.env.cr.execute(
+            "SELECT s.id FROM az_attendance_session s WHERE s.seal IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM az_attendance_ledger l "
+            "                WHERE l.session_ref = s.id AND l.kind = 'seal') "
+            "ORDER BY s.validated_at, s.id")
+        sessions = Session.browse([row[0] for row in self.env.cr.fetchall()])
+        label = self.env._("Recorded when the ledger was created")
+        count = 0
+        for session in sessions:
+            self._append(session, "seal", session.seal, label=label)
+            count += 1
+            for number, amendment in enumerate(session.amendment_ids.sorted("id"), start=1):
+                if amendment.hash:
+                    self._append(session, "amendment", amendment.hash, res_ref=amendment.id,
+                                 label=amendment._ledger_label(number))
+                    count += 1
+            if session.signatures_purged:
+                self._append(session, "purge", session.seal, label=label)
+                count += 1
+        return count

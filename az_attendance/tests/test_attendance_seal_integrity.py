@@ -444,3 +444,26 @@ class TestAttendanceSealIntegrity(AttendanceCommon):
         self.assertIn("Centre social Bastide, 3 rue Pierre", html)
         self.assertIn("seal=2-", html, "the verify address carries the seal")
         self.assertEqual(self.problems(), [])
+
+    def test_the_update_records_older_sheets_without_sealing_them_again(self):
+        old = self.make_session(partners=self.amina, name="Feuille de 2024",
+                                start=self.day_start + timedelta(days=1))
+        old.line_ids.status = "absent"
+        old.trainer_signature = base64.b64encode(signature_png(6))
+        old._seal(version=1)
+        self.env["az.attendance.amendment"].with_user(self.trainer).create({
+            "session_id": old.id, "line_id": old.line_ids.id, "field_name": "status",
+            "new_status": "excused", "reason": "Certificate received"})
+        self.env.flush_all()
+        # as before the update: no ledger
+        self.sql("DELETE FROM az_attendance_ledger")
+        seal, hashes = old.seal, old.line_ids.mapped("hash")
+        Ledger = self.env["az.attendance.ledger"]
+        self.assertEqual(Ledger._register_existing_sheets(), 3, "2 seals and 1 amendment")
+        self.assertEqual(Ledger._register_existing_sheets(), 0, "a second run adds nothing")
+        self.env.invalidate_all()
+        self.assertEqual((old.seal, old.line_ids.mapped("hash")), (seal, hashes))
+        self.assertEqual(self.problems(old), [])
+        self.assertEqual(self.problems(), [])
+        self.assertEqual(self.company.with_user(self.manager)._az_attendance_integrity()[
+            "anomalies"], [])
