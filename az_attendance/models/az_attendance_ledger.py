@@ -183,7 +183,7 @@ class AzAttendanceLedger(models.Model):
                    "FROM az_attendance_ledger WHERE session_ref = ANY(%s) "
                    "ORDER BY session_ref, sequence DESC", [ids])
         ledger_names = dict(cr.fetchall())
-        results = self.env["az.attendance.session"]._seal_verify_batch(ids)
+        results = self.env["az.attendance.session"]._seal_verify_batch(ids, record=True)
         labels = dict(self._integrity_kinds())
         for sid in ids:
             problems = results.get(sid)

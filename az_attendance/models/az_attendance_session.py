@@ -146,6 +146,13 @@ class AzAttendanceSession(models.Model):
                                  help="Last hash of the chain of amendments (the seal when "
                                  "there is none).")
     seal_version = fields.Integer(compute="_compute_seal_version")
+    # Result of the last verification run by the integrity check, the invoicing or the grant
+    # report (never read by the verification itself): reports leave out broken sheets.
+    seal_broken = fields.Boolean(copy=False, readonly=True, index=True,
+                                 help="The last verification found the sheet changed since "
+                                 "its seal: it is neither invoiced nor counted in reports.")
+    seal_problems = fields.Text(string="Verification problems", copy=False, readonly=True)
+    seal_checked_at = fields.Datetime(string="Last verified on", copy=False, readonly=True)
     warning_message = fields.Text(compute="_compute_checks", string="Warnings")
     checklist_message = fields.Text(compute="_compute_checks", string="Auditor checklist")
     checklist_ok = fields.Boolean(compute="_compute_checks")
@@ -788,13 +795,50 @@ class AzAttendanceSession(models.Model):
         return result.get(self.id)
 
     @api.model
-    def _seal_verify_batch(self, ids, paper_seals=None, check_files=True):
+    def _seal_verify_batch(self, ids, paper_seals=None, check_files=True, record=False):
         """{session id: [problems]} for the sheets of ``ids`` that were sealed (or recorded in
         the ledger). Everything is read in a few SQL queries per batch, for the company-wide
-        integrity check as for one sheet."""
+        integrity check as for one sheet. With ``record``, the result is kept on each sheet
+        (``seal_broken``) for the reports."""
         from .az_attendance_seal_check import SealCheck
 
-        return SealCheck(self.env, check_files=check_files).run(ids, paper_seals or {})
+        results = SealCheck(self.env, check_files=check_files).run(ids, paper_seals or {})
+        if record:
+            self._record_seal_checks(results)
+        return results
+
+    @api.model
+    def _record_seal_checks(self, results):
+        """Keep the result of a verification on the sheets, behind the ORM: the sheets are
+        sealed, and this is not part of what the seal covers."""
+        now = fields.Datetime.now()
+        broken = [(sid, "\n".join(problems)) for sid, problems in results.items() if problems]
+        intact = [sid for sid, problems in results.items() if not problems]
+        if intact:
+            self.env.cr.execute(
+                "UPDATE az_attendance_session SET seal_broken = false, seal_problems = NULL, "
+                "seal_checked_at = %s WHERE id = ANY(%s)", [now, intact])
+        for sid, text in broken:
+            self.env.cr.execute(
+                "UPDATE az_attendance_session SET seal_broken = true, seal_problems = %s, "
+                "seal_checked_at = %s WHERE id = %s", [text, now, sid])
+        self.invalidate_model(["seal_broken", "seal_problems", "seal_checked_at"])
+
+    @api.model
+    def _refresh_seal_checks(self, companies, check_files=True):
+        """Verify every sealed sheet of ``companies`` and keep the results on the sheets."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT id FROM az_attendance_session WHERE company_id = ANY(%s) "
+            "AND (seal IS NOT NULL OR state = 'validated')", [companies.ids])
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        return self._seal_verify_batch(ids, check_files=check_files, record=True)
+
+    @api.model
+    def _cron_check_integrity(self):
+        """Daily: verify every sealed sheet of every company, so that reports leave out the
+        sheets changed since their seal."""
+        self._refresh_seal_checks(self.env["res.company"].sudo().search([]))
 
     def _get_qr_token_session(self, token):
         """The open session of a signing QR token, or an empty recordset."""
