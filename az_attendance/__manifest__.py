@@ -8,7 +8,7 @@
     "website": "https://github.com/az-for-odoo/az-for-odoo",
     "license": "AGPL-3",
     "depends": ["az_project_base", "account", "portal", "website"],
-    "external_dependencies": {"python": ["qrcode"]},
+    "external_dependencies": {"python": ["qrcode", "asn1crypto", "cryptography"]},
     "data": [
         "security/az_attendance_security.xml",
         "security/ir.model.access.csv",

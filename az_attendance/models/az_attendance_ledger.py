@@ -1,7 +1,16 @@
+import base64
+import logging
+
+import requests
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import seal as sealer
+from ..tools import timestamp as tsa
+
+_logger = logging.getLogger(__name__)
+TSA_TIMEOUT = 10
 
 # Marker of the code that appends to the ledger: an object cannot travel through JSON-RPC.
 LEDGER = object()
@@ -43,6 +52,10 @@ class AzAttendanceLedger(models.Model):
     recorded_at = fields.Datetime(readonly=True)
     previous_hash = fields.Char(readonly=True)
     hash = fields.Char(readonly=True)
+    timestamp_token = fields.Binary(
+        string="Trusted timestamp", attachment=False, readonly=True,
+        help="RFC 3161 token of the company's time-stamping authority for the recorded hash.")
+    timestamped_at = fields.Datetime(string="Timestamped on", readonly=True)
 
     _sql_constraints = [
         ("sequence_unique", "UNIQUE(company_id, sequence)",
@@ -114,7 +127,45 @@ class AzAttendanceLedger(models.Model):
         self.env.cr.execute("UPDATE az_attendance_ledger SET hash = %s WHERE id = %s",
                             [sealer.versioned_hash(version, previous, text), entry.id])
         entry.invalidate_recordset(["hash"])
+        if company.az_tsa_url and kind in ("seal", "amendment"):
+            entry._request_timestamp()
         return entry
+
+    def _request_timestamp(self):
+        """Ask the company's time-stamping authority to sign the recorded hash. A failure is
+        logged and retried by the daily cron: sealing never waits for the authority."""
+        for entry in self:
+            company = entry.company_id.sudo()
+            digest = tsa.imprint(entry.value)
+            query, nonce = tsa.make_request(digest)
+            try:
+                response = requests.post(
+                    company.az_tsa_url, data=query, timeout=TSA_TIMEOUT,
+                    headers={"Content-Type": tsa.CONTENT_TYPE_QUERY})
+                response.raise_for_status()
+                token = tsa.parse_response(response.content[:1048576], digest, nonce)
+                pinned = base64.b64decode(company.az_tsa_certificate or b"") or None
+                when, certificate = tsa.check_token(token, digest, pinned)
+            except (requests.RequestException, tsa.TimestampError) as error:
+                _logger.warning("No trusted timestamp for ledger entry %s of %s: %s",
+                                entry.sequence, company.name, error)
+                continue
+            if not pinned:
+                company.az_tsa_certificate = base64.b64encode(certificate)
+            # written behind the ORM: write() refuses every change of an entry
+            self.env.cr.execute(
+                "UPDATE az_attendance_ledger SET timestamp_token = %s, timestamped_at = %s "
+                "WHERE id = %s", [base64.b64encode(token), when.replace(tzinfo=None), entry.id])
+            entry.invalidate_recordset(["timestamp_token", "timestamped_at"])
+
+    @api.model
+    def _cron_timestamp_pending(self, limit=500):
+        """Daily: ask again for the timestamps that the authority did not give at sealing."""
+        entries = self.sudo().search([
+            ("kind", "in", ("seal", "amendment")), ("timestamp_token", "=", False),
+            ("company_id.az_tsa_url", "!=", False)], order="id", limit=limit)
+        entries._request_timestamp()
+        return entries
 
     @api.model
     def _check_chain(self, company):

@@ -6,10 +6,12 @@ is a sentence that names what changed: the sheet's header, a line by the person'
 amendment, a file, the ledger or the paper.
 """
 
+import base64
 import hashlib
 from collections import defaultdict
 
 from ..tools import seal as sealer
+from ..tools import timestamp as tsa
 
 BATCH = 500
 FILE_FIELDS = {
@@ -44,9 +46,10 @@ class SealCheck:
             "WHERE id = ANY(%s)", [ids])}
         self.ledger = defaultdict(list)
         for row in self._fetch(
-                "SELECT session_ref, kind, value, res_ref, label, recorded_at, sequence "
-                "FROM az_attendance_ledger WHERE session_ref = ANY(%s) ORDER BY sequence",
-                [ids]):
+                "SELECT l.session_ref, l.kind, l.value, l.res_ref, l.label, l.timestamped_at, "
+                "l.sequence, l.timestamp_token, c.az_tsa_certificate "
+                "FROM az_attendance_ledger l JOIN res_company c ON c.id = l.company_id "
+                "WHERE l.session_ref = ANY(%s) ORDER BY l.sequence", [ids]):
             self.ledger[row[0]].append(row)
         self.lines = defaultdict(list)
         for row in self._fetch(
@@ -176,6 +179,28 @@ class SealCheck:
                 "ledger: the sheet was changed in the database after it was sealed."))
         if paper_seal:
             problems += self._check_paper(paper_seal, seal, ledger_seal)
+        problems += self._check_timestamps(sid, seal)
+        return problems
+
+    def _check_timestamps(self, sid, seal):
+        """Each trusted timestamp must sign what the sheet holds now: its seal, and each
+        amendment's hash."""
+        _ = self._
+        problems = []
+        hashes = {row[0]: row[2] for row in self.amendments[sid]}
+        for entry in self.ledger[sid]:
+            kind, res_ref, when, token, pinned = entry[1], entry[3], entry[5], entry[7], entry[8]
+            if not token or kind not in ("seal", "amendment"):
+                continue
+            current = seal if kind == "seal" else hashes.get(res_ref)
+            try:
+                tsa.check_token(base64.b64decode(bytes(token)), tsa.imprint(current or ""),
+                                base64.b64decode(bytes(pinned)) if pinned else None)
+            except (tsa.TimestampError, ValueError):
+                what = _("the sheet's seal") if kind == "seal" else (entry[4] or "")
+                problems.append(_(
+                    "The trusted timestamp of %(date)s does not match %(what)s: it was "
+                    "changed after it was timestamped.", date=when, what=what))
         return problems
 
     def _check_paper(self, paper_seal, seal, ledger_seal):

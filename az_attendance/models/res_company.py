@@ -16,6 +16,25 @@ class ResCompany(models.Model):
         "co-funded by European funds are always kept at least 10 years.",
     )
 
+    az_tsa_url = fields.Char(
+        string="Time-stamping authority (RFC 3161)",
+        help="Address of a trusted time-stamping authority. When set, each seal and each "
+        "amendment of an attendance sheet gets a timestamp token from it, kept in the ledger "
+        "and checked by every verification. Leave empty to seal without it.")
+    az_tsa_certificate = fields.Binary(
+        string="Authority's certificate", attachment=False,
+        help="Certificate (DER) the tokens must be signed with. Recorded from the first token "
+        "when empty; a token signed by another certificate does not verify.")
+
+    @api.constrains("az_tsa_url")
+    def _check_az_tsa_url(self):
+        for company in self:
+            url = company.az_tsa_url or ""
+            if url and (not url.startswith(("https://", "http://")) or len(url) > 512
+                        or any(c.isspace() for c in url)):
+                raise ValidationError(self.env._(
+                    "The time-stamping authority must be an http or https address."))
+
     @api.constrains("az_signature_retention_years")
     def _check_az_signature_retention_years(self):
         for company in self:

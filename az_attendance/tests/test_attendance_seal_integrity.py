@@ -467,3 +467,53 @@ class TestAttendanceSealIntegrity(AttendanceCommon):
         self.assertEqual(self.problems(), [])
         self.assertEqual(self.company.with_user(self.manager)._az_attendance_integrity()[
             "anomalies"], [])
+
+
+@tagged("post_install", "-at_install")
+class TestAttendanceTimestamp(AttendanceCommon):
+    """Trusted timestamps from a real local authority (openssl ts on 127.0.0.1)."""
+
+    def test_sealing_is_timestamped_and_a_later_reseal_is_named(self):
+        from . import local_tsa
+
+        if not local_tsa.available():
+            self.skipTest("openssl is not installed")
+        session = self.make_session()
+        with local_tsa.local_authority() as (url, certificate, _directory):
+            self.company.az_tsa_url = url
+            self.sign_all_and_validate(session)
+            entry = self.env["az.attendance.ledger"].sudo().search(
+                [("session_ref", "=", session.id), ("kind", "=", "seal")])
+            self.assertTrue(entry.timestamp_token)
+            self.assertTrue(entry.timestamped_at)
+            self.assertEqual(base64.b64decode(self.company.az_tsa_certificate), certificate,
+                             "the authority's certificate is recorded at first use")
+            amendment = self.env["az.attendance.amendment"].with_user(self.trainer).create({
+                "session_id": session.id, "line_id": session.line_ids[0].id,
+                "field_name": "status", "new_status": "late", "reason": "Came at 9:40"})
+        self.env.flush_all()
+        self.assertEqual(session._verify_seal(), [])
+        # an insider seals the sheet again and rewrites the ledger to match: the timestamp,
+        # signed by the authority, still holds the first seal
+        self.env.cr.execute("UPDATE az_attendance_session SET seal = %s WHERE id = %s",
+                            ["$2$" + "ef" * 32, session.id])
+        self.env.cr.execute("UPDATE az_attendance_ledger SET value = %s WHERE id = %s",
+                            ["$2$" + "ef" * 32, entry.id])
+        self.env.cr.execute("UPDATE az_attendance_amendment SET previous_hash = %s "
+                            "WHERE id = %s", ["$2$" + "ef" * 32, amendment.id])
+        problems = session._verify_seal()
+        self.assertTrue(any("The trusted timestamp" in p and "the sheet's seal" in p
+                            for p in problems), problems)
+
+    def test_without_an_authority_nothing_changes(self):
+        session = self.sign_all_and_validate(self.make_session())
+        entry = self.env["az.attendance.ledger"].sudo().search(
+            [("session_ref", "=", session.id)])
+        self.assertFalse(entry.timestamp_token)
+        self.assertEqual(session._verify_seal(), [])
+
+    def test_an_unreachable_authority_does_not_block_sealing(self):
+        self.company.az_tsa_url = "http://127.0.0.1:9/tsa"
+        session = self.sign_all_and_validate(self.make_session())
+        self.assertEqual(session.state, "validated")
+        self.assertEqual(session._verify_seal(), [])
