@@ -201,3 +201,16 @@ def test_manifest_names_missing_added_and_reordered():
     assert seal.parse_manifest(text) == [[1, 10, "Amina"], [2, 11, "Lucas"]]
     for bad in (None, "", "{", "{}", "[1]", "[[]]"):
         assert seal.parse_manifest(bad) is None
+
+
+def test_seal_travels_in_the_verify_address_and_back():
+    digest = "0123456789abcdef" * 4
+    assert seal.seal_to_url("$2$" + digest) == "2-" + digest
+    assert seal.seal_to_url(digest) == digest
+    assert seal.seal_to_url("nonsense") == ""
+    for stored in ("$2$" + digest, digest, "$17$" + digest):
+        assert seal.seal_from_url(seal.seal_to_url(stored)) == stored
+    assert seal.seal_from_url(" 2-" + digest.upper() + " ") == "$2$" + digest
+    for bad in (None, 42, "", "2-", "-" + digest, "1-" + digest, "0-" + digest, "x-" + digest,
+                "2-" + digest[:-1], "2-" + digest + "0", "2--" + digest, "a" * 200):
+        assert seal.seal_from_url(bad) is None, bad
