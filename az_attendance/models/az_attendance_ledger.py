@@ -49,7 +49,7 @@ class AzAttendanceLedger(models.Model):
     value = fields.Char(string="Recorded hash", readonly=True,
                         help="The sheet's seal, or the head of its amendments.")
     user_id = fields.Many2one("res.users", string="By", readonly=True)
-    recorded_at = fields.Datetime(readonly=True)
+    recorded_at = fields.Datetime(string="Recorded on", readonly=True)
     previous_hash = fields.Char(readonly=True)
     hash = fields.Char(readonly=True)
     timestamp_token = fields.Binary(

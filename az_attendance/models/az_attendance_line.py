@@ -111,7 +111,7 @@ class AzAttendanceLine(models.Model):
         help="Six digits the person types on the QR signing page to prove who they are.")
     hash = fields.Char(copy=False, readonly=True)
     previous_hash = fields.Char(copy=False, readonly=True)
-    seal_sequence = fields.Integer(copy=False, readonly=True,
+    seal_sequence = fields.Integer(string="Position in the seal", copy=False, readonly=True,
                                    help="Position of the line in the sheet's seal.")
     amendment_ids = fields.One2many("az.attendance.amendment", "line_id")
     effective_status = fields.Selection(STATUSES, compute="_compute_effective",

@@ -138,17 +138,18 @@ class AzAttendanceSession(models.Model):
         "az.funding", "az_attendance_session_sealed_funding_rel", "session_id", "funding_id",
         string="Fundings as sealed", copy=False, readonly=True)
     early_validation_reason = fields.Text(
-        copy=False, tracking=True,
+        string="Reason for validating early", copy=False, tracking=True,
         help="Why the sheet was validated before the end of the session (printed and sealed).")
-    seal_manifest = fields.Text(copy=False, readonly=True,
+    seal_manifest = fields.Text(string="Sealed lines", copy=False, readonly=True,
                                 help="The lines sealed, in order: line, person, name.")
-    amendment_head = fields.Char(copy=False, readonly=True,
+    amendment_head = fields.Char(string="Head of the amendments", copy=False, readonly=True,
                                  help="Last hash of the chain of amendments (the seal when "
                                  "there is none).")
-    seal_version = fields.Integer(compute="_compute_seal_version")
+    seal_version = fields.Integer(string="Seal version", compute="_compute_seal_version")
     # Result of the last verification run by the integrity check, the invoicing or the grant
     # report (never read by the verification itself): reports leave out broken sheets.
-    seal_broken = fields.Boolean(copy=False, readonly=True, index=True,
+    seal_broken = fields.Boolean(string="Changed since its seal", copy=False, readonly=True,
+                                 index=True,
                                  help="The last verification found the sheet changed since "
                                  "its seal: it is neither invoiced nor counted in reports.")
     seal_problems = fields.Text(string="Verification problems", copy=False, readonly=True)
