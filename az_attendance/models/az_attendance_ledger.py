@@ -46,6 +46,8 @@ class AzAttendanceLedger(models.Model):
     res_ref = fields.Integer(string="Record id", readonly=True,
                              help="Id of the amendment, for amendment entries.")
     label = fields.Char(readonly=True)
+    manifest = fields.Text(string="Sealed lines", readonly=True,
+                           help="The lines the seal covers, in order: line, person, name.")
     value = fields.Char(string="Recorded hash", readonly=True,
                         help="The sheet's seal, or the head of its amendments.")
     user_id = fields.Many2one("res.users", string="By", readonly=True)
@@ -74,7 +76,7 @@ class AzAttendanceLedger(models.Model):
         # the same list for version 2 and later, until a later version changes it
         if version >= 2:
             return ["company_id", "sequence", "kind", "session_ref", "session_name", "res_ref",
-                    "label", "value", "user_id", "recorded_at"]
+                    "label", "value", "manifest", "user_id", "recorded_at"]
         raise NotImplementedError(f"No ledger of version {version}")
 
     @api.model_create_multi
@@ -92,8 +94,10 @@ class AzAttendanceLedger(models.Model):
         raise UserError(self.env._("An entry of the ledger of sealed sheets cannot be deleted."))
 
     @api.model
-    def _append(self, session, kind, value, res_ref=0, label=""):
-        """Append an entry for ``session`` to its company's ledger and return it."""
+    def _append(self, session, kind, value, res_ref=0, label="", manifest=None):
+        """Append an entry for ``session`` to its company's ledger and return it. A seal entry
+        keeps the list of the lines sealed (``manifest``), so that even a sheet sealed under
+        version 1, whose header does not hold that list, names a deleted line."""
         session.ensure_one()
         company = session.company_id
         # Appends of one company are serialised across workers: the next sequence and the
@@ -115,6 +119,7 @@ class AzAttendanceLedger(models.Model):
             "res_ref": res_ref or 0,
             "label": label or False,
             "value": value,
+            "manifest": manifest or False,
             "user_id": self.env.uid,
             "recorded_at": fields.Datetime.now(),
             "previous_hash": previous,
@@ -290,7 +295,8 @@ class AzAttendanceLedger(models.Model):
         label = self.env._("Recorded when the ledger was created")
         count = 0
         for session in sessions:
-            self._append(session, "seal", session.seal, label=label)
+            self._append(session, "seal", session.seal, label=label,
+                         manifest=session._seal_manifest_now())
             count += 1
             for number, amendment in enumerate(session.amendment_ids.sorted("id"), start=1):
                 if amendment.hash:

@@ -47,7 +47,7 @@ class SealCheck:
         self.ledger = defaultdict(list)
         for row in self._fetch(
                 "SELECT l.session_ref, l.kind, l.value, l.res_ref, l.label, l.timestamped_at, "
-                "l.sequence, l.timestamp_token, c.az_tsa_certificate "
+                "l.sequence, l.timestamp_token, c.az_tsa_certificate, l.manifest "
                 "FROM az_attendance_ledger l JOIN res_company c ON c.id = l.company_id "
                 "WHERE l.session_ref = ANY(%s) ORDER BY l.sequence", [ids]):
             self.ledger[row[0]].append(row)
@@ -165,10 +165,14 @@ class SealCheck:
         if not seal:
             problems.append(_("The sheet's seal was removed from the database."))
         names = {}
-        if version == 1:
+        ledger_manifest = seal_entries[-1][9] if seal_entries else None
+        if version == 1 and not ledger_manifest:
             problems += self._check_chain_v1(sid, seal, header_hash, names)
         else:
-            problems += self._check_chain(sid, version, seal, header_hash, manifest_text, names)
+            # a sheet of version 1 takes the list of its sealed lines from the ledger
+            problems += self._check_chain(
+                sid, version, seal, header_hash,
+                manifest_text if version > 1 else ledger_manifest, names)
         problems += self._check_files(sid, trainer_sha, paper_sha, purged, names)
         problems += self._check_amendments(sid, seal, amendment_head, version, names)
         if not ledger_seal:
@@ -225,7 +229,8 @@ class SealCheck:
         header_ok = sealer.versioned_hash(
             version, sealer.GENESIS, self.texts[("s", sid)]) == header_hash
         if not header_ok:
-            problems.append(_("Sheet header (title, date, times, place, trainers, fundings)"))
+            problems.append(_("Sheet header (title, date, times, place, trainers, fundings)")
+                            if version > 1 else _("Sheet header (title, times, site, trainers)"))
         manifest = sealer.parse_manifest(manifest_text)
         lines = {row[0]: row for row in self.lines[sid]}
         order = [row[0] for row in self.lines[sid]]

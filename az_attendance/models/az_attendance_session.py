@@ -13,6 +13,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_datetime
 
 from ..tools import seal as sealer
+from .az_attendance_seal_check import SealCheck
 
 # Fields of a validated session that may still change: the chatter and its followers.
 _SESSION_FREE_PREFIXES = ("message_", "activity_", "website_message")
@@ -690,6 +691,12 @@ class AzAttendanceSession(models.Model):
         address = site.address_line()
         return f"{site.name}, {address}" if address else site.name
 
+    def _seal_manifest_now(self):
+        """The list of the sheet's lines as the seal records it: (line, person, name), by id."""
+        self.ensure_one()
+        return sealer.manifest_text([(line.id, line.partner_id.id, line.partner_name or "")
+                                     for line in self.line_ids.sorted("id")])
+
     def _sealing(self):
         return self.with_context(az_attendance_internal=INTERNAL,
                                  az_attendance_sealing=SEALING)
@@ -701,6 +708,13 @@ class AzAttendanceSession(models.Model):
         """Freeze the sheet: record what it prints, number its lines, chain the header and
         each line, and write the sheet's seal into the company ledger."""
         self.ensure_one()
+        # One sealing per sheet, whatever the worker: a second validation waits here and then
+        # finds the sheet sealed (one seal, one ledger entry).
+        self.env.cr.execute("SELECT seal FROM az_attendance_session WHERE id = %s FOR UPDATE",
+                            [self.id])
+        if self.env.cr.fetchone()[0]:
+            raise UserError(self.env._("The sheet '%(name)s' is already sealed.",
+                                       name=self.name))
         version = version or sealer.SEAL_VERSION
         session = self._sealing()
         lines = session.line_ids.sorted("id")
@@ -726,8 +740,7 @@ class AzAttendanceSession(models.Model):
                 or False,
                 "sealed_funding_ids": [Command.set(fundings.ids)],
                 "funder_names": ", ".join(fundings.funder_id.mapped("name")) or False,
-                "seal_manifest": sealer.manifest_text(
-                    [(line.id, line.partner_id.id, line.partner_name or "") for line in lines]),
+                "seal_manifest": session._seal_manifest_now(),
                 "validated_by_id": self.env.user.id,
                 "validated_at": now,
                 "state": "validated",
@@ -742,7 +755,9 @@ class AzAttendanceSession(models.Model):
                 line.write({"previous_hash": previous, "hash": current})
                 previous = current
             session.write({"seal": previous, "amendment_head": previous})
-        self.env["az.attendance.ledger"]._append(session, "seal", session.seal)
+        self.env["az.attendance.ledger"]._append(
+            session, "seal", session.seal, manifest=session.seal_manifest or
+            session._seal_manifest_now())
         message = self.env._("Sheet validated and sealed: %(seal)s", seal=session.seal)
         if session.early_validation_reason:
             message = self.env._(
@@ -801,8 +816,6 @@ class AzAttendanceSession(models.Model):
         the ledger). Everything is read in a few SQL queries per batch, for the company-wide
         integrity check as for one sheet. With ``record``, the result is kept on each sheet
         (``seal_broken``) for the reports."""
-        from .az_attendance_seal_check import SealCheck
-
         results = SealCheck(self.env, check_files=check_files).run(ids, paper_seals or {})
         if record:
             self._record_seal_checks(results)

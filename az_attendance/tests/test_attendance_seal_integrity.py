@@ -336,6 +336,10 @@ class TestAttendanceSealIntegrity(AttendanceCommon):
         self.sql("UPDATE az_attendance_line SET status = 'absent' WHERE id = %s",
                  old._sealed_lines()[1].id)
         self.assertEqual(self.problems(old), ["Line 2: Lucas Martin"])
+        # the ledger keeps the lines it sealed: a deleted line is named by its person
+        self.sql("DELETE FROM az_attendance_line WHERE id = %s", old._sealed_lines()[0].id)
+        self.assertEqual(self.problems(old), ["Line 1: Amina Diallo was deleted.",
+                                              "Line 2: Lucas Martin"])
 
     def test_growing_the_field_list_keeps_older_seals_valid(self):
         Session = type(self.env["az.attendance.session"])
@@ -467,6 +471,10 @@ class TestAttendanceSealIntegrity(AttendanceCommon):
         self.assertEqual(self.problems(), [])
         self.assertEqual(self.company.with_user(self.manager)._az_attendance_integrity()[
             "anomalies"], [])
+        self.sql("DELETE FROM az_attendance_amendment")
+        self.sql("DELETE FROM az_attendance_line WHERE session_id = %s", old.id)
+        self.assertEqual(self.problems(old), ["Line 1: Amina Diallo was deleted.",
+                                              "Amendment 1 (Amina Diallo) was deleted."])
 
 
 @tagged("post_install", "-at_install")
