@@ -30,7 +30,7 @@ SEALING = object()
 _SESSION_PROOF_FIELDS = {
     "seal", "header_hash", "validated_by_id", "validated_at", "trainer_signature_sha256",
     "trainer_signed_by_id", "trainer_signed_at", "paper_sheet_sha256", "signatures_purged",
-    "site_label", "trainer_names", "funder_names", "sealed_funding_ids", "seal_manifest",
+    "site_label", "seal_tz", "trainer_names", "funder_names", "sealed_funding_ids", "seal_manifest",
     "amendment_head",
 }
 
@@ -133,6 +133,7 @@ class AzAttendanceSession(models.Model):
     # What the sheet prints, recorded at sealing so that a later change of the site, the
     # trainers' names or the fundings does not change a sealed sheet (and is sealed with it).
     site_label = fields.Char(string="Place as sealed", copy=False, readonly=True)
+    seal_tz = fields.Char(string="Timezone as sealed", copy=False, readonly=True)
     trainer_names = fields.Char(string="Trainers as sealed", copy=False, readonly=True)
     funder_names = fields.Char(string="Funders as sealed", copy=False, readonly=True)
     sealed_funding_ids = fields.Many2many(
@@ -174,12 +175,15 @@ class AzAttendanceSession(models.Model):
             session.company_id = (session.project_id.company_id or session.company_id
                                   or self.env.company)
 
-    @api.depends("site_id.tz")
+    @api.depends("site_id.tz", "seal_tz")
     def _compute_tz(self):
         for session in self:
-            session.tz = session.site_id.tz or self.env.user.tz or "Europe/Paris"
+            # a sealed sheet keeps the timezone it was sealed in: its day and printed times
+            # do not move when the site's timezone is changed later
+            session.tz = session.seal_tz or session.site_id.tz or self.env.user.tz \
+                or "Europe/Paris"
 
-    @api.depends("start", "site_id.tz")
+    @api.depends("start", "site_id.tz", "seal_tz")
     def _compute_date(self):
         for session in self:
             session.date = session._to_local(session.start).date() if session.start else False
@@ -634,7 +638,7 @@ class AzAttendanceSession(models.Model):
         if version >= 2:
             return [
                 "name", "company_id", "project_id", "date", "start", "stop", "duration",
-                "granularity", "site_id", "site_label", "trainer_ids", "trainer_names",
+                "granularity", "site_id", "site_label", "seal_tz", "trainer_ids", "trainer_names",
                 "sealed_funding_ids", "funder_names", "trainer_signature_sha256",
                 "trainer_signed_by_id", "trainer_signed_at", "paper_sheet_sha256",
                 "early_validation_reason", "seal_manifest", "validated_by_id", "validated_at",
@@ -736,6 +740,7 @@ class AzAttendanceSession(models.Model):
                 line.write({"seal_sequence": sequence})
             session.write({
                 "site_label": session._site_label_now() or False,
+                "seal_tz": session.tz,
                 "trainer_names": ", ".join(session.trainer_ids.sorted("id").mapped("name"))
                 or False,
                 "sealed_funding_ids": [Command.set(fundings.ids)],

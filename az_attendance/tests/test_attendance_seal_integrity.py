@@ -440,6 +440,20 @@ class TestAttendanceSealIntegrity(AttendanceCommon):
         self.assertEqual(self.company.with_user(self.manager)._az_attendance_integrity()[
             "anomalies"], [])
 
+    def test_a_later_change_of_the_site_timezone_does_not_move_a_sealed_sheet(self):
+        day, times = self.session.date, self.session._format_local_time(self.session.start)
+        self.site.tz = "America/Cayenne"
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(self.session.tz, "Europe/Paris")
+        self.assertEqual((self.session.date, self.session._format_local_time(
+            self.session.start)), (day, times))
+        self.assertEqual(self.problems(), [])
+        self.sql("UPDATE az_attendance_session SET seal_tz = 'America/Cayenne' WHERE id = %s",
+                 self.session.id)
+        self.assertEqual(self.problems(),
+                         ["Sheet header (title, date, times, place, trainers, fundings)"])
+
     def test_company_and_project_snapshots_follow_the_sheet(self):
         self.site.name = "Nouveau nom du site"
         self.trainer.name = "Claire Renommée"
