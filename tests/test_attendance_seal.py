@@ -142,3 +142,75 @@ def test_malformed_tokens_are_refused(bad):
 def test_empty_secret_is_refused():
     with pytest.raises(tokens.TokenError):
         tokens.make_token("", 1, 2, 3)
+
+
+# ---------------------------------------------------------------- versioned seal (version 2+)
+
+def test_hash_carries_its_version():
+    digest = "a" * 64
+    assert seal.format_hash(1, digest) == digest
+    assert seal.format_hash(2, digest) == "$2$" + digest
+    assert seal.parse_hash("$2$" + digest) == (2, digest)
+    assert seal.parse_hash(digest) == (1, digest)
+    for bad in (None, "", "$2$abc", "$0$" + digest, "$x$" + digest, digest.upper(), 42,
+                "$2$" + digest + "\n"):
+        assert seal.parse_hash(bad) == (None, None)
+
+
+def test_versioned_hash_chains_on_the_stored_form():
+    first = seal.versioned_hash(2, seal.GENESIS, "a")
+    assert first.startswith("$2$")
+    assert seal.versioned_hash(2, first, "b") != seal.versioned_hash(2, first[3:], "b")
+    assert seal.versioned_hash(3, first, "b")[3:] == seal.versioned_hash(2, first, "b")[3:]
+
+
+def test_scalar_reads_the_same_value_whatever_read_it():
+    from datetime import date, datetime
+    assert seal.scalar("char", "") is None and seal.scalar("char", False) is None
+    assert seal.scalar("boolean", None) is False
+    assert seal.scalar("many2one", 7) == 7
+    assert seal.scalar("many2many", [3, 1, 2]) == "1,2,3"
+    assert seal.scalar("many2many", []) is None
+    assert seal.scalar("float", 1.0 / 3) == "0.3333"
+    assert seal.scalar("float", 2) == "2.0000"
+    assert seal.scalar("datetime", datetime(2025, 3, 11, 8, 0, 5)) == "2025-03-11 08:00:05"
+    assert seal.scalar("date", date(2025, 3, 11)) == "2025-03-11"
+    with pytest.raises(TypeError):
+        seal.scalar("binary", b"x")
+    with pytest.raises(TypeError):
+        seal.scalar("date", "2025-03-11")
+
+
+def test_record_canonical_covers_every_declared_field():
+    kinds = {"status": "selection", "hours": "float"}
+    one = seal.record_canonical(2, "m", 5, kinds, {"status": "present", "hours": 2.0})
+    assert one == '{"_id":5,"_model":"m","_v":2,"hours":"2.0000","status":"present"}'
+    # a field missing from the values reads as empty, so it is still covered
+    assert '"hours":null' in seal.record_canonical(2, "m", 5, kinds, {"status": "present"})
+    # growing the list changes the text: the version says which list was used
+    grown = dict(kinds, reason="text")
+    assert seal.record_canonical(3, "m", 5, grown, {"status": "present", "hours": 2.0}) != one
+
+
+def test_manifest_names_missing_added_and_reordered():
+    assert seal.compare_manifest([1, 2, 3], [1, 2, 3]) == ([], [], False)
+    assert seal.compare_manifest([1, 2, 3], [1, 3]) == ([2], [], False)
+    assert seal.compare_manifest([1, 2, 3], [1, 2, 3, 9]) == ([], [9], False)
+    assert seal.compare_manifest([1, 2, 3], [2, 1, 3]) == ([], [], True)
+    text = seal.manifest_text([(1, 10, "Amina"), (2, 11, "Lucas")])
+    assert seal.parse_manifest(text) == [[1, 10, "Amina"], [2, 11, "Lucas"]]
+    for bad in (None, "", "{", "{}", "[1]", "[[]]"):
+        assert seal.parse_manifest(bad) is None
+
+
+def test_seal_travels_in_the_verify_address_and_back():
+    digest = "0123456789abcdef" * 4
+    assert seal.seal_to_url("$2$" + digest) == "2-" + digest
+    assert seal.seal_to_url(digest) == digest
+    assert seal.seal_to_url("nonsense") == ""
+    for stored in ("$2$" + digest, digest, "$17$" + digest):
+        assert seal.seal_from_url(seal.seal_to_url(stored)) == stored
+    assert seal.seal_from_url(" 2-" + digest.upper() + " ") == "$2$" + digest
+    for bad in (None, 42, "", "2-", "-" + digest, "1-" + digest, "0-" + digest, "x-" + digest,
+                "2-" + digest[:-1], "2-" + digest + "0", "2--" + digest, "a" * 200):
+        assert seal.seal_from_url(bad) is None, bad

@@ -5,7 +5,6 @@ from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
-from ..models.az_attendance_session import is_token
 from ..tools.tokens import TokenError
 
 def _proof():
@@ -181,29 +180,6 @@ class AttendanceController(http.Controller):
         return self._sign(line, signature, "remote", lambda message: request.render(
             "az_attendance.public_remote_sign",
             self._remote_values(line, token, error=message), status=400))
-
-    # ------------------------------------------------------------------ verification
-    @http.route("/attendance/verify/<string:token>", type="http", auth="public", website=True,
-                methods=["GET"], sitemap=False)
-    def verify_page(self, token, **kwargs):
-        Session = request.env["az.attendance.session"].sudo()
-        session = Session.search([("verify_token", "=", token)], limit=1) \
-            if is_token(token) else Session
-        if not session or session.state != "validated":
-            return request.render("az_attendance.public_message", {
-                "title": request.env._("Unknown sheet"),
-                "message": request.env._("No sealed attendance sheet matches this code."),
-                "kind": "danger",
-            }, status=404)
-        problems = session._verify_seal()
-        return request.render("az_attendance.public_verify", {
-            "session": session,
-            "problems": problems,
-            "start": session._format_local(session.start),
-            "stop": session._format_local_time(session.stop),
-            "validated_at": session._format_local(session.validated_at),
-            "checked_at": session._format_local(fields.Datetime.now()),
-        })
 
     # ------------------------------------------------------------------ printed badge (staff)
     def _badge_partner(self, token):

@@ -2,9 +2,11 @@ from . import res_company
 from . import az_attendance_session
 from . import az_attendance_line
 from . import az_attendance_amendment
+from . import az_attendance_ledger
 from . import az_funding
 from . import project_project
 from . import az_attendance_invoice_entry
 from . import az_attendance_sign_attempt
 from . import res_partner
 from . import az_attendance_remote_sms
+from . import ir_attachment

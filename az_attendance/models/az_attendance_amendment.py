@@ -48,13 +48,29 @@ class AzAttendanceAmendment(models.Model):
     def unlink(self):
         raise UserError(self.env._("An amendment cannot be deleted: record a new one."))
 
-    def _canonical(self, old, new):
-        """Canonical text of the amendment, chained after the sheet's seal."""
+    def _get_seal_fields(self, version=None):
+        """Fields of an amendment that its hash covers (version 2 and later; version 1 is
+        :meth:`_seal_values_v1`). Each amendment is chained to the previous one, the first to
+        the sheet's seal; the head of the chain is kept on the sheet and in the ledger."""
+        version = version or sealer.SEAL_VERSION
+        # the same list for version 2 and later, until a later version changes it
+        if version >= 2:
+            return ["session_id", "line_id", "field_name", "old_value", "new_value", "reason",
+                    "author_id", "create_date"]
+        raise NotImplementedError(f"No seal of version {version}")
+
+    def _seal_values_v1(self, old, new):
+        """Canonical text of an amendment chained under version 1."""
         self.ensure_one()
         return sealer.canonical({
             "amendment_id": self.id, "line_id": self.line_id.id, "field": self.field_name,
             "old": old, "new": new, "reason": self.reason, "author_id": self.author_id.id,
         })
+
+    def _ledger_label(self, number):
+        self.ensure_one()
+        return self.env._("Amendment %(number)s (%(name)s)", number=number,
+                          name=self.line_id.partner_name)
 
     def _check_and_chain(self):
         self.ensure_one()
@@ -76,15 +92,30 @@ class AzAttendanceAmendment(models.Model):
                 raise ValidationError(self.env._(
                     "The corrected hours must lie between 0 and the session's duration."))
             old, new = f"{old_hours:.2f}", f"{self.new_hours:.2f}"
-        previous = self.sudo().search([("session_id", "=", session.id), ("id", "<", self.id)],
-                                      order="id desc", limit=1).hash or session.seal
-        canonical = self._canonical(old, new)
+        # one amendment at a time per sheet, whatever the worker: the chain must not fork
+        self.env.cr.execute("SELECT id FROM az_attendance_session WHERE id = %s FOR UPDATE",
+                            [session.id])
+        earlier = self.sudo().search([("session_id", "=", session.id), ("id", "<", self.id)],
+                                     order="id desc")
+        previous = earlier[:1].hash or session.seal
         # written behind the ORM: write() refuses every change of an amendment
         self.env.cr.execute(
-            "UPDATE az_attendance_amendment SET old_value=%s, new_value=%s, previous_hash=%s, "
-            "hash=%s WHERE id=%s",
-            [old, new, previous, sealer.chain_hash(previous, canonical), self.id])
-        self.invalidate_recordset(["old_value", "new_value", "previous_hash", "hash"])
+            "UPDATE az_attendance_amendment SET old_value=%s, new_value=%s WHERE id=%s",
+            [old, new, self.id])
+        self.invalidate_recordset(["old_value", "new_value"])
+        self.env.flush_all()
+        version = sealer.SEAL_VERSION
+        text = self.env["az.attendance.session"]._seal_canonicals(
+            self._name, self.ids, version)[self.id]
+        current = sealer.versioned_hash(version, previous, text)
+        self.env.cr.execute(
+            "UPDATE az_attendance_amendment SET previous_hash=%s, hash=%s WHERE id=%s",
+            [previous, current, self.id])
+        self.invalidate_recordset(["previous_hash", "hash"])
+        session._sealing().write({"amendment_head": current})
+        self.env["az.attendance.ledger"]._append(
+            session, "amendment", current, res_ref=self.id,
+            label=self._ledger_label(len(earlier) + 1))
         line.invalidate_recordset(["effective_status", "effective_hours"])
         session.message_post(body=self.env._(
             "Amendment of %(name)s: %(field)s %(old)s → %(new)s. Reason: %(reason)s",

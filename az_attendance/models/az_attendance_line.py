@@ -111,6 +111,8 @@ class AzAttendanceLine(models.Model):
         help="Six digits the person types on the QR signing page to prove who they are.")
     hash = fields.Char(copy=False, readonly=True)
     previous_hash = fields.Char(copy=False, readonly=True)
+    seal_sequence = fields.Integer(string="Position in the seal", copy=False, readonly=True,
+                                   help="Position of the line in the sheet's seal.")
     amendment_ids = fields.One2many("az.attendance.amendment", "line_id")
     effective_status = fields.Selection(STATUSES, compute="_compute_effective",
                                         compute_sudo=True, help="Status after amendments.")
@@ -210,7 +212,7 @@ class AzAttendanceLine(models.Model):
 
     def unlink(self):
         for line in self:
-            if line.session_id.state == "validated":
+            if line.session_id.state == "validated" or line.hash:
                 raise UserError(self.env._(
                     "The sheet '%(name)s' is validated and sealed: its lines cannot be deleted.",
                     name=line.session_id.name))
@@ -221,18 +223,32 @@ class AzAttendanceLine(models.Model):
         return super().unlink()
 
     def _check_writable(self, vals):
-        locked = self.filtered(lambda ln: ln.session_id.state == "validated")
+        locked = self.filtered(lambda ln: ln.session_id.state == "validated" or ln.hash)
         if not locked:
             if self.filtered("signed_at") and ({"partner_id", "partner_name"} & set(vals)):
                 raise UserError(self.env._("The person of a signed line cannot be changed."))
             return
-        purge = self.env["az.attendance.session"]._is_purge()
-        if purge and set(vals) <= _PURGE_FIELDS and not vals.get("signature") \
+        Session = self.env["az.attendance.session"]
+        if Session._is_sealing():
+            return
+        changed = set(vals) & self._seal_guarded_fields()
+        if not changed:
+            return
+        if Session._is_purge() and changed <= _PURGE_FIELDS and not vals.get("signature") \
                 and not vals.get("justification"):
             return
         raise UserError(self.env._(
             "The sheet '%(name)s' is validated and sealed: its lines can no longer be changed. "
             "Record a correction as an amendment.", name=locked[0].session_id.name))
+
+    def _seal_guarded_fields(self):
+        """Fields nobody may write on a sealed line: the declared ones of every version, the
+        files whose digests they hold, the proof and the chain."""
+        guarded = set(_PROOF_FIELDS) | {"signature", "justification", "hash", "previous_hash",
+                                        "seal_sequence", "session_id"}
+        for version in range(2, sealer.SEAL_VERSION + 1):
+            guarded.update(self._get_seal_fields(version))
+        return guarded
 
     def _internal(self):
         return self.with_context(az_attendance_internal=INTERNAL)
@@ -253,10 +269,27 @@ class AzAttendanceLine(models.Model):
             })
 
     # ------------------------------------------------------------------ seal
-    def _canonical(self):
-        """Canonical text of the line for the seal: what the sheet proves about this person.
-        The signature image counts through its SHA-256, so the purge can clear the image and
-        the seal still verifies."""
+    def _get_seal_fields(self, version=None):
+        """Fields of a line that the seal of ``version`` covers: the person as printed and
+        what proves their presence. Images count through their SHA-256, so that the purge can
+        clear them (the purge is recorded in the company ledger). The order of the lines is
+        sealed by the sheet's list of sealed lines and by the chain. Version 1 is the frozen
+        list of :meth:`_seal_values_v1`."""
+        version = version or sealer.SEAL_VERSION
+        # the same list for version 2 and later, until a later version changes it
+        if version >= 2:
+            return [
+                "session_id", "company_id", "project_id", "session_date", "partner_id",
+                "partner_name", "status", "arrived_at", "left_at", "hours_attended",
+                "signature_sha256", "signed_at", "sign_method", "sign_ip", "sign_user_agent",
+                "sign_user_id", "device_time", "offline", "witness_name", "on_behalf_reason",
+                "justification_sha256",
+            ]
+        raise NotImplementedError(f"No seal of version {version}")
+
+    def _seal_values_v1(self):
+        """Canonical text of a line sealed under version 1 (kept unchanged so that those
+        sheets keep verifying)."""
         self.ensure_one()
 
         def dt(value):

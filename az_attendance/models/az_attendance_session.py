@@ -8,11 +8,12 @@ from datetime import datetime, time, timedelta
 import pytz
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_datetime
+from odoo.tools import SQL, format_datetime
 
 from ..tools import seal as sealer
+from .az_attendance_seal_check import SealCheck
 
 # Fields of a validated session that may still change: the chatter and its followers.
 _SESSION_FREE_PREFIXES = ("message_", "activity_", "website_message")
@@ -23,10 +24,14 @@ TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # JSON-RPC, so a client can never pretend to be that code by sending a context key.
 INTERNAL = object()
 PURGE = object()
+# Marker of the sealing code (and of the amendment chain): the only writer of a sealed sheet.
+SEALING = object()
 # Proof of the sheet that only the code itself writes: validation, seal, digests.
 _SESSION_PROOF_FIELDS = {
     "seal", "header_hash", "validated_by_id", "validated_at", "trainer_signature_sha256",
     "trainer_signed_by_id", "trainer_signed_at", "paper_sheet_sha256", "signatures_purged",
+    "site_label", "seal_tz", "trainer_names", "funder_names", "sealed_funding_ids", "seal_manifest",
+    "amendment_head",
 }
 
 
@@ -125,6 +130,32 @@ class AzAttendanceSession(models.Model):
     validated_by_id = fields.Many2one("res.users", copy=False, readonly=True)
     validated_at = fields.Datetime(copy=False, readonly=True)
     signatures_purged = fields.Boolean(copy=False, readonly=True)
+    # What the sheet prints, recorded at sealing so that a later change of the site, the
+    # trainers' names or the fundings does not change a sealed sheet (and is sealed with it).
+    site_label = fields.Char(string="Place as sealed", copy=False, readonly=True)
+    seal_tz = fields.Char(string="Timezone as sealed", copy=False, readonly=True)
+    trainer_names = fields.Char(string="Trainers as sealed", copy=False, readonly=True)
+    funder_names = fields.Char(string="Funders as sealed", copy=False, readonly=True)
+    sealed_funding_ids = fields.Many2many(
+        "az.funding", "az_attendance_session_sealed_funding_rel", "session_id", "funding_id",
+        string="Fundings as sealed", copy=False, readonly=True)
+    early_validation_reason = fields.Text(
+        string="Reason for validating early", copy=False, tracking=True,
+        help="Why the sheet was validated before the end of the session (printed and sealed).")
+    seal_manifest = fields.Text(string="Sealed lines", copy=False, readonly=True,
+                                help="The lines sealed, in order: line, person, name.")
+    amendment_head = fields.Char(string="Head of the amendments", copy=False, readonly=True,
+                                 help="Last hash of the chain of amendments (the seal when "
+                                 "there is none).")
+    seal_version = fields.Integer(string="Seal version", compute="_compute_seal_version")
+    # Result of the last verification run by the integrity check, the invoicing or the grant
+    # report (never read by the verification itself): reports leave out broken sheets.
+    seal_broken = fields.Boolean(string="Changed since its seal", copy=False, readonly=True,
+                                 index=True,
+                                 help="The last verification found the sheet changed since "
+                                 "its seal: it is neither invoiced nor counted in reports.")
+    seal_problems = fields.Text(string="Verification problems", copy=False, readonly=True)
+    seal_checked_at = fields.Datetime(string="Last verified on", copy=False, readonly=True)
     warning_message = fields.Text(compute="_compute_checks", string="Warnings")
     checklist_message = fields.Text(compute="_compute_checks", string="Auditor checklist")
     checklist_ok = fields.Boolean(compute="_compute_checks")
@@ -144,12 +175,15 @@ class AzAttendanceSession(models.Model):
             session.company_id = (session.project_id.company_id or session.company_id
                                   or self.env.company)
 
-    @api.depends("site_id.tz")
+    @api.depends("site_id.tz", "seal_tz")
     def _compute_tz(self):
         for session in self:
-            session.tz = session.site_id.tz or self.env.user.tz or "Europe/Paris"
+            # a sealed sheet keeps the timezone it was sealed in: its day and printed times
+            # do not move when the site's timezone is changed later
+            session.tz = session.seal_tz or session.site_id.tz or self.env.user.tz \
+                or "Europe/Paris"
 
-    @api.depends("start", "site_id.tz")
+    @api.depends("start", "site_id.tz", "seal_tz")
     def _compute_date(self):
         for session in self:
             session.date = session._to_local(session.start).date() if session.start else False
@@ -179,12 +213,24 @@ class AzAttendanceSession(models.Model):
             else:
                 session.qr_url = session.qr_image = False
 
-    @api.depends("verify_token")
+    @api.depends("verify_token", "seal")
     def _compute_verify_url(self):
+        """The public verify page of the sheet. Once sealed, the address carries the seal
+        itself, so that the paper and the database check each other."""
         base = self.get_base_url()
         for session in self:
-            session.verify_url = (f"{base}/attendance/verify/{session.verify_token}"
-                                  if session.verify_token else False)
+            url = False
+            if session.verify_token:
+                url = f"{base}/attendance/verify/{session.verify_token}"
+                _version, digest = sealer.parse_hash(session.seal)
+                if digest:
+                    url += f"?seal={sealer.seal_to_url(session.seal)}"
+            session.verify_url = url
+
+    @api.depends("seal")
+    def _compute_seal_version(self):
+        for session in self:
+            session.seal_version = sealer.parse_hash(session.seal)[0] or 0
 
     @api.depends("start", "stop", "site_id", "site_id.capacity", "trainer_ids",
                  "trainer_signature", "line_ids.status", "line_ids.signed_at",
@@ -257,7 +303,7 @@ class AzAttendanceSession(models.Model):
 
     def unlink(self):
         for session in self:
-            if session.state == "validated":
+            if session.state == "validated" or session.seal:
                 raise UserError(self.env._(
                     "The session '%(name)s' is validated and sealed: it cannot be deleted.",
                     name=session.name))
@@ -268,12 +314,13 @@ class AzAttendanceSession(models.Model):
         return super().unlink()
 
     def _check_writable(self, vals):
-        """A validated session is frozen for everyone, superuser included. Only the chatter
-        may change, and the GDPR purge may clear the trainer's signature image."""
-        locked = self.filtered(lambda s: s.state == "validated")
-        if not locked:
+        """A sealed session is frozen for everyone, superuser included: no field the seal
+        declares (nor the files whose digests it holds, nor the chain) may change. Only the
+        sealing code writes them; the GDPR purge may clear the trainer's signature image."""
+        locked = self.filtered(lambda s: s.state == "validated" or s.seal)
+        if not locked or self._is_sealing():
             return
-        fields_changed = {f for f in vals if not f.startswith(_SESSION_FREE_PREFIXES)}
+        fields_changed = set(vals) & self._seal_guarded_fields()
         if self._is_purge() and fields_changed <= {"trainer_signature", "signatures_purged"}:
             if not vals.get("trainer_signature"):
                 return
@@ -327,8 +374,31 @@ class AzAttendanceSession(models.Model):
                 raise UserError(self.env._(
                     "The sheet '%(name)s' cannot be validated yet:\n%(missing)s",
                     name=session.name, missing="\n".join(missing)))
+        early = self.filtered(lambda s: s._is_early() and not (
+            s.early_validation_reason or "").strip())
+        if early:
+            if len(self) > 1:
+                raise UserError(self.env._(
+                    "These sessions have not ended yet: validate them one by one and say why: "
+                    "%(names)s", names=", ".join(early.mapped("name"))))
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "az.attendance.validate.wizard",
+                "view_mode": "form",
+                "target": "new",
+                "name": self.env._("Validate before the end of the session"),
+                "context": {"default_session_id": self.id},
+            }
+        for session in self:
+            if session.early_validation_reason and not session._is_early():
+                session.early_validation_reason = False
             session._seal()
         return True
+
+    def _is_early(self):
+        """Whether the session has not ended yet: sealing it then needs a recorded reason."""
+        self.ensure_one()
+        return bool(self.stop and fields.Datetime.now() < self.stop)
 
     def action_verify(self):
         self.ensure_one()
@@ -558,8 +628,27 @@ class AzAttendanceSession(models.Model):
         return missing
 
     # ------------------------------------------------------------------ seal
-    def _header_canonical(self):
-        """Canonical text of what the sheet says besides its lines."""
+    def _get_seal_fields(self, version=None):
+        """Fields of the sheet that the seal of ``version`` covers: everything the PDF, the
+        verify page, the invoicing, the grant report and the purge read of the sheet itself
+        (the lines and amendments declare their own). The write guard of a sealed sheet is
+        derived from this list. Version 1 is the frozen list of :meth:`_seal_values_v1`."""
+        version = version or sealer.SEAL_VERSION
+        # the same list for version 2 and later, until a later version changes it
+        if version >= 2:
+            return [
+                "name", "company_id", "project_id", "date", "start", "stop", "duration",
+                "granularity", "site_id", "site_label", "seal_tz", "trainer_ids", "trainer_names",
+                "sealed_funding_ids", "funder_names", "trainer_signature_sha256",
+                "trainer_signed_by_id", "trainer_signed_at", "paper_sheet_sha256",
+                "early_validation_reason", "seal_manifest", "validated_by_id", "validated_at",
+                "verify_token",
+            ]
+        raise NotImplementedError(f"No seal of version {version}")
+
+    def _seal_values_v1(self):
+        """Canonical text of the header of a sheet sealed under version 1 (kept unchanged so
+        that those sheets keep verifying)."""
         self.ensure_one()
         return sealer.canonical({
             "session_id": self.id,
@@ -577,76 +666,198 @@ class AzAttendanceSession(models.Model):
             "paper_sheet_sha256": self.paper_sheet_sha256 or "",
         })
 
+    def _seal_guarded_fields(self):
+        """Fields nobody may write on a sealed sheet: the declared ones of every version, the
+        files whose digests they hold, the proof and the chain."""
+        guarded = set(_SESSION_PROOF_FIELDS) | {"state", "trainer_signature", "paper_sheet",
+                                                 "amendment_head"}
+        for version in range(2, sealer.SEAL_VERSION + 1):
+            guarded.update(self._get_seal_fields(version))
+        return guarded
+
     def _sealed_lines(self):
-        return self.line_ids.sorted("id")
+        """The lines in the order they were sealed (by id for sheets sealed under version 1
+        and sheets not sealed yet)."""
+        return self.line_ids.sorted(lambda ln: (ln.seal_sequence or 0, ln.id))
 
-    def _seal(self):
-        """Chain every line (by id) after the sheet's header and freeze the sheet."""
+    def _report_fundings(self):
+        """Fundings of the project covering the session's day (those shown on the sheet)."""
         self.ensure_one()
-        lines = self._sealed_lines()
-        texts = [self._header_canonical()] + [line._canonical() for line in lines]
-        chain = sealer.compute_chain(texts)
-        self._internal().write({"header_hash": chain[0][1]})
-        for line, (previous, current) in zip(lines._internal(), chain[1:]):
-            line.write({"previous_hash": previous, "hash": current})
-        self._internal().write({
-            "seal": chain[-1][1],
-            "state": "validated",
-            "validated_by_id": self.env.user.id,
-            "validated_at": fields.Datetime.now(),
-        })
-        self.message_post(body=self.env._("Sheet validated and sealed: %(seal)s",
-                                          seal=self.seal))
+        return self.sudo().project_id.az_funding_ids.filtered(
+            lambda f: f.state in ("active", "closed")
+            and (not self.date or f.date_start <= self.date <= f.date_end))
 
-    def _verify_seal(self):
-        """Recompute the chain from what is in the database now.
-
-        Returns None when the sheet is not sealed, else a list of human-readable problems
-        (empty when intact). Reads through SQL-fresh records, so that a change made behind
-        the ORM's back is seen too.
-        """
+    def _site_label_now(self):
         self.ensure_one()
-        self.env.invalidate_all()
-        session = self.sudo()
-        if not session.seal:
-            return None
-        lines = session._sealed_lines()
-        texts = [session._header_canonical()] + [line._canonical() for line in lines]
-        stored = [session.header_hash or ""] + [line.hash or "" for line in lines]
-        broken = sealer.verify_chain(texts, stored, session.seal)
-        problems = []
-        labels = [self.env._("Sheet header (title, times, site, trainers)")] + [
-            self.env._("Line %(number)s: %(name)s", number=index, name=line.partner_name)
-            for index, line in enumerate(lines, start=1)]
-        for index in broken:
-            if index == -1:
-                problems.append(self.env._("The sheet's final seal"))
-            elif index < len(labels):
-                problems.append(labels[index])
-            else:
-                problems.append(self.env._("A sealed line is missing"))
-        # the stored digests must still match the images that remain
-        if session.trainer_signature and \
-                session._binary_sha256("trainer_signature") != session.trainer_signature_sha256:
-            problems.append(self.env._("The trainer's signature image"))
-        for index, line in enumerate(lines, start=1):
-            if line.signature and session._binary_sha256("signature", line) != line.signature_sha256:
-                problems.append(self.env._("Line %(number)s: %(name)s (signature image)",
-                                           number=index, name=line.partner_name))
-            if line.justification and \
-                    session._binary_sha256("justification", line) != line.justification_sha256:
-                problems.append(self.env._("Line %(number)s: %(name)s (justification)",
-                                           number=index, name=line.partner_name))
-        # amendments are chained after the seal, each to the previous one
-        previous = session.seal
-        for number, amendment in enumerate(session.amendment_ids.sorted("id"), start=1):
-            text = amendment._canonical(amendment.old_value, amendment.new_value)
-            if amendment.previous_hash != previous or \
-                    sealer.chain_hash(previous, text) != amendment.hash:
-                problems.append(self.env._("Amendment %(number)s (%(name)s)", number=number,
-                                           name=amendment.line_id.partner_name))
-            previous = amendment.hash or ""
-        return problems
+        site = self.site_id
+        if not site:
+            return ""
+        address = site.address_line()
+        return f"{site.name}, {address}" if address else site.name
+
+    def _seal_manifest_now(self):
+        """The list of the sheet's lines as the seal records it: (line, person, name), by id."""
+        self.ensure_one()
+        return sealer.manifest_text([(line.id, line.partner_id.id, line.partner_name or "")
+                                     for line in self.line_ids.sorted("id")])
+
+    def _sealing(self):
+        return self.with_context(az_attendance_internal=INTERNAL,
+                                 az_attendance_sealing=SEALING)
+
+    def _is_sealing(self):
+        return self.env.context.get("az_attendance_sealing") is SEALING
+
+    def _seal(self, version=None):
+        """Freeze the sheet: record what it prints, number its lines, chain the header and
+        each line, and write the sheet's seal into the company ledger."""
+        self.ensure_one()
+        # One sealing per sheet, whatever the worker: a second validation waits here and then
+        # finds the sheet sealed (one seal, one ledger entry).
+        self.env.cr.execute("SELECT seal FROM az_attendance_session WHERE id = %s FOR UPDATE",
+                            [self.id])
+        if self.env.cr.fetchone()[0]:
+            raise UserError(self.env._("The sheet '%(name)s' is already sealed.",
+                                       name=self.name))
+        version = version or sealer.SEAL_VERSION
+        session = self._sealing()
+        lines = session.line_ids.sorted("id")
+        now = fields.Datetime.now()
+        if version == 1:
+            # the layout of the first seal, kept for the tests of old sheets
+            session.write({"validated_by_id": self.env.user.id, "validated_at": now})
+            session.env.flush_all()
+            session.invalidate_recordset()
+            texts = [session._seal_values_v1()] + [line._seal_values_v1() for line in lines]
+            chain = sealer.compute_chain(texts)
+            session.write({"header_hash": chain[0][1]})
+            for line, (previous, current) in zip(lines, chain[1:]):
+                line.write({"previous_hash": previous, "hash": current})
+            session.write({"seal": chain[-1][1], "state": "validated"})
+        else:
+            fundings = session._report_fundings()
+            for sequence, line in enumerate(lines, start=1):
+                line.write({"seal_sequence": sequence})
+            session.write({
+                "site_label": session._site_label_now() or False,
+                "seal_tz": session.tz,
+                "trainer_names": ", ".join(session.trainer_ids.sorted("id").mapped("name"))
+                or False,
+                "sealed_funding_ids": [Command.set(fundings.ids)],
+                "funder_names": ", ".join(fundings.funder_id.mapped("name")) or False,
+                "seal_manifest": session._seal_manifest_now(),
+                "validated_by_id": self.env.user.id,
+                "validated_at": now,
+                "state": "validated",
+            })
+            session.env.flush_all()
+            header = session._seal_canonicals("az.attendance.session", session.ids, version)
+            texts = session._seal_canonicals("az.attendance.line", lines.ids, version)
+            previous = sealer.versioned_hash(version, sealer.GENESIS, header[session.id])
+            session.write({"header_hash": previous})
+            for line in lines:
+                current = sealer.versioned_hash(version, previous, texts[line.id])
+                line.write({"previous_hash": previous, "hash": current})
+                previous = current
+            session.write({"seal": previous, "amendment_head": previous})
+        self.env["az.attendance.ledger"]._append(
+            session, "seal", session.seal, manifest=session.seal_manifest or
+            session._seal_manifest_now())
+        message = self.env._("Sheet validated and sealed: %(seal)s", seal=session.seal)
+        if session.early_validation_reason:
+            message = self.env._(
+                "Sheet validated and sealed before the end of the session: %(seal)s. "
+                "Reason: %(reason)s", seal=session.seal, reason=session.early_validation_reason)
+        self.message_post(body=message)
+
+    @api.model
+    def _seal_canonicals(self, model, ids, version):
+        """{id: canonical text} of records of ``model`` for a seal of ``version``, read by SQL
+        so that what is sealed and what is verified is what the database holds."""
+        Model = self.env[model]
+        names = Model._get_seal_fields(version)
+        kinds = {name: Model._fields[name].type for name in names}
+        columns = [n for n in names if kinds[n] not in ("many2many", "one2many")]
+        ids = list(ids)
+        values = {}
+        if not ids:
+            return {}
+        self.env.cr.execute(SQL(
+            "SELECT id, %s FROM %s WHERE id = ANY(%s)",
+            SQL(", ").join(SQL.identifier(c) for c in columns),
+            SQL.identifier(Model._table), ids))
+        for row in self.env.cr.fetchall():
+            values[row[0]] = dict(zip(columns, row[1:]))
+        for name in names:
+            if kinds[name] != "many2many":
+                continue
+            field = Model._fields[name]
+            for vals in values.values():
+                vals[name] = []
+            self.env.cr.execute(SQL(
+                "SELECT %s, %s FROM %s WHERE %s = ANY(%s)",
+                SQL.identifier(field.column1), SQL.identifier(field.column2),
+                SQL.identifier(field.relation), SQL.identifier(field.column1), ids))
+            for record_id, other_id in self.env.cr.fetchall():
+                values[record_id][name].append(other_id)
+        return {record_id: sealer.record_canonical(version, model, record_id, kinds, vals)
+                for record_id, vals in values.items()}
+
+    def _verify_seal(self, paper_seal=None):
+        """Recompute the sheet's chain from what is in the database now, and compare it with
+        the company ledger (and with the seal printed on the paper, when given).
+
+        Returns None when the sheet was never sealed, else a list of human-readable problems
+        (empty when intact). Reads by SQL, so that a change made behind the ORM's back is
+        seen too."""
+        self.ensure_one()
+        self.env.flush_all()
+        result = self._seal_verify_batch(self.ids, paper_seals={self.id: paper_seal})
+        return result.get(self.id)
+
+    @api.model
+    def _seal_verify_batch(self, ids, paper_seals=None, check_files=True, record=False):
+        """{session id: [problems]} for the sheets of ``ids`` that were sealed (or recorded in
+        the ledger). Everything is read in a few SQL queries per batch, for the company-wide
+        integrity check as for one sheet. With ``record``, the result is kept on each sheet
+        (``seal_broken``) for the reports."""
+        results = SealCheck(self.env, check_files=check_files).run(ids, paper_seals or {})
+        if record:
+            self._record_seal_checks(results)
+        return results
+
+    @api.model
+    def _record_seal_checks(self, results):
+        """Keep the result of a verification on the sheets, behind the ORM: the sheets are
+        sealed, and this is not part of what the seal covers."""
+        now = fields.Datetime.now()
+        broken = [(sid, "\n".join(problems)) for sid, problems in results.items() if problems]
+        intact = [sid for sid, problems in results.items() if not problems]
+        if intact:
+            self.env.cr.execute(
+                "UPDATE az_attendance_session SET seal_broken = false, seal_problems = NULL, "
+                "seal_checked_at = %s WHERE id = ANY(%s)", [now, intact])
+        for sid, text in broken:
+            self.env.cr.execute(
+                "UPDATE az_attendance_session SET seal_broken = true, seal_problems = %s, "
+                "seal_checked_at = %s WHERE id = %s", [text, now, sid])
+        self.invalidate_model(["seal_broken", "seal_problems", "seal_checked_at"])
+
+    @api.model
+    def _refresh_seal_checks(self, companies, check_files=True):
+        """Verify every sealed sheet of ``companies`` and keep the results on the sheets."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT id FROM az_attendance_session WHERE company_id = ANY(%s) "
+            "AND (seal IS NOT NULL OR state = 'validated')", [companies.ids])
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        return self._seal_verify_batch(ids, check_files=check_files, record=True)
+
+    @api.model
+    def _cron_check_integrity(self):
+        """Daily: verify every sealed sheet of every company, so that reports leave out the
+        sheets changed since their seal."""
+        self._refresh_seal_checks(self.env["res.company"].sudo().search([]))
 
     def _get_qr_token_session(self, token):
         """The open session of a signing QR token, or an empty recordset."""
@@ -667,38 +878,66 @@ class AzAttendanceSession(models.Model):
             years = max(years, EU_RETENTION_YEARS)
         return years
 
+    def _sealed_date(self):
+        """Day of the session as sealed: from its start in the site's timezone (the start is
+        covered by every version of the seal, the stored day only from version 2 on)."""
+        self.ensure_one()
+        return self._to_local(self.start).date() if self.start else self.date
+
     @api.model
     def _cron_purge_signatures(self, limit=200):
         """Clear signature images (and justifications of absences) of validated sheets past
-        their retention period. The digests stay, so the seal still verifies."""
+        their retention period, counted from the sealed date. Only sheets whose seal and
+        ledger verify are purged; the purge is recorded in the company ledger, so that the
+        sheet still verifies without its images. Sheets that do not verify are left alone
+        and listed for the project's manager. Returns the purged sheets."""
         today = fields.Date.context_today(self)
         candidates = self.sudo().search([
             ("state", "=", "validated"), ("signatures_purged", "=", False),
-            ("date", "<", today - timedelta(days=365 * 6)),
-        ], order="date", limit=limit)
+            ("start", "<", fields.Datetime.to_datetime(today - timedelta(days=365 * 6 - 1))),
+        ], order="start", limit=limit)
+        self.env.flush_all()
+        due = candidates.filtered(lambda s: s._sealed_date() < today - relativedelta(
+            years=s._retention_years()))
+        results = self._seal_verify_batch(due.ids)
         purged = self.browse()
-        for session in candidates:
-            if session.date >= today - relativedelta(years=session._retention_years()):
+        for session in due:
+            problems = results.get(session.id)
+            if problems is None or problems:
+                session._purge_refused(problems or [self.env._("The sheet is not sealed.")])
                 continue
             purge = session.with_context(az_attendance_purge=PURGE)
             purge.line_ids.filtered("signature").write({"signature": False})
             purge.line_ids.filtered("justification").write({"justification": False})
             purge.line_ids.write({"signature_purged": True})
             purge.write({"trainer_signature": False, "signatures_purged": True})
+            self.env["az.attendance.ledger"]._append(session, "purge", session.seal)
             purged |= session
         for session in purged:
             session.message_post(body=self.env._(
-                "Signature images purged after the retention period; the seal is kept."))
+                "Signature images purged after the retention period; the seal is kept and "
+                "the purge is recorded in the company ledger."))
         return purged
+
+    def _purge_refused(self, problems):
+        """Tell the project's manager that a sheet due for purge does not verify (once)."""
+        self.ensure_one()
+        summary = self.env._("Signatures not purged: the seal does not verify")
+        if self.activity_ids.filtered(lambda a: a.summary == summary):
+            return
+        user = self.project_id.user_id or self.env.ref("base.user_admin", False)
+        self.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=user.id if user else self.env.uid,
+            summary=summary, note="<br/>".join(problems))
 
     # ------------------------------------------------------------------ report
     def _report_funders(self):
-        """Funders of the project's fundings covering the session's day."""
+        """Funders of the project's fundings covering the session's day (as sealed, once the
+        sheet is sealed)."""
         self.ensure_one()
-        fundings = self.sudo().project_id.az_funding_ids.filtered(
-            lambda f: f.state in ("active", "closed")
-            and (not self.date or f.date_start <= self.date <= f.date_end))
-        return fundings.funder_id
+        if self.seal_version >= 2:
+            return self.sudo().sealed_funding_ids.funder_id
+        return self._report_fundings().funder_id
 
     def _report_method_counts(self):
         """(method label, number of lines) for each signing method used on the sheet, in the

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 MIN_RETENTION_YEARS = 6
 EU_RETENTION_YEARS = 10
@@ -16,6 +16,25 @@ class ResCompany(models.Model):
         "co-funded by European funds are always kept at least 10 years.",
     )
 
+    az_tsa_url = fields.Char(
+        string="Time-stamping authority (RFC 3161)",
+        help="Address of a trusted time-stamping authority. When set, each seal and each "
+        "amendment of an attendance sheet gets a timestamp token from it, kept in the ledger "
+        "and checked by every verification. Leave empty to seal without it.")
+    az_tsa_certificate = fields.Binary(
+        string="Authority's certificate", attachment=False,
+        help="Certificate (DER) the tokens must be signed with. Recorded from the first token "
+        "when empty; a token signed by another certificate does not verify.")
+
+    @api.constrains("az_tsa_url")
+    def _check_az_tsa_url(self):
+        for company in self:
+            url = company.az_tsa_url or ""
+            if url and (not url.startswith(("https://", "http://")) or len(url) > 512
+                        or any(c.isspace() for c in url)):
+                raise ValidationError(self.env._(
+                    "The time-stamping authority must be an http or https address."))
+
     @api.constrains("az_signature_retention_years")
     def _check_az_signature_retention_years(self):
         for company in self:
@@ -23,3 +42,18 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._(
                     "Signatures must be kept at least %(years)s years: funders may ask for "
                     "proof during that time.", years=MIN_RETENTION_YEARS))
+
+    def action_az_attendance_integrity_check(self):
+        """Print the integrity check of the company's sealed attendance sheets (managers)."""
+        self.ensure_one()
+        if not self.env.user.has_group("az_project_base.group_manager"):
+            raise AccessError(self.env._("Only managers can run the integrity check."))
+        return self.env.ref("az_attendance.action_report_attendance_integrity").report_action(
+            self)
+
+    def _az_attendance_integrity(self):
+        """Values of the integrity report (read as superuser once the manager is checked)."""
+        self.ensure_one()
+        if not self.env.user.has_group("az_project_base.group_manager"):
+            raise AccessError(self.env._("Only managers can run the integrity check."))
+        return self.env["az.attendance.ledger"].sudo()._check_integrity(self)

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 
 
 class AzGrantReport(models.Model):
@@ -37,13 +37,26 @@ class AzGrantReport(models.Model):
         help="The funding's target, carried once per funding (on a line without participant "
         "or month).")
 
+    @api.model
+    def action_open(self):
+        """Open the report once every sealed sheet it counts has been verified again: a sheet
+        changed since its seal is left out of the attended and funded hours."""
+        self.check_access("read")
+        self.env["az.attendance.session"].sudo()._refresh_seal_checks(
+            self.env.companies, check_files=False)
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "az_attendance.az_grant_report_action")
+
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(f"""
             CREATE VIEW {self._table} AS (
             WITH eff AS (
                 SELECT l.id AS line_id, l.session_id, l.partner_id,
-                       s.project_id, s.date, s.duration, s.start, s.stop, s.state,
+                       s.project_id, s.date, s.duration, s.start, s.stop,
+                       -- a sheet changed since its seal counts as planned, never as attended
+                       CASE WHEN s.state = 'validated' AND NOT COALESCE(s.seal_broken, false)
+                            THEN 'validated' ELSE 'open' END AS state,
                        COALESCE(st.new_value, l.status) AS status,
                        CASE
                          WHEN hr.id IS NOT NULL AND hr.id > COALESCE(st.id, 0)

@@ -98,6 +98,9 @@ class AttendanceCommon(TransactionCase):
                                    user_agent="Tablet")
         session.with_user(self.trainer).write({
             "trainer_signature": base64.b64encode(signature_png(42))})
+        if session._is_early():
+            # a session still running is sealed only with the trainer's reason
+            session.with_user(self.trainer).early_validation_reason = "Everyone has signed"
         session.with_user(self.trainer).action_validate()
         # what is sealed is in the database, as for any later transaction
         self.env.flush_all()

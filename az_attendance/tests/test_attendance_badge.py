@@ -260,7 +260,8 @@ class TestAttendanceBadgeHttp(HttpCase, BadgeMixin, AttendanceCommon):
         self.line_of(session, self.lucas).with_user(self.trainer).action_sign_on_paper()
         self.line_of(session, self.sofia)._record_signature(signature_data_uri(), "kiosk")
         session.with_user(self.trainer).trainer_signature = base64.b64encode(signature_png(4))
-        session.with_user(self.trainer).action_validate()
+        with freeze_time(session.stop + timedelta(minutes=5)):
+            session.with_user(self.trainer).action_validate()
         self.env.flush_all()
         self.authenticate(None, None)
         page = self.url_open(f"/attendance/verify/{session.verify_token}")

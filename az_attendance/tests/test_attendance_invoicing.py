@@ -182,3 +182,48 @@ class TestAttendanceInvoicing(AttendanceCommon):
 
         from .common import signature_png
         return base64.b64encode(signature_png(5)).decode()
+
+    # ------------------------------------------------------------------ verified sheets only
+    def _wizard(self):
+        return self.env["az.attendance.invoice.wizard"].with_user(self.accountant).create({
+            "date_from": self.march[0], "date_to": self.march[1],
+            "funding_ids": [Command.set(self.funding.ids)]})
+
+    def test_a_tampered_sheet_is_listed_and_never_invoiced(self):
+        good = self._validated_session()
+        bad = self._validated_session(start=self.day_start + timedelta(days=1))
+        bad_line = self.line_of(bad, self.lucas)
+        # an insider turns an absence into hours, behind the ORM
+        self.env.cr.execute("UPDATE az_attendance_line SET hours_attended = 7 WHERE id = %s",
+                            [bad_line.id])
+        self.env.invalidate_all()
+        wizard = self._wizard()
+        preview = wizard._preview_values()
+        self.assertEqual(len(preview["rows"]), 1)
+        row = preview["rows"][0]
+        self.assertEqual((row["funder"], row["sessions"], row["quantity"], row["amount"]),
+                         (self.funder.name, 1, 9.0, 180.0))
+        self.assertEqual([(s, p) for s, p in preview["broken"]],
+                         [(bad, ["Line 2: Lucas Martin"])])
+        self.assertIn("Line 2: Lucas Martin", wizard.preview_html)
+        self.assertIn("left out", wizard.preview_html)
+        moves = self._invoice()
+        self.assertEqual(moves.invoice_line_ids.quantity, 9.0, "the broken sheet is left out")
+        self.assertNotIn(bad.name + f" ({bad.date})", moves.invoice_line_ids.name)
+        self.assertIn(f"({good.date})", moves.invoice_line_ids.name)
+        self.assertIn("Line 2: Lucas Martin", moves.message_ids[0].body)
+        self.assertTrue(bad.seal_broken)
+        self.assertFalse(good.seal_broken)
+
+    def test_the_grant_report_counts_verified_sheets_only(self):
+        session = self._validated_session()
+        self.env.cr.execute("UPDATE az_attendance_line SET status = 'absent' WHERE id = %s",
+                            [self.line_of(session, self.sofia).id])
+        action = self.env["az.grant.report"].with_user(self.accountant).action_open()
+        self.assertEqual(action["res_model"], "az.grant.report")
+        self.env.invalidate_all()
+        totals = self.env["az.grant.report"].with_user(self.accountant).read_group(
+            [("funding_id", "=", self.funding.id)],
+            ["planned_hours:sum", "attended_hours:sum"], [])[0]
+        self.assertEqual(totals["planned_hours"], 9.0)
+        self.assertEqual(totals["attended_hours"], 0.0, "a changed sheet counts for nothing")

@@ -105,14 +105,20 @@ class TestAttendanceSealLock(AttendanceCommon):
         self.assertTrue(problems and "Sheet header" in problems[0], problems)
 
     def test_replaced_signature_image_is_detected(self):
-        line = self.line_of(self.session, self.sofia)
-        attachment = self.env["ir.attachment"].sudo().search([
-            ("res_model", "=", "az.attendance.line"), ("res_id", "=", line.id),
-            ("res_field", "=", "signature")])
-        attachment.write({"datas": base64.b64encode(signature_png(77))})
-        problems = self._verify()
-        self.assertTrue(any("Sofia Pereira (signature image)" in p for p in problems),
-                        problems)
+        sofia, amina = self.line_of(self.session, self.sofia), self.line_of(self.session, self.amina)
+        Attachment = self.env["ir.attachment"].sudo()
+
+        def attachment_of(line):
+            return Attachment.search([("res_model", "=", "az.attendance.line"),
+                                      ("res_id", "=", line.id), ("res_field", "=", "signature")])
+
+        # nobody replaces it through the ORM, superuser included
+        with self.assertRaisesRegex(UserError, "neither deleted nor replaced"):
+            attachment_of(sofia).write({"datas": base64.b64encode(signature_png(77))})
+        # behind the ORM: Sofia's attachment now points at Amina's file
+        self.env.cr.execute("UPDATE ir_attachment SET store_fname = %s WHERE id = %s",
+                            [attachment_of(amina).store_fname, attachment_of(sofia).id])
+        self.assertEqual(self._verify(), ["Line 3: Sofia Pereira (signature image)"])
 
     def test_amendment_is_traced_chained_and_immutable(self):
         line = self.line_of(self.session, self.lucas)
@@ -126,7 +132,7 @@ class TestAttendanceSealLock(AttendanceCommon):
         self.assertEqual((amendment.old_value, amendment.new_value), ("present", "late"))
         self.assertEqual(amendment.author_id, self.trainer)
         self.assertEqual(amendment.previous_hash, self.session.seal)
-        self.assertEqual(len(amendment.hash), 64)
+        self.assertRegex(amendment.hash, r"^\$2\$[0-9a-f]{64}$")
         self.assertEqual(line.status, "present", "the sealed line itself never changes")
         self.assertEqual(line.effective_status, "late")
         self.assertIn("Arrived at 10:00", self.session.message_ids[0].body)

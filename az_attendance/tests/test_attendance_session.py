@@ -112,7 +112,7 @@ class TestAttendanceSession(AttendanceCommon):
         self.assertEqual(session.trainer_signed_by_id, self.trainer)
         session.with_user(self.trainer).action_validate()
         self.assertEqual(session.state, "validated")
-        self.assertEqual(len(session.seal), 64)
+        self.assertRegex(session.seal, r"^\$2\$[0-9a-f]{64}$")
 
     def test_only_trainer_or_manager_validates(self):
         session = self.make_session(partners=self.amina)

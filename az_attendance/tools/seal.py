@@ -11,8 +11,15 @@ This module imports nothing from Odoo on purpose.
 
 import hashlib
 import json
+import re
+from datetime import date, datetime
 
 GENESIS = "0" * 64
+# Version of the seal written by this code. Hashes of version 1 (before the field lists were
+# declared on the models) are stored as bare hex digests; later versions as ``$<version>$<hex>``
+# so that a sheet is always checked with the field list it was sealed with.
+SEAL_VERSION = 2
+_HASH_RE = re.compile(r"(?:\$([1-9][0-9]{0,2})\$)?([0-9a-f]{64})")
 
 
 def image_digest(data):
@@ -81,3 +88,110 @@ def verify_chain(canonicals, stored_hashes, stored_seal=None, start=GENESIS):
         if final_seal(canonicals, start) != stored_seal:
             broken.append(-1)
     return broken
+
+
+def format_hash(version, digest):
+    """Stored form of a hash: bare hex for version 1, ``$<version>$<hex>`` afterwards."""
+    return digest if version == 1 else f"${version}${digest}"
+
+
+def parse_hash(value):
+    """``(version, hex digest)`` of a stored hash, or ``(None, None)`` when it is not one."""
+    match = _HASH_RE.fullmatch(value) if isinstance(value, str) else None
+    if not match:
+        return None, None
+    return int(match.group(1) or 1), match.group(2)
+
+
+def versioned_hash(version, previous, canonical_text):
+    """Hash of a record chained to ``previous`` (a stored hash), in its stored form."""
+    return format_hash(version, chain_hash(previous or "", canonical_text))
+
+
+def scalar(kind, value):
+    """The value of a field as the seal reads it, whatever read it (the ORM or SQL).
+
+    ``kind`` is the Odoo field type. Empty values are all ``None``; floats are written with
+    4 decimals (so that a float read back from the database gives the same text); relations
+    count by id (many2many: sorted ids joined by commas); dates in ISO form."""
+    if kind == "boolean":
+        return bool(value)
+    if value is None or value is False or value == "":
+        return None
+    if kind in ("many2many", "one2many"):
+        ids = sorted(int(v) for v in value)
+        return ",".join(str(i) for i in ids) or None
+    if kind in ("many2one", "integer"):
+        return int(value)
+    if kind in ("float", "monetary"):
+        return f"{float(value):.4f}"
+    if kind == "datetime":
+        if not isinstance(value, datetime):
+            raise TypeError(f"not a datetime: {value!r}")
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if kind == "date":
+        if not isinstance(value, date):
+            raise TypeError(f"not a date: {value!r}")
+        return value.isoformat()
+    if kind in ("char", "text", "selection", "html"):
+        return str(value)
+    raise TypeError(f"The seal cannot cover a field of type {kind}")
+
+
+def record_canonical(version, model, record_id, kinds, values):
+    """Canonical text of one record for a seal of ``version`` (2 and later).
+
+    ``kinds`` maps each sealed field to its type, ``values`` each field to its raw value."""
+    data = {name: scalar(kind, values.get(name)) for name, kind in kinds.items()}
+    data.update({"_model": model, "_id": record_id, "_v": version})
+    return canonical(data)
+
+
+def compare_manifest(sealed, current):
+    """Compare the ids a seal recorded (in order) with the ids found now (in order).
+
+    Returns ``(missing, added, reordered)``: ids sealed and gone, ids found and never sealed,
+    and whether the ids present in both appear in another order."""
+    sealed_set, current_set = set(sealed), set(current)
+    missing = [i for i in sealed if i not in current_set]
+    added = [i for i in current if i not in sealed_set]
+    kept_sealed = [i for i in sealed if i in current_set]
+    kept_current = [i for i in current if i in sealed_set]
+    return missing, added, kept_sealed != kept_current
+
+
+def manifest_text(entries):
+    """Canonical text of the list of what a seal covers: [(id, ...scalars), ...]."""
+    return json.dumps([list(entry) for entry in entries], separators=(",", ":"),
+                      ensure_ascii=False)
+
+
+def parse_manifest(text):
+    """The list stored by :func:`manifest_text`, or None when it is not readable."""
+    try:
+        data = json.loads(text or "")
+    except ValueError:
+        return None
+    if not isinstance(data, list) or not all(isinstance(e, list) and e for e in data):
+        return None
+    return data
+
+
+def seal_to_url(value):
+    """A stored seal as printed in the verify address: ``2-<hex>`` (``<hex>`` for version 1)."""
+    version, digest = parse_hash(value)
+    if not digest:
+        return ""
+    return digest if version == 1 else f"{version}-{digest}"
+
+
+def seal_from_url(value):
+    """The stored form of a seal read from a verify address, or None when it is not one."""
+    if not isinstance(value, str) or len(value) > 80:
+        return None
+    version, sep, digest = value.strip().lower().rpartition("-")
+    stored = f"${version}${digest}" if sep else digest
+    parsed_version, parsed = parse_hash(stored)
+    if not parsed or (sep and parsed_version == 1):
+        return None
+    return stored

@@ -25,6 +25,8 @@ class AzAttendanceInvoiceWizard(models.TransientModel):
         " + ([('project_id', '=', project_id)] if project_id else [])",
         help="Leave empty to invoice every active or closed funding (of the project, if set).",
     )
+    preview_html = fields.Html(string="Preview", compute="_compute_preview", sanitize=False,
+                               readonly=True)
 
     @api.constrains("date_from", "date_to")
     def _check_period(self):
@@ -51,28 +53,95 @@ class AzAttendanceInvoiceWizard(models.TransientModel):
             domain.append(("project_id", "=", self.project_id.id))
         return self.env["az.funding"].search(domain)
 
-    def _validated_lines(self, funding, date_from, date_to):
-        return self.env["az.attendance.line"].search([
+    def _validated_lines(self, funding, date_from, date_to, checked=None):
+        """Lines of validated sheets of the period whose seal and ledger verify. Sheets that
+        do not verify are left out and kept in ``checked`` ({session id: problems}) so that
+        they can be listed."""
+        lines = self.env["az.attendance.line"].search([
             ("project_id", "=", funding.project_id.id),
             ("session_id.state", "=", "validated"),
             ("session_date", ">=", max(date_from, funding.date_start)),
             ("session_date", "<=", min(date_to, funding.date_end)),
         ])
+        checked = {} if checked is None else checked
+        unchecked = [sid for sid in lines.session_id.ids if sid not in checked]
+        if unchecked:
+            Session = self.env["az.attendance.session"].sudo()
+            self.env.flush_all()
+            results = Session._seal_verify_batch(unchecked, record=True)
+            for sid in unchecked:
+                problems = results.get(sid)
+                checked[sid] = problems if problems is not None else [
+                    self.env._("The sheet is not sealed.")]
+        return lines.filtered(lambda ln: not checked.get(ln.session_id.id))
 
-    def _funding_deltas(self, funding, invoiced):
+    def _funding_deltas(self, funding, invoiced, checked=None):
         """{key: difference to invoice} for one funding over the wizard's period, and the
         period's lines (for the references)."""
         if funding.unit == "participant":
             # a person counts once per funding: look at everything up to the period's end
-            history = self._validated_lines(funding, funding.date_start, self.date_to)
+            history = self._validated_lines(funding, funding.date_start, self.date_to,
+                                            checked)
             lines = history.filtered(lambda ln: ln.session_date >= self.date_from)
             period_partners = {("partner", partner.id) for partner in lines.partner_id}
             current = qty.quantities("participant", history._quantity_values(),
                                      funding.count_excused)
             return qty.deltas(current, invoiced, keys=period_partners), lines
-        lines = self._validated_lines(funding, self.date_from, self.date_to)
+        lines = self._validated_lines(funding, self.date_from, self.date_to, checked)
         current = qty.quantities(funding.unit, lines._quantity_values(), funding.count_excused)
         return qty.deltas(current, invoiced, keys=set(current)), lines
+
+    def _plan(self, fundings, invoiced, checked):
+        """(funder, company, move type) -> [(funding, {key: quantity}, lines)]: what would be
+        invoiced, from the verified sheets only."""
+        plan = defaultdict(list)
+        for funding in fundings.sorted("id"):
+            deltas, lines = self._funding_deltas(funding, invoiced[funding.id], checked)
+            positive = {k: v for k, v in deltas.items() if v > 0}
+            negative = {k: v for k, v in deltas.items() if v < 0}
+            for move_type, part in (("out_invoice", positive), ("out_refund", negative)):
+                if part:
+                    plan[(funding.funder_id, funding.company_id, move_type)].append(
+                        (funding, part, lines))
+        return plan
+
+    def _broken_sheets(self, checked):
+        """[(sheet, problems)] of the sheets left out because they do not verify."""
+        Session = self.env["az.attendance.session"].sudo()
+        return [(Session.browse(sid), problems)
+                for sid, problems in sorted(checked.items()) if problems]
+
+    @api.depends("date_from", "date_to", "project_id", "funding_ids")
+    def _compute_preview(self):
+        for wizard in self:
+            if not (wizard.date_from and wizard.date_to) or wizard.date_to < wizard.date_from:
+                wizard.preview_html = False
+                continue
+            wizard.preview_html = self.env["ir.qweb"]._render(
+                "az_attendance.invoice_wizard_preview", wizard._preview_values())
+
+    def _preview_values(self):
+        """Per funder and funding: sessions, quantity (hours, sessions, people) and amount
+        that the wizard would put on drafts; and the sheets left out, with what broke."""
+        self.ensure_one()
+        fundings = self._get_fundings()
+        checked = {}
+        invoiced = self.env["az.attendance.invoice.entry"].sudo()._invoiced_quantities(
+            fundings) if fundings else {}
+        plan = self._plan(fundings, invoiced, checked) if fundings else {}
+        rows = []
+        for (funder, _company, move_type), items in plan.items():
+            sign = 1 if move_type == "out_invoice" else -1
+            for funding, part, lines in items:
+                quantity = sign * abs(sum(part.values()))
+                rows.append({
+                    "funder": funder.name, "funding": funding.name,
+                    "credit": move_type == "out_refund",
+                    "sessions": len(lines.session_id),
+                    "quantity": quantity, "unit": UNIT_LABELS.get(funding.unit, ""),
+                    "amount": quantity * funding.rate, "currency": funding.company_id.currency_id,
+                })
+        return {"rows": rows, "broken": self._broken_sheets(checked)}
 
     def action_create_invoices(self):
         self.ensure_one()
@@ -84,17 +153,17 @@ class AzAttendanceInvoiceWizard(models.TransientModel):
             "SELECT id FROM az_funding WHERE id IN %s ORDER BY id FOR UPDATE",
             [tuple(fundings.ids)])
         invoiced = self.env["az.attendance.invoice.entry"]._invoiced_quantities(fundings)
-        # (funder, company, move type) -> list of (funding, quantity, entries, lines)
-        plan = defaultdict(list)
-        for funding in fundings.sorted("id"):
-            deltas, lines = self._funding_deltas(funding, invoiced[funding.id])
-            positive = {k: v for k, v in deltas.items() if v > 0}
-            negative = {k: v for k, v in deltas.items() if v < 0}
-            for move_type, part in (("out_invoice", positive), ("out_refund", negative)):
-                if part:
-                    plan[(funding.funder_id, funding.company_id, move_type)].append(
-                        (funding, part, lines))
+        checked = {}
+        plan = self._plan(fundings, invoiced, checked)
+        broken = self._broken_sheets(checked)
+        left_out = "\n".join(
+            f"{session.name} ({session.date}): {'; '.join(problems)}"
+            for session, problems in broken)
         if not plan:
+            if broken:
+                raise UserError(self.env._(
+                    "Nothing to invoice: the sheets of this period that do not verify are "
+                    "left out:\n%(sheets)s", sheets=left_out))
             raise UserError(self.env._(
                 "Nothing new to invoice between %(start)s and %(end)s: the validated attendance "
                 "of these fundings is already invoiced.",
@@ -102,6 +171,11 @@ class AzAttendanceInvoiceWizard(models.TransientModel):
         moves = self.env["account.move"]
         for (funder, company, move_type), items in plan.items():
             moves |= self._create_move(funder, company, move_type, items)
+        if broken:
+            for move in moves:
+                move.message_post(body=self.env._(
+                    "Sheets left out because they changed since their seal:\n%(sheets)s",
+                    sheets=left_out))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Attendance invoices"),

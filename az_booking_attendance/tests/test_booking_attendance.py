@@ -1,4 +1,5 @@
 import base64
+from datetime import timedelta
 
 from freezegun import freeze_time
 
@@ -97,7 +98,8 @@ class TestBookingAttendance(AzBookingCommon):
         line_of[self.person_3].justification = base64.b64encode(b"%PDF-1.4 certificate")
         line_of[self.person_3].justification_filename = "certificat.pdf"
         session.trainer_signature = base64.b64encode(signature_png(9))
-        session.with_user(self.staff_b).action_validate()
+        with freeze_time(self.ws_stop + timedelta(minutes=5)):
+            session.with_user(self.staff_b).action_validate()
         self.assertEqual(session.state, "validated")
         state_of = {b.partner_id: b.state for b in bookings}
         self.assertEqual(state_of, {
