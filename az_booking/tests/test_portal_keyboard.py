@@ -3,7 +3,7 @@ Space and Enter, never a click. Every element met shows its focus, Tab never get
 
 from odoo.tests import tagged
 
-from odoo.addons.az_project_base.tests.keyboard import KeyboardJourney
+from odoo.addons.az_project_base.tests.keyboard import LiveBrowser
 
 from .portal_common import AzBookingPortalCommon
 
@@ -23,7 +23,7 @@ class TestPortalKeyboard(AzBookingPortalCommon):
     def test_book_with_the_keyboard_only(self):
         slot = self.free_slots(self.type_individual)[0]
         week = slot["start"].date().isoformat()
-        with KeyboardJourney(self, "/fr/booking") as kb:
+        with LiveBrowser(self, "/fr/booking") as kb:
             kb.activate(f"a[href$='/booking/{self.type_individual.id}']")
             kb.wait_for_page(f"/booking/{self.type_individual.id}")
             # late on a Sunday the first free time is next week: follow the week link
@@ -40,7 +40,7 @@ class TestPortalKeyboard(AzBookingPortalCommon):
             self.assertTrue(kb.evaluate("document.querySelector('#az_consent').checked"))
             kb.activate("button.o_az_booking_submit")
             kb.wait_for("!location.pathname.endsWith('/book')", what="the confirmation page")
-            kb.wait_for("document.readyState === 'complete'")
+            kb.wait_for_page("")
             self.assertIn("Samia Clavier", kb.text())
         booking = self.env["az.booking"].sudo().search(
             [("partner_id.email", "=", "samia.clavier@example.com")])

@@ -123,9 +123,12 @@ class TestAccessibilityAudit(AccessibilityAuditMixin, HttpCase):
             line._record_signature(self._signature(index), "kiosk", ip="10.0.0.1",
                                    user_agent="Tablet")
         self.att_session.trainer_signature = base64.b64encode(self._png(99))
+        self.att_session.early_validation_reason = "Tout le monde a signé"
         self.att_session.action_validate()
+        self.assertEqual(self.att_session.state, "validated")
         self.env.flush_all()
-        url = f"/attendance/verify/{self.att_session.verify_token}"
+        url = self.att_session.verify_url.split("/attendance/", 1)[1]
+        url = f"/attendance/{url}"  # as printed on the sheet: with the seal of the paper
         self.audit_page(url, "the verify page of an intact sheet")
         self.env.cr.execute("UPDATE az_attendance_line SET status = 'absent' WHERE id = %s",
                             [self.line.id])

@@ -6,36 +6,36 @@ shown at a given width. The audit fails on any violation of impact "serious" or 
 on a page wider than the screen (horizontal scroll), on content of the page's <main> cut off
 in a box that scrolls sideways, and, on phones, on touch targets smaller than 44 x 44 px;
 violations of lower impact are listed in the log. Nothing is fetched from the network.
+
+The page is driven through the DevTools protocol (see ``keyboard.LiveBrowser``) rather than
+``browser_js``, which would write axe-core's 0.5 MB into the log at every page.
 """
 
-import json
+import logging
 import os
 from pathlib import Path
+
+from .keyboard import LiveBrowser
+
+_logger = logging.getLogger(__name__)
 
 PHONE = "320x640"  # the narrowest phone screen still in use; WCAG 1.4.10 reflow width
 DESKTOP = "1366x768"
 
 _AUDIT_JS = """
 (async () => {
-    %(axe)s
-    const label = %(label)s;
-    %(prepare)s
     const result = await axe.run(document, {
         resultTypes: ["violations"],
         runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
     });
-    const describe = (v) => `${v.impact} ${v.id}: ${v.help} [${v.nodes.slice(0, 5)
-        .map((n) => n.target.join(" ")).join(" | ")}]`;
     const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
         + (el.getAttribute("name") ? `[name=${el.getAttribute("name")}]` : "")
         + (el.className && typeof el.className === "string"
             ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+    const describe = (v) => `${v.impact} ${v.id}: ${v.help} [${v.nodes.slice(0, 5)
+        .map((n) => n.target.join(" ")).join(" | ")}]`;
     const blocking = result.violations.filter((v) => ["serious", "critical"].includes(v.impact));
-    for (const v of result.violations) {
-        if (!blocking.includes(v)) {
-            console.log(`accessibility note on ${label}: ${describe(v)}`);
-        }
-    }
+    const notes = result.violations.filter((v) => !blocking.includes(v)).map(describe);
     const problems = blocking.map(describe);
     const root = document.scrollingElement || document.documentElement;
     const width = root.clientWidth;
@@ -75,18 +75,14 @@ _AUDIT_JS = """
             }
         }
     }
-    if (problems.length) {
-        console.error(`accessibility audit of ${label} failed:\\n` + problems.join("\\n"));
-    } else {
-        console.log("test successful");
-    }
-})();
+    return {problems, notes};
+})()
 """
 
 # Replaces the page by the answer to a POST of its first form in <main> (the form as the
 # person left it), so that pages only reachable by a POST (a form sent back with its errors)
 # are audited as shown.
-SUBMIT_FIRST_FORM = """
+SUBMIT_FIRST_FORM = """(async () => {
     const form = document.querySelector("main form[method=post], main form[method=POST]");
     const answer = await fetch(form.action, {method: "POST", body: new FormData(form)});
     const html = await answer.text();
@@ -95,7 +91,8 @@ SUBMIT_FIRST_FORM = """
     document.close();
     await new Promise((resolve) => (document.readyState === "complete"
         ? resolve() : window.addEventListener("load", resolve)));
-"""
+    return true;
+})()"""
 
 
 def axe_source():
@@ -110,21 +107,21 @@ def axe_source():
 class AccessibilityAuditMixin:
     """For HttpCase classes: ``audit_page(url, label)`` at phone and desktop widths."""
 
-    def audit_page(self, url, label, login=None, widths=(PHONE, DESKTOP), prepare=""):
+    def audit_page(self, url, label, login=None, widths=(PHONE, DESKTOP), prepare=None):
         source = axe_source()
         for size in widths:
-            with self.subTest(page=label, size=size):
-                self.browser_size = size
-                self.touch_enabled = size == PHONE
-                code = _AUDIT_JS % {
-                    "axe": source,
-                    "label": json.dumps(f"{label} at {size}"),
-                    "prepare": prepare,
-                }
-                try:
-                    self.browser_js(url, code, login=login, timeout=90)
-                except self.failureException as error:
-                    # browser_js repeats the whole code (axe-core's 0.5 MB) in its message:
-                    # keep what the page said.
-                    said = str(error).rsplit('" failed\n\n', 1)[-1]
-                    raise self.failureException(f"{label} at {size}: {said}") from None
+            with self.subTest(page=label, size=size), \
+                    LiveBrowser(self, url, login=login, size=size,
+                                touch=size == PHONE) as page:
+                if prepare:
+                    page.evaluate(prepare, timeout=60)
+                    page.wait_for_page("")
+                page.evaluate(source + "\n;true", timeout=60)
+                result = page.evaluate(_AUDIT_JS, timeout=90)
+                self.assertTrue(result, f"{label} at {size}: the audit did not run")
+                for note in result["notes"]:
+                    _logger.info("accessibility note on %s at %s: %s", label, size, note)
+                self.assertFalse(
+                    result["problems"],
+                    f"accessibility audit of {label} at {size} failed:\n"
+                    + "\n".join(result["problems"]))

@@ -1,4 +1,5 @@
-"""Keyboard-only journeys in real Chromium, for the HttpCase tests of the AZ addons.
+"""A page in real Chromium driven through the DevTools protocol, for the HttpCase tests of the
+AZ addons: keyboard-only journeys, and the accessibility audit of ``browser_audit``.
 
 A tour clicks; a person who cannot use a mouse presses Tab, Enter and Space. Key events made
 by the page's own JavaScript are "untrusted" and do not move the focus, so the keys are sent
@@ -8,9 +9,12 @@ Tab must keep moving (no keyboard trap).
 """
 
 import json
+import logging
 import time
 
 from odoo.tests.common import ChromeBrowser
+
+_logger = logging.getLogger(__name__)
 
 _FOCUS_JS = """(() => {
     const el = document.activeElement;
@@ -43,41 +47,55 @@ _KEYS = {
 }
 
 
-class KeyboardJourney:
-    """``with KeyboardJourney(self, "/booking") as kb:`` then ``kb.tab_to(...)``,
-    ``kb.press("Enter")``, ``kb.type("text")``, ``kb.wait_for(...)``."""
+class LiveBrowser:
+    """``with LiveBrowser(self, "/booking") as kb:`` then ``kb.tab_to(...)``,
+    ``kb.press("Enter")``, ``kb.type("text")``, ``kb.wait_for(...)``, ``kb.evaluate(js)``."""
 
-    def __init__(self, test_case, url, login=None, size="1366x768"):
+    def __init__(self, test_case, url, login=None, size="1366x768", touch=False):
         self.test = test_case
         self.url = url
         self.login = login
         self.size = size
+        self.touch = touch
         self.browser = None
         self.stops = []
 
     def __enter__(self):
         test = self.test
         test.browser_size = self.size
+        test.touch_enabled = self.touch
         self.browser = ChromeBrowser(test)
         test.authenticate(self.login, self.login, browser=self.browser)
         test.cr.flush()
         test.cr.clear()
         self.browser.navigate_to(test.base_url() + self.url, wait_stop=True)
-        self.wait_for("document.readyState === 'complete'")
+        self.wait_for_page("")
         return self
 
     def __exit__(self, *exc):
         try:
-            self.browser.stop()
+            # leave the page before closing the browser, so that nothing the page still
+            # loads is cut off and reported as an error of the page
+            self.browser._websocket_request("Page.navigate", params={"url": "about:blank"})
+            self.wait_for("location.href === 'about:blank'", what="the blank page")
         finally:
-            self.test._wait_remaining_requests()
+            try:
+                self.browser.stop()
+            finally:
+                self.test._wait_remaining_requests()
         return False
 
     # ------------------------------------------------------------------ low level
-    def evaluate(self, expression):
+    def evaluate(self, expression, timeout=10):
+        """The value of a JavaScript expression in the page (promises awaited), or None when
+        it raised."""
         answer = self.browser._websocket_request("Runtime.evaluate", params={
-            "expression": expression, "returnByValue": True, "awaitPromise": True})
+            "expression": expression, "returnByValue": True, "awaitPromise": True},
+            timeout=timeout)
         if answer.get("exceptionDetails"):
+            _logger.info("page script raised: %s",
+                         str(answer["exceptionDetails"].get("exception", {})
+                             .get("description", answer["exceptionDetails"]))[:500])
             return None
         return answer.get("result", {}).get("value")
 
@@ -142,9 +160,13 @@ class KeyboardJourney:
         self.type(text)
 
     def wait_for_page(self, path_fragment, timeout=20):
+        """Wait for a page whose address contains ``path_fragment``, loaded and with the
+        website's JavaScript started (its services fetch what they need as they start)."""
         self.wait_for(
-            f"location.href.includes({json.dumps(path_fragment)}) && document.readyState === 'complete'",
-            timeout=timeout, what=f"a page at {path_fragment}")
+            f"location.href.includes({json.dumps(path_fragment)}) "
+            "&& document.readyState === 'complete' "
+            "&& !!(window.odoo && (odoo.__WOWL_DEBUG__ || odoo.isReady))",
+            timeout=timeout, what=f"a page at {path_fragment or self.url}")
 
     def text(self, selector="main"):
         return self.evaluate(
