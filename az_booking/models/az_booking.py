@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
@@ -8,6 +9,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.addons.base.models.res_partner import _lang_get
 
 from .az_booking_type import ACTIVE_STATES
+
+_logger = logging.getLogger(__name__)
 
 STATES = [
     ("waiting", "Waiting list"),
@@ -146,8 +149,18 @@ class AzBooking(models.Model):
         }
         for name, definition in constraints.items():
             self.env.cr.execute("SELECT 1 FROM pg_constraint WHERE conname = %s", [name])
-            if not self.env.cr.fetchone():
-                self.env.cr.execute(f"ALTER TABLE az_booking ADD CONSTRAINT {name} {definition}")
+            if self.env.cr.fetchone():
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    self.env.cr.execute(
+                        f"ALTER TABLE az_booking ADD CONSTRAINT {name} {definition}")
+            except pg_errors.ExclusionViolation:
+                # older data breaking the rule: the module still loads; staff cancel the
+                # duplicates, and the next update adds the guarantee
+                _logger.warning(
+                    "az_booking: constraint %s not added: some active bookings overlap. "
+                    "Cancel the duplicates, then update the module.", name)
 
     @api.depends("type_id")
     def _compute_is_collective(self):

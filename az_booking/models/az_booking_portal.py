@@ -272,10 +272,10 @@ class AzBooking(models.Model):
         domain = (booking.get_base_url() or "odoo").split("//")[-1].split("/")[0].split(":")[0]
         company = booking.company_id
         person = booking.partner_id
-        person_address = person.email_normalized or (
-            "tel:" + "".join(c for c in (person.mobile or person.phone or "") if c.isdigit()
-                             or c == "+")) if (person.email_normalized or person.mobile
-                                               or person.phone) else f"urn:az-booking:{booking.id}"
+        number = "".join(c for c in (person.mobile or person.phone or "")
+                         if c.isdigit() or c == "+")
+        person_address = (person.email_normalized or (number and f"tel:{number}")
+                          or f"urn:az-booking:{booking.id}")
         text = make_ics(
             uid=f"az-booking-{booking.id}@{domain}",
             start=booking.start, stop=booking.stop,

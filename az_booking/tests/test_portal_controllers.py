@@ -433,6 +433,45 @@ class TestPortalManage(AzBookingPortalCommon):
         self.assertEqual(self.booking.state, "confirmed")
         self.assertEqual(self.booking.start, self.slots[1]["start"])
 
+    def test_calendar_files_follow_rfc_5546(self):
+        """Request, update and cancellation of the same event, read by vobject."""
+        import vobject
+
+        self.company.email = "accueil@example.org"
+        response = self.url_open(self.url("/appointment.ics"))
+        self.assertEqual(response.status_code, 200)
+        request = vobject.readOne(response.text)
+        self.assertEqual(request.method.value, "REQUEST")
+        event = request.vevent
+        self.assertEqual(event.organizer.value, "mailto:accueil@example.org")
+        self.assertEqual(event.attendee.value, "mailto:nadia.portail@example.com")
+        self.assertEqual(event.dtstart.value.replace(tzinfo=None), self.slots[1]["start"])
+        self.booking.sudo().write({"start": self.slots[2]["start"]})
+        update = vobject.readOne(self.url_open(self.url("/appointment.ics")).text)
+        self.assertEqual(update.vevent.uid.value, event.uid.value)
+        self.assertGreater(int(update.vevent.sequence.value), int(event.sequence.value))
+        self.assertEqual(update.vevent.dtstart.value.replace(tzinfo=None),
+                         self.slots[2]["start"])
+        self.booking.sudo().action_cancel()
+        cancel = vobject.readOne(self.booking._get_ics_content().decode())
+        self.assertEqual(cancel.method.value, "CANCEL")
+        self.assertEqual(cancel.vevent.uid.value, event.uid.value)
+        self.assertEqual(cancel.vevent.status.value, "CANCELLED")
+        self.assertEqual(cancel.vevent.organizer.value, "mailto:accueil@example.org")
+        self.assertEqual(cancel.vevent.attendee.value, "mailto:nadia.portail@example.com")
+        self.assertGreater(int(cancel.vevent.sequence.value), int(update.vevent.sequence.value))
+        # waiting list: no calendar file that would say CONFIRMED
+        workshop_slot = self.free_slots(self.type_workshop)[0]
+        for partner in (self.portal_user_2.partner_id, self.env["res.partner"].create(
+                {"name": "Autre"})):
+            self.book_directly(self.type_workshop, workshop_slot, partner)
+        waiting = self.book_directly(self.type_workshop, workshop_slot,
+                                     self.portal_user.partner_id)
+        self.assertEqual(waiting.state, "waiting")
+        response = self.url_open(self.manage_url(waiting, "/appointment.ics"))
+        self.assertEqual(response.status_code, 404)
+        self.assertNotIn("BEGIN:VCALENDAR", response.text)
+
     def test_type_name_of_a_sensitive_booking_never_reaches_a_portal_user(self):
         booking = self.book_directly(
             self.type_sensitive, self.free_slots(self.type_sensitive)[3],
@@ -711,3 +750,35 @@ class TestPortalMenuAndButton(AzBookingPortalCommon):
         self.assertNotIn("Suivi addictologie", button)
         snippet = str(self.env["ir.qweb"]._render("az_booking.s_az_booking_button", {}))
         self.assertIn('href="/booking"', snippet)
+
+
+@tagged("post_install", "-at_install")
+class TestBookOnBehalf(AzBookingPortalCommon):
+
+    def _book_on_behalf(self, person, slot, **values):
+        wizard = self.env(user=self.staff)["az.booking.book.wizard"].create(dict({
+            "type_id": self.type_individual.id, "partner_id": person.id, "consent": True,
+            "date_from": slot["start"].date(), "date_to": slot["start"].date()}, **values))
+        wizard.action_search_slots()
+        wizard.line_ids.filtered(lambda line: line.start == slot["start"]).action_book()
+        return self.env["az.booking"].sudo().search(
+            [("partner_id", "=", person.id), ("start", "=", slot["start"])])
+
+    def mails(self, booking):
+        return self.env["mail.mail"].sudo().search([
+            ("model", "=", "az.booking"), ("res_id", "=", booking.id),
+            ("recipient_ids", "in", booking.partner_id.ids)])
+
+    def test_staff_booking_on_behalf_sends_the_confirmation_unless_unticked(self):
+        slots = self.free_slots(self.type_individual)
+        person = self.env["res.partner"].create({"name": "Lea", "email": "lea@example.com"})
+        booking = self._book_on_behalf(person, slots[0])
+        self.assertEqual(booking.booked_by_kind, "staff")
+        self.assertTrue(booking.consent_datetime, "the consent is recorded")
+        mail = self.mails(booking)
+        self.assertEqual(len(mail), 1)
+        self.assertIn(booking.access_token, mail.body_html)
+        self.assertIn(b"METHOD:REQUEST", mail.attachment_ids.raw)
+        quiet = self._book_on_behalf(person, slots[2], notify=False)
+        self.assertTrue(quiet)
+        self.assertFalse(self.mails(quiet), "staff unticked the confirmation")

@@ -68,20 +68,6 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
         self.assertEqual(len(bookings), 2)
         self.assertTrue(all(bookings.mapped("consent_datetime")), "the consent is recorded")
 
-    def test_staff_booking_on_behalf_sends_the_e_mail_with_the_link(self):
-        slot = self.free_slots(self.type_individual)[0]
-        person = self.env["res.partner"].create({"name": "Lea", "email": "lea@example.com"})
-        wizard = self.env(user=self.staff)["az.booking.book.wizard"].create({
-            "type_id": self.type_individual.id, "partner_id": person.id, "consent": True,
-            "date_from": slot["start"].date(), "date_to": slot["start"].date()})
-        wizard.action_search_slots()
-        wizard.line_ids.filtered(lambda line: line.start == slot["start"]).action_book()
-        booking = self.env["az.booking"].sudo().search([("partner_id", "=", person.id)])
-        mail = self.env["mail.mail"].sudo().search(
-            [("model", "=", "az.booking"), ("res_id", "=", booking.id)])
-        self.assertEqual(len(mail), 1)
-        self.assertIn(booking.access_token, mail.body_html)
-
     def test_promoted_waiting_list_person_gets_a_seat_message(self):
         slot = self.free_slots(self.type_workshop)[0]
         people = self.env["res.partner"].create([
