@@ -67,3 +67,12 @@ def test_attendee_without_e_mail_gets_a_phone_uri():
                         organizer=("Org", "org@example.org"),
                         attendee=("Ali", "tel:+33612345678"))
     assert _parse(text).vevent.attendee.value == "tel:+33612345678"
+
+
+def test_a_request_not_yet_confirmed_is_tentative():
+    text = ics.make_ics("x@y", datetime(2026, 3, 3, 9), datetime(2026, 3, 3, 10), "A",
+                        organizer=("Org", "org@example.org"), attendee=("Ali", "a@example.com"),
+                        tentative=True)
+    event = _parse(text).vevent
+    assert event.status.value == "TENTATIVE"
+    assert event.attendee.params["PARTSTAT"] == ["TENTATIVE"]

@@ -368,12 +368,22 @@ class AzBookingWebsite(http.Controller):
             return False
         return normalized
 
+    def _phone_country(self):
+        """The country national numbers are read in: the website company's, else the one
+        of the visitor's address (GeoIP) when known."""
+        country = request.website.company_id.country_id
+        if not country:
+            code = request.geoip.country_code if request.geoip else None
+            if code:
+                country = request.env["res.country"].search([("code", "=", code)], limit=1)
+        return country
+
     def _validate_phone(self, phone, errors):
         """The typed phone number in international form (E.164) through Odoo's phone
-        helpers, for the country of the website's company."""
+        helpers (``phone_validation``)."""
         if not phone or "phone" in errors:
             return False
-        country = request.website.company_id.country_id
+        country = self._phone_country()
         try:
             if not PHONE_RE.match(phone) or sum(c.isdigit() for c in phone) < 6:
                 raise UserError(phone)
@@ -382,7 +392,8 @@ class AzBookingWebsite(http.Controller):
                 force_format="E164", raise_exception=True)
         except UserError:
             errors["phone"] = request.env._(
-                "This phone number is not valid: use digits, spaces and + only.")
+                "This phone number is not valid. Please check it, or write it with its "
+                "country code (for example +33 6 12 34 56 78).")
             return False
         return formatted
 

@@ -282,6 +282,7 @@ class AzBooking(models.Model):
             summary=f"{booking.type_id.public_name} ({company.name})",
             description=description, location=location, url=manage_url or "",
             cancelled=booking.state == "cancelled",
+            tentative=booking.state == "requested",
             sequence=booking.ics_sequence,
             organizer=(company.name, company.email or f"noreply@{domain}"),
             attendee=(person.name, person_address),

@@ -724,10 +724,18 @@ class TestPortalStaffChoice(AzBookingPortalCommon):
         self.assertEqual(sorted(options), sorted(["", str(self.staff.id), str(self.staff_2.id)]))
         csrf = self.csrf_from(doc)
         before = self.counts()
-        for bad in (str(self.portal_user.id), "abc", "9" * 40):
+        for bad in (str(self.portal_user.id), "abc", "9" * 40, "\u00b2", "\u2460",
+                    f"{self.staff.id}\u00b2", "\u0661", "1\x00"):
             response = self.url_open(url, data=dict(
                 self.form_data(slot, csrf), staff_id=bad))
             self.assertEqual(response.status_code, 400, bad)
+            self.assertIn("not free at this time", response.text)
+        # a file where the staff member's id is expected
+        response = self.opener.post(
+            self.base_url() + url, data=self.form_data(slot, csrf),
+            files={"staff_id": ("id.txt", str(self.staff.id).encode(), "text/plain")},
+            timeout=60)
+        self.assertEqual(response.status_code, 400)
         self.assertEqual(self.counts(), before)
         response = self.url_open(url, data=dict(
             self.form_data(slot, csrf), staff_id=str(self.staff_2.id)))

@@ -44,12 +44,14 @@ def _cal_address(name, address):
 
 
 def make_ics(uid, start, stop, summary, description="", location="", url="",
-             cancelled=False, sequence=0, stamp=None, organizer=None, attendee=None):
+             cancelled=False, sequence=0, stamp=None, organizer=None, attendee=None,
+             tentative=False):
     """iCalendar text of one appointment; ``start``, ``stop`` and ``stamp`` are naive UTC.
 
     An iTIP message (RFC 5546): ``METHOD:REQUEST`` for a booking and its updates (a higher
     ``sequence``), ``METHOD:CANCEL`` once cancelled. ``organizer`` and ``attendee`` are
-    ``(name, address)`` pairs; both are required by these methods."""
+    ``(name, address)`` pairs; both are required by these methods. ``tentative`` marks a
+    request that staff have not confirmed yet."""
     method = "CANCEL" if cancelled else "REQUEST"
     lines = [
         "BEGIN:VCALENDAR",
@@ -64,13 +66,14 @@ def make_ics(uid, start, stop, summary, description="", location="", url="",
         "DTSTART:%s" % _utc(start),
         "DTEND:%s" % _utc(stop),
         "SUMMARY:%s" % _escape(summary),
-        "STATUS:%s" % ("CANCELLED" if cancelled else "CONFIRMED"),
+        "STATUS:%s" % ("CANCELLED" if cancelled else "TENTATIVE" if tentative else "CONFIRMED"),
     ]
     if organizer:
         lines.append("ORGANIZER" + _cal_address(*organizer))
     if attendee:
         lines.append("ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=%s;RSVP=FALSE%s" % (
-            "DECLINED" if cancelled else "ACCEPTED", _cal_address(*attendee)))
+            "DECLINED" if cancelled else "TENTATIVE" if tentative else "ACCEPTED",
+            _cal_address(*attendee)))
     if description:
         lines.append("DESCRIPTION:%s" % _escape(description))
     if location:

@@ -106,7 +106,7 @@ registry.category("web_tour.tours").add("az_booking_visitor", {
         {
             content: "Phone",
             trigger: "input[name=phone]",
-            run: "edit 06 12 34 56 78",
+            run: "edit +33 6 12 34 56 78",
         },
         {
             content: "Answer the question",
