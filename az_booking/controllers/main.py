@@ -82,7 +82,7 @@ def when_label(booking_type, moment):
 
 def parse_start(value):
     """A slot start given in a URL or form: ``YYYY-MM-DDTHH:MM``, naive UTC."""
-    if not isinstance(value, str) or len(value) != 16:
+    if not isinstance(value, str) or len(value) != 16 or not value.isascii():
         raise BookingError(request.env._(
             "This appointment time is not valid. Please choose a time in the list."))
     try:
@@ -100,7 +100,7 @@ def parse_week(booking_type, value):
     """Monday of the week to show, in the type's timezone (this week by default)."""
     today = to_local(booking_type, fields.Datetime.now()).date()
     if value:
-        if not isinstance(value, str) or len(value) != 10:
+        if not isinstance(value, str) or len(value) != 10 or not value.isascii():
             raise BookingError(request.env._("This week is not a valid date (YYYY-MM-DD)."))
         try:
             day = date.fromisoformat(value)

@@ -76,7 +76,8 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         self.assertIn("cannot be booked online", response.text)
 
     def test_malformed_week_is_a_clear_400(self):
-        for week in ("2026-13-45", "yesterday", "2026-02-30", "9" * 500):
+        for week in ("2026-13-45", "yesterday", "2026-02-30", "9" * 500,
+                     "\u0662\u0660\u0662\u0666-\u0660\u0663-\u0660\u0662"):
             response = self.url_open(f"/booking/{self.type_individual.id}?week={week}")
             self.assertEqual(response.status_code, 400, week)
             self.assertIn("not a valid date", response.text)
@@ -302,6 +303,8 @@ class TestPortalPublicPages(AzBookingPortalCommon):
                                 "not valid"),
             "garbage start": (self.form_data(slot, csrf, start="'; DROP TABLE az_booking;--"),
                               400, "not valid"),
+            "arabic-indic start": (self.form_data(slot, csrf, start=self.start_param(
+                slot["start"]).replace("0", "\u0660")), 400, "not valid"),
             "slot outside hours": (self.form_data(slot, csrf, start=self.start_param(night)),
                                    409, "no longer available"),
             "misaligned slot": (self.form_data(slot, csrf, start=self.start_param(
