@@ -86,19 +86,19 @@ class AzBookingPortal(CustomerPortal):
         params.update({key: value for key, value in query.items() if value})
         return f"{booking.access_url}{suffix}" + (f"?{url_encode(params)}" if params else "")
 
-    def _az_page_values(self, booking, token, **extra):
+    def _az_page_values(self, booking, token, is_own=None, **extra):
         values = booking_values(booking)
         values.update({
             "manage_url": lambda suffix="", **query: self._az_url(
                 booking, token, suffix, **query),
-            "is_own": not token,
+            "is_own": (not token) if is_own is None else is_own,
             "reason_max": REASON_MAX,
         })
         values.update(extra)
         return values
 
-    def _az_render_manage(self, booking, token, status=200, **extra):
-        values = self._az_page_values(booking, token, **extra)
+    def _az_render_manage(self, booking, token, status=200, is_own=None, **extra):
+        values = self._az_page_values(booking, token, is_own=is_own, **extra)
         return request.render("az_booking.booking_manage_page", values, status=status)
 
     def _az_cannot_change(self, booking, token):
@@ -230,7 +230,7 @@ class AzBookingPortal(CustomerPortal):
             return self._az_render_manage(booking, token, status=409, message=error.args[0])
         booking._send_portal_notification("cancelled")
         if token:  # the link is revoked now: answer here rather than through it
-            return self._az_render_manage(booking, "", just_cancelled=True)
+            return self._az_render_manage(booking, "", is_own=False, just_cancelled=True)
         return request.redirect(self._az_url(booking, token, cancelled="1"), code=303)
 
     # ------------------------------------------------------------------------------------

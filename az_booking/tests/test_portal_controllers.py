@@ -583,6 +583,7 @@ class TestPortalManage(AzBookingPortalCommon):
         response = self.url_open(cancel_url, data={"csrf_token": csrf, "reason": "Malade"})
         self.assertEqual(response.status_code, 200)
         self.assertIn("has been cancelled", response.text)
+        self.assertNotIn('href="/my/bookings"', response.text, "a visitor has no account page")
         self.booking.invalidate_recordset()
         self.assertEqual(
             (self.booking.state, self.booking.cancel_by, self.booking.cancel_reason),
