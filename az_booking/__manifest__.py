@@ -7,7 +7,8 @@
     "author": "AZ for Odoo",
     "website": "https://github.com/az-for-odoo/az-for-odoo",
     "license": "AGPL-3",
-    "depends": ["az_project_base", "calendar", "resource", "website", "portal"],
+    "depends": ["az_project_base", "calendar", "resource", "website", "portal", "phone_validation",
+                "google_recaptcha"],
     "data": [
         "security/az_booking_security.xml",
         "security/ir.model.access.csv",
@@ -26,6 +27,7 @@
     ],
     "demo": ["demo/az_booking_demo.xml"],
     "assets": {
+        "web.assets_frontend": ["az_booking/static/src/js/booking_captcha.js"],
         "web.assets_tests": ["az_booking/static/tests/tours/*.js"],
     },
     "installable": True,

@@ -20,6 +20,7 @@ from benchlib import make_parser, open_registry
 
 STATE = Path("/tmp") / "az_bench_load_state.json"
 CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
+KEY_RE = re.compile(r'name="submission_key"\s+value="([^"]+)"')
 
 
 def parse_args():
@@ -175,9 +176,10 @@ def book(session, rec, base, type_id, start, name, label):
                      lambda: session.get(f"{base}/booking/{type_id}/book",
                                          params={"start": start}, timeout=60))
     match = CSRF_RE.search(form.text)
+    key = KEY_RE.search(form.text)  # the form's one-time submission key
     data = {"csrf_token": match.group(1) if match else "", "start": start, "name": name,
-            "email": f"{name.lower().replace(' ', '.')}@example.com", "phone": "0600000000",
-            "consent": "1"}
+            "email": f"{name.lower().replace(' ', '.')}@example.com", "phone": "+33 6 12 34 56 78",
+            "consent": "1", "submission_key": key.group(1) if key else ""}
     return rec.timed(f"{label} POST", lambda: session.post(
         f"{base}/booking/{type_id}/book", data=data, timeout=60, allow_redirects=False))
 

@@ -100,3 +100,24 @@ def test_device_time_refuses_unreadable_or_out_of_range(value):
     with pytest.raises(pi.InputError) as error:
         pi.parse_device_time(value, NOW)
     assert error.value.code == pi.BAD_TIME
+
+
+def test_tokens_of_url_safe_ascii_are_read():
+    assert pi.parse_token("abcDEF0123456789_-xyz") == "abcDEF0123456789_-xyz"
+    assert pi.parse_token("8b2d7a4e-1f0c-4b5e-9d6a-0c1e2f3a4b5c") \
+        == "8b2d7a4e-1f0c-4b5e-9d6a-0c1e2f3a4b5c"
+    assert pi.parse_token(None, required=False) == ""
+    assert pi.parse_token("", required=False) == ""
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, "", "short", "a" * 65, "a" * 20 + "\x00", "a" * 20 + "\u202e", "a" * 20 + "²",
+     "a" * 20 + "é", "a" * 20 + " ", "a" * 20 + "/", "a" * 20 + "%27", ["a" * 20],
+     b"a" * 20, 12345678901234567890],
+)
+def test_tokens_refuse_everything_else(value):
+    with pytest.raises(pi.InputError) as error:
+        pi.parse_token(value, field="access_token")
+    assert error.value.code == pi.BAD_TOKEN
+    assert error.value.field == "access_token"

@@ -6,17 +6,24 @@ page or a message, and uses ``sudo()`` only once the access check is done (a pub
 of the current website's company, or a valid manage token)."""
 
 import re
+import secrets
 from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
 
 import pytz
 from babel.dates import format_date, format_time
 
+from psycopg2 import errors as pg_errors
+
 from odoo import fields, http
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
-from odoo.tools import email_normalize
+from odoo.tools import email_normalize, email_split
 from odoo.tools.misc import babel_locale_parse
+
+from odoo.addons.az_project_base.controllers.public_input import input_error_message
+from odoo.addons.az_project_base.tools import public_input as pi
+from odoo.addons.phone_validation.tools.phone_validation import phone_format
 
 NAME_MAX = 128
 EMAIL_MAX = 254
@@ -27,6 +34,7 @@ EMAIL_RE = re.compile(r"^[^@\s,;<>()\[\]\\\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
 PHONE_RE = re.compile(r"^[0-9+().\- ]{4,32}$")
 FORBIDDEN_NAME_CHARS = re.compile(r"[<>{}\[\]\\/=;:@#$%*^|~`\"\x00-\x1f]")
 HONEYPOT_FIELD = "website_url"
+SUBMISSION_KEY_FIELD = "submission_key"
 START_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -74,7 +82,7 @@ def when_label(booking_type, moment):
 
 def parse_start(value):
     """A slot start given in a URL or form: ``YYYY-MM-DDTHH:MM``, naive UTC."""
-    if not isinstance(value, str) or len(value) != 16:
+    if not isinstance(value, str) or len(value) != 16 or not value.isascii():
         raise BookingError(request.env._(
             "This appointment time is not valid. Please choose a time in the list."))
     try:
@@ -92,7 +100,7 @@ def parse_week(booking_type, value):
     """Monday of the week to show, in the type's timezone (this week by default)."""
     today = to_local(booking_type, fields.Datetime.now()).date()
     if value:
-        if not isinstance(value, str) or len(value) != 10:
+        if not isinstance(value, str) or len(value) != 10 or not value.isascii():
             raise BookingError(request.env._("This week is not a valid date (YYYY-MM-DD)."))
         try:
             day = date.fromisoformat(value)
@@ -114,8 +122,9 @@ def week_bounds_utc(booking_type, monday):
             stop.astimezone(pytz.utc).replace(tzinfo=None))
 
 
-def slot_days(booking_type, slots):
-    """Free slots grouped by local day: [{label, slots: [{start, label, time, ...}]}]."""
+def slot_days(booking_type, slots, current=None):
+    """Free slots grouped by local day: [{label, slots: [{start, label, time, ...}]}].
+    ``current`` (naive UTC) marks the time a booking being moved holds now."""
     days = OrderedDict()
     for slot in slots:
         local = to_local(booking_type, slot["start"])
@@ -130,6 +139,7 @@ def slot_days(booking_type, slots):
             "label": (request.env._("Join the waiting list for %s", when) if full
                       else request.env._("Book %s", when)),
             "move_label": request.env._("Move my appointment to %s", when),
+            "current": bool(current and slot["start"] == current),
         })
     return list(days.values())
 
@@ -167,7 +177,7 @@ def week_values(booking_type, week, exclude=None):
         "week": monday.isoformat(),
         "next_week": next_week and next_week.isoformat(),
         "prev_week": prev_week and prev_week.isoformat(),
-        "days": slot_days(booking_type, slots),
+        "days": slot_days(booking_type, slots, current=exclude.start if exclude else None),
         "next_free": next_free,
         "tz_name": booking_type.tz,
     }
@@ -221,13 +231,15 @@ def booking_values(booking):
     }
 
 
-def clean_text(value, limit):
-    if value is None:
+def read_text(post, key, limit, label=None, multiline=False, errors=None):
+    """A text field of a posted form through the shared checks: the cleaned value, or ""
+    with the refusal's message put in ``errors[key]``."""
+    try:
+        return pi.clean_text(post.get(key), limit, field=key, multiline=multiline)
+    except pi.InputError as error:
+        if errors is not None:
+            errors[key] = input_error_message(request.env, error, label)
         return ""
-    if not isinstance(value, str):
-        return None
-    value = value.strip()
-    return None if len(value) > limit else value
 
 
 class AzBookingWebsite(http.Controller):
@@ -237,8 +249,11 @@ class AzBookingWebsite(http.Controller):
     # ------------------------------------------------------------------------------------
     def _get_booking_type(self, type_id):
         """A published, active booking type of the current website's company, or a 404."""
-        if not isinstance(type_id, int) or type_id <= 0 or type_id > 2**31 - 1:
-            raise BookingError(request.env._("This appointment type does not exist."), 404)
+        try:
+            type_id = pi.parse_id(type_id, field="type_id")
+        except pi.InputError:
+            raise BookingError(
+                request.env._("This appointment type does not exist."), 404) from None
         booking_type = request.env["az.booking.type"].sudo().search([
             ("id", "=", type_id),
             ("is_published", "=", True),
@@ -248,15 +263,6 @@ class AzBookingWebsite(http.Controller):
             raise BookingError(request.env._(
                 "This appointment type does not exist or cannot be booked online."), 404)
         return booking_type
-
-    def _get_managed_booking(self, token):
-        booking = request.env["az.booking"]._find_by_manage_token(token)
-        if not booking:
-            raise BookingError(
-                request.env._("This link is not valid or has expired. Please use the link of "
-                              "your latest e-mail, or call us."),
-                404, title=request.env._("Link not valid"))
-        return booking
 
     # ------------------------------------------------------------------------------------
     # Pages
@@ -278,7 +284,7 @@ class AzBookingWebsite(http.Controller):
             "format_labels": format_labels,
         })
 
-    @http.route("/booking/<int:type_id>", type="http", auth="public", website=True,
+    @http.route("/booking/<string:type_id>", type="http", auth="public", website=True,
                 sitemap=False)
     def booking_type_page(self, type_id, week=None, **kwargs):
         try:
@@ -308,6 +314,9 @@ class AzBookingWebsite(http.Controller):
     def _render_form(self, booking_type, slot, values=None, errors=None, message=None,
                      status=200, next_slots=None):
         local = to_local(booking_type, slot["start"]) if slot else None
+        values = values if values is not None else self._form_defaults()
+        if not values.get(SUBMISSION_KEY_FIELD):
+            values[SUBMISSION_KEY_FIELD] = secrets.token_urlsafe(24)
         return request.render("az_booking.booking_form_page", {
             "booking_type": booking_type,
             "slot": slot,
@@ -316,7 +325,8 @@ class AzBookingWebsite(http.Controller):
             "end_time": time_label(to_local(booking_type, slot["stop"])) if slot else "",
             "local_day": day_label(local) if local else "",
             "waiting_list": bool(slot and slot["seats_left"] <= 0),
-            "values": values if values is not None else self._form_defaults(),
+            "values": values,
+            "submission_key_field": SUBMISSION_KEY_FIELD,
             "errors": errors or {},
             "message": message,
             "next_slots": next_slots,
@@ -329,7 +339,7 @@ class AzBookingWebsite(http.Controller):
             "tz_name": booking_type.tz,
         }, status=status)
 
-    @http.route("/booking/<int:type_id>/book", type="http", auth="public", website=True,
+    @http.route("/booking/<string:type_id>/book", type="http", auth="public", website=True,
                 methods=["GET"], sitemap=False)
     def booking_form(self, type_id, start=None, **kwargs):
         try:
@@ -346,37 +356,70 @@ class AzBookingWebsite(http.Controller):
                 next_slots=next_free_slots(booking_type, parse_start(start)))
         return self._render_form(booking_type, slot)
 
+    def _validate_email(self, email, errors):
+        """The typed e-mail address checked and normalised by Odoo's own helpers: one
+        address, nothing around it."""
+        if not email or "email" in errors:
+            return False
+        normalized = email_normalize(email, strict=True)
+        if len(email_split(email)) != 1 or not normalized or not EMAIL_RE.match(email):
+            errors["email"] = request.env._(
+                "This e-mail address is not valid (for example: name@example.com).")
+            return False
+        return normalized
+
+    def _phone_country(self):
+        """The country national numbers are read in: the website company's, else the one
+        of the visitor's address (GeoIP) when known."""
+        country = request.website.company_id.country_id
+        if not country:
+            code = request.geoip.country_code if request.geoip else None
+            if code:
+                country = request.env["res.country"].search([("code", "=", code)], limit=1)
+        return country
+
+    def _validate_phone(self, phone, errors):
+        """The typed phone number in international form (E.164) through Odoo's phone
+        helpers (``phone_validation``)."""
+        if not phone or "phone" in errors:
+            return False
+        country = self._phone_country()
+        try:
+            if not PHONE_RE.match(phone) or sum(c.isdigit() for c in phone) < 6:
+                raise UserError(phone)
+            formatted = phone_format(
+                phone, country.code or None, country.phone_code or None,
+                force_format="E164", raise_exception=True)
+        except UserError:
+            errors["phone"] = request.env._(
+                "This phone number is not valid. Please check it, or write it with its "
+                "country code (for example +33 6 12 34 56 78).")
+            return False
+        return formatted
+
     def _validate_form(self, booking_type, post):
         """Clean values and per-field error messages of a posted booking form."""
         errors = {}
         values = {}
-        name = clean_text(post.get("name"), NAME_MAX)
-        if name is None:
-            errors["name"] = request.env._(
-                "Your name is too long (%s characters at most).", NAME_MAX)
-        elif not name:
-            errors["name"] = request.env._("Please give your name.")
-        elif FORBIDDEN_NAME_CHARS.search(name):
-            errors["name"] = request.env._(
-                "Your name contains characters that are not allowed (such as < > or /).")
-        values["name"] = name or ""
-        email = clean_text(post.get("email"), EMAIL_MAX)
-        normalized = email and email_normalize(email, strict=True)
-        if email is None:
-            errors["email"] = request.env._(
-                "This e-mail address is too long (%s characters at most).", EMAIL_MAX)
-        elif not email:
-            errors["email"] = request.env._("Please give your e-mail address.")
-        elif not normalized or not EMAIL_RE.match(email):
-            errors["email"] = request.env._(
-                "This e-mail address is not valid (for example: name@example.com).")
-        values["email"] = email or ""
-        values["email_normalized"] = normalized
-        phone = clean_text(post.get("phone"), PHONE_MAX)
-        if phone is None or (phone and not PHONE_RE.match(phone)):
-            errors["phone"] = request.env._(
-                "This phone number is not valid: use digits, spaces and + only.")
-        values["phone"] = phone or ""
+        env = request.env
+        name = read_text(post, "name", NAME_MAX, env._("Name"), errors=errors)
+        if "name" not in errors:
+            if not name:
+                errors["name"] = env._("Please give your name.")
+            elif FORBIDDEN_NAME_CHARS.search(name):
+                errors["name"] = env._(
+                    "Your name contains characters that are not allowed (such as < > or /).")
+        values["name"] = name
+        email = read_text(post, "email", EMAIL_MAX, env._("E-mail"), errors=errors)
+        values["email"] = email
+        values["email_normalized"] = self._validate_email(email, errors)
+        phone = read_text(post, "phone", PHONE_MAX, env._("Phone"), errors=errors)
+        values["phone"] = phone
+        values["phone_e164"] = self._validate_phone(phone, errors)
+        if not email and not phone and "email" not in errors and "phone" not in errors:
+            errors["email"] = env._(
+                "Please give an e-mail address or a mobile phone number: we send your "
+                "confirmation and your personal link there.")
         answers = {}
         for question in booking_type.question_ids:
             key = f"question_{question.id}"
@@ -385,46 +428,91 @@ class AzBookingWebsite(http.Controller):
             if question.answer_type == "boolean":
                 value = "yes" if raw in ("yes", "1", "on") else ("no" if raw == "no" else "")
                 if raw not in (None, "", "yes", "no", "1", "on"):
-                    errors[key] = request.env._("Please answer yes or no.")
+                    errors[key] = env._("Please answer yes or no.")
             else:
-                value = clean_text(raw, limit)
-                if value is None:
-                    errors[key] = request.env._(
-                        "This answer is too long (%s characters at most).", limit)
-                    value = ""
+                value = read_text(post, key, limit, question.name,
+                                  multiline=question.answer_type == "text", errors=errors)
             if question.is_required and not value and key not in errors:
-                errors[key] = request.env._("Please answer this question.")
+                errors[key] = env._("Please answer this question.")
             answers[question.id] = value
             values[key] = value
         if post.get("consent") != "1":
-            errors["consent"] = request.env._(
+            errors["consent"] = env._(
                 "Please accept the processing of your information to book.")
         values["consent"] = post.get("consent") == "1"
         return values, answers, errors
 
     def _find_or_create_partner(self, booking_type, values):
+        """The contact a website booking is for, chosen so that nothing stored is ever
+        shown to someone who only typed an address:
+
+        - a logged-in person who typed their own e-mail (or, without e-mail, their own
+          phone) books for themselves;
+        - otherwise the booking goes to a contact holding exactly what was typed: one the
+          form made before with the same name, e-mail and phone (and no user account), or
+          a new one. A stored contact with the same e-mail or phone is only recorded as
+          ``claim_partner_id``: the booking joins it when the person confirms through the
+          link sent to that address.
+
+        Returns ``(partner, claim_partner)``."""
         user = request.env.user
-        Partner = request.env["res.partner"].sudo()
-        if not user._is_public() and user.partner_id.email_normalized == values[
-                "email_normalized"]:
-            return user.partner_id.sudo()
-        partner = Partner.search([
-            ("email_normalized", "=", values["email_normalized"]),
-            ("company_id", "in", [False, booking_type.company_id.id]),
-        ], order="id", limit=1)
-        if partner:
-            return partner
-        return Partner.with_context(mail_create_nosubscribe=True).create({
+        Partner = request.env["res.partner"].sudo().with_context(active_test=False)
+        own = user.partner_id
+        if not user._is_public() and (
+                (values["email_normalized"] and own.email_normalized == values[
+                    "email_normalized"])
+                or (not values["email_normalized"] and values["phone_e164"]
+                    and values["phone_e164"] in (own.phone_sanitized, own.mobile))):
+            return own.sudo(), Partner
+        company_domain = [("company_id", "in", [False, booking_type.company_id.id])]
+        if values["email_normalized"]:
+            address_domain = [("email_normalized", "=", values["email_normalized"])]
+        else:
+            address_domain = ["|", ("phone_sanitized", "=", values["phone_e164"]),
+                              ("mobile", "=", values["phone_e164"])]
+        matches = Partner.search(address_domain + company_domain, order="id")
+        same = matches.filtered(lambda p: (
+            not p.user_ids and p.active
+            and (p.name or "").strip().casefold() == values["name"].casefold()
+            and (p.phone or False) == (values["phone_e164"] or False)
+            and (p.email or False) == (values["email"] or False)))
+        if same:
+            return same[0], Partner
+        partner = Partner.with_context(mail_create_nosubscribe=True).create({
             "name": values["name"],
-            "email": values["email"],
-            "phone": values["phone"] or False,
+            "email": values["email"] or False,
+            "phone": values["phone_e164"] or False,
             "lang": request.env.lang if request.env.lang in dict(
                 request.env["res.lang"].get_installed()) else False,
             "az_is_beneficiary": True,
             "company_id": booking_type.company_id.id,
         })
+        return partner, matches[:1]
 
-    @http.route("/booking/<int:type_id>/book", type="http", auth="public", website=True,
+    def _booking_of_submission(self, key):
+        """The booking a submission key made, committed by any worker (a fresh cursor sees
+        what this transaction's snapshot may not)."""
+        with request.env.registry.cursor() as cr:
+            cr.execute("SELECT id FROM az_booking WHERE submission_key = %s", [key])
+            row = cr.fetchone()
+        return request.env["az.booking"].sudo().browse(row[0]).exists() if row else None
+
+    def _redirect_to_confirmation(self, booking):
+        if booking.state == "cancelled":
+            return error_page(BookingError(request.env._(
+                "This form was already sent, and the booking it made has been cancelled "
+                "since. Please open the booking page again."), 409))
+        return request.redirect(booking.get_portal_url(query_string="&booked=1"), code=303)
+
+    def _verify_bot_protection(self):
+        """Odoo's hook for reCAPTCHA / Turnstile: it lets everything through until an
+        administrator enables one of them."""
+        try:
+            return request.env["ir.http"]._verify_request_recaptcha_token("az_booking_submit")
+        except (UserError, ValidationError):
+            return False
+
+    @http.route("/booking/<string:type_id>/book", type="http", auth="public", website=True,
                 methods=["POST"], sitemap=False)
     def booking_submit(self, type_id, **post):
         try:
@@ -436,19 +524,34 @@ class AzBookingWebsite(http.Controller):
             return error_page(BookingError(request.env._(
                 "Your request could not be processed. Please try again without filling the "
                 "hidden field."), 400))
+        try:
+            key = pi.parse_token(post.get(SUBMISSION_KEY_FIELD), field=SUBMISSION_KEY_FIELD)
+        except pi.InputError:
+            return error_page(BookingError(request.env._(
+                "This form is not valid or has expired. Please open the booking page again."),
+                400))
+        first = self._booking_of_submission(key)
+        if first:  # the same form sent again: show what the first sending booked
+            return self._redirect_to_confirmation(first)
+        if not self._verify_bot_protection():
+            return error_page(BookingError(request.env._(
+                "We could not check that you are not a robot. Please try again."), 400))
         waiting_list = booking_type.is_collective and post.get("waiting_list") == "1"
         try:
             slot = find_slot(booking_type, start, include_full=waiting_list)
         except BookingError as error:
             return error_page(error)
         values, answers, errors = self._validate_form(booking_type, post)
+        values[SUBMISSION_KEY_FIELD] = key
         staff_id = False
         if booking_type.assignment == "user_picks" and not booking_type.is_collective \
-                and post.get("staff_id"):
-            raw_staff = post.get("staff_id")
-            staff_id = int(raw_staff) if raw_staff.isdigit() and len(raw_staff) < 10 else -1
+                and post.get("staff_id") not in (None, ""):
+            try:
+                staff_id = pi.parse_id(post.get("staff_id"), field="staff_id")
+            except pi.InputError:
+                staff_id = -1
             values["staff_id"] = staff_id
-            if slot and staff_id not in slot["user_ids"]:
+            if staff_id == -1 or (slot and staff_id not in slot["user_ids"]):
                 errors["staff_id"] = request.env._(
                     "This person is not free at this time: choose another one.")
         if not slot:
@@ -464,7 +567,7 @@ class AzBookingWebsite(http.Controller):
         user = request.env.user
         try:
             with request.env.cr.savepoint():
-                partner = self._find_or_create_partner(booking_type, values)
+                partner, claim_partner = self._find_or_create_partner(booking_type, values)
                 booked_by = partner if user._is_public() else user.partner_id
                 booking = request.env["az.booking"].sudo().with_context(
                     mail_create_nosubscribe=True,
@@ -472,18 +575,28 @@ class AzBookingWebsite(http.Controller):
                 ).create({
                     "type_id": booking_type.id,
                     "partner_id": partner.id,
+                    "claim_partner_id": claim_partner.id,
                     "booked_by_id": booked_by.id,
                     "booked_by_kind": "self" if booked_by == partner else "referrer",
                     "consent_datetime": fields.Datetime.now(),
                     "site_id": booking_type.site_ids[:1].id,
                     "start": slot["start"],
                     "stop": slot["stop"],
+                    "lang": request.env.lang if request.env.lang in dict(
+                        request.env["res.lang"].get_installed()) else False,
+                    "submission_key": key,
                     **({"user_id": staff_id} if staff_id else {}),
                     "answer_ids": [
                         fields.Command.create({"question_id": question_id, "value": value})
                         for question_id, value in answers.items() if value
                     ],
                 })
+        except pg_errors.UniqueViolation:
+            # the same form, sent twice at once: the other sending committed first
+            first = self._booking_of_submission(key)
+            if first:
+                return self._redirect_to_confirmation(first)
+            raise
         except UserError as error:
             return self._render_form(
                 booking_type, None, values=values, status=409,
@@ -491,135 +604,19 @@ class AzBookingWebsite(http.Controller):
                     "This time is no longer available."),
                 next_slots=next_free_slots(booking_type, start))
         booking.message_post(body=request.env._("Booked from the website."))
-        booking._send_portal_mail("az_booking.mail_template_booking_confirmation")
-        return request.redirect(f"/booking/manage/{booking._get_manage_token()}?booked=1",
-                                code=303)
+        booking._send_portal_notification("confirmation")
+        return request.redirect(booking.get_portal_url(query_string="&booked=1"), code=303)
 
     # ------------------------------------------------------------------------------------
-    # Manage page (token link)
+    # Former manage links
     # ------------------------------------------------------------------------------------
-    @http.route("/booking/manage/<string:token>", type="http", auth="public", website=True,
-                methods=["GET"], sitemap=False)
-    def booking_manage(self, token, **kwargs):
-        try:
-            booking = self._get_managed_booking(token)
-        except BookingError as error:
-            return error_page(error)
-        return render_manage_page(booking, f"/booking/manage/{token}", kwargs)
-
-    @http.route("/booking/manage/<string:token>/appointment.ics", type="http",
-                auth="public", website=True, methods=["GET"], sitemap=False)
-    def booking_manage_ics(self, token, **kwargs):
-        try:
-            booking = self._get_managed_booking(token)
-        except BookingError as error:
-            return error_page(error)
-        return ics_response(booking)
-
-    @http.route("/booking/manage/<string:token>/cancel", type="http", auth="public",
-                website=True, methods=["POST"], sitemap=False)
-    def booking_manage_cancel(self, token, **post):
-        try:
-            booking = self._get_managed_booking(token)
-        except BookingError as error:
-            return error_page(error)
-        return do_cancel(booking, f"/booking/manage/{token}", post)
-
-    @http.route("/booking/manage/<string:token>/reschedule", type="http", auth="public",
-                website=True, methods=["GET"], sitemap=False)
-    def booking_manage_reschedule_form(self, token, week=None, **kwargs):
-        try:
-            booking = self._get_managed_booking(token)
-        except BookingError as error:
-            return error_page(error)
-        return render_reschedule_page(booking, f"/booking/manage/{token}", week)
-
-    @http.route("/booking/manage/<string:token>/reschedule", type="http", auth="public",
-                website=True, methods=["POST"], sitemap=False)
-    def booking_manage_reschedule(self, token, **post):
-        try:
-            booking = self._get_managed_booking(token)
-        except BookingError as error:
-            return error_page(error)
-        return do_reschedule(
-            booking, f"/booking/manage/{token}", post,
-            lambda new: f"/booking/manage/{new._get_manage_token()}")
+    @http.route(["/booking/manage/<path:token>"], type="http", auth="public", website=True,
+                methods=["GET", "POST"], csrf=False, sitemap=False)
+    def booking_manage_former(self, token=None, **kwargs):
+        """The personal links of the former scheme: a clear 404, never an action."""
+        return error_page(BookingError(
+            request.env._("This link is no longer in use. Please use the button of your "
+                          "latest e-mail or message, or call us."),
+            404, title=request.env._("Link not valid")))
 
 
-# ----------------------------------------------------------------------------------------
-# Manage actions, shared by the token pages and /my/bookings
-# ----------------------------------------------------------------------------------------
-def render_manage_page(booking, action_base, kwargs, message=None, status=200):
-    values = booking_values(booking)
-    values.update({
-        "action_base": action_base,
-        "just_booked": kwargs.get("booked") == "1",
-        "just_moved": kwargs.get("moved") == "1",
-        "just_cancelled": kwargs.get("cancelled") == "1",
-        "message": message,
-        "reason_max": REASON_MAX,
-    })
-    return request.render("az_booking.booking_manage_page", values, status=status)
-
-
-def render_reschedule_page(booking, action_base, week, message=None, status=200):
-    if not booking._portal_can_change():
-        return render_manage_page(booking, action_base, {}, status=403, message=request.env._(
-            "This booking can no longer be changed online."))
-    try:
-        values = week_values(booking.type_id, week, exclude=booking)
-    except BookingError as error:
-        return error_page(error)
-    values.update(booking_values(booking))
-    values.update({"action_base": action_base, "message": message})
-    return request.render("az_booking.booking_reschedule_page", values, status=status)
-
-
-def do_cancel(booking, action_base, post):
-    reason = clean_text(post.get("reason"), REASON_MAX)
-    if reason is None:
-        return render_manage_page(booking, action_base, {}, status=400, message=request.env._(
-            "The reason is too long (%s characters at most).", REASON_MAX))
-    if not booking._portal_can_change():
-        return render_manage_page(booking, action_base, {}, status=403, message=request.env._(
-            "This booking can no longer be changed online."))
-    try:
-        with request.env.cr.savepoint():
-            booking._portal_cancel(reason)
-    except UserError as error:
-        return render_manage_page(booking, action_base, {}, status=409, message=error.args[0])
-    booking._send_portal_mail("az_booking.mail_template_booking_cancelled")
-    return request.redirect(f"{action_base}?cancelled=1", code=303)
-
-
-def do_reschedule(booking, action_base, post, new_base):
-    try:
-        start = parse_start(post.get("start"))
-        if start <= fields.Datetime.now():
-            raise BookingError(request.env._(
-                "This time is in the past. Please choose a time in the list."))
-    except BookingError as error:
-        return render_reschedule_page(booking, action_base, None, message=error.message,
-                                      status=400)
-    if not booking._portal_can_change():
-        return render_manage_page(booking, action_base, {}, status=403, message=request.env._(
-            "This booking can no longer be changed online."))
-    try:
-        with request.env.cr.savepoint():
-            new_booking = booking._portal_reschedule(start)
-    except UserError as error:
-        return render_reschedule_page(booking, action_base, None, message=error.args[0],
-                                      status=409)
-    new_booking._send_portal_mail("az_booking.mail_template_booking_confirmation")
-    target = action_base if new_booking == booking else new_base(new_booking)
-    return request.redirect(f"{target}?moved=1", code=303)
-
-
-def ics_response(booking):
-    content = booking._get_ics_content()
-    return request.make_response(content, headers=[
-        ("Content-Type", "text/calendar; charset=utf-8"),
-        ("Content-Disposition", 'attachment; filename="appointment.ics"'),
-        ("Content-Length", str(len(content))),
-        ("Cache-Control", "no-store"),
-    ])

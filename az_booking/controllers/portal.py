@@ -1,22 +1,31 @@
-"""/my/bookings: the bookings of a logged-in portal user, and those they made for someone
-else. A booking is looked up only inside the user's own domain (their partner, or booked by
-them); once found, it is handled with ``sudo()``."""
+"""The booking pages of a person: /my/bookings for a logged-in portal user, and one
+/my/bookings/<id> route tree for everybody who may see a booking, either by their own
+rights (logged in) or by the access token of the personal link sent to them
+(``portal.mixin``, checked by ``_document_check_access``). The link expires some days after
+the appointment and stops working once the booking is cancelled.
+
+Cancelling and moving take two steps: a GET page that says what will happen, then a POST
+that does it."""
+
+from werkzeug.urls import url_encode
 
 from odoo import fields, http
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
+from odoo.addons.az_project_base.tools import public_input as pi
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
 
 from .main import (
+    REASON_MAX,
     BookingError,
     booking_values,
-    do_cancel,
-    do_reschedule,
     error_page,
-    ics_response,
-    render_manage_page,
-    render_reschedule_page,
+    find_slot,
+    parse_start,
+    read_text,
+    week_values,
+    when_label,
 )
 
 PAGE_SIZE = 20
@@ -34,20 +43,71 @@ class AzBookingPortal(CustomerPortal):
                 self._az_booking_domain() + [("start", ">=", fields.Datetime.now())])
         return values
 
-    def _get_my_booking(self, booking_id):
-        """The booking of this id if the logged-in user may see it, else a 404."""
-        if request.env.user._is_public() or not (0 < booking_id < 2**31):
-            raise BookingError(request.env._("This booking does not exist."), 404)
-        try:
-            # as the user first: the record rules decide, sudo() only once they agreed
-            booking = request.env["az.booking"].search(
-                [("id", "=", booking_id)] + self._az_booking_domain(), limit=1)
-        except AccessError:
-            booking = request.env["az.booking"]
-        if not booking:
-            raise BookingError(request.env._("This booking does not exist."), 404)
-        return booking.sudo()
+    # ------------------------------------------------------------------------------------
+    # Access
+    # ------------------------------------------------------------------------------------
+    def _az_link_error(self):
+        return BookingError(
+            request.env._("This link is not valid or has expired. Please use the button of "
+                          "your latest e-mail or message, or call us."),
+            404, title=request.env._("Link not valid"))
 
+    def _az_booking_access(self, booking_id, access_token=None):
+        """``(booking, token)``: the booking (sudo) if the visitor may see it, by their own
+        rights (``token`` is then "") or by its access token; else a 404 BookingError. The
+        values are checked (ASCII id, URL-safe token) before any lookup."""
+        try:
+            booking_id = pi.parse_id(booking_id, field="booking_id")
+            access_token = pi.parse_token(
+                access_token, field="access_token", min_length=16, required=False)
+        except pi.InputError:
+            raise self._az_link_error() from None
+        try:
+            booking = self._document_check_access("az.booking", booking_id, access_token)
+        except (AccessError, MissingError):
+            raise self._az_link_error() from None
+        own = False
+        if not request.env.user._is_public():
+            try:
+                request.env["az.booking"].browse(booking_id).check_access("read")
+                own = True
+            except AccessError:
+                own = False
+        if not own and booking._portal_link_expired():
+            raise self._az_link_error()
+        lang = booking.lang
+        if lang and lang in request.website.language_ids.mapped("code"):
+            request.update_context(lang=lang)  # pages in the language the person booked in
+        return booking.with_context(lang=request.env.lang), "" if own else access_token
+
+    @staticmethod
+    def _az_url(booking, token, suffix="", **query):
+        params = {"access_token": token} if token else {}
+        params.update({key: value for key, value in query.items() if value})
+        return f"{booking.access_url}{suffix}" + (f"?{url_encode(params)}" if params else "")
+
+    def _az_page_values(self, booking, token, is_own=None, **extra):
+        values = booking_values(booking)
+        values.update({
+            "manage_url": lambda suffix="", **query: self._az_url(
+                booking, token, suffix, **query),
+            "is_own": (not token) if is_own is None else is_own,
+            "reason_max": REASON_MAX,
+        })
+        values.update(extra)
+        return values
+
+    def _az_render_manage(self, booking, token, status=200, is_own=None, **extra):
+        values = self._az_page_values(booking, token, is_own=is_own, **extra)
+        return request.render("az_booking.booking_manage_page", values, status=status)
+
+    def _az_cannot_change(self, booking, token):
+        return self._az_render_manage(booking, token, status=403, message=request.env._(
+            "This booking can no longer be changed online."))
+
+    # ------------------------------------------------------------------------------------
+    # Pages
+    # ------------------------------------------------------------------------------------
     @http.route(["/my/bookings", "/my/bookings/page/<int:page>"], type="http", auth="user",
                 website=True)
     def portal_my_bookings(self, page=1, filterby="upcoming", **kwargs):
@@ -74,48 +134,171 @@ class AzBookingPortal(CustomerPortal):
         })
         return request.render("az_booking.portal_my_bookings", values)
 
-    @http.route("/my/bookings/<int:booking_id>", type="http", auth="user", website=True,
-                methods=["GET"])
-    def portal_my_booking(self, booking_id, **kwargs):
+    @http.route("/my/bookings/<string:booking_id>", type="http", auth="public",
+                website=True, methods=["GET"], sitemap=False)
+    def portal_my_booking(self, booking_id, access_token=None, claim=None, **kwargs):
+        if request.env.user._is_public() and not access_token:
+            return request.redirect(
+                "/web/login?" + url_encode({"redirect": request.httprequest.path}))
         try:
-            booking = self._get_my_booking(booking_id)
+            booking, token = self._az_booking_access(booking_id, access_token)
         except BookingError as error:
             return error_page(error)
-        return render_manage_page(booking, f"/my/bookings/{booking.id}", kwargs)
+        claim_ok = False
+        if claim:
+            try:
+                claim = pi.parse_token(claim, field="claim", max_length=64)
+                claim_ok = booking.sudo()._get_claim_signature() == claim
+            except pi.InputError:
+                claim_ok = False
+        return self._az_render_manage(
+            booking, token,
+            just_booked=kwargs.get("booked") == "1",
+            just_moved=kwargs.get("moved") == "1",
+            just_cancelled=kwargs.get("cancelled") == "1",
+            just_claimed=kwargs.get("claimed") == "1",
+            claim=claim if claim_ok else False)
 
-    @http.route("/my/bookings/<int:booking_id>/appointment.ics", type="http", auth="user",
-                website=True, methods=["GET"])
-    def portal_my_booking_ics(self, booking_id, **kwargs):
+    @http.route("/my/bookings/<string:booking_id>/appointment.ics", type="http",
+                auth="public", website=True, methods=["GET"], sitemap=False)
+    def portal_my_booking_ics(self, booking_id, access_token=None, **kwargs):
         try:
-            booking = self._get_my_booking(booking_id)
+            booking, _token = self._az_booking_access(booking_id, access_token)
         except BookingError as error:
             return error_page(error)
-        return ics_response(booking)
+        if booking.state == "waiting":
+            return error_page(BookingError(request.env._(
+                "You are on the waiting list: there is no appointment to add to a calendar "
+                "yet."), 404))
+        content = booking._get_ics_content()
+        return request.make_response(content, headers=[
+            ("Content-Type", "text/calendar; charset=utf-8; method=%s" % (
+                "CANCEL" if booking.state == "cancelled" else "REQUEST")),
+            ("Content-Disposition", 'attachment; filename="appointment.ics"'),
+            ("Content-Length", str(len(content))),
+            ("Cache-Control", "no-store"),
+        ])
 
-    @http.route("/my/bookings/<int:booking_id>/cancel", type="http", auth="user",
-                website=True, methods=["POST"])
-    def portal_my_booking_cancel(self, booking_id, **post):
+    @http.route("/my/bookings/<string:booking_id>/claim", type="http", auth="public",
+                website=True, methods=["POST"], sitemap=False)
+    def portal_my_booking_claim(self, booking_id, access_token=None, claim=None, **post):
         try:
-            booking = self._get_my_booking(booking_id)
+            booking, token = self._az_booking_access(booking_id, access_token)
+            claim = pi.parse_token(claim, field="claim", max_length=64)
         except BookingError as error:
             return error_page(error)
-        return do_cancel(booking, f"/my/bookings/{booking.id}", post)
+        except pi.InputError:
+            return error_page(self._az_link_error())
+        if not booking._portal_claim(claim):
+            return error_page(self._az_link_error())
+        return request.redirect(self._az_url(booking, token, claimed="1"), code=303)
 
-    @http.route("/my/bookings/<int:booking_id>/reschedule", type="http", auth="user",
-                website=True, methods=["GET"])
-    def portal_my_booking_reschedule_form(self, booking_id, week=None, **kwargs):
+    # ------------------------------------------------------------------------------------
+    # Cancel: a page that asks, then the POST that cancels
+    # ------------------------------------------------------------------------------------
+    @http.route("/my/bookings/<string:booking_id>/cancel", type="http", auth="public",
+                website=True, methods=["GET"], sitemap=False)
+    def portal_my_booking_cancel_form(self, booking_id, access_token=None, **kwargs):
         try:
-            booking = self._get_my_booking(booking_id)
+            booking, token = self._az_booking_access(booking_id, access_token)
         except BookingError as error:
             return error_page(error)
-        return render_reschedule_page(booking, f"/my/bookings/{booking.id}", week)
+        if not booking._portal_can_change():
+            return self._az_cannot_change(booking, token)
+        return request.render("az_booking.booking_cancel_page",
+                              self._az_page_values(booking, token))
 
-    @http.route("/my/bookings/<int:booking_id>/reschedule", type="http", auth="user",
-                website=True, methods=["POST"])
-    def portal_my_booking_reschedule(self, booking_id, **post):
+    @http.route("/my/bookings/<string:booking_id>/cancel", type="http", auth="public",
+                website=True, methods=["POST"], sitemap=False)
+    def portal_my_booking_cancel(self, booking_id, access_token=None, **post):
         try:
-            booking = self._get_my_booking(booking_id)
+            booking, token = self._az_booking_access(booking_id, access_token)
         except BookingError as error:
             return error_page(error)
-        return do_reschedule(booking, f"/my/bookings/{booking.id}", post,
-                             lambda new: f"/my/bookings/{new.id}")
+        errors = {}
+        reason = read_text(post, "reason", REASON_MAX, request.env._("Reason"),
+                           multiline=True, errors=errors)
+        if not booking._portal_can_change():
+            return self._az_cannot_change(booking, token)
+        if errors:
+            return request.render("az_booking.booking_cancel_page", self._az_page_values(
+                booking, token, message=errors["reason"]), status=400)
+        try:
+            with request.env.cr.savepoint():
+                booking._portal_cancel(reason)
+        except UserError as error:
+            return self._az_render_manage(booking, token, status=409, message=error.args[0])
+        booking._send_portal_notification("cancelled")
+        if token:  # the link is revoked now: answer here rather than through it
+            return self._az_render_manage(booking, "", is_own=False, just_cancelled=True)
+        return request.redirect(self._az_url(booking, token, cancelled="1"), code=303)
+
+    # ------------------------------------------------------------------------------------
+    # Move: the free times, a page that asks, then the POST that moves
+    # ------------------------------------------------------------------------------------
+    def _az_render_reschedule(self, booking, token, week=None, message=None, status=200):
+        try:
+            values = week_values(booking.type_id, week, exclude=booking)
+        except BookingError as error:
+            return error_page(error)
+        values.update(self._az_page_values(booking, token, message=message))
+        return request.render("az_booking.booking_reschedule_page", values, status=status)
+
+    def _az_move_target(self, booking, token, start):
+        """The free slot ``start`` (a posted or linked value) that the booking can move to,
+        else a response saying why not."""
+        try:
+            start = parse_start(start)
+            slot = find_slot(booking.type_id, start, exclude=booking)
+        except BookingError as error:
+            return None, self._az_render_reschedule(
+                booking, token, message=error.message, status=400)
+        if not slot or (slot["start"] == booking.start and booking.state != "waiting"):
+            return None, self._az_render_reschedule(
+                booking, token, message=booking._slot_taken_message(), status=409)
+        return slot, None
+
+    @http.route("/my/bookings/<string:booking_id>/reschedule", type="http", auth="public",
+                website=True, methods=["GET"], sitemap=False)
+    def portal_my_booking_reschedule_form(self, booking_id, access_token=None, week=None,
+                                          start=None, **kwargs):
+        try:
+            booking, token = self._az_booking_access(booking_id, access_token)
+        except BookingError as error:
+            return error_page(error)
+        if not booking._portal_can_change():
+            return self._az_cannot_change(booking, token)
+        if start is None:
+            return self._az_render_reschedule(booking, token, week)
+        slot, refusal = self._az_move_target(booking, token, start)
+        if refusal:
+            return refusal
+        return request.render("az_booking.booking_reschedule_confirm_page", self._az_page_values(
+            booking, token, new_start=slot["start"].strftime("%Y-%m-%dT%H:%M"),
+            new_when=when_label(booking.type_id, slot["start"])))
+
+    @http.route("/my/bookings/<string:booking_id>/reschedule", type="http", auth="public",
+                website=True, methods=["POST"], sitemap=False)
+    def portal_my_booking_reschedule(self, booking_id, access_token=None, **post):
+        try:
+            booking, token = self._az_booking_access(booking_id, access_token)
+        except BookingError as error:
+            return error_page(error)
+        if not booking._portal_can_change():
+            return self._az_cannot_change(booking, token)
+        slot, refusal = self._az_move_target(booking, token, post.get("start"))
+        if refusal:
+            return refusal
+        try:
+            with request.env.cr.savepoint():
+                new_booking = booking._portal_reschedule(slot["start"])
+        except UserError as error:
+            return self._az_render_reschedule(booking, token, message=error.args[0],
+                                              status=409)
+        new_booking._send_portal_notification("confirmation")
+        if new_booking == booking:
+            return request.redirect(self._az_url(booking, token, moved="1"), code=303)
+        if token:
+            return request.redirect(new_booking.get_portal_url(query_string="&moved=1"),
+                                    code=303)
+        return request.redirect(self._az_url(new_booking, "", moved="1"), code=303)

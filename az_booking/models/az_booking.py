@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
@@ -5,7 +6,11 @@ from psycopg2 import errors as pg_errors
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.base.models.res_partner import _lang_get
+
 from .az_booking_type import ACTIVE_STATES
+
+_logger = logging.getLogger(__name__)
 
 STATES = [
     ("waiting", "Waiting list"),
@@ -20,6 +25,9 @@ STATES = [
 STAFF_LOCK_KEY = 0x0A2B0001
 # States whose booking appears in the staff member's calendar.
 EVENT_STATES = ("requested", "confirmed", "done", "no_show", "excused")
+# Exclusion constraints of the table (see ``init``).
+STAFF_CONSTRAINT = "az_booking_no_double_booking"
+PERSON_CONSTRAINT = "az_booking_one_per_person"
 
 
 class AzBooking(models.Model):
@@ -99,26 +107,60 @@ class AzBooking(models.Model):
     )
     slot_id = fields.Many2one("az.booking.slot", string="Workshop slot", readonly=True, copy=False)
     color = fields.Integer(related="type_id.color")
+    lang = fields.Selection(
+        _lang_get, string="Language",
+        help="The language the person booked in: their pages and messages use it.",
+    )
+    submission_key = fields.Char(
+        copy=False, readonly=True, groups="base.group_system",
+        help="One-time key of the website form that made this booking: the same form sent "
+        "again shows this booking instead of making another one.",
+    )
+    claim_partner_id = fields.Many2one(
+        "res.partner", string="Possibly also", copy=False, readonly=True,
+        groups="az_project_base.group_user",
+        help="An existing contact with the e-mail or phone typed on the website. The booking "
+        "joins that contact only when the person confirms it through the link sent to that "
+        "address.",
+    )
 
     _sql_constraints = [
         ("stop_after_start", "CHECK(stop > start)", "A booking must end after it starts."),
         ("seats_positive", "CHECK(seats >= 1)", "A booking takes at least one seat."),
+        ("submission_key_unique", "UNIQUE(submission_key)",
+         "This form has already been sent."),
     ]
 
     def init(self):
         """The database itself refuses two active individual bookings of the same staff
-        member whose times (buffers included) overlap."""
+        member whose times (buffers included) overlap, and two bookings of the same person
+        on the same type whose times overlap (two staff members at once, two seats of one
+        workshop, a seat and a place on its waiting list)."""
         self.env.cr.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
-        self.env.cr.execute(
-            "SELECT 1 FROM pg_constraint WHERE conname = 'az_booking_no_double_booking'"
-        )
-        if not self.env.cr.fetchone():
-            self.env.cr.execute("""
-                ALTER TABLE az_booking ADD CONSTRAINT az_booking_no_double_booking
+        constraints = {
+            STAFF_CONSTRAINT: """
                 EXCLUDE USING gist (user_id WITH =, tsrange(busy_start, busy_stop) WITH &&)
                 WHERE (state IN ('requested', 'confirmed') AND NOT is_collective
-                       AND user_id IS NOT NULL)
-            """)
+                       AND user_id IS NOT NULL)""",
+            PERSON_CONSTRAINT: """
+                EXCLUDE USING gist (type_id WITH =, partner_id WITH =,
+                                    tsrange(start, stop) WITH &&)
+                WHERE (state IN ('waiting', 'requested', 'confirmed'))""",
+        }
+        for name, definition in constraints.items():
+            self.env.cr.execute("SELECT 1 FROM pg_constraint WHERE conname = %s", [name])
+            if self.env.cr.fetchone():
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    self.env.cr.execute(
+                        f"ALTER TABLE az_booking ADD CONSTRAINT {name} {definition}")
+            except pg_errors.ExclusionViolation:
+                # older data breaking the rule: the module still loads; staff cancel the
+                # duplicates, and the next update adds the guarantee
+                _logger.warning(
+                    "az_booking: constraint %s not added: some active bookings overlap. "
+                    "Cancel the duplicates, then update the module.", name)
 
     @api.depends("type_id")
     def _compute_is_collective(self):
@@ -185,6 +227,8 @@ class AzBooking(models.Model):
                     hours=booking_type.duration)
             if "state" not in vals:
                 vals["state"] = "requested" if booking_type.needs_validation else "confirmed"
+            if not vals.get("lang") and vals.get("partner_id"):
+                vals["lang"] = self.env["res.partner"].browse(vals["partner_id"]).lang or False
             if vals["state"] in ACTIVE_STATES:
                 self._prepare_slot_vals(booking_type, vals)
         with self._slot_guard():
@@ -231,6 +275,16 @@ class AzBooking(models.Model):
     def _slot_taken_message(self):
         return self.env._("This slot is no longer available. Please choose another one.")
 
+    def _already_booked_message(self):
+        return self.env._(
+            "This person already has a booking of this type at this time (or a seat in this "
+            "workshop).")
+
+    def _exclusion_message(self, error):
+        if getattr(error.diag, "constraint_name", None) == PERSON_CONSTRAINT:
+            return self._already_booked_message()
+        return self._slot_taken_message()
+
     def _slot_guard(self):
         """Context manager turning the database's refusal of a double booking into a clear
         error for the user."""
@@ -247,10 +301,10 @@ class AzBooking(models.Model):
                     self.savepoint.__exit__(exc_type, exc, tb)
                 except pg_errors.ExclusionViolation as error:
                     booking_model.env.transaction.clear()
-                    raise UserError(booking_model._slot_taken_message()) from error
+                    raise UserError(booking_model._exclusion_message(error)) from error
                 if isinstance(exc, pg_errors.ExclusionViolation):
                     booking_model.env.transaction.clear()
-                    raise UserError(booking_model._slot_taken_message()) from exc
+                    raise UserError(booking_model._exclusion_message(exc)) from exc
                 return False
 
         return _Guard()
@@ -465,9 +519,5 @@ class AzBooking(models.Model):
             booking.message_post(body=self.env._(
                 "A seat became free: this booking left the waiting list."))
         promoted._update_slot_seats()
-        template = self.env.ref("az_booking.mail_template_booking_promoted",
-                                raise_if_not_found=False)
-        if template:
-            for booking in promoted:
-                template.sudo().send_mail(booking.id)
+        promoted._send_portal_notification("promoted")
         return promoted

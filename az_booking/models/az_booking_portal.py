@@ -1,12 +1,11 @@
 import base64
-import hmac
 import logging
-import secrets
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext
+from odoo.tools import consteq, format_datetime, html2plaintext
+from odoo.tools import hmac as tools_hmac
 
 from ..tools.ics import make_ics
 from .az_booking_type import ACTIVE_STATES
@@ -19,10 +18,6 @@ MANAGE_TOKEN_GRACE_DAYS = 7
 CHANGEABLE_STATES = ("waiting",) + ACTIVE_STATES
 
 
-def _new_manage_secret():
-    return secrets.token_urlsafe(32)
-
-
 class AzBookingType(models.Model):
     _inherit = "az.booking.type"
 
@@ -30,10 +25,6 @@ class AzBookingType(models.Model):
         string="Consent text", translate=True,
         help="What people agree to when they book on the website. Empty: the text of the "
         "company is used.",
-    )
-    sms_reminder = fields.Boolean(
-        string="SMS reminder",
-        help="Also send the reminder by SMS (needs Odoo's SMS module and a phone number).",
     )
     website_url = fields.Char(compute="_compute_website_url")
 
@@ -70,10 +61,6 @@ class ResCompany(models.Model):
 class AzBooking(models.Model):
     _inherit = "az.booking"
 
-    manage_secret = fields.Char(
-        copy=False, groups="base.group_system",
-        help="Secret part of the personal link that lets the person manage this booking.",
-    )
     manage_token_expiry = fields.Datetime(
         compute="_compute_manage_token_expiry", store=True, copy=False,
         string="Manage link valid until",
@@ -81,6 +68,24 @@ class AzBooking(models.Model):
     manage_url = fields.Char(compute="_compute_manage_url", string="Manage link")
     reminder_sent_datetime = fields.Datetime(
         string="Reminder sent on", copy=False, readonly=True,
+    )
+    when_label = fields.Char(
+        compute="_compute_when_label", string="When (as told to the person)",
+        help="Day and time in the booking's timezone and language, without seconds.",
+    )
+    waiting_position = fields.Integer(
+        compute="_compute_waiting_position",
+        help="Place on the waiting list of the workshop session (1 = next).",
+    )
+    claim_url = fields.Char(
+        compute="_compute_claim_url", groups="az_project_base.group_user",
+        help="Link sent to the typed address only: it adds the booking to the existing "
+        "contact of that address.",
+    )
+    ics_sequence = fields.Integer(
+        string="Calendar version", copy=False, readonly=True,
+        help="SEQUENCE of the calendar file: raised each time the appointment moves or is "
+        "cancelled, so that calendar programs take the newest version.",
     )
 
     @api.depends("stop")
@@ -90,55 +95,84 @@ class AzBooking(models.Model):
                 booking.stop + timedelta(days=MANAGE_TOKEN_GRACE_DAYS) if booking.stop else False
             )
 
-    def _compute_manage_url(self):
+    def _compute_when_label(self):
         for booking in self:
-            token = booking._get_manage_token()
-            booking.manage_url = (
-                f"{booking.get_base_url()}/booking/manage/{token}" if token else False)
+            booking.when_label = booking._get_when_label() if booking.start else False
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        bookings = super().create(vals_list)
-        for booking in bookings.sudo():
-            booking.manage_secret = _new_manage_secret()
-        return bookings
+    def _compute_waiting_position(self):
+        for booking in self:
+            booking.waiting_position = booking._get_waiting_position() if booking.id else 0
+
+    def _compute_claim_url(self):
+        for booking in self:
+            booking.claim_url = booking._get_claim_url() if booking.id else False
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for booking in self:
+            booking.access_url = f"/my/bookings/{booking.id}" if booking.id else "#"
+
+    def _compute_manage_url(self):
+        """The personal link sent to the person: the portal address of the booking with its
+        access token. None once cancelled (the token is revoked then)."""
+        for booking in self:
+            booking.manage_url = (
+                booking.get_base_url() + booking.get_portal_url()
+                if booking.id and booking.state != "cancelled" else False)
 
     def write(self, vals):
         if {"start", "stop"} & set(vals) and "reminder_sent_datetime" not in vals:
             vals = dict(vals, reminder_sent_datetime=False)
+        if ({"start", "stop"} & set(vals) or vals.get("state") == "cancelled") \
+                and "ics_sequence" not in vals:
+            for booking in self:
+                booking_vals = dict(vals, ics_sequence=booking.ics_sequence + 1)
+                if vals.get("state") == "cancelled":
+                    booking_vals["access_token"] = False  # the link stops working
+                super(AzBooking, booking).write(booking_vals)
+            return True
         return super().write(vals)
 
     # ------------------------------------------------------------------------------------
-    # Personal manage link
+    # Personal manage link (portal.mixin access token)
     # ------------------------------------------------------------------------------------
-    def _get_manage_token(self):
-        """``<id>-<secret>``: the id finds the booking, the secret proves the link."""
+    def _portal_link_expired(self):
+        """Whether the access token no longer opens this booking (some days after it)."""
         self.ensure_one()
-        if not self.id:
-            return False
-        secret = self.sudo().manage_secret
-        if not secret:
-            secret = _new_manage_secret()
-            self.sudo().manage_secret = secret
-        return f"{self.id}-{secret}"
+        return bool(self.manage_token_expiry and self.manage_token_expiry < fields.Datetime.now())
 
-    @api.model
-    def _find_by_manage_token(self, token):
-        """The booking a manage token opens, or an empty recordset when the token is
-        malformed, unknown, tampered with or expired. The secret is compared in constant
-        time. Returns a sudo record: the token is the access check."""
-        if not isinstance(token, str) or len(token) > 128 or "-" not in token:
-            return self.browse()
-        booking_id, secret = token.split("-", 1)
-        if not booking_id.isdigit() or len(booking_id) > 12 or not secret:
-            return self.browse()
-        booking = self.sudo().browse(int(booking_id)).exists()
-        expected = booking.manage_secret if booking else None
-        if not expected or not hmac.compare_digest(expected.encode(), secret.encode()):
-            return self.browse()
-        if booking.manage_token_expiry and booking.manage_token_expiry < fields.Datetime.now():
-            return self.browse()
-        return booking
+    def _get_claim_signature(self):
+        """Proof, sent only to the address typed on the website, that the person holding it
+        receives that address's messages: it lets them add the booking to the existing
+        contact of that address (see readme/DESCRIPTION.md)."""
+        self.ensure_one()
+        booking = self.sudo()
+        if not booking.claim_partner_id:
+            return False
+        return tools_hmac(self.env(su=True), "az_booking_claim",
+                          (booking.id, booking.claim_partner_id.id))
+
+    def _get_claim_url(self):
+        self.ensure_one()
+        signature = self._get_claim_signature()
+        if not signature or self.state == "cancelled":
+            return False
+        return self.get_base_url() + self.get_portal_url(query_string=f"&claim={signature}")
+
+    def _portal_claim(self, signature):
+        """Move the booking to the existing contact of the typed address, once the person
+        proved they receive that address's messages."""
+        self.ensure_one()
+        booking = self.sudo()
+        expected = booking._get_claim_signature()
+        if not expected or not consteq(expected, signature or ""):
+            return False
+        partner = booking.claim_partner_id
+        booking.write({"partner_id": partner.id, "claim_partner_id": False})
+        booking.message_post(body=self.env._(
+            "The person confirmed through the link sent to them that this booking is theirs: "
+            "it now belongs to their contact."))
+        return True
 
     @api.model
     def _portal_domain(self, partner):
@@ -185,6 +219,9 @@ class AzBooking(models.Model):
         if not slot or (self.start == start and self.state in ACTIVE_STATES):
             raise UserError(self._slot_taken_message())
         if booking_type.is_collective:
+            # the seat is given back first: the same person cannot hold two seats of the
+            # same type at overlapping times, even for an instant
+            self.action_cancel(cancel_by="person", reason=self.env._("Moved by the person."))
             new_booking = self.with_context(az_booking_no_waiting=True).create({
                 "type_id": booking_type.id,
                 "partner_id": self.partner_id.id,
@@ -192,6 +229,7 @@ class AzBooking(models.Model):
                 "booked_by_kind": self.booked_by_kind,
                 "consent_datetime": self.consent_datetime,
                 "site_id": self.site_id.id,
+                "lang": self.lang,
                 "start": start,
                 "stop": stop,
                 "seats": self.seats,
@@ -200,8 +238,7 @@ class AzBooking(models.Model):
                     for a in self.answer_ids
                 ],
             })
-            self.action_cancel(cancel_by="person", reason=self.env._(
-                "Moved to %s by the person.", new_booking.name))
+            self.cancel_reason = self.env._("Moved to %s by the person.", new_booking.name)
             new_booking.message_post(body=self.env._(
                 "Booked by the person from the website, in place of %s.", self.name))
             return new_booking
@@ -218,27 +255,37 @@ class AzBooking(models.Model):
     # Calendar file and e-mails
     # ------------------------------------------------------------------------------------
     def _get_ics_content(self):
-        """The appointment as an iCalendar file (bytes). A sensitive type shows only its
-        neutral name."""
+        """The appointment as an iCalendar file (bytes): a REQUEST, its updates with a
+        higher SEQUENCE, and a CANCEL once cancelled (RFC 5546). A sensitive type shows only
+        its neutral name."""
         self.ensure_one()
-        booking = self.sudo()
+        booking = self.sudo().with_context(lang=self.lang or self.env.lang)
         location = booking.site_id.address_line() if booking.site_id else ""
         if booking.site_id:
             location = ", ".join(p for p in (booking.site_id.name, location) if p)
-        description = self.env._("Reference: %s", booking.name)
-        if booking.manage_url:
-            description += "\n" + self.env._(
-                "See, move or cancel: %s", booking.manage_url)
+        description = booking.env._("Reference: %s", booking.name)
+        manage_url = booking.manage_url
+        if manage_url:
+            description += "\n" + booking.env._("See, move or cancel: %s", manage_url)
         if not booking.is_sensitive and booking.type_id.description:
             description += "\n\n" + html2plaintext(booking.type_id.description)
-        domain = (booking.get_base_url() or "odoo").split("//")[-1].split("/")[0]
+        domain = (booking.get_base_url() or "odoo").split("//")[-1].split("/")[0].split(":")[0]
+        company = booking.company_id
+        person = booking.partner_id
+        number = "".join(c for c in (person.mobile or person.phone or "")
+                         if c.isdigit() or c == "+")
+        person_address = (person.email_normalized or (number and f"tel:{number}")
+                          or f"urn:az-booking:{booking.id}")
         text = make_ics(
             uid=f"az-booking-{booking.id}@{domain}",
             start=booking.start, stop=booking.stop,
-            summary=f"{booking.type_id.public_name} ({booking.company_id.name})",
-            description=description, location=location, url=booking.manage_url or "",
+            summary=f"{booking.type_id.public_name} ({company.name})",
+            description=description, location=location, url=manage_url or "",
             cancelled=booking.state == "cancelled",
-            sequence=int(booking.write_date.timestamp()) // 60 if booking.write_date else 0,
+            tentative=booking.state == "requested",
+            sequence=booking.ics_sequence,
+            organizer=(company.name, company.email or f"noreply@{domain}"),
+            attendee=(person.name, person_address),
         )
         return text.encode()
 
@@ -252,39 +299,63 @@ class AzBooking(models.Model):
             "res_id": self.id,
         })
 
-    def _send_portal_mail(self, xmlid):
-        """Send one of the website e-mails of these bookings, with the calendar file."""
+    def _get_when_label(self, moment=None):
+        """"Tuesday 3 March 2026, 10:00" in the booking's timezone and language: what the
+        messages to the person say (no seconds)."""
+        self.ensure_one()
+        booking = self.sudo()
+        lang = booking.lang or booking.partner_id.lang or self.env.lang or "en_US"
+        return format_datetime(
+            self.env, moment or booking.start, tz=booking.type_id.tz or "UTC",
+            dt_format="EEEE d MMMM y, HH:mm", lang_code=lang)
+
+    def _get_waiting_position(self):
+        """Place of this booking on its workshop session's waiting list (1 = next)."""
+        self.ensure_one()
+        if self.state != "waiting" or not self.slot_id:
+            return 0
+        ahead = self.sudo().search_count([
+            ("slot_id", "=", self.slot_id.id), ("state", "=", "waiting"),
+            "|", ("create_date", "<", self.create_date),
+            "&", ("create_date", "=", self.create_date), ("id", "<", self.id)])
+        return ahead + 1
+
+    # Mail templates of each message sent to the person.
+    _NOTIFICATION_TEMPLATES = {
+        "confirmation": "az_booking.mail_template_booking_confirmation",
+        "waiting": "az_booking.mail_template_booking_waiting",
+        "reminder": "az_booking.mail_template_booking_reminder",
+        "cancelled": "az_booking.mail_template_booking_cancelled",
+        "promoted": "az_booking.mail_template_booking_promoted",
+    }
+
+    def _send_portal_notification(self, kind):
+        """Tell the person about their booking (``kind``: confirmation, waiting, reminder,
+        cancelled, promoted): by e-mail, with the calendar file when the booking holds a
+        time. The SMS channel (az_booking_sms) extends this for people without e-mail.
+        Returns the bookings that got an e-mail."""
+        if kind == "confirmation":
+            waiting = self.filtered(lambda b: b.state == "waiting")
+            (self - waiting)._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
+            waiting._send_portal_mail(self._NOTIFICATION_TEMPLATES["waiting"], ics=False)
+            return self.filtered(lambda b: b.partner_id.email)
+        return self._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
+
+    def _send_portal_mail(self, xmlid, ics=True):
+        """Send one of the website e-mails of these bookings, with the calendar file unless
+        ``ics`` is False (the waiting list holds no time)."""
         template = self.env.ref(xmlid, raise_if_not_found=False)
+        sent = self.browse()
         if not template:
-            return
+            return sent
         for booking in self.sudo():
             if not booking.partner_id.email:
                 continue
-            attachment = booking._get_ics_attachment()
-            template.sudo().send_mail(
-                booking.id, email_values={"attachment_ids": [fields.Command.link(attachment.id)]})
-
-    def _send_sms_reminder(self):
-        """Queue the reminder SMS when Odoo's SMS module is installed (it sends them)."""
-        if "sms.sms" not in self.env:
-            return self.browse()
-        sent = self.browse()
-        for booking in self.sudo():
-            if not booking.type_id.sms_reminder:
-                continue
-            number = booking.partner_id.mobile or booking.partner_id.phone
-            if not number:
-                continue
-            local_start = fields.Datetime.context_timestamp(
-                booking.with_context(tz=booking.type_id.tz), booking.start)
-            body = booking.with_context(lang=booking.partner_id.lang).env._(
-                "Reminder: %(what)s on %(date)s at %(time)s. %(company)s",
-                what=booking.type_id.with_context(lang=booking.partner_id.lang).public_name,
-                date=local_start.strftime("%d/%m/%Y"), time=local_start.strftime("%H:%M"),
-                company=booking.company_id.name)
-            self.env["sms.sms"].sudo().create({
-                "number": number, "body": body, "partner_id": booking.partner_id.id,
-            })
+            email_values = {}
+            if ics:
+                attachment = booking._get_ics_attachment()
+                email_values["attachment_ids"] = [fields.Command.link(attachment.id)]
+            template.sudo().send_mail(booking.id, email_values=email_values)
             sent |= booking
         return sent
 
@@ -309,6 +380,5 @@ class AzBooking(models.Model):
             lambda b: b.start <= now + timedelta(hours=b.type_id.reminder_hours))
         for booking in due:
             booking.reminder_sent_datetime = now
-            booking._send_portal_mail("az_booking.mail_template_booking_reminder")
-            booking._send_sms_reminder()
+            booking._send_portal_notification("reminder")
         _logger.info("az_booking: %d reminder(s) sent", len(due))

@@ -137,6 +137,16 @@ class AzBookingType(models.Model):
                 self.env._("Appointment") if booking_type.is_sensitive else booking_type.name
             )
 
+    @api.depends("name", "is_sensitive")
+    @api.depends_context("uid", "lang")
+    def _compute_display_name(self):
+        """People outside the staff (portal users, visitors) get the neutral name of a
+        sensitive type whatever the channel: ``type_id`` read over JSON-RPC gives this."""
+        share = self.env.user.share
+        for booking_type in self:
+            booking_type.display_name = (
+                booking_type.public_name if share else booking_type.name)
+
     def _compute_booking_count(self):
         counts = dict(self.env["az.booking"]._read_group(
             [("type_id", "in", self.ids), ("state", "not in", ("cancelled", "waiting"))],

@@ -9,6 +9,8 @@ from lxml import html
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user
 
+from odoo.addons.phone_validation.tools.phone_validation import phone_format
+
 
 class AzBookingPortalCommon(HttpCase):
 
@@ -107,9 +109,25 @@ class AzBookingPortalCommon(HttpCase):
         return response, html.fromstring(response.content)
 
     def csrf_from(self, doc):
+        """The CSRF token of the page's form; the form's one-time submission key (when it
+        has one) is kept for the next ``form_data``."""
         tokens = doc.xpath("//main//input[@name='csrf_token']/@value")
         self.assertTrue(tokens, "the page has a form with a CSRF token")
+        keys = doc.xpath("//main//input[@name='submission_key']/@value")
+        if keys:
+            self.form_key = keys[0]
         return tokens[0]
+
+    def e164(self, number):
+        """A number as Odoo's phone helpers write it for France (E.164 when the
+        ``phonenumbers`` library is installed, as typed otherwise)."""
+        return phone_format(number, "FR", 33, force_format="E164", raise_exception=False)
+
+    @staticmethod
+    def manage_url(booking, suffix="", **query):
+        """The personal link of a booking, as sent to the person."""
+        extra = "".join(f"&{key}={value}" for key, value in query.items())
+        return booking.get_portal_url(suffix=suffix, query_string=extra)
 
     def form_data(self, slot, csrf, **overrides):
         data = {
@@ -121,6 +139,7 @@ class AzBookingPortalCommon(HttpCase):
             f"question_{self.question.id}": "Trouver une formation",
             f"question_{self.question_bool.id}": "no",
             "consent": "1",
+            "submission_key": getattr(self, "form_key", None),
         }
         data.update(overrides)
         return {key: value for key, value in data.items() if value is not None}

@@ -9,7 +9,7 @@ import uuid
 from datetime import date, timedelta
 from unittest.mock import patch
 
-from psycopg2 import OperationalError
+from psycopg2 import IntegrityError, OperationalError
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
@@ -21,6 +21,7 @@ from ..models.az_booking_type import AzBookingType
 from .common import paris
 
 SLOT_TAKEN = "This slot is no longer available"
+ALREADY_BOOKED = "already has a booking of this type at this time"
 
 
 @tagged("post_install", "-at_install")
@@ -59,20 +60,34 @@ class TestConcurrentBookings(TransactionCase):
                 "name": f"Individual {self.tag}", "duration": 1.0, **common})
             workshop = env["az.booking.type"].create({
                 "name": f"Workshop {self.tag}", "duration": 2.0, "capacity": 3, **common})
+            staff_2 = env["res.users"].create({
+                "name": f"Staff 2 {self.tag}", "login": f"az_concurrency_2_{self.tag}",
+                "groups_id": [Command.set([env.ref("base.group_user").id,
+                                           env.ref("az_project_base.group_user").id])],
+            })
+            resource_2 = env["resource.resource"].create({
+                "name": staff_2.name, "user_id": staff_2.id, "calendar_id": calendar.id,
+                "tz": "Europe/Paris",
+            })
+            two_staff = env["az.booking.type"].create({
+                "name": f"Two staff {self.tag}", "duration": 1.0, **dict(
+                    common, assignment="least_loaded", specific_user_id=False,
+                    staff_user_ids=[Command.set((staff | staff_2).ids)])})
             people = env["res.partner"].create([
                 {"name": f"Person {i} {self.tag}", "email": f"p{i}.{self.tag}@example.com"}
                 for i in range(6)])
             self.ids = {
                 "calendar": calendar.id, "staff": staff.id, "resource": resource.id,
                 "project": project.id, "individual": individual.id, "workshop": workshop.id,
-                "people": people.ids,
+                "people": people.ids, "staff_2": staff_2.id, "resource_2": resource_2.id,
+                "two_staff": two_staff.id,
             }
         self.addCleanup(self._remove_data)
 
     def _remove_data(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            type_ids = (self.ids["individual"], self.ids["workshop"])
+            type_ids = (self.ids["individual"], self.ids["workshop"], self.ids["two_staff"])
             cr.execute("SELECT event_id FROM az_booking WHERE type_id IN %s", [type_ids])
             event_ids = [row[0] for row in cr.fetchall() if row[0]]
             cr.execute("DELETE FROM az_booking WHERE type_id IN %s", [type_ids])
@@ -80,21 +95,23 @@ class TestConcurrentBookings(TransactionCase):
             env["calendar.event"].browse(event_ids).unlink()
             env["az.booking.type"].browse(type_ids).unlink()
             env["project.project"].browse(self.ids["project"]).unlink()
-            env["resource.resource"].browse(self.ids["resource"]).unlink()
+            env["resource.resource"].browse(
+                [self.ids["resource"], self.ids["resource_2"]]).unlink()
             env["resource.calendar"].browse(self.ids["calendar"]).unlink()
-            staff = env["res.users"].browse(self.ids["staff"])
-            partner = staff.partner_id
+            staff = env["res.users"].browse([self.ids["staff"], self.ids["staff_2"]])
+            partners = staff.partner_id
             staff.unlink()
-            (env["res.partner"].browse(self.ids["people"]) | partner).unlink()
+            (env["res.partner"].browse(self.ids["people"]) | partners).unlink()
 
-    def _race(self, type_key, count, context=None):
+    def _race(self, type_key, count, context=None, same_person=False, hook="_is_available",
+              values=None):
         """``count`` transactions book the same slot at once. Each first checks the slot
         in Python (all of them see it free: the check waits until every transaction has
         made it), then writes. A transaction that meets a serialization failure is
         retried with fresh data, as Odoo does for every request."""
         barrier = threading.Barrier(count, timeout=30)
         checked = threading.local()
-        original = AzBookingType._is_available
+        original = getattr(AzBookingType, hook)
 
         def is_available(type_self, *args, **kwargs):
             result = original(type_self, *args, **kwargs)
@@ -116,9 +133,11 @@ class TestConcurrentBookings(TransactionCase):
                     cr.transaction = api.Transaction(self.registry)
                     env = api.Environment(cr, self.ids["staff"], dict(context or {}))
                     try:
-                        booking = env["az.booking"].create({
+                        # the one-time key is written by the website controller, as sudo
+                        model = env["az.booking"].sudo() if values else env["az.booking"]
+                        booking = model.create({
                             "type_id": self.ids[type_key], "partner_id": person_id,
-                            "start": self.start,
+                            "start": self.start, **(values or {}),
                         })
                         state = booking.state
                         cr.commit()
@@ -127,6 +146,10 @@ class TestConcurrentBookings(TransactionCase):
                     except UserError as error:
                         cr.rollback()
                         results.append(("refused", str(error)))
+                        return
+                    except IntegrityError as error:
+                        cr.rollback()
+                        results.append(("duplicate", error.diag.constraint_name))
                         return
                     except OperationalError as error:
                         cr.rollback()
@@ -137,9 +160,9 @@ class TestConcurrentBookings(TransactionCase):
                 time.sleep(random.uniform(0.0, 0.05 * 2 ** min(_try, 4)))
             results.append(("crash", f"too many retries: {last_error!r}"))
 
-        threads = [threading.Thread(target=attempt, args=(person_id,))
-                   for person_id in self.ids["people"][:count]]
-        with patch.object(AzBookingType, "_is_available", is_available), \
+        people = [self.ids["people"][0]] * count if same_person else self.ids["people"][:count]
+        threads = [threading.Thread(target=attempt, args=(person_id,)) for person_id in people]
+        with patch.object(AzBookingType, hook, is_available), \
                 mute_logger("odoo.sql_db"):
             for thread in threads:
                 thread.start()
@@ -175,3 +198,36 @@ class TestConcurrentBookings(TransactionCase):
         results = self._race("workshop", 5)
         self.assertEqual(sorted(results), [("ok", "confirmed")] * 3 + [("ok", "waiting")] * 2)
         self.assertEqual(self._held("workshop"), (3, 3))
+
+    def test_one_person_never_holds_two_staff_at_once(self):
+        """The same person sent four times at once on a type where two staff members are
+        free (each request picks the least loaded one): one booking."""
+        results = self._race("two_staff", 4, same_person=True, hook="_pick_least_loaded")
+        self.assertEqual(sorted(r[0] for r in results), ["ok", "refused", "refused", "refused"],
+                         results)
+        for kind, message in results:
+            if kind == "refused":
+                self.assertRegex(message, f"{ALREADY_BOOKED}|{SLOT_TAKEN}")
+        self.assertEqual(self._held("two_staff"), (1, 1))
+
+    def test_one_person_never_holds_two_seats_of_a_workshop(self):
+        results = self._race("workshop", 4, same_person=True)
+        self.assertEqual(sorted(r[0] for r in results), ["ok", "refused", "refused", "refused"],
+                         results)
+        self.assertTrue(all(ALREADY_BOOKED in msg for kind, msg in results if kind == "refused"))
+        self.assertEqual(self._held("workshop"), (1, 1))
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT COUNT(*) FROM az_booking WHERE type_id = %s AND state = 'waiting'",
+                       [self.ids["workshop"]])
+            self.assertEqual(cr.fetchone()[0], 0, "nor a seat and a waiting-list place")
+
+    def test_one_submission_key_makes_one_booking(self):
+        """The same website form sent three times at once (each sending for another
+        contact, so that only the one-time key can stop it): one booking."""
+        results = self._race("workshop", 3, values={"submission_key": f"key-{self.tag}" * 3},
+                             context={"az_booking_no_waiting": True})
+        self.assertEqual(sorted(r[0] for r in results), ["duplicate", "duplicate", "ok"],
+                         results)
+        self.assertTrue(all(r[1] == "az_booking_submission_key_unique"
+                            for r in results if r[0] == "duplicate"), results)
+        self.assertEqual(self._held("workshop"), (1, 1))

@@ -95,15 +95,20 @@ class TestPortalAccessibility(AzBookingPortalCommon):
     def test_manage_reschedule_and_error_pages(self):
         slots = self.free_slots(self.type_individual)
         booking = self.book_directly(self.type_individual, slots[1], self.portal_user.partner_id)
-        base = f"/booking/manage/{booking._get_manage_token()}"
-        _doc, main = self.assert_accessible(base)
+        _doc, main = self.assert_accessible(self.manage_url(booking, "/cancel"))
         self.assertTrue(main.xpath(".//textarea[@name='reason']"))
-        _doc, main = self.assert_accessible(base + "/reschedule")
-        buttons = main.xpath(".//button[contains(@class, 'o_az_slot')]")
-        self.assertTrue(buttons)
-        self.assertTrue(buttons[0].text_content().strip().startswith("Move my appointment to"))
-        self.assertEqual(buttons[0].xpath("ancestor::form/@method"), ["post"])
+        _doc, main = self.assert_accessible(self.manage_url(booking, "/reschedule"))
+        links = main.xpath(".//a[contains(@class, 'o_az_slot')]")
+        self.assertTrue(links)
+        self.assertTrue(links[0].text_content().strip().startswith("Move my appointment to"))
+        self.assertTrue(main.xpath(".//*[@aria-current='true'][contains(@class, "
+                                   "'o_az_slot_current')]"), "the current time is marked")
+        _doc, main = self.assert_accessible(links[0].get("href"))
+        self.assertEqual(main.xpath(".//button[contains(@class, 'o_az_booking_move')]"
+                                    "/ancestor::form/@method"), ["post"])
         self.assert_accessible("/booking/manage/1-nope", expected_status=404)
+        self.assert_accessible(f"/my/bookings/{booking.id}?access_token=nope-nope-nope-nope",
+                               expected_status=404)
         self.assert_accessible("/booking/999999", expected_status=404)
         self.assert_accessible(f"/booking/{self.type_individual.id}?week=2026-13-45",
                                expected_status=400)

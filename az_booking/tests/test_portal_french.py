@@ -45,4 +45,10 @@ class TestPortalFrench(AzBookingPortalCommon):
         self.assertEqual(len(mail), 1)
         self.assertIn("Votre rendez-vous", mail.subject)
         self.assertIn("Bonjour", mail.body_html)
-        self.assertIn(booking._get_manage_token(), mail.body_html)
+        self.assertIn(booking.access_token, mail.body_html)
+        self.assertEqual(booking.lang, "fr_FR")
+        # the personal link opens in French, whatever the browser asks
+        response = self.url_open(self.manage_url(booking), headers={"Accept-Language": "en"})
+        self.assertIn("Votre rendez-vous", response.text)
+        self.assertNotRegex(mail.body_html, r"\d{2}:\d{2}:\d{2}", "times without seconds")
+        self.assertIn("Gérer mon rendez-vous", mail.body_html)

@@ -39,7 +39,7 @@ class TestPortalReminders(AzBookingCommon):
             self.assertEqual(str(booking.reminder_sent_datetime), "2026-03-02 09:15:00")
             mail = self.reminders(booking)
             self.assertEqual(len(mail), 1)
-            self.assertIn(booking._get_manage_token(), mail.body_html)
+            self.assertIn(booking.access_token, mail.body_html)
             self.assertEqual(mail.attachment_ids.mimetype, "text/calendar")
             self.assertFalse(workshop.reminder_sent_datetime, "its reminder is 2 hours before")
         with freeze_time("2026-03-02 09:30:00"):
@@ -81,22 +81,6 @@ class TestPortalReminders(AzBookingCommon):
             self.run_cron()
             self.assertTrue(booking.reminder_sent_datetime)
             self.assertEqual(len(self.reminders(booking)), 2)
-
-    def test_sms_only_when_the_module_is_there_and_the_type_asks(self):
-        self.type_individual.sms_reminder = True
-        self.person.phone = "+33 6 00 00 00 01"
-        with freeze_time("2026-03-01 08:00:00"):
-            booking = self._book(self.type_individual, paris(2026, 3, 2, 10))
-        with freeze_time("2026-03-01 11:00:00"):
-            self.run_cron()
-        self.assertTrue(booking.reminder_sent_datetime)
-        if "sms.sms" in self.env:
-            sms = self.env["sms.sms"].sudo().search([("partner_id", "=", self.person.id)])
-            self.assertEqual(len(sms), 1)
-            self.assertNotIn("Premier accueil", sms.body) if self.type_individual.is_sensitive \
-                else self.assertIn("Premier accueil", sms.body)
-        else:
-            self.assertFalse(booking._send_sms_reminder())
 
     def test_sensitive_type_never_named_in_the_reminder(self):
         self.type_individual.is_sensitive = True

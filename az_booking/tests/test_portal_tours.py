@@ -6,10 +6,19 @@ from .portal_common import AzBookingPortalCommon
 @tagged("post_install", "-at_install")
 class TestPortalTours(AzBookingPortalCommon):
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        lang_fr = cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["az_booking"], ["fr_FR"])
+        cls.env["website"].get_current_website().language_ids = [(4, lang_fr.id)]
+
     def test_visitor_books_moves_and_cancels(self):
+        """In French, with a confirmation page before moving and before cancelling."""
         slots = self.free_slots(self.type_individual)
         week = slots[0]["start"].date().isoformat()
-        self.start_tour(f"/booking/{self.type_individual.id}?week={week}", "az_booking_visitor")
+        self.start_tour(f"/fr/booking/{self.type_individual.id}?week={week}",
+                        "az_booking_visitor")
         booking = self.env["az.booking"].sudo().search(
             [("partner_id.email", "=", "samia.tour@example.com")])
         self.assertEqual(len(booking), 1)
@@ -18,6 +27,7 @@ class TestPortalTours(AzBookingPortalCommon):
         self.assertEqual(booking.cancel_reason, "Empêchement de dernière minute")
         self.assertNotEqual(booking.start, slots[0]["start"], "it was moved before")
         self.assertEqual(booking.booked_by_kind, "self")
+        self.assertEqual(booking.lang, "fr_FR")
         self.assertTrue(booking.consent_datetime)
 
     def test_portal_user_moves_and_cancels_from_my_bookings(self):

@@ -73,3 +73,31 @@ class TestWaitingList(AzBookingCommon):
         waiting.action_cancel(cancel_by="person", reason="no longer needed")
         self.assertEqual(waiting.state, "cancelled")
         self.assertEqual(waiting.slot_id.seats_taken, 2)
+
+    def test_waiting_list_message_is_honest_and_the_promotion_says_the_seat_is_theirs(self):
+        first = self._book(self.type_workshop, self.start, person=self.person)
+        self._book(self.type_workshop, self.start, person=self.person_2)
+        waiting = self._book(self.type_workshop, self.start, person=self.person_3)
+        behind = self._book(self.type_workshop, self.start, person=self.env["res.partner"].create(
+            {"name": "Nora Behind", "email": "nora@example.com"}))
+        self.assertEqual((waiting.waiting_position, behind.waiting_position), (1, 2))
+        (waiting | behind)._send_portal_notification("confirmation")
+        mail = self.env["mail.mail"].sudo().search([
+            ("model", "=", "az.booking"), ("res_id", "=", behind.id)])
+        self.assertEqual(len(mail), 1)
+        self.assertIn("waiting list", mail.subject)
+        self.assertNotIn("Your appointment", mail.subject)
+        body = " ".join(mail.body_html.split())
+        self.assertIn("number 2", body.replace("<strong>", "").replace("</strong>", ""))
+        self.assertIn("You do not have a seat yet", body)
+        self.assertFalse(mail.attachment_ids, "no calendar file while waiting")
+        # a seat frees: the first person waiting gets a message saying it is theirs
+        first.action_cancel(cancel_by="person", reason="Found a job")
+        promoted = self.env["mail.mail"].sudo().search([
+            ("model", "=", "az.booking"), ("res_id", "=", waiting.id)], order="id desc",
+            limit=1)
+        self.assertIn("A seat is now yours", promoted.subject)
+        self.assertIn("it is now yours", promoted.body_html)
+        self.assertIn(b"METHOD:REQUEST", promoted.attachment_ids.raw)
+        self.assertIn(b"STATUS:CONFIRMED", promoted.attachment_ids.raw)
+        self.assertEqual(behind.waiting_position, 1)

@@ -38,6 +38,11 @@ class AzBookingBookWizard(models.TransientModel):
         string="The person agrees",
         help="The person agreed that their data is processed to manage this appointment.",
     )
+    notify = fields.Boolean(
+        string="Send the confirmation", default=True,
+        help="Send the person the confirmation with their personal link to see, move or "
+        "cancel it (by e-mail, or by SMS without e-mail).",
+    )
     site_id = fields.Many2one("az.site", string="Site", domain="[('id', 'in', allowed_site_ids)]")
     allowed_site_ids = fields.Many2many("az.site", compute="_compute_allowed_user_ids")
     note = fields.Text(string="Internal note")
@@ -109,6 +114,8 @@ class AzBookingBookWizard(models.TransientModel):
         if self.user_id:
             vals["user_id"] = self.user_id.id
         booking = self.env["az.booking"].create(vals)
+        if self.notify:
+            booking._send_portal_notification("confirmation")
         return {
             "type": "ir.actions.act_window",
             "res_model": "az.booking",

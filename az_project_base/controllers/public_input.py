@@ -24,6 +24,7 @@ def input_error_message(env, error, label=None):
         pi.BAD_ID: env._("This link or choice is not valid."),
         pi.BAD_CODE: env._("The code must be made of digits only."),
         pi.BAD_TIME: env._("The time sent by the device cannot be read."),
+        pi.BAD_TOKEN: env._("This link or form is not valid. Please use the latest one."),
     }
     message = messages.get(error.code, env._("This value is not valid."))
     if label:

@@ -24,6 +24,7 @@ REQUIRED = "required"
 BAD_ID = "bad_id"
 BAD_CODE = "bad_code"
 BAD_TIME = "bad_time"
+BAD_TOKEN = "bad_token"
 
 # Characters that change how a text is displayed without being seen: they let a value look
 # like another one (an e-mail that reads backwards, a name that hides a part of itself).
@@ -37,6 +38,8 @@ INVISIBLE_CHARS = frozenset(
     "\ufeff"  # zero-width no-break space (BOM)
 )
 ASCII_DIGITS = re.compile(r"[0-9]+")
+# Tokens the server hands out (access tokens, one-time form keys): URL-safe ASCII only.
+TOKEN_CHARS = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class InputError(ValueError):
@@ -73,6 +76,21 @@ def parse_code(value, length, field=None):
     value = value.strip()
     if len(value) != length or not ASCII_DIGITS.fullmatch(value):
         raise InputError(BAD_CODE, field)
+    return value
+
+
+def parse_token(value, field=None, min_length=16, max_length=64, required=True):
+    """A token the server gave out (a link's access token, a form's one-time key) -> the
+    same string, or InputError(BAD_TOKEN).
+
+    Only URL-safe ASCII (letters, digits, ``-``, ``_``) of ``min_length`` to ``max_length``
+    characters: a file upload, a list, non-ASCII look-alikes and control characters are
+    refused before any comparison. ``None`` or ``""`` give ``""`` unless ``required``."""
+    if value in (None, "") and not required:
+        return ""
+    if (not isinstance(value, str) or not min_length <= len(value) <= max_length
+            or not value.isascii() or not TOKEN_CHARS.fullmatch(value)):
+        raise InputError(BAD_TOKEN, field)
     return value
 
 

@@ -1,7 +1,9 @@
 import { registry } from "@web/core/registry";
 
-/** Steps shared by both tours: from the manage page, move the appointment, then cancel. */
-function rescheduleThenCancel() {
+/** Steps shared by both tours: from the manage page, move the appointment and cancel it,
+ * each time through the page that asks for confirmation. `text` holds the words the pages
+ * show in the tour's language. */
+function rescheduleThenCancel(text) {
     return [
         {
             content: "Ask for another time",
@@ -9,12 +11,25 @@ function rescheduleThenCancel() {
             run: "click",
         },
         {
-            content: "The other free times are buttons that say what they do",
-            trigger: "h1:contains(Choose another time)",
+            content: "The other free times are listed; the current one is marked",
+            trigger: `h1:contains(${text.chooseTitle})`,
         },
         {
-            content: "Pick the second free time",
-            trigger: ".o_az_slots li:nth-child(2) button.o_az_slot:contains(Move my appointment to)",
+            content: "The current time is marked and cannot be chosen",
+            trigger: ".o_az_slot_current[aria-current=true]",
+        },
+        {
+            content: "Pick another free time",
+            trigger: `a.o_az_slot:contains(${text.moveTo}):first`,
+            run: "click",
+        },
+        {
+            content: "A page asks before moving",
+            trigger: `h1:contains(${text.moveTitle})`,
+        },
+        {
+            content: "Confirm the move",
+            trigger: "button.o_az_booking_move",
             run: "click",
         },
         {
@@ -22,12 +37,21 @@ function rescheduleThenCancel() {
             trigger: ".o_az_booking_moved",
         },
         {
+            content: "Ask to cancel",
+            trigger: "a.o_az_booking_cancel_start",
+            run: "click",
+        },
+        {
+            content: "A page asks before cancelling",
+            trigger: `h1:contains(${text.cancelTitle})`,
+        },
+        {
             content: "Give a reason to cancel",
             trigger: "textarea[name=reason]",
             run: "edit Empêchement de dernière minute",
         },
         {
-            content: "Cancel the appointment",
+            content: "Confirm the cancellation",
             trigger: "button.o_az_booking_cancel",
             run: "click",
         },
@@ -37,20 +61,36 @@ function rescheduleThenCancel() {
         },
         {
             content: "Its status says so",
-            trigger: ".o_az_booking_state:contains(Cancelled)",
+            trigger: `.o_az_booking_state:contains(${text.cancelled})`,
         },
     ];
 }
 
+const FRENCH = {
+    chooseTitle: "Choisir un autre horaire",
+    moveTo: "Déplacer mon rendez-vous au",
+    moveTitle: "Déplacer ce rendez-vous ?",
+    cancelTitle: "Annuler ce rendez-vous ?",
+    cancelled: "Annulé",
+};
+
+const ENGLISH = {
+    chooseTitle: "Choose another time",
+    moveTo: "Move my appointment to",
+    moveTitle: "Move this appointment?",
+    cancelTitle: "Cancel this appointment?",
+    cancelled: "Cancelled",
+};
+
 registry.category("web_tour.tours").add("az_booking_visitor", {
     steps: () => [
         {
-            content: "The free times are listed in the type's time zone",
-            trigger: "main:contains(Europe/Paris)",
+            content: "The free times are listed in the type's time zone, in French",
+            trigger: "main:contains(Fuseau horaire):contains(Europe/Paris)",
         },
         {
             content: "Choose the first free time",
-            trigger: "a.o_az_slot:not(.o_az_slot_full):contains(Book)",
+            trigger: "a.o_az_slot:not(.o_az_slot_full):contains(Réserver)",
             run: "click",
         },
         {
@@ -66,7 +106,7 @@ registry.category("web_tour.tours").add("az_booking_visitor", {
         {
             content: "Phone",
             trigger: "input[name=phone]",
-            run: "edit 06 12 34 56 78",
+            run: "edit +33 6 12 34 56 78",
         },
         {
             content: "Answer the question",
@@ -85,9 +125,9 @@ registry.category("web_tour.tours").add("az_booking_visitor", {
         },
         {
             content: "The appointment is booked; the manage page shows it",
-            trigger: ".o_az_booking_done:contains(Your appointment is booked)",
+            trigger: ".o_az_booking_done:contains(Votre rendez-vous est réservé)",
         },
-        ...rescheduleThenCancel(),
+        ...rescheduleThenCancel(FRENCH),
     ],
 });
 
@@ -102,7 +142,7 @@ registry.category("web_tour.tours").add("az_booking_portal_user", {
             content: "The booking page is open",
             trigger: "h1:contains(Your appointment)",
         },
-        ...rescheduleThenCancel(),
+        ...rescheduleThenCancel(ENGLISH),
         {
             content: "Back to my appointments",
             trigger: ".breadcrumb a[href='/my/bookings']",

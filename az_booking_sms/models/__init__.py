@@ -1,0 +1,2 @@
+from . import az_booking_type
+from . import az_booking

@@ -1,0 +1,59 @@
+import logging
+
+from odoo import models
+
+_logger = logging.getLogger(__name__)
+
+# SMS template of each message sent to the person (see az.booking._send_portal_notification).
+SMS_TEMPLATES = {
+    "confirmation": "az_booking_sms.sms_template_booking_confirmation",
+    "waiting": "az_booking_sms.sms_template_booking_waiting",
+    "reminder": "az_booking_sms.sms_template_booking_reminder",
+    "cancelled": "az_booking_sms.sms_template_booking_cancelled",
+    "promoted": "az_booking_sms.sms_template_booking_promoted",
+}
+
+
+class AzBooking(models.Model):
+    _inherit = "az.booking"
+
+    def _sms_number(self):
+        """The person's mobile number in international form (Odoo's phone helpers, for the
+        country of the contact or of the company), or False."""
+        self.ensure_one()
+        partner = self.partner_id
+        for number in (partner.mobile, partner.phone):
+            if number:
+                formatted = partner._phone_format(
+                    number=number, country=partner.country_id or self.company_id.country_id,
+                    force_format="E164", raise_exception=False)
+                if formatted:
+                    return formatted
+        return False
+
+    def _send_portal_notification(self, kind):
+        """E-mail first; by SMS, sent at once, when the person has no e-mail address (and
+        for reminders also when the type asks for them)."""
+        mailed = super()._send_portal_notification(kind)
+        if kind == "confirmation":
+            for booking in self:
+                booking._send_portal_sms("waiting" if booking.state == "waiting"
+                                         else "confirmation", mailed)
+        else:
+            for booking in self:
+                booking._send_portal_sms(kind, mailed)
+        return mailed
+
+    def _send_portal_sms(self, kind, mailed):
+        self.ensure_one()
+        booking = self.sudo()
+        if booking in mailed and not (kind == "reminder" and booking.type_id.sms_reminder):
+            return False
+        number = booking._sms_number()
+        template = self.env.ref(SMS_TEMPLATES[kind], raise_if_not_found=False)
+        if not number or not template:
+            return False
+        booking._message_sms_with_template(
+            template=template, partner_ids=booking.partner_id.ids,
+            sms_pid_to_number={booking.partner_id.id: number}, put_in_queue=False)
+        return True

@@ -1,0 +1,108 @@
+"""Messages of a booking by SMS, for people without e-mail, through Odoo's SMS path."""
+
+
+from odoo.tests import tagged
+
+from odoo.addons.az_booking.tests.portal_common import AzBookingPortalCommon
+from odoo.addons.sms.tests.common import MockSMS
+
+
+@tagged("post_install", "-at_install")
+class TestBookingSms(AzBookingPortalCommon, MockSMS):
+
+    def setUp(self):
+        super().setUp()
+        self.company.country_id = self.env.ref("base.fr")
+
+    def sms_to(self, number):
+        """Bodies of the SMS sent to ``number`` (written as Odoo's phone helpers do)."""
+        number = self.e164(number)
+        return [sms["body"] for sms in self._sms if sms["number"] == number]
+
+    def test_phone_only_booking_gets_its_confirmation_and_link_by_sms(self):
+        slot = self.free_slots(self.type_individual)[0]
+        url = f"/booking/{self.type_individual.id}/book"
+        _response, form = self.get_doc(f"{url}?start={self.start_param(slot['start'])}")
+        with self.mockSMSGateway():
+            response = self.url_open(url, data=self.form_data(
+                slot, self.csrf_from(form), email="", phone="06 12 34 56 78"))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("A confirmation has been sent to you", response.text)
+        booking = self.env["az.booking"].sudo().search([], order="id desc", limit=1)
+        bodies = self.sms_to("06 12 34 56 78")
+        self.assertEqual(len(bodies), 1, self._sms)
+        self.assertIn(booking.name, bodies[0])
+        self.assertIn(f"/my/bookings/{booking.id}?access_token={booking.access_token}",
+                      bodies[0])
+        self.assertNotRegex(bodies[0], r"\d{2}:\d{2}:\d{2}")
+        self.assertIn(booking.when_label, bodies[0])
+        # sent at once, and logged on the booking
+        self.assertTrue(booking.message_ids.filtered(lambda m: m.message_type == "sms"))
+
+    def test_sensitive_type_is_never_named_by_sms(self):
+        slot = self.free_slots(self.type_sensitive)[0]
+        person = self.env["res.partner"].create({"name": "Sans mail", "mobile": "0611223344"})
+        with self.mockSMSGateway():
+            booking = self.book_directly(self.type_sensitive, slot, person)
+            booking._send_portal_notification("confirmation")
+        bodies = self.sms_to("0611223344")
+        self.assertEqual(len(bodies), 1)
+        self.assertNotIn("Suivi addictologie", bodies[0])
+        self.assertIn("Appointment", bodies[0])
+
+    def test_staff_booking_on_behalf_notifies_the_person_unless_unticked(self):
+        slots = self.free_slots(self.type_individual)
+        person = self.env["res.partner"].create({"name": "Omar", "mobile": "+33 6 55 44 33 22"})
+        staff_env = self.env(user=self.staff)
+        for notify, slot in ((True, slots[0]), (False, slots[2])):
+            wizard = staff_env["az.booking.book.wizard"].create({
+                "type_id": self.type_individual.id, "partner_id": person.id,
+                "consent": True, "notify": notify,
+                "date_from": slot["start"].date(), "date_to": slot["start"].date()})
+            wizard.action_search_slots()
+            line = wizard.line_ids.filtered(lambda line, s=slot: line.start == s["start"])
+            with self.mockSMSGateway():
+                line.action_book()
+            self.assertEqual(len(self.sms_to("+33 6 55 44 33 22")), 1 if notify else 0, notify)
+        bookings = self.env["az.booking"].sudo().search([("partner_id", "=", person.id)])
+        self.assertEqual(len(bookings), 2)
+        self.assertTrue(all(bookings.mapped("consent_datetime")), "the consent is recorded")
+
+    def test_promoted_waiting_list_person_gets_a_seat_message(self):
+        slot = self.free_slots(self.type_workshop)[0]
+        people = self.env["res.partner"].create([
+            {"name": "Un", "email": "un@example.com"},
+            {"name": "Deux", "email": "deux@example.com"},
+            {"name": "Trois", "mobile": "0622334455"},
+        ])
+        seats = [self.book_directly(self.type_workshop, slot, p) for p in people[:2]]
+        with self.mockSMSGateway():
+            waiting = self.book_directly(self.type_workshop, slot, people[2])
+            self.assertEqual(waiting.state, "waiting")
+            waiting._send_portal_notification("confirmation")
+            self.assertIn("waiting list", self.sms_to("0622334455")[0])
+            self.assertIn("number 1", self.sms_to("0622334455")[0])
+            seats[0].action_cancel()
+        self.assertEqual(waiting.state, "confirmed")
+        bodies = self.sms_to("0622334455")
+        self.assertEqual(len(bodies), 2)
+        self.assertIn("it is now yours", bodies[1])
+
+    def test_reminder_by_sms_without_e_mail_or_when_the_type_asks(self):
+        slot = self.free_slots(self.type_individual, days=3)[0]
+        no_mail = self.env["res.partner"].create({"name": "Sans", "mobile": "0633445566"})
+        with_mail = self.env["res.partner"].create(
+            {"name": "Avec", "email": "avec@example.com", "mobile": "0644556677"})
+        booking = self.book_directly(self.type_individual, slot, no_mail)
+        with self.mockSMSGateway():
+            booking._send_portal_notification("reminder")
+            self.assertEqual(len(self.sms_to("0633445566")), 1)
+            other = self.book_directly(self.type_sensitive, slot, with_mail)
+            other._send_portal_notification("reminder")
+            self.assertFalse(self.sms_to("0644556677"), "e-mail only by default")
+            self.type_sensitive.sms_reminder = True
+            other._send_portal_notification("reminder")
+            self.assertEqual(len(self.sms_to("0644556677")), 1)
+        self.assertIn("Reminder", self.sms_to("0633445566")[0])
+
+
