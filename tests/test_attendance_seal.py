@@ -142,3 +142,16 @@ def test_malformed_tokens_are_refused(bad):
 def test_empty_secret_is_refused():
     with pytest.raises(tokens.TokenError):
         tokens.make_token("", 1, 2, 3)
+
+
+def test_tokens_with_other_digits_are_not_aliases():
+    """Arabic-Indic or superscript digits read as the same numbers by int(): refused, so that
+    one link has one spelling only."""
+    token = tokens.make_token(SECRET, 12, 3, 2000)
+    for alias in (token.replace("12-", "\u0661\u0662-", 1), token.replace("-3-", "-\u00b3-", 1)):
+        with pytest.raises(tokens.TokenError, match="malformed"):
+            tokens.check_token(SECRET, alias, now=1000)
+    badge = tokens.make_badge_token(SECRET, 12, "nonce")
+    with pytest.raises(tokens.TokenError, match="malformed"):
+        tokens.check_badge_token(SECRET, badge.replace("12-", "\u0661\u0662-", 1),
+                                 lambda _id: "nonce")

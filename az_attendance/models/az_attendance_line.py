@@ -10,7 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
 from ..tools import seal as sealer
-from ..tools import tokens
+from ..tools import signature_image, tokens
 from .az_attendance_session import INTERNAL, is_internal
 
 STATUSES = [
@@ -36,18 +36,29 @@ _PURGE_FIELDS = {"signature", "justification", "signature_purged"}
 # Proof of a signature: written by the signing and sealing code only, never by a client.
 _PROOF_FIELDS = {
     "signature", "signature_sha256", "signature_purged", "signed_at", "sign_method", "sign_ip",
-    "sign_user_agent", "sign_user_id", "device_time", "offline", "witness_name",
+    "sign_user_agent", "sign_user_id", "device_time", "device_time_skewed", "offline", "witness_name",
     "on_behalf_reason", "hash", "previous_hash", "justification_sha256",
 }
 MAX_SIGNATURE_BYTES = 512 * 1024
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-# Personal signing links are valid from this long before the session to this long after it.
-REMOTE_WINDOW_HOURS = 2
+# Every signing path (kiosk, QR code, personal link, badge) is open from this long before the
+# session to this long after it, read from the session's current times.
+SIGN_WINDOW = timedelta(hours=2)
+# A kiosk without network keeps signatures and sends them later: up to a day after the end.
+OFFLINE_GRACE = timedelta(hours=24)
 
 
 def _epoch(value):
     """Unix seconds of a naive UTC datetime."""
     return int(value.replace(tzinfo=timezone.utc).timestamp())
+
+
+def sign_window(session, offline=False):
+    """(opens, closes) of a session's signing, naive UTC, from its current times; (None,
+    None) without times. A signature taken offline on the kiosk may arrive up to a day
+    after the end."""
+    if not (session.start and session.stop):
+        return None, None
+    return session.start - SIGN_WINDOW, session.stop + (OFFLINE_GRACE if offline else SIGN_WINDOW)
 
 
 def request_proof():
@@ -101,6 +112,10 @@ class AzAttendanceLine(models.Model):
                                    readonly=True)
     device_time = fields.Datetime(copy=False, readonly=True,
                                   help="Time on the signing device, when it differs.")
+    device_time_skewed = fields.Boolean(
+        string="Device clock off", copy=False, readonly=True,
+        help="The device's time was more than a day away from the server's: kept as sent, "
+        "worth a look.")
     offline = fields.Boolean(copy=False, readonly=True,
                              help="Signed while the kiosk had no network; sent later.")
     witness_name = fields.Char(copy=False, readonly=True)
@@ -300,7 +315,11 @@ class AzAttendanceLine(models.Model):
 
     @api.model
     def _decode_signature(self, data):
-        """Return PNG bytes from a data URI or base64 text; raise UserError otherwise."""
+        """PNG bytes of a drawn signature sent as a data URI or base64 text, or UserError.
+
+        The image is decoded with Pillow (``tools/signature_image.py``): only a PNG of bounded
+        size with enough ink is accepted, and what is stored is the decoded picture saved
+        again, so that nothing hidden after or inside the file is ever kept."""
         if not isinstance(data, str) or not data:
             raise UserError(self.env._("The signature is missing."))
         if data.startswith("data:"):
@@ -313,26 +332,65 @@ class AzAttendanceLine(models.Model):
             raw = base64.b64decode(data, validate=True)
         except (binascii.Error, ValueError):
             raise UserError(self.env._("The signature image is not readable.")) from None
-        if not raw.startswith(PNG_MAGIC) or len(raw) < 100:
-            raise UserError(self.env._("The signature must be a PNG image."))
-        return raw
+        try:
+            return signature_image.clean_signature(raw)
+        except signature_image.SignatureImageError as error:
+            messages = {
+                signature_image.NOT_PNG: self.env._("The signature must be a PNG image."),
+                signature_image.UNREADABLE: self.env._(
+                    "The signature image is not readable."),
+                signature_image.TOO_BIG: self.env._("The signature image is too large."),
+                signature_image.TOO_SMALL: self.env._("The signature image is too small."),
+                signature_image.BLANK: self.env._(
+                    "The signature is empty or too light. Please sign again in the box."),
+            }
+            raise UserError(messages[error.code]) from None
 
-    def _check_can_sign(self):
+    def _get_sign_window(self, offline=False):
+        """(opens, closes): when the line may be signed, read from the session as it is now."""
+        self.ensure_one()
+        return sign_window(self.session_id, offline=offline)
+
+    def _sign_problem(self, at=None, offline=False):
+        """Why this line cannot be signed, or False: the one rule of every signing path.
+
+        ``at`` (naive UTC, usually now) also checks the session's current times: a link or a
+        page opened before the session was moved does not sign after the move."""
         self.ensure_one()
         if self.session_id.state != "open":
-            raise UserError(self.env._("This sheet is not open for signing."))
+            return self.env._("Signing is closed for this session.")
         if self.signed_at:
-            raise UserError(self.env._("%(name)s has already signed this sheet.",
-                                       name=self.partner_name))
+            return self.env._("%(name)s has already signed this sheet.",
+                              name=self.partner_name)
         if self.status in ("absent", "excused"):
-            raise UserError(self.env._("%(name)s is marked absent on this sheet.",
-                                       name=self.partner_name))
+            return self.env._("%(name)s is marked absent on this sheet.",
+                              name=self.partner_name)
+        if at:
+            opens, closes = self._get_sign_window(offline=offline)
+            if not opens or not opens <= at <= closes:
+                session = self.session_id
+                return self.env._(
+                    "Signing is only possible around the time of the session (%(start)s - "
+                    "%(stop)s).", start=session._format_local(session.start),
+                    stop=session._format_local_time(session.stop))
+        return False
+
+    def _can_sign(self, at=None):
+        self.ensure_one()
+        return not self._sign_problem(at)
+
+    def _check_can_sign(self, at=None, offline=False):
+        problem = self._sign_problem(at, offline)
+        if problem:
+            raise UserError(problem)
 
     def _record_signature(self, signature, method, ip=None, user_agent=None, device_time=None,
-                          offline=False, witness_name=None, reason=None):
-        """Store a signature with its proof. The caller has checked who is signing."""
+                          offline=False, witness_name=None, reason=None, at=None,
+                          device_time_skewed=False):
+        """Store a signature with its proof. The caller has checked who is signing; the
+        signing routes pass ``at`` (now) so that the session's current times apply."""
         self.ensure_one()
-        self._check_can_sign()
+        self._check_can_sign(at=at, offline=offline)
         raw = self._decode_signature(signature) if method not in IMAGELESS_METHODS else b""
         if method == "on_behalf" and not ((witness_name or "").strip() and (reason or "").strip()):
             raise UserError(self.env._("Signing on behalf of someone needs a witness and a "
@@ -360,6 +418,7 @@ class AzAttendanceLine(models.Model):
             "sign_user_agent": (user_agent or "")[:256] or False,
             "sign_user_id": self.env.uid if not self.env.user._is_public() else False,
             "device_time": device_time or False,
+            "device_time_skewed": bool(device_time and device_time_skewed),
             "offline": bool(offline),
             "witness_name": (witness_name or "").strip()[:128] or False,
             "on_behalf_reason": (reason or "").strip()[:256] or False,
@@ -373,17 +432,9 @@ class AzAttendanceLine(models.Model):
         return True
 
     # ------------------------------------------------------------------ remote link
-    def _get_remote_window(self):
-        self.ensure_one()
-        session = self.session_id
-        if not (session.start and session.stop):
-            return None, None
-        delta = timedelta(hours=REMOTE_WINDOW_HOURS)
-        return session.start - delta, session.stop + delta
-
     def _get_remote_token(self):
         self.ensure_one()
-        _opens, closes = self._get_remote_window()
+        _opens, closes = self._get_sign_window()
         if not closes:
             raise UserError(self.env._("Set the session's times first."))
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
@@ -403,9 +454,14 @@ class AzAttendanceLine(models.Model):
         line = self.sudo().browse(line_id).exists()
         if not line or line.session_id.id != session_id:
             raise tokens.TokenError("unknown")
-        opens, _closes = line._get_remote_window()
-        if not opens or fields.Datetime.now() < opens:
+        # the token's expiry was the session's end when it was issued: the session as it is
+        # now decides too (a session moved earlier closes its old links)
+        opens, closes = line._get_sign_window()
+        now = fields.Datetime.now()
+        if not opens or now < opens:
             raise tokens.TokenError("not yet")
+        if now > closes:
+            raise tokens.TokenError("expired")
         return line
 
     def action_sign_on_behalf(self):
@@ -461,6 +517,5 @@ class AzAttendanceLine(models.Model):
             "signed_time": self.session_id._format_local_time(self.signed_at),
             "status": self.status,
             "status_label": statuses[self.status],
-            "can_sign": self.session_id.state == "open" and not self.signed_at
-            and self.status not in ("absent", "excused"),
+            "can_sign": self._can_sign(fields.Datetime.now()),
         }

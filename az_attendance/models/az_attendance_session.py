@@ -535,6 +535,11 @@ class AzAttendanceSession(models.Model):
             warnings.append(self.env._(
                 "Signed offline on the kiosk, sent later: %(names)s.",
                 names=", ".join(offline.mapped("partner_name"))))
+        skewed = self.line_ids.filtered("device_time_skewed")
+        if skewed:
+            warnings.append(self.env._(
+                "The clock of the signing device was more than a day off for: %(names)s.",
+                names=", ".join(skewed.mapped("partner_name"))))
         return warnings
 
     def _get_checklist_missing(self):

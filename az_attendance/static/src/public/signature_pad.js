@@ -24,7 +24,16 @@ function setupPad(form) {
         context.lineJoin = "round";
         context.strokeStyle = "#1a237e";
         drawn = false;
-        input.value = "";
+        const kept = input.value;
+        if (kept) {
+            // a drawing sent back after a refusal (a wrong code): shown again, not lost
+            const image = new Image();
+            image.onload = () => {
+                context.drawImage(image, 0, 0, canvas.clientWidth, 180);
+                drawn = true;
+            };
+            image.src = kept;
+        }
     }
 
     function point(event) {
