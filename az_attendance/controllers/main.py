@@ -2,7 +2,7 @@ import hmac
 import re
 
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
 from odoo.addons.az_project_base.controllers.public_input import input_error_message
@@ -46,6 +46,63 @@ class AttendanceController(http.Controller):
         return ""
 
     # ------------------------------------------------------------------ kiosk (staff)
+    @http.route(["/attendance/kiosk", "/attendance/kiosk/<string:session_id>"], type="http",
+                auth="user", website=True, methods=["GET"], sitemap=False)
+    def kiosk_page(self, session_id=None, **kwargs):
+        """The kiosk: a full-screen page of its own, bound to one open session (or choosing
+        among the user's open sessions). Staff only."""
+        user = request.env.user
+        if not user.has_group("az_project_base.group_user"):
+            return self._error(request.env._("Only staff can open the kiosk."), 403)
+        session = request.env["az.attendance.session"]
+        if session_id is not None:
+            try:
+                session = session.browse(pi.parse_id(session_id, "session_id")).exists()
+                if session:
+                    session.check_access("read")
+            except pi.InputError:
+                session = None
+            except AccessError:
+                session = None
+            if not session:
+                return self._error(request.env._("This session cannot be found."), 404)
+            if session.state != "open":
+                return self._error(request.env._("Open the session for signing first."), 409)
+        return request.render("az_attendance.kiosk_page",
+                              self._prepare_kiosk_values(session))
+
+    def _prepare_kiosk_values(self, session):
+        user = request.env.user
+        return {
+            "kiosk_info": {
+                "session_id": session.id or False,
+                "user_name": user.name,
+                "lang": (user.lang or "en_US").replace("_", "-"),
+            },
+            "session_info": request.env["ir.http"].session_info(),
+        }
+
+    @http.route("/attendance/kiosk/unlock", type="json", auth="user", methods=["POST"])
+    def kiosk_unlock(self, password=None, session_id=None, **kwargs):
+        """Leave the kiosk: the staff member logged in on the tablet types their password
+        (failures slow down as for a login)."""
+        if not isinstance(password, str) or not password or len(password) > 1024:
+            return {"ok": False, "error": request.env._("Type your password.")}
+        user = request.env.user
+        try:
+            with request.env["res.users"]._assert_can_auth(user=user.login):
+                user._check_credentials({"type": "password", "password": password},
+                                        {"interactive": True})
+        except AccessDenied:
+            return {"ok": False, "error": request.env._("This password is not right.")}
+        try:
+            session_id = pi.parse_id(session_id, "session_id")
+        except pi.InputError:
+            session_id = None
+        url = (f"/odoo/action-az_attendance.az_attendance_session_action/{session_id}"
+               if session_id else "/odoo/action-az_attendance.az_attendance_session_action")
+        return {"ok": True, "url": url}
+
     @http.route("/attendance/kiosk/sign", type="json", auth="user", methods=["POST"])
     def kiosk_sign(self, line_id=None, signature=None, device_time=None, offline=False,
                    **kwargs):

@@ -476,6 +476,21 @@ class AzAttendanceLine(models.Model):
             "context": {"default_line_id": self.id},
         }
 
+    def action_show_sign_code(self):
+        """Show the person's signing code on demand (never in a list), to tell it to them."""
+        self.ensure_one()
+        self.check_access("write")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Signing code of %(name)s", name=self.partner_name),
+                "message": self.sudo().sign_code or "",
+                "type": "info",
+                "sticky": False,
+            },
+        }
+
     def action_sign_on_paper(self):
         """Reconcile the line with the attached scan of the paper sheet: the person signed on
         paper; the staff member who checked the scan is recorded, with the time."""

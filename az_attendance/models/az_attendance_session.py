@@ -354,12 +354,11 @@ class AzAttendanceSession(models.Model):
         self.ensure_one()
         if self.state != "open":
             raise UserError(self.env._("Open the session for signing first."))
+        # a full-screen page of its own, without the back office's menus
         return {
-            "type": "ir.actions.client",
-            "tag": "az_attendance_kiosk",
-            "name": self.env._("Kiosk: %(name)s", name=self.name),
-            "params": {"session_id": self.id},
-            "context": {"active_id": self.id},
+            "type": "ir.actions.act_url",
+            "url": f"/attendance/kiosk/{self.id}",
+            "target": "self",
         }
 
     def action_show_qr(self):
