@@ -33,6 +33,11 @@
     ],
     "demo": ["demo/az_attendance_demo.xml"],
     "assets": {
+        "web.assets_backend": [
+            "web/static/lib/signature_pad/signature_pad.umd.js",
+            "az_attendance/static/src/signature/*",
+            "az_attendance/static/src/backend/*",
+        ],
         "web.assets_frontend": [
             "web/static/lib/signature_pad/signature_pad.umd.js",
             "az_attendance/static/src/signature/*",

@@ -40,6 +40,10 @@ _PROOF_FIELDS = {
     "on_behalf_reason", "hash", "previous_hash", "justification_sha256",
 }
 MAX_SIGNATURE_BYTES = 512 * 1024
+# Rows of the PDF sheet on its first page (under the organisation and the session's details)
+# and on the next ones, measured on A4 and US Letter with a margin for rows of two lines.
+REPORT_ROWS_FIRST_PAGE = 11
+REPORT_ROWS_OTHER_PAGES = 17
 # Every signing path (kiosk, QR code, personal link, badge) is open from this long before the
 # session to this long after it, read from the session's current times.
 SIGN_WINDOW = timedelta(hours=2)
@@ -138,6 +142,13 @@ class AzAttendanceLine(models.Model):
     ]
 
     # ------------------------------------------------------------------ computes
+    @api.depends("partner_name", "session_id.name")
+    def _compute_display_name(self):
+        # people read a name and a session, never "az.attendance.line,430"
+        for line in self:
+            line.display_name = self.env._("%(name)s, %(session)s", name=line.partner_name or "",
+                                           session=line.session_id.name or "")
+
     @api.depends("partner_id")
     def _compute_partner_name(self):
         for line in self:
@@ -358,7 +369,7 @@ class AzAttendanceLine(models.Model):
         page opened before the session was moved does not sign after the move."""
         self.ensure_one()
         if self.session_id.state != "open":
-            return self.env._("Signing is closed for this session.")
+            return self.env._("This sheet is not open for signing.")
         if self.signed_at:
             return self.env._("%(name)s has already signed this sheet.",
                               name=self.partner_name)
@@ -509,9 +520,30 @@ class AzAttendanceLine(models.Model):
         if not self.partner_id.email:
             raise UserError(self.env._("%(name)s has no e-mail address.",
                                        name=self.partner_name))
-        self.env.ref("az_attendance.mail_template_remote_sign").send_mail(
-            self.id, email_layout_xmlid="mail.mail_notification_light")
+        self._send_remote_link_mail()
         return True
+
+    def _send_remote_link_mail(self):
+        """E-mail each line's personal signing link. The message is the template alone: no
+        back-office header (record name, 'View' button) or footer around it."""
+        template = self.env.ref("az_attendance.mail_template_remote_sign")
+        for line in self:
+            template.send_mail(line.id)
+
+    def _session_label(self):
+        """'Session, date start - end' in the session's timezone, for people."""
+        self.ensure_one()
+        session = self.session_id
+        return self.env._("%(session)s, %(start)s - %(stop)s", session=session.name,
+                          start=session._format_local(session.start),
+                          stop=session._format_local_time(session.stop))
+
+    def _report_pages(self, first=REPORT_ROWS_FIRST_PAGE, other=REPORT_ROWS_OTHER_PAGES):
+        """The lines in pages of the PDF sheet: the renderer repeats no table head and cannot
+        number pages, so the sheet cuts its table itself and heads each page."""
+        pages = [self[:first]]
+        pages += [self[start:start + other] for start in range(first, len(self), other)]
+        return [page for page in pages if page] or [self]
 
     def _public_name(self):
         """First name and initial of the last name: enough to pick oneself on a shared page

@@ -392,9 +392,7 @@ class AzAttendanceSession(models.Model):
         if not lines:
             raise UserError(self.env._(
                 "No participant left to sign has an e-mail address."))
-        template = self.env.ref("az_attendance.mail_template_remote_sign")
-        for line in lines:
-            template.send_mail(line.id, email_layout_xmlid="mail.mail_notification_light")
+        lines._send_remote_link_mail()
         self.message_post(body=self.env._("Signing links sent to %(names)s.",
                                           names=", ".join(lines.mapped("partner_name"))))
         return {

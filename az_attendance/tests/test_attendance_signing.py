@@ -252,6 +252,27 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         self.assertIn("alert-success", again.text)
         self.assertNotIn("Signing not possible", again.text)
 
+    # ------------------------------------------------------------------ wording
+    def test_people_read_names_and_sentences(self):
+        self.att_session.with_user(self.trainer).action_send_remote_links()
+        mail = self.env["mail.mail"].sudo().search([("model", "=", "az.attendance.line"),
+                                                   ("res_id", "=", self.amina_line.id)])
+        self.assertEqual(len(mail), 1)
+        for technical in ("az.attendance.line", "o_mail_notification", "Powered by",
+                          "/odoo/", "/mail/view"):
+            self.assertNotIn(technical, mail.body_html)
+        self.assertIn(self.company.name, mail.body_html)
+        self.assertIn("Amina Diallo", mail.body_html)
+        self.assertEqual(self.amina_line.display_name, "Amina Diallo, Atelier e-administration")
+        action = self.amina_line.with_user(self.trainer).action_sign_on_behalf()
+        wizard = self.env["az.attendance.sign.wizard"].with_user(self.trainer).with_context(
+            action["context"]).create({})
+        self.assertEqual(wizard.partner_name, "Amina Diallo")
+        self.assertIn("Atelier e-administration", wizard.session_label)
+        arch = wizard.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('widget="az_drawn_signature"', arch, "drawn signatures only")
+        self.assertNotIn('widget="signature"', arch)
+
 
 @tagged("post_install", "-at_install")
 class TestWrongCodeLimitUnderConcurrency(BaseCase):
