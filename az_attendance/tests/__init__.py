@@ -4,6 +4,5 @@ from . import test_attendance_report
 from . import test_attendance_controllers
 from . import test_attendance_tours
 from . import test_attendance_invoicing
-from . import test_attendance_remote_sms
 from . import test_attendance_badge
 from . import test_attendance_signing

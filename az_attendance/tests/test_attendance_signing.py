@@ -172,6 +172,27 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         self.assertEqual(response.status_code, 400)
         self._assert_nothing_signed()
 
+    def test_hostile_values_on_the_badge_route(self):
+        token = self.amina.with_user(self.trainer)._az_badge_token()
+        self.authenticate("az_att_trainer", "az_att_trainer")
+        page = self.url_open(f"/attendance/badge/{token}")
+        self.assertEqual(page.status_code, 200)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        for value in HOSTILE_IDS:
+            response = self.url_open(f"/attendance/badge/{token}",
+                                     data={"csrf_token": csrf, "line_id": value})
+            self.assertEqual(response.status_code, 400, repr(value))
+        response = self.url_open(f"/attendance/badge/{token}", data={"csrf_token": csrf},
+                                 files={"line_id": ("id.txt", str(self.amina_line.id).encode(),
+                                                    "text/plain")})
+        self.assertEqual(response.status_code, 400)
+        partner_id, mac = token.split("-", 1)
+        arabic = "".join(chr(0x660 + int(d)) for d in partner_id)
+        for alias in (f"{arabic}-{mac}", f"²-{mac}", token + "%00"):
+            self.assertIn(self.url_open(f"/attendance/badge/{alias}").status_code,
+                          (400, 403, 404), alias)
+        self._assert_nothing_signed()
+
     def test_kiosk_and_offline_sync_refuse_bad_values(self):
         self.authenticate("az_att_trainer", "az_att_trainer")
         bad_bodies = [{"line_id": value, "signature": signature_data_uri()}
