@@ -38,7 +38,11 @@ class TestAttendanceTours(AttendanceTourCommon):
         self.assertTrue(lucas.offline)
         self.assertTrue(lucas.device_time)
         self.assertLessEqual(lucas.device_time, lucas.signed_at)
-        self.assertFalse(self.line_of(self.att_session, self.sofia).signed_at)
+        # signed on her behalf by the trainer, with a drawn signature
+        sofia = self.line_of(self.att_session, self.sofia)
+        self.assertEqual(sofia.sign_method, "on_behalf")
+        self.assertEqual(sofia.witness_name, "Jean Témoin")
+        self.assertTrue(sofia.signature_sha256)
 
     def test_kiosk_lists_the_open_sessions_of_the_user(self):
         Session = self.env["az.attendance.session"]

@@ -201,6 +201,41 @@ registry.category("web_tour.tours").add("az_attendance_kiosk", {
             content: "She is back on the session's form",
             trigger: ".o_form_view .o_az_checklist",
         },
+        {
+            content: "Sofia cannot hold a pen: the trainer signs on her behalf",
+            trigger: ".o_data_row:contains(Sofia Pereira) button[name=action_sign_on_behalf]",
+            run: "click",
+        },
+        {
+            content: "The form names Sofia and the session, not a record",
+            trigger: ".modal .o_form_view:contains(Sofia Pereira):contains(Atelier tablette):not(:contains(az.attendance.line))",
+        },
+        {
+            content: "The witness",
+            trigger: ".modal div[name=witness_name] input",
+            run: "edit Jean Témoin",
+        },
+        {
+            content: "The reason",
+            trigger: ".modal div[name=reason] input",
+            run: "edit Main blessée",
+        },
+        {
+            content: "Only a drawing is possible: no typed or uploaded signature",
+            trigger: ".modal .o_az_drawn_signature:not(:has(.o_web_sign_auto_button, input[type=file])) canvas",
+            run() {
+                drawOn(this.anchor);
+            },
+        },
+        {
+            content: "Record it",
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "Sofia's line is signed on her behalf",
+            trigger: ".o_form_view:not(:has(.modal)) .o_data_row:contains(Sofia Pereira):contains(On behalf)",
+        },
     ],
 });
 
