@@ -1,6 +1,7 @@
 """Server checks of drawn signature images (az_attendance/tools/signature_image.py)."""
 
 import io
+import json
 import struct
 import zlib
 
@@ -129,3 +130,69 @@ def test_typed_text_in_a_small_font_is_too_little_ink():
     ImageDraw.Draw(image).text((250, 90), "ok", fill=(0, 0, 0, 255),
                                 font=ImageFont.load_default())
     assert code_of(png(image)) == si.BLANK
+
+
+def strokes_of(points, size=(600, 200), scale=1):
+    """The strokes JSON a signing page sends for a drawing through ``points`` (CSS pixels)."""
+    return json.dumps({"width": size[0] / scale, "height": size[1] / scale,
+                       "strokes": [[c / scale for point in points for c in point]]})
+
+
+STROKE = [(30, 160), (120, 40), (240, 140), (420, 60), (570, 120)]
+
+
+def drawn_along(points, size=(600, 200)):
+    image = Image.new("RGBA", size, (255, 255, 255, 0))
+    ImageDraw.Draw(image).line(points, fill=(20, 30, 120, 255), width=4)
+    return png(image)
+
+
+def test_a_drawing_sent_with_its_strokes_is_accepted():
+    assert si.clean_signature(drawn_along(STROKE), strokes_of(STROKE))
+    # a tablet at 2 device pixels per CSS pixel: the picture is twice the box
+    assert si.clean_signature(drawn_along(STROKE), strokes_of(STROKE, scale=2))
+
+
+def test_a_typed_name_is_not_a_drawing():
+    image = Image.new("RGBA", (600, 200), (255, 255, 255, 0))
+    font = ImageFont.truetype("DejaVuSans.ttf", 80)  # Debian fonts-dejavu-core, in the setup
+    ImageDraw.Draw(image).text((30, 40), "Amina D.", fill=(0, 0, 0, 255), font=font)
+    typed = png(image)
+    assert si.clean_signature(typed), "enough ink for the picture checks alone"
+    # without strokes, with made-up strokes, or with strokes of another drawing: refused
+    for strokes in ("", "[]", strokes_of(STROKE), strokes_of([(10, 10), (20, 20)])):
+        with pytest.raises(si.SignatureImageError) as error:
+            si.clean_signature(typed, strokes)
+        assert error.value.code == si.NOT_DRAWN, strokes
+
+
+def test_an_uploaded_picture_with_the_strokes_of_part_of_it_is_refused():
+    image = drawn_along(STROKE)
+    with pytest.raises(si.SignatureImageError) as error:
+        si.clean_signature(image, strokes_of(STROKE[:2]))
+    assert error.value.code == si.NOT_DRAWN
+
+
+@pytest.mark.parametrize("strokes", [
+    None, 42, "{", "null", json.dumps([[1, 2]]),
+    json.dumps({"width": 600, "height": 200, "strokes": []}),
+    json.dumps({"width": 600, "height": 200, "strokes": [[1, 2, 3]]}),
+    json.dumps({"width": 600, "height": 200, "strokes": [["1", "2"]]}),
+    json.dumps({"width": 600, "height": 200, "strokes": [[1e308 * 10, 2]]}).replace("Infinity", "1e999"),
+    json.dumps({"width": 600, "height": 200, "strokes": [[5000, 20]]}),
+    json.dumps({"width": True, "height": 200, "strokes": [[1, 2]]}),
+    json.dumps({"width": 600, "height": 200, "strokes": [[1, 2]] * 500}),
+    "x" * 300_000,
+])
+def test_malformed_strokes_are_refused(strokes):
+    with pytest.raises(si.SignatureImageError) as error:
+        si.check_drawn(Image.open(io.BytesIO(drawn_along(STROKE))).convert("RGBA"), strokes)
+    assert error.value.code == si.NOT_DRAWN
+
+
+def test_the_curves_the_pad_draws_between_far_points_are_accepted():
+    """The pad draws smooth curves through the points: between points far apart (a quick
+    gesture), the ink leaves the straight segments."""
+    image = Image.new("RGBA", (600, 200), (255, 255, 255, 0))
+    ImageDraw.Draw(image).line(si.pad_curve(STROKE), fill=(20, 30, 120, 255), width=2)
+    assert si.clean_signature(png(image), strokes_of(STROKE))

@@ -39,6 +39,15 @@ class AttendanceController(http.Controller):
             raise pi.InputError(pi.NOT_TEXT, "signature")
         return value
 
+    def _strokes_input(self, value):
+        """The strokes of the drawing sent with it (JSON text): required by the signing pages,
+        checked against the picture by the line."""
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise pi.InputError(pi.NOT_TEXT, "strokes")
+        return value
+
     def _kept_signature(self, value):
         """The drawing to put back on the page after a refusal, when it has the right shape."""
         if isinstance(value, str) and len(value) < 1_000_000 and SIGNATURE_URI.fullmatch(value):
@@ -105,7 +114,7 @@ class AttendanceController(http.Controller):
 
     @http.route("/attendance/kiosk/sign", type="json", auth="user", methods=["POST"])
     def kiosk_sign(self, line_id=None, signature=None, device_time=None, offline=False,
-                   **kwargs):
+                   strokes=None, **kwargs):
         """Record a signature taken on the kiosk, live or sent later by a kiosk that had no
         network (``offline``). Staff-authenticated: the staff member must be allowed to edit
         the line (a project of theirs). Refusals answer ``ok: false`` and write nothing."""
@@ -113,6 +122,7 @@ class AttendanceController(http.Controller):
         try:
             line_id = pi.parse_id(line_id, "line_id")
             signature = self._signature_input(signature)
+            strokes = self._strokes_input(strokes)
             device_time, skewed = pi.parse_device_time(device_time, now, field="device_time")
             if not isinstance(offline, bool):
                 raise pi.InputError(pi.NOT_TEXT, "offline")
@@ -128,7 +138,7 @@ class AttendanceController(http.Controller):
             with request.env.cr.savepoint():
                 line._record_signature(signature, "kiosk", ip=ip, user_agent=agent,
                                        device_time=device_time, device_time_skewed=skewed,
-                                       offline=offline, at=now)
+                                       offline=offline, at=now, strokes=strokes)
         except (AccessError, MissingError, UserError, ValidationError) as error:
             return {"ok": False, "error": str(error.args[0] if error.args else error)}
         return {"ok": True, "line": line._kiosk_values()}
@@ -174,15 +184,18 @@ class AttendanceController(http.Controller):
 
     @http.route("/attendance/qr/<string:token>/sign", type="http", auth="public",
                 website=True, methods=["POST"], sitemap=False)
-    def qr_sign(self, token, line_id=None, code=None, signature=None, **kwargs):
+    def qr_sign(self, token, line_id=None, code=None, signature=None, strokes=None, **kwargs):
         session, error = self._qr_session(token)
         if error:
             return error
         kept = self._kept_signature(signature)
+        kept_strokes = strokes if kept and isinstance(strokes, str) \
+            and len(strokes) < 200_000 else ""
 
         def page(message, status, **extra):
             return request.render("az_attendance.public_qr_sign", self._qr_values(
-                session, error=message, signature=kept, **extra), status=status)
+                session, error=message, signature=kept, strokes=kept_strokes, **extra),
+                status=status)
 
         try:
             line_id = pi.parse_id(line_id, "line_id")
@@ -194,6 +207,7 @@ class AttendanceController(http.Controller):
         try:
             code = pi.parse_code(code, SIGN_CODE_LENGTH, "code")
             signature = self._signature_input(signature)
+            strokes = self._strokes_input(strokes)
         except pi.InputError as error:
             return page(input_error_message(request.env, error), 400, selected=line.id)
         attempts = request.env["az.attendance.sign.attempt"].sudo()
@@ -206,15 +220,15 @@ class AttendanceController(http.Controller):
             return page(request.env._("This code does not match your name."), 403,
                         selected=line.id)
         attempts._release(line.id)
-        return self._sign(line, signature, "qr", lambda message: page(
+        return self._sign(line, signature, strokes, "qr", lambda message: page(
             message, 400, selected=line.id))
 
-    def _sign(self, line, signature, method, on_error):
+    def _sign(self, line, signature, strokes, method, on_error):
         ip, agent = _proof()
         try:
             with request.env.cr.savepoint():
                 line.sudo()._record_signature(signature, method, ip=ip, user_agent=agent,
-                                              at=fields.Datetime.now())
+                                              at=fields.Datetime.now(), strokes=strokes)
         except (UserError, ValidationError) as error:
             return on_error(str(error.args[0] if error.args else error))
         return request.render("az_attendance.public_message", {
@@ -266,16 +280,17 @@ class AttendanceController(http.Controller):
 
     @http.route("/attendance/sign/<string:token>", type="http", auth="public", website=True,
                 methods=["POST"], sitemap=False)
-    def remote_sign(self, token, signature=None, **kwargs):
+    def remote_sign(self, token, signature=None, strokes=None, **kwargs):
         line, error = self._remote_line(token)
         if error:
             return error
         try:
             signature = self._signature_input(signature)
+            strokes = self._strokes_input(strokes)
         except pi.InputError as error:
             return request.render("az_attendance.public_remote_sign", self._remote_values(
                 line, token, error=input_error_message(request.env, error)), status=400)
-        return self._sign(line, signature, "remote", lambda message: request.render(
+        return self._sign(line, signature, strokes, "remote", lambda message: request.render(
             "az_attendance.public_remote_sign",
             self._remote_values(line, token, error=message), status=400))
 

@@ -325,12 +325,14 @@ class AzAttendanceLine(models.Model):
         return self.env._("marked present but not signed")
 
     @api.model
-    def _decode_signature(self, data):
+    def _decode_signature(self, data, strokes=None):
         """PNG bytes of a drawn signature sent as a data URI or base64 text, or UserError.
 
         The image is decoded with Pillow (``tools/signature_image.py``): only a PNG of bounded
         size with enough ink is accepted, and what is stored is the decoded picture saved
-        again, so that nothing hidden after or inside the file is ever kept."""
+        again, so that nothing hidden after or inside the file is ever kept. The signing
+        pages also send the strokes of the drawing (``strokes``): the ink must lie along
+        them, so that a typed name or an uploaded picture is refused."""
         if not isinstance(data, str) or not data:
             raise UserError(self.env._("The signature is missing."))
         if data.startswith("data:"):
@@ -344,7 +346,7 @@ class AzAttendanceLine(models.Model):
         except (binascii.Error, ValueError):
             raise UserError(self.env._("The signature image is not readable.")) from None
         try:
-            return signature_image.clean_signature(raw)
+            return signature_image.clean_signature(raw, strokes)
         except signature_image.SignatureImageError as error:
             messages = {
                 signature_image.NOT_PNG: self.env._("The signature must be a PNG image."),
@@ -354,6 +356,9 @@ class AzAttendanceLine(models.Model):
                 signature_image.TOO_SMALL: self.env._("The signature image is too small."),
                 signature_image.BLANK: self.env._(
                     "The signature is empty or too light. Please sign again in the box."),
+                signature_image.NOT_DRAWN: self.env._(
+                    "The signature must be drawn in the box with a finger, a stylus or the "
+                    "mouse. Please sign again."),
             }
             raise UserError(messages[error.code]) from None
 
@@ -397,12 +402,13 @@ class AzAttendanceLine(models.Model):
 
     def _record_signature(self, signature, method, ip=None, user_agent=None, device_time=None,
                           offline=False, witness_name=None, reason=None, at=None,
-                          device_time_skewed=False):
+                          device_time_skewed=False, strokes=None):
         """Store a signature with its proof. The caller has checked who is signing; the
         signing routes pass ``at`` (now) so that the session's current times apply."""
         self.ensure_one()
         self._check_can_sign(at=at, offline=offline)
-        raw = self._decode_signature(signature) if method not in IMAGELESS_METHODS else b""
+        raw = self._decode_signature(signature, strokes) \
+            if method not in IMAGELESS_METHODS else b""
         if method == "on_behalf" and not ((witness_name or "").strip() and (reason or "").strip()):
             raise UserError(self.env._("Signing on behalf of someone needs a witness and a "
                                        "reason."))

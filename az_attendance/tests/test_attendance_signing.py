@@ -6,6 +6,7 @@ import threading
 import zlib
 from datetime import timedelta
 
+import markupsafe
 from PIL import Image, ImageDraw, ImageFont
 
 from odoo import fields, sql_db
@@ -17,7 +18,7 @@ from odoo.addons.az_attendance.models.az_attendance_sign_attempt import (
     reserve_try,
 )
 
-from .common import AttendanceCommon, signature_data_uri
+from .common import AttendanceCommon, signature_data_uri, signature_values
 
 
 def _uri(raw):
@@ -47,8 +48,9 @@ def bad_signatures():
     bomb = (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", data)
             + _chunk(b"IEND", b""))
     typed = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
-    ImageDraw.Draw(typed).text((260, 90), "A. D.", fill=(0, 0, 0, 255),
-                               font=ImageFont.load_default())
+    # a name typed in a large font: enough ink, but not drawn along strokes
+    ImageDraw.Draw(typed).text((20, 40), "Amina D.", fill=(0, 0, 0, 255),
+                               font=ImageFont.truetype("DejaVuSans.ttf", 80))
     return {
         "blank": _uri(blank),
         "magic bytes and zeros": _uri(b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000),
@@ -106,7 +108,7 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         self._move_session(-2)
         self.assertEqual(self.url_open(url).status_code, 410)
         response = self.url_open(url, data={"csrf_token": csrf,
-                                            "signature": signature_data_uri()})
+                                            **signature_values()})
         self.assertEqual(response.status_code, 410)
         self.assertIn("only valid around the time of the session", response.text)
         # moved later: not yet
@@ -121,11 +123,11 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         self.assertEqual(self.url_open(url).status_code, 410)
         response = self.url_open(url + "/sign", data={
             "csrf_token": csrf, "line_id": self.amina_line.id, "code": "135790",
-            "signature": signature_data_uri()})
+            **signature_values()})
         self.assertEqual(response.status_code, 410)
         self.authenticate("az_att_trainer", "az_att_trainer")
         result = self.make_jsonrpc_request("/attendance/kiosk/sign", {
-            "line_id": self.amina_line.id, "signature": signature_data_uri()})
+            "line_id": self.amina_line.id, **signature_values()})
         self.assertFalse(result["ok"])
         self.assertIn("around the time of the session", result["error"])
         self.assertFalse(self.att_session.with_user(self.trainer).kiosk_data()["lines"][0]
@@ -139,17 +141,17 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         for value in HOSTILE_IDS:
             response = self.url_open(url + "/sign", data={
                 "csrf_token": csrf, "line_id": value, "code": "135790",
-                "signature": signature_data_uri()})
+                **signature_values()})
             self.assertEqual(response.status_code, 400, repr(value))
         for code in ["①②③④⑤⑥", "\u0661" * 6, "13579\x00", "²35790", "13579", "1357900"]:
             response = self.url_open(url + "/sign", data={
                 "csrf_token": csrf, "line_id": self.amina_line.id, "code": code,
-                "signature": signature_data_uri()})
+                **signature_values()})
             self.assertEqual(response.status_code, 400, repr(code))
         # files where one value is expected
         for field in ("line_id", "code", "signature"):
             data = {"csrf_token": csrf, "line_id": str(self.amina_line.id), "code": "135790",
-                    "signature": signature_data_uri()}
+                    **signature_values()}
             data.pop(field)
             response = self.url_open(url + "/sign", data=data,
                                      files={field: ("x.png", b"\x89PNG 135790", "image/png")})
@@ -164,7 +166,7 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         aliases = [f"²-{rest}", "".join(chr(0x660 + int(d)) for d in line_id) + "-" + rest,
                    token + "%00", "%00" + token]
         for alias in aliases:
-            for data in (None, {"csrf_token": csrf, "signature": signature_data_uri()}):
+            for data in (None, {"csrf_token": csrf, **signature_values()}):
                 response = self.url_open(f"/attendance/sign/{alias}", data=data)
                 self.assertIn(response.status_code, (400, 403, 404), alias)
         response = self.url_open(f"/attendance/sign/{token}", data={"csrf_token": csrf},
@@ -195,10 +197,10 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
 
     def test_kiosk_and_offline_sync_refuse_bad_values(self):
         self.authenticate("az_att_trainer", "az_att_trainer")
-        bad_bodies = [{"line_id": value, "signature": signature_data_uri()}
+        bad_bodies = [{"line_id": value, **signature_values()}
                       for value in HOSTILE_IDS + [True, [1], {"id": 1}, 1.5, 2**40]]
         bad_bodies += [
-            {"line_id": self.amina_line.id, "signature": signature_data_uri(),
+            {"line_id": self.amina_line.id, **signature_values(),
              "device_time": value, "offline": True}
             for value in ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "²",
                           "2025-13-01T00:00:00", "2025-03-11T08:00:00\x00", 12, ["x"]]
@@ -207,7 +209,7 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
             {"line_id": self.amina_line.id, "signature": value}
             for value in [["data:image/png;base64,AAAA"], {"a": 1}, 42, "\x00"]
         ]
-        bad_bodies.append({"line_id": self.amina_line.id, "signature": signature_data_uri(),
+        bad_bodies.append({"line_id": self.amina_line.id, **signature_values(),
                            "offline": "yes"})
         for body in bad_bodies:
             result = self.make_jsonrpc_request("/attendance/kiosk/sign", body)
@@ -217,7 +219,7 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         # a device time more than a day away: kept as sent, flagged
         far = (fields.Datetime.now() - timedelta(days=3)).replace(microsecond=0)
         result = self.make_jsonrpc_request("/attendance/kiosk/sign", {
-            "line_id": self.amina_line.id, "signature": signature_data_uri(),
+            "line_id": self.amina_line.id, **signature_values(),
             "device_time": far.isoformat() + "Z", "offline": True})
         self.assertTrue(result["ok"], result)
         self.env.invalidate_all()
@@ -226,7 +228,7 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         self.assertIn("more than a day off", self.att_session.warning_message)
         near = fields.Datetime.now().replace(microsecond=0) - timedelta(minutes=5)
         result = self.make_jsonrpc_request("/attendance/kiosk/sign", {
-            "line_id": self.lucas_line.id, "signature": signature_data_uri(2),
+            "line_id": self.lucas_line.id, **signature_values(2),
             "device_time": near.isoformat(), "offline": True})
         self.assertTrue(result["ok"], result)
         self.env.invalidate_all()
@@ -247,13 +249,22 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
             "signature": bad_signatures()["blank"]}).text)
         self._assert_nothing_signed()
         self.assertEqual(self._tries(self.amina_line), 0, "right codes do not count")
+        # a real picture, but sent without the strokes of a drawing, or with other strokes
+        for strokes in (None, signature_values(9)["strokes"]):
+            data = {"csrf_token": csrf, "line_id": self.amina_line.id, "code": "135790",
+                    "signature": signature_values(1)["signature"]}
+            if strokes:
+                data["strokes"] = strokes
+            response = self.url_open(url + "/sign", data=data)
+            self.assertEqual(response.status_code, 400)
+            self.assertIn("must be drawn in the box", response.text)
         # a wrong code: the drawing comes back with the page
-        drawing = signature_data_uri(5)
+        drawing = signature_values(5)
         response = self.url_open(url + "/sign", data={
-            "csrf_token": csrf, "line_id": self.amina_line.id, "code": "000000",
-            "signature": drawing})
+            "csrf_token": csrf, "line_id": self.amina_line.id, "code": "000000", **drawing})
         self.assertEqual(response.status_code, 403)
-        self.assertIn(f'value="{drawing}"', response.text)
+        self.assertIn(f'value="{drawing["signature"]}"', response.text)
+        self.assertIn(str(markupsafe.escape(drawing["strokes"])), response.text)
         # the remote page refuses them too
         remote = f"/attendance/sign/{self.lucas_line._get_remote_token()}"
         for label, signature in bad_signatures().items():
@@ -265,7 +276,7 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         url = f"/attendance/sign/{self.amina_line._get_remote_token()}"
         csrf = self._csrf(url)
         response = self.url_open(url, data={"csrf_token": csrf,
-                                            "signature": signature_data_uri()})
+                                            **signature_values()})
         self.assertEqual(response.status_code, 200)
         again = self.url_open(url)
         self.assertEqual(again.status_code, 410)

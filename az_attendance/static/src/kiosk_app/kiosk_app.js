@@ -49,7 +49,7 @@ export class KioskSignatureBoard extends Component {
 
     sign() {
         if (this.state.value) {
-            this.props.onSign(this.state.value);
+            this.props.onSign(this.state.value, this.drawing.toStrokes());
         }
     }
 }
@@ -125,12 +125,13 @@ export class AttendanceKioskApp extends Component {
         this.state.signing = line;
     }
 
-    async onSign(signature) {
+    async onSign(signature, strokes) {
         const line = this.state.signing;
         this.state.signing = null;
         const item = {
             line_id: line.id,
             signature,
+            strokes,
             device_time: new Date().toISOString(),
         };
         let result;

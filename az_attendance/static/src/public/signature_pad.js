@@ -7,20 +7,24 @@ import { SignatureDrawing } from "@az_attendance/signature/signature_drawing";
 function setupForm(form) {
     const canvas = form.querySelector(".o_az_signature_pad");
     const input = form.querySelector(".o_az_signature_value");
-    if (!canvas || !input) {
+    const strokesInput = form.querySelector(".o_az_signature_strokes");
+    if (!canvas || !input || !strokesInput) {
         return;
     }
     const kept = input.value;
+    const keptStrokes = strokesInput.value;
     const drawing = new SignatureDrawing(canvas, {
         height: 180,
         onChange: (value) => {
             input.value = value;
+            strokesInput.value = value ? drawing.toStrokes() : "";
             canvas.closest(".border").classList.remove("border-danger");
         },
     });
     if (kept) {
-        drawing.restore(kept).then(() => {
+        drawing.restore(kept, keptStrokes).then(() => {
             input.value = kept;
+            strokesInput.value = keptStrokes;
         });
     }
     const clear = form.querySelector(".o_az_signature_clear");

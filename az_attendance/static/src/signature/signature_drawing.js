@@ -52,6 +52,7 @@ export class SignatureDrawing {
 
     clear() {
         this.pad.clear();
+        this.keptStrokes = [];
         this.onChange("");
     }
 
@@ -59,10 +60,35 @@ export class SignatureDrawing {
         return this.pad.isEmpty() ? "" : this.pad.toDataURL("image/png");
     }
 
+    /**
+     * The strokes of the drawing, sent with the picture: the points the finger went through,
+     * in CSS pixels of the box. The server checks that the picture's ink lies along them.
+     */
+    toStrokes() {
+        if (this.pad.isEmpty()) {
+            return "";
+        }
+        const round = (value) => Math.round(value * 10) / 10;
+        const strokes = this.pad
+            .toData()
+            .map((group) => group.points.flatMap((point) => [round(point.x), round(point.y)]))
+            .filter((stroke) => stroke.length);
+        return JSON.stringify({
+            width: this.canvas.offsetWidth,
+            height: this.height,
+            strokes: [...(this.keptStrokes || []), ...strokes],
+        });
+    }
+
     /** Show again a drawing sent back by the server after a refusal (a wrong code). */
-    async restore(dataURL) {
+    async restore(dataURL, strokesText) {
         if (!dataURL) {
             return;
+        }
+        try {
+            this.keptStrokes = JSON.parse(strokesText || "{}").strokes || [];
+        } catch {
+            this.keptStrokes = [];
         }
         await this.pad.fromDataURL(dataURL, {
             width: this.canvas.offsetWidth,
