@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.sql_db import TestCursor
+from odoo.tools import sql
 
 MAX_ATTEMPTS = 5
 ATTEMPT_WINDOW_MINUTES = 15
@@ -60,8 +61,14 @@ class AzAttendanceSignAttempt(models.Model):
     ]
 
     def init(self):
-        # the counters used to be rows per wrong code with a foreign key to the line
-        self.env.cr.execute("""
+        # The tries used to be one row per wrong code, with a foreign key to the line: those
+        # rows (a quarter of an hour's worth) would break the one-counter-per-line constraint,
+        # added after this method on an upgrade.
+        cr = self.env.cr
+        if sql.column_exists(cr, self._table, "attempted_at"):
+            cr.execute("DELETE FROM az_attendance_sign_attempt")
+            cr.execute("ALTER TABLE az_attendance_sign_attempt DROP COLUMN attempted_at")
+        cr.execute("""
             ALTER TABLE az_attendance_sign_attempt
                 DROP CONSTRAINT IF EXISTS az_attendance_sign_attempt_line_id_fkey
         """)
