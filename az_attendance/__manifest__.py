@@ -26,6 +26,7 @@
         "views/res_company_views.xml",
         "views/res_partner_views.xml",
         "views/az_attendance_public_templates.xml",
+        "views/az_attendance_kiosk_templates.xml",
         "views/az_attendance_portal_templates.xml",
         "wizards/az_attendance_sign_wizard_views.xml",
         "wizards/az_attendance_validate_wizard_views.xml",
@@ -36,10 +37,39 @@
     "demo": ["demo/az_attendance_demo.xml"],
     "assets": {
         "web.assets_backend": [
-            "az_attendance/static/src/kiosk/*",
+            "web/static/lib/signature_pad/signature_pad.umd.js",
+            "az_attendance/static/src/signature/*",
+            "az_attendance/static/src/backend/*",
         ],
         "web.assets_frontend": [
+            "web/static/lib/signature_pad/signature_pad.umd.js",
+            "az_attendance/static/src/signature/*",
             "az_attendance/static/src/public/*",
+        ],
+        # the kiosk: a page of its own, without the back office (as hr_attendance's kiosk)
+        "az_attendance.assets_kiosk": [
+            ("include", "web._assets_helpers"),
+            ("include", "web._assets_primary_variables"),
+            ("include", "web._assets_frontend_helpers"),
+            "web/static/src/scss/pre_variables.scss",
+            "web/static/lib/bootstrap/scss/_variables.scss",
+            "web/static/lib/bootstrap/scss/_variables-dark.scss",
+            "web/static/lib/bootstrap/scss/_maps.scss",
+            ("include", "web._assets_bootstrap_frontend"),
+            ("include", "web._assets_bootstrap_backend"),
+            "web/static/lib/odoo_ui_icons/*",
+            "web/static/lib/bootstrap/scss/_functions.scss",
+            "web/static/lib/bootstrap/scss/_mixins.scss",
+            "web/static/lib/bootstrap/scss/utilities/_api.scss",
+            "web/static/src/libs/fontawesome/css/font-awesome.css",
+            ("include", "web._assets_core"),
+            "web/static/lib/signature_pad/signature_pad.umd.js",
+            "az_attendance/static/src/signature/*",
+            "az_attendance/static/src/kiosk_app/*",
+            # tours run on the kiosk page too (as on the website's pages)
+            "web_tour/static/src/tour_pointer/**/*",
+            "web_tour/static/src/tour_service/**/*",
+            "web/static/lib/hoot-dom/**/*",
         ],
         "web.assets_tests": [
             "az_attendance/static/tests/tours/*.js",

@@ -115,6 +115,9 @@ def build(env, args):
     fmt = "%Y-%m-%dT%H:%M"
     return {
         "signature": signature_data_uri(),
+        # the strokes the signing page sends with that drawing (a 400 x 150 box)
+        "strokes": json.dumps({"width": 400, "height": 150, "strokes": [
+            [20, 120, 90, 30, 170, 110, 260, 40, 380, 90]]}),
         "many_type": many.id, "single_type": single.id, "workshop_type": workshop.id,
         "free_starts": sorted({slot["start"].strftime(fmt) for slot in free}),
         "single_start": single_slot["start"].strftime(fmt),
@@ -227,7 +230,8 @@ def drive(args):
             page = rec.timed("sign page GET", lambda: http.get(url, timeout=60))
             match = CSRF_RE.search(page.text)
             return rec.timed("sign POST", lambda: http.post(url, data={
-                "csrf_token": match.group(1) if match else "", "signature": state["signature"]},
+                "csrf_token": match.group(1) if match else "", "signature": state["signature"],
+                "strokes": state["strokes"]},
                 timeout=60))
     signs = run_parallel(len(state["sign_urls"]), sign)
 

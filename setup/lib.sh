@@ -32,7 +32,7 @@ AZ_PGSOCKET="$AZ_PGDATA/socket"
 AZ_LOGDIR="$AZ_HOME/log"
 AZ_PYTHON="${AZ_PYTHON:-python3}"
 # The addons this project ships, in dependency order. Only those present are used.
-AZ_ADDONS_ALL="az_project_base az_booking az_attendance az_booking_attendance az_booking_sms"
+AZ_ADDONS_ALL="az_project_base az_booking az_attendance az_attendance_sms az_booking_attendance az_booking_sms"
 
 say() { printf '\033[1m[az]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[az] %s\033[0m\n' "$*" >&2; exit 1; }
@@ -65,6 +65,10 @@ ensure_system_packages() {
     dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
     command -v node >/dev/null 2>&1 || missing+=(nodejs)
     command -v npm >/dev/null 2>&1 || missing+=(npm)
+    # The PDF attendance sheet uses Lato (Odoo's report font): installed, wkhtmltopdf embeds
+    # it as text, so that an auditor can search and copy the names (pdftotext checks it).
+    dpkg -s fonts-lato >/dev/null 2>&1 || missing+=(fonts-lato)
+    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
     if [ "${#missing[@]}" -gt 0 ]; then
         say "Installing Debian packages: ${missing[*]}"
         as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null

@@ -214,3 +214,16 @@ def test_seal_travels_in_the_verify_address_and_back():
     for bad in (None, 42, "", "2-", "-" + digest, "1-" + digest, "0-" + digest, "x-" + digest,
                 "2-" + digest[:-1], "2-" + digest + "0", "2--" + digest, "a" * 200):
         assert seal.seal_from_url(bad) is None, bad
+
+
+def test_tokens_with_other_digits_are_not_aliases():
+    """Arabic-Indic or superscript digits read as the same numbers by int(): refused, so that
+    one link has one spelling only."""
+    token = tokens.make_token(SECRET, 12, 3, 2000)
+    for alias in (token.replace("12-", "\u0661\u0662-", 1), token.replace("-3-", "-\u00b3-", 1)):
+        with pytest.raises(tokens.TokenError, match="malformed"):
+            tokens.check_token(SECRET, alias, now=1000)
+    badge = tokens.make_badge_token(SECRET, 12, "nonce")
+    with pytest.raises(tokens.TokenError, match="malformed"):
+        tokens.check_badge_token(SECRET, badge.replace("12-", "\u0661\u0662-", 1),
+                                 lambda _id: "nonce")

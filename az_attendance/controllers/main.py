@@ -1,36 +1,24 @@
 import hmac
-from datetime import datetime, timezone
+import re
 
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
+from odoo.addons.az_project_base.controllers.public_input import input_error_message
+from odoo.addons.az_project_base.tools import public_input as pi
+
+from ..models.az_attendance_line import sign_window
 from ..tools.tokens import TokenError
+
+SIGN_CODE_LENGTH = 6
+# A drawing sent back to the page after a refusal (a wrong code) so that it is not lost.
+SIGNATURE_URI = re.compile(r"data:image/png;base64,[A-Za-z0-9+/]+={0,2}")
+
 
 def _proof():
     httprequest = request.httprequest
     return httprequest.remote_addr, httprequest.user_agent.string
-
-
-def _parse_device_time(value):
-    """ISO 8601 time sent by a device -> naive UTC datetime, or None."""
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value[:40].replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
-    return parsed.replace(microsecond=0)
-
-
-def _to_int(value):
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isdigit() and len(value) < 12:
-        return int(value)
-    return None
 
 
 class AttendanceController(http.Controller):
@@ -42,26 +30,114 @@ class AttendanceController(http.Controller):
             "kind": "danger",
         }, status=status)
 
+    def _signature_input(self, value):
+        """The drawing sent by a signing page: one text (a data URI), never a file."""
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise pi.InputError(pi.NOT_TEXT, "signature")
+        return value
+
+    def _strokes_input(self, value):
+        """The strokes of the drawing sent with it (JSON text): required by the signing pages,
+        checked against the picture by the line."""
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise pi.InputError(pi.NOT_TEXT, "strokes")
+        return value
+
+    def _kept_signature(self, value):
+        """The drawing to put back on the page after a refusal, when it has the right shape."""
+        if isinstance(value, str) and len(value) < 1_000_000 and SIGNATURE_URI.fullmatch(value):
+            return value
+        return ""
+
     # ------------------------------------------------------------------ kiosk (staff)
+    @http.route(["/attendance/kiosk", "/attendance/kiosk/<string:session_id>"], type="http",
+                auth="user", website=True, methods=["GET"], sitemap=False)
+    def kiosk_page(self, session_id=None, **kwargs):
+        """The kiosk: a full-screen page of its own, bound to one open session (or choosing
+        among the user's open sessions). Staff only."""
+        user = request.env.user
+        if not user.has_group("az_project_base.group_user"):
+            return self._error(request.env._("Only staff can open the kiosk."), 403)
+        session = request.env["az.attendance.session"]
+        if session_id is not None:
+            try:
+                session = session.browse(pi.parse_id(session_id, "session_id")).exists()
+                if session:
+                    session.check_access("read")
+            except pi.InputError:
+                session = None
+            except AccessError:
+                session = None
+            if not session:
+                return self._error(request.env._("This session cannot be found."), 404)
+            if session.state != "open":
+                return self._error(request.env._("Open the session for signing first."), 409)
+        return request.render("az_attendance.kiosk_page",
+                              self._prepare_kiosk_values(session))
+
+    def _prepare_kiosk_values(self, session):
+        user = request.env.user
+        return {
+            "kiosk_info": {
+                "session_id": session.id or False,
+                "user_name": user.name,
+                "lang": (user.lang or "en_US").replace("_", "-"),
+            },
+            "session_info": request.env["ir.http"].session_info(),
+        }
+
+    @http.route("/attendance/kiosk/unlock", type="json", auth="user", methods=["POST"])
+    def kiosk_unlock(self, password=None, session_id=None, **kwargs):
+        """Leave the kiosk: the staff member logged in on the tablet types their password
+        (failures slow down as for a login)."""
+        if not isinstance(password, str) or not password or len(password) > 1024:
+            return {"ok": False, "error": request.env._("Type your password.")}
+        user = request.env.user
+        try:
+            with request.env["res.users"]._assert_can_auth(user=user.login):
+                user._check_credentials({"type": "password", "password": password},
+                                        {"interactive": True})
+        except AccessDenied:
+            return {"ok": False, "error": request.env._("This password is not right.")}
+        try:
+            session_id = pi.parse_id(session_id, "session_id")
+        except pi.InputError:
+            session_id = None
+        url = (f"/odoo/action-az_attendance.az_attendance_session_action/{session_id}"
+               if session_id else "/odoo/action-az_attendance.az_attendance_session_action")
+        return {"ok": True, "url": url}
+
     @http.route("/attendance/kiosk/sign", type="json", auth="user", methods=["POST"])
     def kiosk_sign(self, line_id=None, signature=None, device_time=None, offline=False,
-                   **kwargs):
-        """Record a signature taken on the kiosk. Staff-authenticated: the staff member must
-        be allowed to edit the line (a project of theirs)."""
-        line_id = _to_int(line_id)
-        if not line_id:
-            return {"ok": False, "error": request.env._("Unknown participant.")}
+                   strokes=None, **kwargs):
+        """Record a signature taken on the kiosk, live or sent later by a kiosk that had no
+        network (``offline``). Staff-authenticated: the staff member must be allowed to edit
+        the line (a project of theirs). Refusals answer ``ok: false`` and write nothing."""
+        now = fields.Datetime.now()
+        try:
+            line_id = pi.parse_id(line_id, "line_id")
+            signature = self._signature_input(signature)
+            strokes = self._strokes_input(strokes)
+            device_time, skewed = pi.parse_device_time(device_time, now, field="device_time")
+            if not isinstance(offline, bool):
+                raise pi.InputError(pi.NOT_TEXT, "offline")
+        except pi.InputError as error:
+            return {"ok": False, "error": input_error_message(request.env, error)}
         line = request.env["az.attendance.line"].browse(line_id)
         try:
-            line.check_access("write")
             line = line.exists()
             if not line:
                 raise MissingError(request.env._("Unknown participant."))
+            line.check_access("write")
             ip, agent = _proof()
             with request.env.cr.savepoint():
                 line._record_signature(signature, "kiosk", ip=ip, user_agent=agent,
-                                       device_time=_parse_device_time(device_time),
-                                       offline=bool(offline))
+                                       device_time=device_time, device_time_skewed=skewed,
+                                       offline=offline, at=now, strokes=strokes)
         except (AccessError, MissingError, UserError, ValidationError) as error:
             return {"ok": False, "error": str(error.args[0] if error.args else error)}
         return {"ok": True, "line": line._kiosk_values()}
@@ -75,11 +151,19 @@ class AttendanceController(http.Controller):
         if session.state != "open":
             return None, self._error(request.env._(
                 "Signing is closed for this session."), 410)
+        # the session as it is now: a QR code shown before the session moved does not sign
+        now = fields.Datetime.now()
+        opens, closes = sign_window(session)
+        if not opens or not opens <= now <= closes:
+            return None, self._error(request.env._(
+                "Signing is only possible around the time of the session (%(start)s - "
+                "%(stop)s).", start=session._format_local(session.start),
+                stop=session._format_local_time(session.stop)), 410)
         return session, None
 
     def _qr_values(self, session, **extra):
-        lines = session.line_ids.filtered(
-            lambda ln: not ln.signed_at and ln.status not in ("absent", "excused"))
+        now = fields.Datetime.now()
+        lines = session.line_ids.filtered(lambda ln: ln._can_sign(now))
         return {
             "session": session,
             "lines": lines,
@@ -99,35 +183,51 @@ class AttendanceController(http.Controller):
 
     @http.route("/attendance/qr/<string:token>/sign", type="http", auth="public",
                 website=True, methods=["POST"], sitemap=False)
-    def qr_sign(self, token, line_id=None, code=None, signature=None, **kwargs):
+    def qr_sign(self, token, line_id=None, code=None, signature=None, strokes=None, **kwargs):
         session, error = self._qr_session(token)
         if error:
             return error
-        line_id = _to_int(line_id)
-        line = session.line_ids.filtered(lambda ln: ln.id == line_id) if line_id else None
-        if not line:
+        kept = self._kept_signature(signature)
+        kept_strokes = strokes if kept and isinstance(strokes, str) \
+            and len(strokes) < 200_000 else ""
+
+        def page(message, status, **extra):
             return request.render("az_attendance.public_qr_sign", self._qr_values(
-                session, error=request.env._("Choose your name in the list.")), status=400)
+                session, error=message, signature=kept, strokes=kept_strokes, **extra),
+                status=status)
+
+        try:
+            line_id = pi.parse_id(line_id, "line_id")
+        except pi.InputError:
+            return page(request.env._("Choose your name in the list."), 400)
+        line = session.line_ids.filtered(lambda ln: ln.id == line_id)
+        if not line:
+            return page(request.env._("Choose your name in the list."), 400)
+        try:
+            code = pi.parse_code(code, SIGN_CODE_LENGTH, "code")
+            signature = self._signature_input(signature)
+            strokes = self._strokes_input(strokes)
+        except pi.InputError as error:
+            return page(input_error_message(request.env, error), 400, selected=line.id)
         attempts = request.env["az.attendance.sign.attempt"].sudo()
-        if attempts._is_blocked(line.id):
+        # the try is counted before the code is compared, under the counter row's lock
+        if not attempts._reserve(line.id):
             return self._error(request.env._(
                 "Too many wrong codes. Wait a quarter of an hour or ask the trainer."), 429)
-        code = code if isinstance(code, str) else ""
         expected = line.sudo().sign_code or ""
-        if not (code.strip() and hmac.compare_digest(code.strip().encode(), expected.encode())):
-            attempts._record_failure(line.id)
-            return request.render("az_attendance.public_qr_sign", self._qr_values(
-                session, error=request.env._("This code does not match your name."),
-                selected=line.id), status=403)
-        return self._sign(line, signature, "qr", lambda message: request.render(
-            "az_attendance.public_qr_sign", self._qr_values(
-                session, error=message, selected=line.id), status=400))
+        if not (expected and hmac.compare_digest(code.encode(), expected.encode())):
+            return page(request.env._("This code does not match your name."), 403,
+                        selected=line.id)
+        attempts._release(line.id)
+        return self._sign(line, signature, strokes, "qr", lambda message: page(
+            message, 400, selected=line.id))
 
-    def _sign(self, line, signature, method, on_error):
+    def _sign(self, line, signature, strokes, method, on_error):
         ip, agent = _proof()
         try:
             with request.env.cr.savepoint():
-                line.sudo()._record_signature(signature, method, ip=ip, user_agent=agent)
+                line.sudo()._record_signature(signature, method, ip=ip, user_agent=agent,
+                                              at=fields.Datetime.now(), strokes=strokes)
         except (UserError, ValidationError) as error:
             return on_error(str(error.args[0] if error.args else error))
         return request.render("az_attendance.public_message", {
@@ -146,14 +246,20 @@ class AttendanceController(http.Controller):
                 return None, self._error(request.env._(
                     "This signing link is only valid around the time of the session."), 410)
             return None, self._error(request.env._("This signing link is not valid."), 403)
-        if line.session_id.state != "open":
-            return None, self._error(request.env._("Signing is closed for this session."), 410)
         if line.signed_at:
-            return None, self._error(request.env._(
-                "This link has already been used: your signature is recorded."), 410)
-        if line.status in ("absent", "excused"):
-            return None, self._error(request.env._(
-                "You are marked absent for this session."), 410)
+            return None, request.render("az_attendance.public_message", {
+                "title": request.env._("Already signed"),
+                "message": request.env._(
+                    "%(name)s, your signature for '%(session)s' is already recorded. "
+                    "There is nothing more to do.",
+                    name=line._public_name(), session=line.session_id.name),
+                "kind": "success",
+            }, status=410)
+        problem = line._sign_problem(fields.Datetime.now())
+        if problem:
+            if line.status in ("absent", "excused"):
+                problem = request.env._("You are marked absent for this session.")
+            return None, self._error(problem, 410)
         return line, None
 
     def _remote_values(self, line, token, **extra):
@@ -173,11 +279,17 @@ class AttendanceController(http.Controller):
 
     @http.route("/attendance/sign/<string:token>", type="http", auth="public", website=True,
                 methods=["POST"], sitemap=False)
-    def remote_sign(self, token, signature=None, **kwargs):
+    def remote_sign(self, token, signature=None, strokes=None, **kwargs):
         line, error = self._remote_line(token)
         if error:
             return error
-        return self._sign(line, signature, "remote", lambda message: request.render(
+        try:
+            signature = self._signature_input(signature)
+            strokes = self._strokes_input(strokes)
+        except pi.InputError as error:
+            return request.render("az_attendance.public_remote_sign", self._remote_values(
+                line, token, error=input_error_message(request.env, error)), status=400)
+        return self._sign(line, signature, strokes, "remote", lambda message: request.render(
             "az_attendance.public_remote_sign",
             self._remote_values(line, token, error=message), status=400))
 
@@ -206,7 +318,8 @@ class AttendanceController(http.Controller):
             ("signed_at", "=", False),
             ("status", "not in", ("absent", "excused")),
         ])
-        return lines._filtered_access("write")
+        now = fields.Datetime.now()
+        return lines._filtered_access("write").filtered(lambda ln: ln._can_sign(now))
 
     def _badge_values(self, partner, token, **extra):
         lines = self._badge_lines(partner)
@@ -232,7 +345,10 @@ class AttendanceController(http.Controller):
         partner, error = self._badge_partner(token)
         if error:
             return error
-        line_id = _to_int(line_id)
+        try:
+            line_id = pi.parse_id(line_id, "line_id")
+        except pi.InputError:
+            line_id = None
         line = self._badge_lines(partner).filtered(lambda ln: ln.id == line_id) \
             if line_id else None
         if not line:
@@ -244,7 +360,8 @@ class AttendanceController(http.Controller):
             line.check_access("write")
             with request.env.cr.savepoint():
                 line._record_signature(None, "badge", ip=ip, user_agent=agent,
-                                       witness_name=request.env.user.name)
+                                       witness_name=request.env.user.name,
+                                       at=fields.Datetime.now())
         except (AccessError, UserError, ValidationError) as error:
             return request.render("az_attendance.public_badge_sign", self._badge_values(
                 partner, token, error=str(error.args[0] if error.args else error)),

@@ -8,5 +8,5 @@ from . import project_project
 from . import az_attendance_invoice_entry
 from . import az_attendance_sign_attempt
 from . import res_partner
-from . import az_attendance_remote_sms
 from . import ir_attachment
+from . import ir_actions_report

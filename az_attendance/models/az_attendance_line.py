@@ -10,7 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
 from ..tools import seal as sealer
-from ..tools import tokens
+from ..tools import signature_image, tokens
 from .az_attendance_session import INTERNAL, is_internal
 
 STATUSES = [
@@ -36,18 +36,33 @@ _PURGE_FIELDS = {"signature", "justification", "signature_purged"}
 # Proof of a signature: written by the signing and sealing code only, never by a client.
 _PROOF_FIELDS = {
     "signature", "signature_sha256", "signature_purged", "signed_at", "sign_method", "sign_ip",
-    "sign_user_agent", "sign_user_id", "device_time", "offline", "witness_name",
+    "sign_user_agent", "sign_user_id", "device_time", "device_time_skewed", "offline", "witness_name",
     "on_behalf_reason", "hash", "previous_hash", "justification_sha256",
 }
 MAX_SIGNATURE_BYTES = 512 * 1024
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-# Personal signing links are valid from this long before the session to this long after it.
-REMOTE_WINDOW_HOURS = 2
+# Rows of the PDF sheet on its first page (under the organisation and the session's details)
+# and on the next ones, measured on A4 and US Letter with a margin for rows of two lines.
+REPORT_ROWS_FIRST_PAGE = 11
+REPORT_ROWS_OTHER_PAGES = 17
+# Every signing path (kiosk, QR code, personal link, badge) is open from this long before the
+# session to this long after it, read from the session's current times.
+SIGN_WINDOW = timedelta(hours=2)
+# A kiosk without network keeps signatures and sends them later: up to a day after the end.
+OFFLINE_GRACE = timedelta(hours=24)
 
 
 def _epoch(value):
     """Unix seconds of a naive UTC datetime."""
     return int(value.replace(tzinfo=timezone.utc).timestamp())
+
+
+def sign_window(session, offline=False):
+    """(opens, closes) of a session's signing, naive UTC, from its current times; (None,
+    None) without times. A signature taken offline on the kiosk may arrive up to a day
+    after the end."""
+    if not (session.start and session.stop):
+        return None, None
+    return session.start - SIGN_WINDOW, session.stop + (OFFLINE_GRACE if offline else SIGN_WINDOW)
 
 
 def request_proof():
@@ -101,6 +116,10 @@ class AzAttendanceLine(models.Model):
                                    readonly=True)
     device_time = fields.Datetime(copy=False, readonly=True,
                                   help="Time on the signing device, when it differs.")
+    device_time_skewed = fields.Boolean(
+        string="Device clock off", copy=False, readonly=True,
+        help="The device's time was more than a day away from the server's: kept as sent, "
+        "worth a look.")
     offline = fields.Boolean(copy=False, readonly=True,
                              help="Signed while the kiosk had no network; sent later.")
     witness_name = fields.Char(copy=False, readonly=True)
@@ -125,6 +144,13 @@ class AzAttendanceLine(models.Model):
     ]
 
     # ------------------------------------------------------------------ computes
+    @api.depends("partner_name", "session_id.name")
+    def _compute_display_name(self):
+        # people read a name and a session, never "az.attendance.line,430"
+        for line in self:
+            line.display_name = self.env._("%(name)s, %(session)s", name=line.partner_name or "",
+                                           session=line.session_id.name or "")
+
     @api.depends("partner_id")
     def _compute_partner_name(self):
         for line in self:
@@ -332,8 +358,14 @@ class AzAttendanceLine(models.Model):
         return self.env._("marked present but not signed")
 
     @api.model
-    def _decode_signature(self, data):
-        """Return PNG bytes from a data URI or base64 text; raise UserError otherwise."""
+    def _decode_signature(self, data, strokes=None):
+        """PNG bytes of a drawn signature sent as a data URI or base64 text, or UserError.
+
+        The image is decoded with Pillow (``tools/signature_image.py``): only a PNG of bounded
+        size with enough ink is accepted, and what is stored is the decoded picture saved
+        again, so that nothing hidden after or inside the file is ever kept. The signing
+        pages also send the strokes of the drawing (``strokes``): the ink must lie along
+        them, so that a typed name or an uploaded picture is refused."""
         if not isinstance(data, str) or not data:
             raise UserError(self.env._("The signature is missing."))
         if data.startswith("data:"):
@@ -346,27 +378,70 @@ class AzAttendanceLine(models.Model):
             raw = base64.b64decode(data, validate=True)
         except (binascii.Error, ValueError):
             raise UserError(self.env._("The signature image is not readable.")) from None
-        if not raw.startswith(PNG_MAGIC) or len(raw) < 100:
-            raise UserError(self.env._("The signature must be a PNG image."))
-        return raw
+        try:
+            return signature_image.clean_signature(raw, strokes)
+        except signature_image.SignatureImageError as error:
+            messages = {
+                signature_image.NOT_PNG: self.env._("The signature must be a PNG image."),
+                signature_image.UNREADABLE: self.env._(
+                    "The signature image is not readable."),
+                signature_image.TOO_BIG: self.env._("The signature image is too large."),
+                signature_image.TOO_SMALL: self.env._("The signature image is too small."),
+                signature_image.BLANK: self.env._(
+                    "The signature is empty or too light. Please sign again in the box."),
+                signature_image.NOT_DRAWN: self.env._(
+                    "The signature must be drawn in the box with a finger, a stylus or the "
+                    "mouse. Please sign again."),
+            }
+            raise UserError(messages[error.code]) from None
 
-    def _check_can_sign(self):
+    def _get_sign_window(self, offline=False):
+        """(opens, closes): when the line may be signed, read from the session as it is now."""
+        self.ensure_one()
+        return sign_window(self.session_id, offline=offline)
+
+    def _sign_problem(self, at=None, offline=False):
+        """Why this line cannot be signed, or False: the one rule of every signing path.
+
+        ``at`` (naive UTC, usually now) also checks the session's current times: a link or a
+        page opened before the session was moved does not sign after the move."""
         self.ensure_one()
         if self.session_id.state != "open":
-            raise UserError(self.env._("This sheet is not open for signing."))
+            return self.env._("This sheet is not open for signing.")
         if self.signed_at:
-            raise UserError(self.env._("%(name)s has already signed this sheet.",
-                                       name=self.partner_name))
+            return self.env._("%(name)s has already signed this sheet.",
+                              name=self.partner_name)
         if self.status in ("absent", "excused"):
-            raise UserError(self.env._("%(name)s is marked absent on this sheet.",
-                                       name=self.partner_name))
+            return self.env._("%(name)s is marked absent on this sheet.",
+                              name=self.partner_name)
+        if at:
+            opens, closes = self._get_sign_window(offline=offline)
+            if not opens or not opens <= at <= closes:
+                session = self.session_id
+                return self.env._(
+                    "Signing is only possible around the time of the session (%(start)s - "
+                    "%(stop)s).", start=session._format_local(session.start),
+                    stop=session._format_local_time(session.stop))
+        return False
+
+    def _can_sign(self, at=None):
+        self.ensure_one()
+        return not self._sign_problem(at)
+
+    def _check_can_sign(self, at=None, offline=False):
+        problem = self._sign_problem(at, offline)
+        if problem:
+            raise UserError(problem)
 
     def _record_signature(self, signature, method, ip=None, user_agent=None, device_time=None,
-                          offline=False, witness_name=None, reason=None):
-        """Store a signature with its proof. The caller has checked who is signing."""
+                          offline=False, witness_name=None, reason=None, at=None,
+                          device_time_skewed=False, strokes=None):
+        """Store a signature with its proof. The caller has checked who is signing; the
+        signing routes pass ``at`` (now) so that the session's current times apply."""
         self.ensure_one()
-        self._check_can_sign()
-        raw = self._decode_signature(signature) if method not in IMAGELESS_METHODS else b""
+        self._check_can_sign(at=at, offline=offline)
+        raw = self._decode_signature(signature, strokes) \
+            if method not in IMAGELESS_METHODS else b""
         if method == "on_behalf" and not ((witness_name or "").strip() and (reason or "").strip()):
             raise UserError(self.env._("Signing on behalf of someone needs a witness and a "
                                        "reason."))
@@ -393,6 +468,7 @@ class AzAttendanceLine(models.Model):
             "sign_user_agent": (user_agent or "")[:256] or False,
             "sign_user_id": self.env.uid if not self.env.user._is_public() else False,
             "device_time": device_time or False,
+            "device_time_skewed": bool(device_time and device_time_skewed),
             "offline": bool(offline),
             "witness_name": (witness_name or "").strip()[:128] or False,
             "on_behalf_reason": (reason or "").strip()[:256] or False,
@@ -406,17 +482,9 @@ class AzAttendanceLine(models.Model):
         return True
 
     # ------------------------------------------------------------------ remote link
-    def _get_remote_window(self):
-        self.ensure_one()
-        session = self.session_id
-        if not (session.start and session.stop):
-            return None, None
-        delta = timedelta(hours=REMOTE_WINDOW_HOURS)
-        return session.start - delta, session.stop + delta
-
     def _get_remote_token(self):
         self.ensure_one()
-        _opens, closes = self._get_remote_window()
+        _opens, closes = self._get_sign_window()
         if not closes:
             raise UserError(self.env._("Set the session's times first."))
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
@@ -436,9 +504,14 @@ class AzAttendanceLine(models.Model):
         line = self.sudo().browse(line_id).exists()
         if not line or line.session_id.id != session_id:
             raise tokens.TokenError("unknown")
-        opens, _closes = line._get_remote_window()
-        if not opens or fields.Datetime.now() < opens:
+        # the token's expiry was the session's end when it was issued: the session as it is
+        # now decides too (a session moved earlier closes its old links)
+        opens, closes = line._get_sign_window()
+        now = fields.Datetime.now()
+        if not opens or now < opens:
             raise tokens.TokenError("not yet")
+        if now > closes:
+            raise tokens.TokenError("expired")
         return line
 
     def action_sign_on_behalf(self):
@@ -451,6 +524,21 @@ class AzAttendanceLine(models.Model):
             "target": "new",
             "name": self.env._("Sign on behalf of %(name)s", name=self.partner_name),
             "context": {"default_line_id": self.id},
+        }
+
+    def action_show_sign_code(self):
+        """Show the person's signing code on demand (never in a list), to tell it to them."""
+        self.ensure_one()
+        self.check_access("write")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Signing code of %(name)s", name=self.partner_name),
+                "message": self.sudo().sign_code or "",
+                "type": "info",
+                "sticky": False,
+            },
         }
 
     def action_sign_on_paper(self):
@@ -471,9 +559,30 @@ class AzAttendanceLine(models.Model):
         if not self.partner_id.email:
             raise UserError(self.env._("%(name)s has no e-mail address.",
                                        name=self.partner_name))
-        self.env.ref("az_attendance.mail_template_remote_sign").send_mail(
-            self.id, email_layout_xmlid="mail.mail_notification_light")
+        self._send_remote_link_mail()
         return True
+
+    def _send_remote_link_mail(self):
+        """E-mail each line's personal signing link. The message is the template alone: no
+        back-office header (record name, 'View' button) or footer around it."""
+        template = self.env.ref("az_attendance.mail_template_remote_sign")
+        for line in self:
+            template.send_mail(line.id)
+
+    def _session_label(self):
+        """'Session, date start - end' in the session's timezone, for people."""
+        self.ensure_one()
+        session = self.session_id
+        return self.env._("%(session)s, %(start)s - %(stop)s", session=session.name,
+                          start=session._format_local(session.start),
+                          stop=session._format_local_time(session.stop))
+
+    def _report_pages(self, first=REPORT_ROWS_FIRST_PAGE, other=REPORT_ROWS_OTHER_PAGES):
+        """The lines in pages of the PDF sheet: the renderer repeats no table head and cannot
+        number pages, so the sheet cuts its table itself and heads each page."""
+        pages = [self[:first]]
+        pages += [self[start:start + other] for start in range(first, len(self), other)]
+        return [page for page in pages if page] or [self]
 
     def _public_name(self):
         """First name and initial of the last name: enough to pick oneself on a shared page
@@ -494,6 +603,5 @@ class AzAttendanceLine(models.Model):
             "signed_time": self.session_id._format_local_time(self.signed_at),
             "status": self.status,
             "status_label": statuses[self.status],
-            "can_sign": self.session_id.state == "open" and not self.signed_at
-            and self.status not in ("absent", "excused"),
+            "can_sign": self._can_sign(fields.Datetime.now()),
         }

@@ -424,12 +424,11 @@ class AzAttendanceSession(models.Model):
         self.ensure_one()
         if self.state != "open":
             raise UserError(self.env._("Open the session for signing first."))
+        # a full-screen page of its own, without the back office's menus
         return {
-            "type": "ir.actions.client",
-            "tag": "az_attendance_kiosk",
-            "name": self.env._("Kiosk: %(name)s", name=self.name),
-            "params": {"session_id": self.id},
-            "context": {"active_id": self.id},
+            "type": "ir.actions.act_url",
+            "url": f"/attendance/kiosk/{self.id}",
+            "target": "self",
         }
 
     def action_show_qr(self):
@@ -463,9 +462,7 @@ class AzAttendanceSession(models.Model):
         if not lines:
             raise UserError(self.env._(
                 "No participant left to sign has an e-mail address."))
-        template = self.env.ref("az_attendance.mail_template_remote_sign")
-        for line in lines:
-            template.send_mail(line.id, email_layout_xmlid="mail.mail_notification_light")
+        lines._send_remote_link_mail()
         self.message_post(body=self.env._("Signing links sent to %(names)s.",
                                           names=", ".join(lines.mapped("partner_name"))))
         return {
@@ -605,6 +602,11 @@ class AzAttendanceSession(models.Model):
             warnings.append(self.env._(
                 "Signed offline on the kiosk, sent later: %(names)s.",
                 names=", ".join(offline.mapped("partner_name"))))
+        skewed = self.line_ids.filtered("device_time_skewed")
+        if skewed:
+            warnings.append(self.env._(
+                "The clock of the signing device was more than a day off for: %(names)s.",
+                names=", ".join(skewed.mapped("partner_name"))))
         return warnings
 
     def _get_checklist_missing(self):

@@ -16,6 +16,12 @@ class ResCompany(models.Model):
         "co-funded by European funds are always kept at least 10 years.",
     )
 
+    az_training_declaration = fields.Char(
+        string="Training declaration number",
+        help="Number of the declaration of activity as a training body (in France: numéro de "
+        "déclaration d'activité), printed on attendance sheets.",
+    )
+
     az_tsa_url = fields.Char(
         string="Time-stamping authority (RFC 3161)",
         help="Address of a trusted time-stamping authority. When set, each seal and each "

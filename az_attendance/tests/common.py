@@ -1,5 +1,6 @@
 import base64
 import io
+import json
 from datetime import datetime, timedelta
 
 from PIL import Image, ImageDraw
@@ -9,12 +10,15 @@ from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
 
 
+def _stroke_points(seed):
+    return [(10, 80), (60 + seed * 7, 20), (120, 70), (200 + seed, 30), (290, 60)]
+
+
 def signature_png(seed=1):
     """A small PNG that looks like a handwritten stroke."""
     image = Image.new("RGBA", (300, 100), (255, 255, 255, 0))
     draw = ImageDraw.Draw(image)
-    draw.line([(10, 80), (60 + seed * 7, 20), (120, 70), (200 + seed, 30), (290, 60)],
-              fill=(10, 20, 120, 255), width=3)
+    draw.line(_stroke_points(seed), fill=(10, 20, 120, 255), width=3)
     stream = io.BytesIO()
     image.save(stream, format="PNG")
     return stream.getvalue()
@@ -22,6 +26,17 @@ def signature_png(seed=1):
 
 def signature_data_uri(seed=1):
     return "data:image/png;base64," + base64.b64encode(signature_png(seed)).decode()
+
+
+def signature_strokes(seed=1):
+    """The strokes a signing page sends with ``signature_png(seed)`` (a 300 x 100 box)."""
+    return json.dumps({"width": 300, "height": 100,
+                       "strokes": [[c for point in _stroke_points(seed) for c in point]]})
+
+
+def signature_values(seed=1):
+    """What a signing page posts: the drawing and its strokes."""
+    return {"signature": signature_data_uri(seed), "strokes": signature_strokes(seed)}
 
 
 class AttendanceCommon(TransactionCase):

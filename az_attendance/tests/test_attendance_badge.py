@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 import pytz
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
@@ -142,8 +143,10 @@ class TestAttendanceBadgeHttp(HttpCase, BadgeMixin, AttendanceCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # today, 08:00-11:00 in Paris, whatever the time of the run
-        cls.badge_session = cls.make_session(start=_today_at(8), name="Atelier du jour")
+        # today in Paris, around now (signing is open around the session's times)
+        now = fields.Datetime.now().replace(second=0, microsecond=0)
+        start = max(now - timedelta(minutes=30), _today_at(0))
+        cls.badge_session = cls.make_session(start=start, name="Atelier du jour")
         cls.amina_line = cls.line_of(cls.badge_session, cls.amina)
         cls.other_day = cls.make_session(partners=cls.amina, name="Atelier de demain",
                                          start=_today_at(8) + timedelta(days=1))
@@ -165,7 +168,10 @@ class TestAttendanceBadgeHttp(HttpCase, BadgeMixin, AttendanceCommon):
         self.assertEqual(page.status_code, 200)
         self.assertIn("Amina Diallo", page.text)
         self.assertIn("Atelier du jour", page.text)
-        self.assertIn("08:00 – 11:00", page.text, "times in the site's timezone")
+        session = self.badge_session
+        local = pytz.utc.localize(session.start).astimezone(pytz.timezone("Europe/Paris"))
+        self.assertIn(f"{local:%H:%M} – {local + timedelta(hours=3):%H:%M}", page.text,
+                      "times in the site's timezone")
         self.assertNotIn("Atelier de demain", page.text, "only today's sessions")
         self._assert_nothing_signed()
 

@@ -7,7 +7,7 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.az_attendance.tools import tokens
 
-from .common import AttendanceCommon, signature_data_uri
+from .common import AttendanceCommon, signature_values
 
 
 @tagged("post_install", "-at_install")
@@ -48,13 +48,13 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
         # wrong code: refused, nothing written
         wrong = "000000" if self.amina_line.sign_code != "000000" else "111111"
         response = self.url_open(post, data={"csrf_token": csrf, "line_id": self.amina_line.id,
-                                             "code": wrong, "signature": signature_data_uri()})
+                                             "code": wrong, **signature_values()})
         self.assertEqual(response.status_code, 403)
         self.assertIn("does not match", response.text)
         # another person's code
         response = self.url_open(post, data={
             "csrf_token": csrf, "line_id": self.amina_line.id,
-            "code": self.lucas_line.sign_code, "signature": signature_data_uri()})
+            "code": self.lucas_line.sign_code, **signature_values()})
         self.assertEqual(response.status_code, 403)
         # hostile input
         for data in ({"line_id": "abc"}, {"line_id": "9" * 40}, {"line_id": self.amina_line.id,
@@ -64,13 +64,13 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
         # no CSRF token
         response = self.url_open(post, data={"line_id": self.amina_line.id,
                                              "code": self.amina_line.sign_code,
-                                             "signature": signature_data_uri()})
+                                             **signature_values()})
         self.assertEqual(response.status_code, 400)
         self._assert_nothing_signed()
         # the genuine person
         response = self.url_open(post, data={
             "csrf_token": csrf, "line_id": self.amina_line.id,
-            "code": self.amina_line.sign_code, "signature": signature_data_uri()})
+            "code": self.amina_line.sign_code, **signature_values()})
         self.assertEqual(response.status_code, 200)
         self.assertIn("your signature is recorded", response.text)
         self.env.invalidate_all()
@@ -83,7 +83,7 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
         first = self.amina_line.signature_sha256
         response = self.url_open(post, data={
             "csrf_token": csrf, "line_id": self.amina_line.id,
-            "code": self.amina_line.sign_code, "signature": signature_data_uri(3)})
+            "code": self.amina_line.sign_code, **signature_values(3)})
         self.assertEqual(response.status_code, 400)
         self.env.invalidate_all()
         self.assertEqual(self.amina_line.signature_sha256, first)
@@ -97,14 +97,14 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
         for code in codes[:6]:
             statuses.append(self.url_open(url + "/sign", data={
                 "csrf_token": csrf, "line_id": self.lucas_line.id, "code": code,
-                "signature": signature_data_uri()}).status_code)
+                **signature_values()}).status_code)
         self.assertEqual(statuses, [403] * 5 + [429])
         # counted in PostgreSQL, so every worker and server sees the same count
-        self.assertEqual(self.env["az.attendance.sign.attempt"].sudo().search_count(
-            [("line_id", "=", self.lucas_line.id)]), 5)
+        self.assertEqual(self.env["az.attendance.sign.attempt"].sudo()._tries(
+            self.lucas_line.id), 5)
         response = self.url_open(url + "/sign", data={
             "csrf_token": csrf, "line_id": self.lucas_line.id,
-            "code": self.lucas_line.sign_code, "signature": signature_data_uri()})
+            "code": self.lucas_line.sign_code, **signature_values()})
         self.assertEqual(response.status_code, 429, "even the right code waits")
         self._assert_nothing_signed()
 
@@ -137,14 +137,14 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
         self.assertIn("Signing as", page.text)
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
         response = self.url_open(url, data={"csrf_token": csrf,
-                                            "signature": signature_data_uri()})
+                                            **signature_values()})
         self.assertEqual(response.status_code, 200, response.text[:300])
         self.env.invalidate_all()
         self.assertEqual(self.amina_line.sign_method, "remote")
         # single use
         self.assertEqual(self.url_open(url).status_code, 410)
         response = self.url_open(url, data={"csrf_token": csrf,
-                                            "signature": signature_data_uri(2)})
+                                            **signature_values(2)})
         self.assertEqual(response.status_code, 410)
 
     def test_remote_link_refusals_write_nothing(self):
@@ -163,7 +163,7 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
         csrf = self._csrf(f"/attendance/qr/{self.att_session.qr_token}")
         for label, bad in bad_tokens.items():
             for method in ("GET", "POST"):
-                data = {"signature": signature_data_uri(), "csrf_token": csrf} \
+                data = {**signature_values(), "csrf_token": csrf} \
                     if method == "POST" else None
                 response = self.url_open(f"/attendance/sign/{bad}", data=data)
                 self.assertIn(response.status_code, (400, 403, 404), f"{label} {method}")
@@ -188,12 +188,12 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
     def test_kiosk_route_needs_staff_of_the_project(self):
         self.authenticate("az_att_other", "az_att_other")
         result = self.make_jsonrpc_request("/attendance/kiosk/sign", {
-            "line_id": self.amina_line.id, "signature": signature_data_uri()})
+            "line_id": self.amina_line.id, **signature_values()})
         self.assertFalse(result["ok"])
         self._assert_nothing_signed()
         self.authenticate("az_att_trainer", "az_att_trainer")
         result = self.make_jsonrpc_request("/attendance/kiosk/sign", {
-            "line_id": self.amina_line.id, "signature": signature_data_uri(),
+            "line_id": self.amina_line.id, **signature_values(),
             "device_time": "2025-03-11T08:03:00.000Z", "offline": True})
         self.assertTrue(result["ok"], result)
         self.assertTrue(result["line"]["signed"])
@@ -202,11 +202,11 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
         self.assertEqual(self.amina_line.sign_user_id, self.trainer)
         self.assertTrue(self.amina_line.offline)
         self.assertEqual(self.amina_line.device_time, datetime(2025, 3, 11, 8, 3))
-        for bad in ({"line_id": "x"}, {"line_id": 10**9, "signature": signature_data_uri()},
+        for bad in ({"line_id": "x"}, {"line_id": 10**9, **signature_values()},
                     {"line_id": self.lucas_line.id, "signature": "garbage"}):
             self.assertFalse(self.make_jsonrpc_request("/attendance/kiosk/sign", bad)["ok"])
         self.assertFalse(self.make_jsonrpc_request("/attendance/kiosk/sign", {
-            "line_id": self.amina_line.id, "signature": signature_data_uri(2)})["ok"],
+            "line_id": self.amina_line.id, **signature_values(2)})["ok"],
             "a line is signed once")
 
     # ------------------------------------------------------------------ verify page

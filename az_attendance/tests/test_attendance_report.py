@@ -1,6 +1,12 @@
 import base64
+import io
+import os
+import re
+import subprocess
+import tempfile
 
 from freezegun import freeze_time
+from PIL import Image, ImageDraw
 
 from odoo.tests import HttpCase, tagged
 
@@ -60,6 +66,8 @@ class TestAttendanceReport(ReportMixin, AttendanceCommon):
         html = self._render(session)
         self.assertIn("Feuille d&#39;émargement", html.replace("'", "&#39;"))
         self.assertIn("Présent", html)
+        self.assertIn("3,00", html, "hours written the French way")
+        self.assertNotIn("3.00", html)
 
 
 @tagged("post_install", "-at_install")
@@ -76,3 +84,83 @@ class TestAttendanceReportPdf(HttpCase, ReportMixin, AttendanceCommon):
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
         self.assertGreater(len(pdf), 5000)
+
+
+def _signature_of_width(width):
+    """A drawn-looking PNG whose width tells which row it belongs to in the PDF."""
+    image = Image.new("RGBA", (width, 100), (255, 255, 255, 0))
+    ImageDraw.Draw(image).line([(10, 80), (width // 3, 20), (width // 2, 70), (width - 10, 30)],
+                               fill=(10, 20, 120, 255), width=3)
+    stream = io.BytesIO()
+    image.save(stream, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(stream.getvalue()).decode()
+
+
+@tagged("post_install", "-at_install")
+class TestAttendanceSheetPdfForAuditors(HttpCase, ReportMixin, AttendanceCommon):
+    """The PDF as an auditor reads it: text extracted with pdftotext (poppler-utils, installed
+    by the setup), images located with pdfimages."""
+
+    def _pdf(self, session):
+        pdf, _kind = self.env["ir.actions.report"].with_context(
+            force_report_rendering=True)._render_qweb_pdf(
+            "az_attendance.action_report_attendance_sheet", session.ids)
+        return pdf
+
+    def _poppler(self, pdf, *command):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "sheet.pdf")
+            with open(path, "wb") as stream:
+                stream.write(pdf)
+            return subprocess.run([*command, path, "-"] if command[0] == "pdftotext"
+                                  else [*command, path], check=True, capture_output=True,
+                                  text=True, timeout=60).stdout
+
+    def test_thirty_line_sheet(self):
+        self.company.write({"country_id": self.env.ref("base.fr").id,
+                            "company_registry": "12345678900012",
+                            "az_training_declaration": "75331234567",
+                            "paperformat_id": self.env.ref("base.paperformat_us").id})
+        partners = self.env["res.partner"].create([
+            {"name": f"Élise Nom{number:02d}", "az_is_beneficiary": True}
+            for number in range(1, 31)])
+        session = self.make_session(partners=partners, name="Atelier trente")
+        width_of = {}
+        with freeze_time("2025-03-11 08:10:00"):
+            for number, line in enumerate(session.line_ids, start=1):
+                width_of[line.partner_name] = 300 + number
+                line._record_signature(_signature_of_width(300 + number), "kiosk")
+        session.with_user(self.trainer).trainer_signature = base64.b64encode(signature_png(3))
+        session.with_user(self.trainer).action_validate()
+        pdf = self._pdf(session)
+
+        info = self._poppler(pdf, "pdfinfo")
+        self.assertRegex(info, r"Page size:\s+595(\.\d+)? x 84[12](\.\d+)? pts \(A4\)",
+                         "A4 in France, whatever the company's default paper")
+        pages = self._poppler(pdf, "pdftotext", "-layout").split("\f")
+        pages = [page for page in pages if page.strip()]
+        self.assertGreater(len(pages), 1, "30 signed lines take several pages")
+        text = "\n".join(pages)
+        for name in width_of:
+            self.assertIn(name, text, "every name can be searched and copied")
+        self.assertIn("Attendance sheet", text)
+        self.assertIn(session.seal, re.sub(r"\s", "", text))
+        for number, page in enumerate(pages, start=1):
+            # every page names the organisation and the session and repeats the headers
+            self.assertIn(self.company.name, page, f"page {number}")
+            self.assertIn("Atelier trente", page, f"page {number}")
+            self.assertRegex(page, r"Participant\s+Status\s+Signature\s+Signed at", f"page {number}")
+        self.assertIn("12345678900012", text)
+        self.assertIn("75331234567", text)
+        self.assertRegex(text, r"Present: 30\s+Late: 0\s+Absent: 0\s+Excused: 0\s+Hours: 90\.00")
+        self.assertIn("Validated by Claire Trainer", text)
+        self.assertIn("30/30", text)
+        # no row split across pages: each name is on the page of its own signature image
+        page_of_name = {name: next(index for index, page in enumerate(pages, start=1)
+                                   if name in page) for name in width_of}
+        page_of_width = {}
+        for row in self._poppler(pdf, "pdfimages", "-list").splitlines()[2:]:
+            columns = row.split()
+            page_of_width.setdefault(int(columns[3]), int(columns[0]))
+        for name, width in width_of.items():
+            self.assertEqual(page_of_width.get(width), page_of_name[name], name)

@@ -38,7 +38,11 @@ class TestAttendanceTours(AttendanceTourCommon):
         self.assertTrue(lucas.offline)
         self.assertTrue(lucas.device_time)
         self.assertLessEqual(lucas.device_time, lucas.signed_at)
-        self.assertFalse(self.line_of(self.att_session, self.sofia).signed_at)
+        # signed on her behalf by the trainer, with a drawn signature
+        sofia = self.line_of(self.att_session, self.sofia)
+        self.assertEqual(sofia.sign_method, "on_behalf")
+        self.assertEqual(sofia.witness_name, "Jean Témoin")
+        self.assertTrue(sofia.signature_sha256)
 
     def test_kiosk_lists_the_open_sessions_of_the_user(self):
         Session = self.env["az.attendance.session"]
@@ -51,6 +55,42 @@ class TestAttendanceTours(AttendanceTourCommon):
         for line in self.att_session.line_ids:
             self.assertNotIn(line.sign_code, str(data), "the kiosk never shows personal codes")
 
+    def test_kiosk_page_is_for_staff_and_open_sessions(self):
+        url = f"/attendance/kiosk/{self.att_session.id}"
+        self.authenticate("az_att_portal", "az_att_portal")
+        self.assertEqual(self.url_open(url).status_code, 403)
+        self.authenticate("az_att_other", "az_att_other")
+        self.assertEqual(self.url_open(url).status_code, 404, "a session of another team")
+        self.authenticate("az_att_trainer", "az_att_trainer")
+        page = self.url_open(url)
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("o_main_navbar", page.text)
+        for bad in ("²", "1%00", "99999999999", "abc"):
+            self.assertEqual(self.url_open(f"/attendance/kiosk/{bad}").status_code, 404, bad)
+        self.att_session.action_reset_to_draft()
+        self.assertEqual(self.url_open(url).status_code, 409)
+        # leaving needs the password of the staff member logged in on the tablet
+        for password in ("", "123456", None, ["az_att_trainer"]):
+            result = self.make_jsonrpc_request("/attendance/kiosk/unlock", {
+                "password": password, "session_id": self.att_session.id})
+            self.assertFalse(result["ok"], password)
+        result = self.make_jsonrpc_request("/attendance/kiosk/unlock", {
+            "password": "az_att_trainer", "session_id": self.att_session.id})
+        self.assertTrue(result["ok"])
+        self.assertIn(str(self.att_session.id), result["url"])
+
+    def test_signing_codes_are_not_in_lists(self):
+        view = self.env.ref("az_attendance.az_attendance_session_view_form")
+        arch = self.env["az.attendance.session"].with_user(self.trainer).get_views(
+            [(view.id, "form")])["views"]["form"]["arch"]
+        self.assertNotIn('name="sign_code"', arch)
+
+
+@tagged("post_install", "-at_install")
+class TestAttendancePhoneTours(AttendanceTourCommon):
+    # a phone held upright, with a touch screen
+    browser_size = "390x844"
+
     def test_qr_tour(self):
         line = self.line_of(self.att_session, self.lucas)
         line.sign_code = "246810"
@@ -59,3 +99,9 @@ class TestAttendanceTours(AttendanceTourCommon):
         self.assertEqual(line.status, "present")
         self.assertTrue(line.signature_sha256)
         self.assertFalse(self.line_of(self.att_session, self.amina).signed_at)
+
+    def test_remote_tour(self):
+        line = self.line_of(self.att_session, self.amina)
+        self.start_tour(f"/attendance/sign/{line._get_remote_token()}", "az_attendance_remote")
+        self.assertEqual(line.sign_method, "remote")
+        self.assertTrue(line.signature_sha256)

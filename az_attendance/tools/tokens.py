@@ -18,8 +18,8 @@ import hmac
 import re
 import time
 
-_TOKEN_RE = re.compile(r"^(\d{1,12})-(\d{1,12})-(\d{1,12})-([A-Za-z0-9_-]{43})")
-_BADGE_RE = re.compile(r"^(\d{1,12})-([A-Za-z0-9_-]{43})")
+_TOKEN_RE = re.compile(r"^([0-9]{1,12})-([0-9]{1,12})-([0-9]{1,12})-([A-Za-z0-9_-]{43})")
+_BADGE_RE = re.compile(r"^([0-9]{1,12})-([A-Za-z0-9_-]{43})")
 
 
 class TokenError(ValueError):

@@ -11,7 +11,8 @@ class AzAttendanceSignWizard(models.TransientModel):
     _description = "Sign on behalf of a participant"
 
     line_id = fields.Many2one("az.attendance.line", required=True, ondelete="cascade")
-    partner_name = fields.Char(related="line_id.partner_name")
+    partner_name = fields.Char(related="line_id.partner_name", string="Participant")
+    session_label = fields.Char(compute="_compute_session_label", string="Session")
     method = fields.Selection(
         [("on_behalf", "Staff sign on behalf, with a witness"),
          ("paper", "Signed on the attached paper sheet")],
@@ -19,6 +20,11 @@ class AzAttendanceSignWizard(models.TransientModel):
     witness_name = fields.Char(string="Witness")
     reason = fields.Char(help="Why the person cannot sign themselves.")
     signature = fields.Binary(string="Signature of the staff member")
+
+    @api.depends("line_id")
+    def _compute_session_label(self):
+        for wizard in self:
+            wizard.session_label = wizard.line_id._session_label() if wizard.line_id else False
 
     @api.model
     def default_get(self, fields_list):

@@ -5,6 +5,7 @@ grows with the data fails even below the bound."""
 
 import base64
 import io
+import json
 import logging
 import re
 from datetime import datetime, timedelta
@@ -27,6 +28,11 @@ def signature_uri():
     stream = io.BytesIO()
     image.save(stream, format="PNG")
     return "data:image/png;base64," + base64.b64encode(stream.getvalue()).decode()
+
+
+# the strokes the signing page sends with the drawing above (a 300 x 100 box)
+STROKES = json.dumps({"width": 300, "height": 100,
+                      "strokes": [[10, 80, 80, 20, 160, 70, 290, 30]]})
 
 
 @tagged("post_install", "-at_install")
@@ -121,7 +127,7 @@ class TestQueryCounts(HttpCase):
                 csrf = CSRF_RE.search(page.text).group(1)
                 before = odoo.sql_db.sql_counter
                 response = self.url_open(f"/attendance/{url}", data={
-                    "csrf_token": csrf, "signature": signature_uri()})
+                    "csrf_token": csrf, "signature": signature_uri(), "strokes": STROKES})
                 measured.append(odoo.sql_db.sql_counter - before)
                 self.assertEqual(response.status_code, 200)
                 self.assertTrue(line.signed_at)

@@ -1,73 +1,35 @@
-/**
- * Signature pad of the public signing pages (QR code and personal link). Plain DOM: the
- * page works on any phone browser; the drawing is sent as a PNG data URI with the form.
- */
+import { SignatureDrawing } from "@az_attendance/signature/signature_drawing";
 
-function setupPad(form) {
+/**
+ * Signing forms of the public pages (QR code and personal link): the drawing is sent as a
+ * PNG data URI with the form. A drawing sent back after a refusal is shown again.
+ */
+function setupForm(form) {
     const canvas = form.querySelector(".o_az_signature_pad");
     const input = form.querySelector(".o_az_signature_value");
-    if (!canvas || !input) {
+    const strokesInput = form.querySelector(".o_az_signature_strokes");
+    if (!canvas || !input || !strokesInput) {
         return;
     }
-    const context = canvas.getContext("2d");
-    let drawing = false;
-    let drawn = false;
-
-    function resize() {
-        const ratio = window.devicePixelRatio || 1;
-        const width = canvas.clientWidth || 300;
-        canvas.width = width * ratio;
-        canvas.height = 180 * ratio;
-        context.setTransform(ratio, 0, 0, ratio, 0, 0);
-        context.lineWidth = 2.5;
-        context.lineCap = "round";
-        context.lineJoin = "round";
-        context.strokeStyle = "#1a237e";
-        drawn = false;
-        input.value = "";
-    }
-
-    function point(event) {
-        const rect = canvas.getBoundingClientRect();
-        return [event.clientX - rect.left, event.clientY - rect.top];
-    }
-
-    canvas.addEventListener("pointerdown", (event) => {
-        event.preventDefault();
-        drawing = true;
-        const [x, y] = point(event);
-        context.beginPath();
-        context.moveTo(x, y);
-        context.lineTo(x + 0.5, y + 0.5);
-        context.stroke();
+    const kept = input.value;
+    const keptStrokes = strokesInput.value;
+    const drawing = new SignatureDrawing(canvas, {
+        height: 180,
+        onChange: (value) => {
+            input.value = value;
+            strokesInput.value = value ? drawing.toStrokes() : "";
+            canvas.closest(".border").classList.remove("border-danger");
+        },
     });
-    canvas.addEventListener("pointermove", (event) => {
-        if (!drawing) {
-            return;
-        }
-        event.preventDefault();
-        const [x, y] = point(event);
-        context.lineTo(x, y);
-        context.stroke();
-        drawn = true;
-    });
-    const stop = () => {
-        if (drawing && drawn) {
-            input.value = canvas.toDataURL("image/png");
-        }
-        drawing = false;
-    };
-    canvas.addEventListener("pointerup", stop);
-    canvas.addEventListener("pointerleave", stop);
-    canvas.addEventListener("pointercancel", stop);
-
+    if (kept) {
+        drawing.restore(kept, keptStrokes).then(() => {
+            input.value = kept;
+            strokesInput.value = keptStrokes;
+        });
+    }
     const clear = form.querySelector(".o_az_signature_clear");
     if (clear) {
-        clear.addEventListener("click", () => {
-            context.clearRect(0, 0, canvas.width, canvas.height);
-            drawn = false;
-            input.value = "";
-        });
+        clear.addEventListener("click", () => drawing.clear());
     }
     form.addEventListener("submit", (event) => {
         if (!input.value) {
@@ -76,11 +38,10 @@ function setupPad(form) {
             canvas.focus();
         }
     });
-    resize();
 }
 
 function init() {
-    document.querySelectorAll("form.o_az_sign_form").forEach(setupPad);
+    document.querySelectorAll("form.o_az_sign_form").forEach(setupForm);
 }
 
 if (document.readyState === "loading") {

@@ -67,10 +67,16 @@ registry.category("web_tour.tours").add("az_attendance_kiosk", {
             content: "Hand the tablet over: open the kiosk",
             trigger: ".o_form_view:not(:has(.modal)) button[name=action_kiosk]",
             run: "click",
+            expectUnloadPage: true,
         },
         {
-            content: "The kiosk lists the participants",
+            content: "The kiosk is a page of its own: no Odoo menu, no codes",
             trigger: ".o_az_kiosk_title:contains(Atelier tablette)",
+            run() {
+                if (document.querySelector(".o_main_navbar, .o_menu_apps, a[href^='/odoo']")) {
+                    throw new Error("The kiosk must not lead to the back office");
+                }
+            },
         },
         {
             content: "Amina taps her name",
@@ -78,20 +84,25 @@ registry.category("web_tour.tours").add("az_attendance_kiosk", {
             run: "click",
         },
         {
-            content: "She signs with her finger",
-            trigger: ".modal canvas.o_web_sign_signature",
+            content: "Her name and the session are above the pad; she signs with her finger",
+            trigger: ".o_az_kiosk_board:has(.o_az_kiosk_board_name:contains(Amina Diallo)):has(.o_az_kiosk_board_session:contains(Atelier tablette)) canvas",
             run() {
                 drawOn(this.anchor);
             },
         },
         {
             content: "She confirms",
-            trigger: ".modal .modal-footer .btn-primary:enabled",
+            trigger: ".o_az_kiosk_board_sign:enabled",
+            run: "click",
+        },
+        {
+            content: "The kiosk thanks her",
+            trigger: ".o_az_kiosk_thanks:contains(Amina Diallo)",
             run: "click",
         },
         {
             content: "Her name now shows as signed",
-            trigger: ".o_az_kiosk_line.o_az_signed:contains(Amina Diallo)",
+            trigger: ".o_az_kiosk:not(:has(.o_az_kiosk_thanks)) .o_az_kiosk_line.o_az_signed:contains(Amina Diallo)",
         },
         {
             content: "The network drops; Lucas taps his name",
@@ -103,14 +114,19 @@ registry.category("web_tour.tours").add("az_attendance_kiosk", {
         },
         {
             content: "He signs with his finger",
-            trigger: ".modal canvas.o_web_sign_signature",
+            trigger: ".o_az_kiosk_board canvas",
             run() {
                 drawOn(this.anchor);
             },
         },
         {
             content: "He confirms",
-            trigger: ".modal .modal-footer .btn-primary:enabled",
+            trigger: ".o_az_kiosk_board_sign:enabled",
+            run: "click",
+        },
+        {
+            content: "The kiosk says his signature is kept on the tablet",
+            trigger: ".o_az_kiosk_thanks:contains(Lucas Martin)",
             run: "click",
         },
         {
@@ -123,7 +139,7 @@ registry.category("web_tour.tours").add("az_attendance_kiosk", {
         },
         {
             content: "The network is back: refresh",
-            trigger: ".o_az_kiosk button:contains(Refresh)",
+            trigger: ".o_az_kiosk button.o_az_kiosk_refresh",
             run(helpers) {
                 restoreNetwork();
                 return helpers.click();
@@ -140,6 +156,85 @@ registry.category("web_tour.tours").add("az_attendance_kiosk", {
         {
             content: "Sofia has not signed",
             trigger: ".o_az_kiosk_line:not(.o_az_signed):contains(Sofia Pereira)",
+        },
+        {
+            content: "A participant tries to leave the kiosk",
+            trigger: ".o_az_kiosk_leave",
+            run: "click",
+        },
+        {
+            content: "A password is asked: they guess",
+            trigger: ".o_az_kiosk_unlock input.o_az_kiosk_password",
+            run: "edit 123456",
+        },
+        {
+            content: "and try to leave",
+            trigger: ".o_az_kiosk_unlock .o_az_kiosk_exit",
+            run: "click",
+        },
+        {
+            content: "Refused: the kiosk stays",
+            trigger: ".o_az_kiosk_unlock_error",
+        },
+        {
+            content: "They give up",
+            trigger: ".o_az_kiosk_unlock_cancel",
+            run: "click",
+        },
+        {
+            content: "The trainer comes back and asks to leave",
+            trigger: ".o_az_kiosk:not(:has(.o_az_kiosk_unlock)) .o_az_kiosk_leave",
+            run: "click",
+        },
+        {
+            content: "She types her password",
+            trigger: ".o_az_kiosk_unlock input.o_az_kiosk_password",
+            run: "edit az_att_trainer",
+        },
+        {
+            content: "and leaves the kiosk",
+            trigger: ".o_az_kiosk_unlock .o_az_kiosk_exit",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "She is back on the session's form",
+            trigger: ".o_form_view .o_az_checklist",
+        },
+        {
+            content: "Sofia cannot hold a pen: the trainer signs on her behalf",
+            trigger: ".o_data_row:contains(Sofia Pereira) button[name=action_sign_on_behalf]",
+            run: "click",
+        },
+        {
+            content: "The form names Sofia and the session, not a record",
+            trigger: ".modal .o_form_view:contains(Sofia Pereira):contains(Atelier tablette):not(:contains(az.attendance.line))",
+        },
+        {
+            content: "The witness",
+            trigger: ".modal div[name=witness_name] input",
+            run: "edit Jean Témoin",
+        },
+        {
+            content: "The reason",
+            trigger: ".modal div[name=reason] input",
+            run: "edit Main blessée",
+        },
+        {
+            content: "Only a drawing is possible: no typed or uploaded signature",
+            trigger: ".modal .o_az_drawn_signature:not(:has(.o_web_sign_auto_button, input[type=file])) canvas",
+            run() {
+                drawOn(this.anchor);
+            },
+        },
+        {
+            content: "Record it",
+            trigger: ".modal button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "Sofia's line is signed on her behalf",
+            trigger: ".o_form_view:not(:has(.modal)) .o_data_row:contains(Sofia Pereira):contains(On behalf)",
         },
     ],
 });
@@ -175,6 +270,45 @@ registry.category("web_tour.tours").add("az_attendance_qr", {
         },
         {
             content: "The page thanks him",
+            trigger: ".o_az_message:contains(your signature is recorded)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("az_attendance_remote", {
+    steps: () => [
+        {
+            content: "The page names the person and the session",
+            trigger: "p:contains(Signing as):contains(Amina D.)",
+        },
+        {
+            content: "Sending an empty pad is not possible",
+            trigger: "button.o_az_sign_submit",
+            run: "click",
+        },
+        {
+            content: "The pad asks for a drawing",
+            trigger: ".border-danger canvas.o_az_signature_pad",
+        },
+        {
+            content: "She signs with her finger",
+            trigger: "canvas.o_az_signature_pad",
+            run() {
+                drawOn(this.anchor);
+            },
+        },
+        {
+            content: "The drawing is attached to the form",
+            trigger: "input.o_az_signature_value:not(:visible):value(/^data:image\\/png;base64,/)",
+        },
+        {
+            content: "She sends it",
+            trigger: "button.o_az_sign_submit",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The page thanks her",
             trigger: ".o_az_message:contains(your signature is recorded)",
         },
     ],

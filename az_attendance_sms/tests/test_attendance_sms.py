@@ -1,0 +1,73 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from odoo.addons.az_attendance.tests.common import AttendanceCommon
+from odoo.addons.sms.tests.common import SMSCase
+
+
+@tagged("post_install", "-at_install")
+class TestAttendanceSms(SMSCase, AttendanceCommon):
+    """Signing links by SMS, when the company asks for it: sent at once through Odoo's SMS
+    path, numbers in international format, delivery state on the line."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.country_id = cls.env.ref("base.fr")
+        cls.amina.write({"mobile": "06 11 22 33 44", "country_id": cls.env.ref("base.fr").id})
+        cls.sofia.write({"mobile": "+262 692 00 11 22", "email": False})
+
+    def _sms_of(self, partner):
+        return self.env["sms.sms"].sudo().search([("partner_id", "=", partner.id)])
+
+    def test_no_sms_unless_the_company_asks(self):
+        session = self.make_session()
+        with self.mockSMSGateway():
+            session.action_send_remote_links()
+        self.assertFalse(self._new_sms)
+
+    def test_links_sent_at_once_to_those_left_to_sign(self):
+        self.company.az_remote_link_sms = True
+        session = self.make_session()
+        self.line_of(session, self.lucas).status = "absent"
+        with self.mockSMSGateway():
+            session.with_user(self.trainer).action_send_remote_links()
+        line = self.line_of(session, self.amina)
+        # sent at once (not left to the hourly queue), numbers in international format
+        self.assertSMS(self.amina, "+33611223344", "pending",
+                       content=f"/attendance/sign/{line._get_remote_token()}")
+        self.assertSMS(self.sofia, "+262692001122", "pending")
+        self.assertEqual(len(self._new_sms), 2, "absent and no mobile number: no SMS")
+        # the delivery state shows on the line
+        self.env.invalidate_all()
+        self.assertEqual(line.az_sms_state, "pending")
+        self.assertFalse(self.line_of(session, self.lucas).az_sms_state)
+        # the link in the SMS opens the signing page of this person only
+        body = self._new_sms.filtered(lambda sms: sms.partner_id == self.amina).body
+        token = body.split("/attendance/sign/")[1].split()[0]
+        with freeze_time(self.day_start):
+            self.assertEqual(self.env["az.attendance.line"]._get_line_from_token(token), line)
+
+    def test_failures_show_on_the_line_and_bad_numbers_are_named(self):
+        self.company.az_remote_link_sms = True
+        self.lucas.mobile = "not a number"
+        session = self.make_session()
+        with self.mockSMSGateway(sim_error="wrong_number_format"):
+            session.action_send_remote_links()
+        self.env.invalidate_all()
+        self.assertEqual(self.line_of(session, self.amina).az_sms_state, "exception")
+        self.assertIn("Lucas Martin", session.message_ids[0].body)
+        self.assertFalse(self._sms_of(self.lucas))
+
+    def test_sms_alone_when_nobody_has_an_email(self):
+        self.company.az_remote_link_sms = True
+        session = self.make_session(partners=self.sofia)
+        with self.mockSMSGateway():
+            session.action_send_remote_links()
+        self.assertSMS(self.sofia, "+262692001122", "pending")
+        self.company.az_remote_link_sms = False
+        other = self.make_session(partners=self.sofia, name="Sans e-mail")
+        with self.assertRaisesRegex(UserError, "e-mail"):
+            other.action_send_remote_links()
