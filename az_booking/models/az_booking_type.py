@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.az_project_base.tools.timezones import place_of
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..tools import intervals as iv
@@ -98,6 +99,11 @@ class AzBookingType(models.Model):
         default=lambda self: self.env.user.tz or "Europe/Paris",
         help="Timezone in which slots are shown to people booking.",
     )
+    tz_place = fields.Char(
+        string="Time of", compute="_compute_tz_place",
+        help="The place the timezone is named after, as people say it ('Paris', 'La Réunion'): "
+        "the public pages and messages say 'Paris time', not 'Europe/Paris'.",
+    )
     is_sensitive = fields.Boolean(
         string="Sensitive",
         help="The name of this type never appears in e-mails, SMS or calendar invitations: "
@@ -128,6 +134,11 @@ class AzBookingType(models.Model):
     def _compute_is_collective(self):
         for booking_type in self:
             booking_type.is_collective = booking_type.capacity > 1
+
+    @api.depends("tz")
+    def _compute_tz_place(self):
+        for booking_type in self:
+            booking_type.tz_place = place_of(booking_type.tz)
 
     @api.depends("name", "is_sensitive")
     @api.depends_context("lang")

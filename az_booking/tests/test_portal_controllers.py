@@ -42,7 +42,9 @@ class TestPortalPublicPages(AzBookingPortalCommon):
             hrefs)
         label = links[0].text_content().strip()
         self.assertTrue(label.startswith("Book "), label)
-        self.assertIn("Europe/Paris", doc.text_content())
+        # the time zone is said as people say it
+        self.assertIn("All times are Paris time.", " ".join(doc.text_content().split()))
+        self.assertNotIn("Europe/Paris", doc.text_content())
 
     def test_workshop_page_shows_seats_then_waiting_list(self):
         slot = self.free_slots(self.type_workshop)[0]
