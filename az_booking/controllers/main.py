@@ -179,7 +179,7 @@ def week_values(booking_type, week, exclude=None):
         "prev_week": prev_week and prev_week.isoformat(),
         "days": slot_days(booking_type, slots, current=exclude.start if exclude else None),
         "next_free": next_free,
-        "tz_name": booking_type.tz_place,
+        "tz_name": booking_type.tz_label,
     }
 
 
@@ -227,7 +227,7 @@ def booking_values(booking):
         "can_change": booking._portal_can_change(),
         "deadline": when_label(booking_type, booking._portal_deadline()),
         "contact_phone": booking_type._get_contact_phone(),
-        "tz_name": booking_type.tz_place,
+        "tz_name": booking_type.tz_label,
     }
 
 
@@ -336,7 +336,7 @@ class AzBookingWebsite(http.Controller):
                 if slot and booking_type.assignment == "user_picks"
                 and not booking_type.is_collective else []),
             "honeypot_field": HONEYPOT_FIELD,
-            "tz_name": booking_type.tz_place,
+            "tz_name": booking_type.tz_label,
         }, status=status)
 
     @http.route("/booking/<string:type_id>/book", type="http", auth="public", website=True,

@@ -99,10 +99,10 @@ class AzBookingType(models.Model):
         default=lambda self: self.env.user.tz or "Europe/Paris",
         help="Timezone in which slots are shown to people booking.",
     )
-    tz_place = fields.Char(
-        string="Time of", compute="_compute_tz_place",
-        help="The place the timezone is named after, as people say it ('Paris', 'La Réunion'): "
-        "the public pages and messages say 'Paris time', not 'Europe/Paris'.",
+    tz_label = fields.Char(
+        string="Time shown as", compute="_compute_tz_label",
+        help="The timezone as people say it: the public pages and messages say 'Paris time', "
+        "not 'Europe/Paris'.",
     )
     is_sensitive = fields.Boolean(
         string="Sensitive",
@@ -136,9 +136,10 @@ class AzBookingType(models.Model):
             booking_type.is_collective = booking_type.capacity > 1
 
     @api.depends("tz")
-    def _compute_tz_place(self):
+    @api.depends_context("lang")
+    def _compute_tz_label(self):
         for booking_type in self:
-            booking_type.tz_place = place_of(booking_type.tz)
+            booking_type.tz_label = self.env._("%(place)s time", place=place_of(booking_type.tz))
 
     @api.depends("name", "is_sensitive")
     @api.depends_context("lang")

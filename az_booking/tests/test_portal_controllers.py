@@ -43,7 +43,7 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         label = links[0].text_content().strip()
         self.assertTrue(label.startswith("Book "), label)
         # the time zone is said as people say it
-        self.assertIn("All times are Paris time.", " ".join(doc.text_content().split()))
+        self.assertIn("Times shown: Paris time", " ".join(doc.text_content().split()))
         self.assertNotIn("Europe/Paris", doc.text_content())
 
     def test_workshop_page_shows_seats_then_waiting_list(self):

@@ -3,19 +3,20 @@ with axe-core at phone (320 px) and desktop widths: no serious or critical viola
 horizontal scroll. See az_project_base/tests/browser_audit.py."""
 
 import base64
-import re
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
+
+from lxml import html
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.az_project_base.tests.browser_audit import (
+    PHONE,
     SUBMIT_FIRST_FORM,
+    TABLET,
     AccessibilityAuditMixin,
 )
-
-CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 
 
 @tagged("post_install", "-at_install")
@@ -34,7 +35,8 @@ class TestAccessibilityAudit(AccessibilityAuditMixin, HttpCase):
                 for day in range(7)
             ],
         })
-        cls.staff = new_test_user(env, login="az_audit_staff", name="Inès Conseillère",
+        cls.staff = new_test_user(env, login="az_audit_staff", password="az_audit_staff",
+                                  name="Inès Conseillère",
                                   groups="base.group_user,az_project_base.group_user",
                                   tz="Europe/Paris")
         env["resource.resource"].create({"name": cls.staff.name, "user_id": cls.staff.id,
@@ -84,13 +86,17 @@ class TestAccessibilityAudit(AccessibilityAuditMixin, HttpCase):
                     f"start={slot['start'].strftime('%Y-%m-%dT%H:%M')}")
         page = self.url_open(form_url)
         self.assertEqual(page.status_code, 200)
+        form = html.fromstring(page.content).xpath("//main//form[@method='post']")[0]
+        data = {field.get("name"): field.get("value") or ""
+                for field in form.xpath(".//input[@type='hidden'][@name]")}
         question = self.booking_type.question_ids[:1]
-        answer = self.url_open(
-            f"/booking/{self.booking_type.id}/book", allow_redirects=False,
-            data={"csrf_token": CSRF_RE.search(page.text).group(1),
-                  "start": slot["start"].strftime("%Y-%m-%dT%H:%M"), "name": "Samia Haddad",
-                  "email": "samia.audit@example.com", "phone": "+33 6 12 34 56 78",
-                  f"question_{question.id}": "Une aide pour un dossier", "consent": "1"})
+        data.update({
+            "name": "Samia Haddad", "email": "samia.audit@example.com",
+            "phone": "+33 6 12 34 56 78", f"question_{question.id}": "Une aide pour un dossier",
+            "consent": "1",
+        })
+        data.pop("website_url", None)  # the field people leave empty
+        answer = self.url_open(form.get("action"), data=data, allow_redirects=False)
         self.assertEqual(answer.status_code, 303, answer.text[:300])
         location = urlsplit(answer.headers["Location"])
         return location.path + (f"?{location.query}" if location.query else "")
@@ -108,6 +114,26 @@ class TestAccessibilityAudit(AccessibilityAuditMixin, HttpCase):
         self.audit_page(form, "the booking form with its errors", prepare=SUBMIT_FIRST_FORM)
         confirmation = self._book()
         self.audit_page(confirmation, "the booking confirmation")
+        # the personal page and its confirmation steps, through the link sent to the person
+        path, query = confirmation.split("?", 1)
+        token = parse_qs(query)["access_token"][0]
+        self.audit_page(f"{path}?access_token={token}", "the personal page of a booking")
+        self.audit_page(f"{path}/reschedule?access_token={token}", "the choice of another time")
+        booking_id = int(path.rsplit("/", 1)[1])
+        booking = self.env["az.booking"].sudo().browse(booking_id)
+        other = next(slot for slot in self.slots[1:] if slot["start"] != booking.start)
+        self.audit_page(
+            f"{path}/reschedule?access_token={token}&start={other['start'].strftime('%Y-%m-%dT%H:%M')}",
+            "the confirmation before moving")
+        self.audit_page(f"{path}/cancel?access_token={token}", "the confirmation before cancelling")
+        self.audit_page(f"{path}/cancel?access_token={token}", "the page after cancelling",
+                        widths=(PHONE,), prepare=SUBMIT_FIRST_FORM)
+        self.audit_page("/booking/manage/1-an-old-link", "the answer to an old link")
+
+    def test_kiosk(self):
+        self.audit_page(f"/attendance/kiosk/{self.att_session.id}", "the kiosk",
+                        login="az_audit_staff", widths=(PHONE, TABLET),
+                        ready="!!document.querySelector('.o_az_kiosk')")
 
     def test_portal_pages(self):
         self.audit_page("/my/bookings", "the person's bookings", login="az_audit_portal")

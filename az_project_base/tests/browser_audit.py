@@ -20,6 +20,7 @@ from .keyboard import LiveBrowser
 _logger = logging.getLogger(__name__)
 
 PHONE = "320x640"  # the narrowest phone screen still in use; WCAG 1.4.10 reflow width
+TABLET = "1024x768"
 DESKTOP = "1366x768"
 
 _AUDIT_JS = """
@@ -107,12 +108,15 @@ def axe_source():
 class AccessibilityAuditMixin:
     """For HttpCase classes: ``audit_page(url, label)`` at phone and desktop widths."""
 
-    def audit_page(self, url, label, login=None, widths=(PHONE, DESKTOP), prepare=None):
+    def audit_page(self, url, label, login=None, widths=(PHONE, DESKTOP), prepare=None,
+                   ready=None):
+        """``ready``: a JavaScript condition for pages that are not website pages (the kiosk
+        application), see ``LiveBrowser``."""
         source = axe_source()
         for size in widths:
             with self.subTest(page=label, size=size), \
-                    LiveBrowser(self, url, login=login, size=size,
-                                touch=size == PHONE) as page:
+                    LiveBrowser(self, url, login=login, size=size, touch=size == PHONE,
+                                ready=ready) as page:
                 if prepare:
                     page.evaluate(prepare, timeout=60)
                     page.wait_for_page("")

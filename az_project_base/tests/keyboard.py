@@ -51,8 +51,13 @@ class LiveBrowser:
     """``with LiveBrowser(self, "/booking") as kb:`` then ``kb.tab_to(...)``,
     ``kb.press("Enter")``, ``kb.type("text")``, ``kb.wait_for(...)``, ``kb.evaluate(js)``."""
 
-    def __init__(self, test_case, url, login=None, size="1366x768", touch=False):
+    # a website page is ready once its scripts have started (they fetch what they need as they
+    # start); pages with an application of their own say what "ready" means for them
+    WEBSITE_READY = "!!(window.odoo && (odoo.__WOWL_DEBUG__ || odoo.isReady))"
+
+    def __init__(self, test_case, url, login=None, size="1366x768", touch=False, ready=None):
         self.test = test_case
+        self.ready = ready or self.WEBSITE_READY
         self.url = url
         self.login = login
         self.size = size
@@ -164,8 +169,7 @@ class LiveBrowser:
         website's JavaScript started (its services fetch what they need as they start)."""
         self.wait_for(
             f"location.href.includes({json.dumps(path_fragment)}) "
-            "&& document.readyState === 'complete' "
-            "&& !!(window.odoo && (odoo.__WOWL_DEBUG__ || odoo.isReady))",
+            f"&& document.readyState === 'complete' && ({self.ready})",
             timeout=timeout, what=f"a page at {path_fragment or self.url}")
 
     def text(self, selector="main"):

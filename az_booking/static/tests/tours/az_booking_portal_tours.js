@@ -86,7 +86,7 @@ registry.category("web_tour.tours").add("az_booking_visitor", {
     steps: () => [
         {
             content: "The free times are listed in the type's time zone, in French",
-            trigger: "main:contains(Fuseau horaire):contains(Europe/Paris)",
+            trigger: "main:contains(heure de Paris)",
         },
         {
             content: "Choose the first free time",
