@@ -63,7 +63,7 @@ class TestPortalKeyboard(AzBookingPortalCommon):
             kb.wait_for_page("/cancel")
             kb.fill("#az_cancel_reason", "Un empêchement")
             kb.activate("button.o_az_booking_cancel")
-            kb.wait_for("document.querySelector('.o_az_booking_cancelled')",
+            kb.wait_for("!!document.querySelector('.o_az_booking_cancelled')",
                         what="the page saying the appointment is cancelled")
         booking.invalidate_recordset()
         self.assertEqual(booking.state, "cancelled")

@@ -49,7 +49,7 @@ _AUDIT_JS = """
         problems.push(`horizontal scroll: the page is ${root.scrollWidth}px wide on a `
             + `${width}px screen (${wide.join(", ")})`);
     }
-    for (const el of document.querySelectorAll("main *")) {
+    for (const el of document.querySelectorAll("main *, [role=main] *")) {
         const style = getComputedStyle(el);
         if (["auto", "scroll"].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1) {
             problems.push(`content cut off: ${name(el)} scrolls sideways `
@@ -60,8 +60,8 @@ _AUDIT_JS = """
         // touch targets of at least 44 x 44 px (WCAG 2.5.5); a tick box or radio button
         // counts with its label, which also toggles it
         const targets = document.querySelectorAll(
-            "main a.btn, main button, main select, main textarea, main .o_az_slot, "
-            + "main input:not([type=hidden])");
+            ["a.btn", "button", "select", "textarea", ".o_az_slot", "input:not([type=hidden])"]
+                .map((sel) => `main ${sel}, [role=main] ${sel}`).join(", "));
         for (const el of targets) {
             const target = ["checkbox", "radio"].includes(el.type)
                 ? (el.closest(".form-check") || el.closest("label") || el) : el;

@@ -113,8 +113,10 @@ class LiveBrowser:
             except Exception:  # noqa: BLE001 - the page is being replaced; ask again
                 pass
             time.sleep(0.1)
+        page = self.evaluate("location.pathname + location.search")
+        shown = " ".join((self.text() or "").split())[:600]
         self.test.fail(f"keyboard journey: waited in vain for {what or expression} "
-                       f"(page: {self.evaluate('location.pathname + location.search')})")
+                       f"(page: {page}; it shows: {shown})")
 
     def press(self, key, shift=False):
         name, code, text = _KEYS[key]
