@@ -327,6 +327,8 @@ class AzBooking(models.Model):
         "reminder": "az_booking.mail_template_booking_reminder",
         "cancelled": "az_booking.mail_template_booking_cancelled",
         "promoted": "az_booking.mail_template_booking_promoted",
+        "session_cancelled": "az_booking.mail_template_booking_session_cancelled",
+        "moved": "az_booking.mail_template_booking_moved",
     }
 
     def _send_portal_notification(self, kind):
@@ -339,6 +341,12 @@ class AzBooking(models.Model):
             (self - waiting)._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
             waiting._send_portal_mail(self._NOTIFICATION_TEMPLATES["waiting"], ics=False)
             return self.filtered(lambda b: b.partner_id.email)
+        if kind in ("session_cancelled", "moved"):
+            # the waiting list holds no time: no calendar file for it
+            no_ics = self.env.context.get("az_booking_no_ics_ids") or []
+            waiting = self.filtered(lambda b: b.state == "waiting" or b.id in no_ics)
+            sent = (self - waiting)._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
+            return sent | waiting._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind], ics=False)
         return self._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
 
     def _send_portal_mail(self, xmlid, ics=True):
