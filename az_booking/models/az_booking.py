@@ -356,11 +356,16 @@ class AzBooking(models.Model):
         session_id = vals.get("slot_id")
         start = fields.Datetime.to_datetime(vals.get("start"))
         if not session_id and start:
-            cr.execute(
-                "SELECT id FROM az_booking_slot WHERE type_id = %s AND start = %s",
-                [booking_type.id, start])
-            row = cr.fetchone()
-            session_id = row and row[0]
+            # the scheduled session starting then (read before the lock, as the page did)
+            found = booking_type._get_session_slots(
+                start, start + timedelta(seconds=1), include_full=True)
+            session_id = found[0]["session_id"] if found else False
+            if not session_id and not self_booking:
+                cr.execute(  # a cancelled or done session: refused below
+                    "SELECT id FROM az_booking_slot WHERE type_id = %s AND start = %s",
+                    [booking_type.id, start])
+                row = cr.fetchone()
+                session_id = row and row[0]
         if not session_id:
             if self_booking or not start:
                 raise UserError(self._slot_taken_message())

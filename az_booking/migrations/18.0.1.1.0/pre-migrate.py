@@ -2,6 +2,8 @@
 bookings and gets its own seats (the type's) and a status, before the new required
 columns are set."""
 
+from odoo import fields
+
 
 def migrate(cr, version):
     if not version:
@@ -32,7 +34,7 @@ def fill_sessions(cr):
     cr.execute("""
         UPDATE az_booking_slot
            SET state = CASE
-                   WHEN stop <= now() at time zone 'UTC' THEN 'done'
+                   WHEN stop <= %s THEN 'done'
                    WHEN NOT EXISTS (SELECT 1 FROM az_booking b WHERE b.slot_id = az_booking_slot.id
                                        AND b.state IN ('waiting', 'requested', 'confirmed',
                                                        'done', 'no_show', 'excused'))
@@ -40,4 +42,4 @@ def fill_sessions(cr):
                    WHEN seats_taken >= capacity THEN 'full'
                    ELSE 'scheduled' END
          WHERE state IS NULL
-    """)
+    """, [fields.Datetime.now()])
