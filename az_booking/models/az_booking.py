@@ -1,6 +1,7 @@
 import logging
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+import pytz
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
@@ -105,7 +106,22 @@ class AzBooking(models.Model):
     event_id = fields.Many2one(
         "calendar.event", string="Calendar event", copy=False, readonly=True, index="btree_not_null"
     )
-    slot_id = fields.Many2one("az.booking.slot", string="Workshop slot", readonly=True, copy=False)
+    slot_id = fields.Many2one(
+        "az.booking.slot", string="Workshop session", readonly=True, copy=False, index=True)
+    series_id = fields.Many2one(
+        "az.booking.series", string="Series", readonly=True, copy=False, index="btree_not_null",
+        help="The series of follow-up appointments this one belongs to.")
+    is_upcoming = fields.Boolean(
+        string="To come", compute="_compute_list_filters", search="_search_is_upcoming",
+        help="Not over yet, and still held or waiting.")
+    is_today = fields.Boolean(
+        string="Today", compute="_compute_list_filters", search="_search_is_today")
+    is_my_site = fields.Boolean(
+        string="My sites", compute="_compute_list_filters", search="_search_is_my_site",
+        help="At a site where I receive appointments or run workshops.")
+    partner_phone = fields.Char(related="partner_id.phone", string="Phone")
+    partner_mobile = fields.Char(related="partner_id.mobile", string="Mobile")
+    partner_email = fields.Char(related="partner_id.email", string="E-mail")
     color = fields.Integer(related="type_id.color")
     lang = fields.Selection(
         _lang_get, string="Language",
@@ -161,6 +177,50 @@ class AzBooking(models.Model):
                 _logger.warning(
                     "az_booking: constraint %s not added: some active bookings overlap. "
                     "Cancel the duplicates, then update the module.", name)
+
+    def _compute_list_filters(self):
+        now = fields.Datetime.now()
+        day_start, day_stop = self._today_bounds()
+        sites = self._my_sites()
+        for booking in self:
+            booking.is_upcoming = bool(booking.stop and booking.stop >= now
+                                       and booking.state in ("waiting",) + ACTIVE_STATES)
+            booking.is_today = bool(booking.start and day_start <= booking.start < day_stop)
+            booking.is_my_site = booking.site_id in sites
+
+    def _search_is_upcoming(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search."))
+        domain = [("stop", ">=", fields.Datetime.now()),
+                  ("state", "in", ("waiting",) + ACTIVE_STATES)]
+        return domain if (operator == "=") == value else ["!", "&"] + domain
+
+    def _today_bounds(self):
+        """Today in the user's timezone, as naive UTC bounds."""
+        tz = pytz.timezone(self.env.user.tz or self.env.context.get("tz") or "UTC")
+        today = datetime.now(tz).date()
+        bounds = [tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(
+            tzinfo=None) for day in (today, today + timedelta(days=1))]
+        return bounds[0], bounds[1]
+
+    def _search_is_today(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search."))
+        day_start, day_stop = self._today_bounds()
+        domain = [("start", ">=", day_start), ("start", "<", day_stop)]
+        return domain if (operator == "=") == value else ["!", "&"] + domain
+
+    def _my_sites(self):
+        user = self.env.user
+        types = self.env["az.booking.type"].sudo().search([("staff_user_ids", "in", user.id)])
+        sessions = self.env["az.booking.slot"].sudo().search([("user_ids", "in", user.id)])
+        return types.site_ids | sessions.site_id
+
+    def _search_is_my_site(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search."))
+        ids = self._my_sites().ids
+        return [("site_id", "in" if (operator == "=") == value else "not in", ids)]
 
     @api.depends("type_id")
     def _compute_is_collective(self):

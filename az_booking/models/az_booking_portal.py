@@ -2,6 +2,8 @@ import base64
 import logging
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import consteq, format_datetime, html2plaintext
@@ -366,6 +368,35 @@ class AzBooking(models.Model):
             template.sudo().send_mail(booking.id, email_values=email_values)
             sent |= booking
         return sent
+
+    def _send_series_message(self, series):
+        """One e-mail to the person listing the dates of a series, each with its own
+        link to see or cancel it. Returns whether it was sent."""
+        partner = self.partner_id[:1]
+        if not partner.email:
+            return False
+        bookings = self.sudo().with_context(lang=self[:1].lang or partner.lang).sorted("start")
+        env = bookings.env
+        items = Markup("").join(
+            Markup('<li>%s - <a href="%s">%s</a></li>') % (
+                booking.when_label, booking.manage_url, env._("see or cancel"))
+            for booking in bookings)
+        company = bookings[:1].company_id
+        body = Markup("<div><p>%s</p><p>%s</p><ul>%s</ul><p>%s</p></div>") % (
+            env._("Hello %s,", partner.name),
+            env._("Here are your %(count)s appointments %(type)s:", count=len(bookings),
+                  type=bookings[:1].type_id.public_name),
+            items, company.name or "")
+        env["mail.mail"].sudo().create({
+            "subject": env._("Your appointments: %s", bookings[:1].type_id.public_name),
+            "body_html": body,
+            "email_from": company.email_formatted or env.user.email_formatted,
+            "recipient_ids": [fields.Command.link(partner.id)],
+            "model": "az.booking.series",
+            "res_id": series.id,
+            "auto_delete": True,
+        })
+        return True
 
     @api.model
     def _cron_send_reminders(self):

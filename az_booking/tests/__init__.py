@@ -10,3 +10,4 @@ from . import test_portal_tours
 from . import test_portal_french
 from . import test_portal_keyboard
 from . import test_sessions
+from . import test_series
