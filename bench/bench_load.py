@@ -2,7 +2,8 @@
 
 ``prepare`` builds the data through the ORM and commits it: ten staff members with
 working hours, an individual booking type over eight of them, an individual type with a
-single staff member, an 8-seat workshop session with 3 seats taken, and an open attendance session of 30 people.
+single staff member, an 8-seat workshop session with 3 seats taken, and an open
+attendance session of 30 people.
 ``drive`` runs the scenarios over HTTP against the server started by ``bench/load`` and
 prints the tables; everything it sends goes to the local server only, in bounded loops.
 """
