@@ -427,7 +427,7 @@ class AzBooking(models.Model):
                 row = cr.fetchone()
                 session_id = row and row[0]
         if not session_id:
-            if self_booking or not start:
+            if (self_booking and check) or not start:
                 raise UserError(self._slot_taken_message())
             session_id = self._open_session_for_staff(booking_type, vals, start, check)
         cr.execute(

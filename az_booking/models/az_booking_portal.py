@@ -217,7 +217,10 @@ class AzBooking(models.Model):
         stop = start + timedelta(hours=booking_type.duration)
         slots = booking_type.with_context(az_booking_exclude_ids=self.ids)._get_free_slots(
             start - timedelta(days=1), stop + timedelta(days=1))
-        slot = next((s for s in slots if s["start"] == start and s["stop"] == stop), None)
+        slot = next((s for s in slots if s["start"] == start and (
+            s["stop"] == stop or booking_type.is_collective)), None)  # a session's own length
+        if slot:
+            stop = slot["stop"]
         if not slot or (self.start == start and self.state in ACTIVE_STATES):
             raise UserError(self._slot_taken_message())
         if booking_type.is_collective:
@@ -234,6 +237,7 @@ class AzBooking(models.Model):
                 "lang": self.lang,
                 "start": start,
                 "stop": stop,
+                **({"slot_id": slot["session_id"]} if slot.get("session_id") else {}),
                 "seats": self.seats,
                 "answer_ids": [
                     fields.Command.create({"question_id": a.question_id.id, "value": a.value})

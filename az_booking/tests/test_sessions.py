@@ -223,3 +223,22 @@ def _migration_script(name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@tagged("post_install", "-at_install")
+class TestWorkshopDemo(AzBookingCommon):
+
+    def test_demo_has_a_weekly_workshop_with_a_full_session(self):
+        modules = self.env["ir.module.module"].search([("name", "in", ("base", "az_booking"))])
+        demo = {module.name: module.demo for module in modules}
+        if not demo["base"]:
+            self.skipTest("database without demo data")  # never in ./setup/test
+        self.assertTrue(demo["az_booking"], "the demo data of az_booking loads")
+        workshop = self.env.ref("az_booking.az_booking_type_cv_workshop_demo")
+        sessions = self.env["az.booking.slot"].search(
+            [("type_id", "=", workshop.id), ("state", "in", ("scheduled", "full"))])
+        self.assertGreaterEqual(len(sessions), 4)
+        full = sessions.filtered(lambda s: s.state == "full")
+        self.assertEqual(len(full), 1)
+        self.assertEqual(full.waiting_count, 1)
+        self.assertEqual(len(set(s.start.weekday() for s in sessions)), 1, "weekly")
