@@ -2,10 +2,13 @@
 
 from datetime import timedelta
 
+from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.az_booking.tests.portal_common import AzBookingPortalCommon
 from odoo.addons.sms.tests.common import MockSMS
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 @tagged("post_install", "-at_install")
@@ -132,3 +135,20 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
             self.assertEqual(len(bodies), 1, number)
             self.assertIn("is cancelled (Animatrice malade)", bodies[0])
         self.assertFalse(self.sms_to("0611111111"))
+
+    def test_series_dates_reach_a_person_without_e_mail_in_one_sms(self):
+        person = self.env["res.partner"].create({"name": "Suivi", "mobile": "0644444444"})
+        first_day = fields.Date.context_today(self.type_individual) + timedelta(days=2)
+        wizard = self.env["az.booking.series.wizard"].with_user(self.staff).create({
+            "type_id": self.type_individual.id, "partner_id": person.id,
+            "user_id": self.staff.id, "date_from": first_day,
+            WEEKDAYS[first_day.weekday()]: True, "hour": 11.0, "count": 3})
+        with self.mockSMSGateway():
+            wizard.action_book()
+        bookings = wizard.series_id.booking_ids
+        self.assertEqual(len(bookings), 3)
+        bodies = self.sms_to("0644444444")
+        self.assertEqual(len(bodies), 1, "one message for the whole series")
+        for booking in bookings:
+            self.assertIn(booking.when_label, bodies[0])
+            self.assertIn(booking.access_token, bodies[0])
