@@ -233,6 +233,14 @@ class AzBookingSlot(models.Model):
         self.write({"state": "done"})
         return True
 
+    @api.model
+    def _cron_mark_done(self):
+        """Sessions that are over are done: they leave the lists of sessions to come."""
+        over = self.sudo().search([("state", "in", OPEN_SESSION_STATES),
+                                   ("stop", "<=", fields.Datetime.now())])
+        over.write({"state": "done"})
+        return over
+
     def action_view_bookings(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("az_booking.az_booking_action")

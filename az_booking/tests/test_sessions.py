@@ -136,6 +136,11 @@ class TestWorkshopSessions(AzBookingCommon):
         with self.assertRaisesRegex(UserError, "cannot have fewer seats"):
             session.capacity = 1
 
+    def test_sessions_over_are_marked_done(self):
+        past, coming = self._session(paris(2026, 2, 26, 14)), self._session()
+        self.env["az.booking.slot"]._cron_mark_done()
+        self.assertEqual((past.state, coming.state), ("done", "scheduled"))
+
     # ------------------------------------------------------------------------------------
     # Cancel and move
     # ------------------------------------------------------------------------------------
