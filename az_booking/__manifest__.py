@@ -2,7 +2,7 @@
     "name": "AZ Appointments",
     "summary": "Booking types, availability from working hours, appointments and workshops "
     "that can never be double-booked, waiting lists",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Project",
     "author": "AZ for Odoo",
     "website": "https://github.com/az-for-odoo/az-for-odoo",
@@ -16,6 +16,7 @@
         "data/mail_template_data.xml",
         "wizards/az_booking_cancel_wizard_views.xml",
         "wizards/az_booking_book_wizard_views.xml",
+        "wizards/az_booking_session_wizard_views.xml",
         "views/az_booking_type_views.xml",
         "views/az_booking_views.xml",
         "views/project_project_views.xml",

@@ -2,7 +2,8 @@
 
 ``prepare`` builds the data through the ORM and commits it: ten staff members with
 working hours, an individual booking type over eight of them, an individual type with a
-single staff member, an 8-seat workshop, and an open attendance session of 30 people.
+single staff member, an 8-seat workshop session with 3 seats taken, and an open
+attendance session of 30 people.
 ``drive`` runs the scenarios over HTTP against the server started by ``bench/load`` and
 prints the tables; everything it sends goes to the local server only, in bounded loops.
 """
@@ -101,10 +102,18 @@ def build(env, args):
     horizon = now + timedelta(days=28)
     free = many._get_free_slots(now, horizon)
     single_slot = single._get_free_slots(now + timedelta(days=2), horizon)[0]
-    workshop_slot = workshop._get_free_slots(now + timedelta(days=2), horizon)[0]
     partners = env["res.partner"].create([
         {"name": f"Bench participant {i}", "email": f"bench{i}@example.com",
          "az_is_beneficiary": True} for i in range(30)])
+    # one scheduled 8-seat session of the workshop, 3 seats already taken: 30 visitors
+    # then ask for its last 5 seats at once
+    workshop_session = env["az.booking.slot"].create({
+        "type_id": workshop.id, "start": single_slot["start"] + timedelta(days=1),
+        "user_ids": [(6, 0, users[1:2].ids)], "capacity": 8})
+    env["az.booking"].create([{"type_id": workshop.id, "partner_id": partner.id,
+                               "slot_id": workshop_session.id,
+                               "start": workshop_session.start} for partner in partners[:3]])
+    workshop_slot = {"start": workshop_session.start}
     session = env["az.attendance.session"].create({
         "name": "Bench session", "project_id": project.id, "site_id": site.id,
         "trainer_ids": [(6, 0, users[:1].ids)],
@@ -122,6 +131,8 @@ def build(env, args):
         "free_starts": sorted({slot["start"].strftime(fmt) for slot in free}),
         "single_start": single_slot["start"].strftime(fmt),
         "workshop_start": workshop_slot["start"].strftime(fmt),
+        "workshop_taken": workshop_session.seats_taken,
+        "workshop_capacity": workshop_session.capacity,
         "session_id": session.id,
         "sign_urls": [line._get_remote_sign_url() for line in session.line_ids],
     }
@@ -210,7 +221,7 @@ def drive(args):
     flow_time = time.perf_counter() - t0
     flow_ok = sum(1 for r in flow if r.status_code == 303)
 
-    # 2. contention on one individual slot and one 8-seat workshop
+    # 2. contention on one individual slot and the last 5 seats of one workshop session
     def single(i):
         with new_client() as http:
             return book(http, rec, base, state["single_type"], state["single_start"],
@@ -250,6 +261,8 @@ def check_database(args, state):
             "workshop": sum(Booking.search([("type_id", "=", state["workshop_type"]),
                                             ("state", "=", "confirmed")]).mapped("seats")),
             "visitors": Booking.search_count([("type_id", "=", state["many_type"])]),
+            "workshop_taken": state["workshop_taken"],
+            "workshop_capacity": state["workshop_capacity"],
             "signed": env["az.attendance.line"].search_count(
                 [("session_id", "=", state["session_id"]), ("signed_at", "!=", False)]),
         }
@@ -279,8 +292,10 @@ def print_tables(rec, clients, flow_time, flow_ok, singles, seats, signs, counts
     print(f"one individual slot, 20 POSTs: {counts['single']} confirmed (expected 1); "
           f"statuses {dict(histogram)}")
     histogram = Counter(r.status_code for r in seats)
-    print(f"one 8-seat workshop, 30 POSTs: {counts['workshop']} seats confirmed (expected 8); "
-          f"statuses {dict(histogram)}")
+    left = counts["workshop_capacity"] - counts["workshop_taken"]
+    print(f"last {left} seats of one {counts['workshop_capacity']}-seat session, 30 POSTs: "
+          f"{counts['workshop'] - counts['workshop_taken']} seats taken (expected {left}), "
+          f"{counts['workshop']} in all; statuses {dict(histogram)}")
     histogram = Counter(r.status_code for r in signs)
     print(f"30 remote signatures at once: {counts['signed']} lines signed (expected 30); "
           f"statuses {dict(histogram)}")

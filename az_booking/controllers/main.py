@@ -130,6 +130,7 @@ def slot_days(booking_type, slots, current=None):
         local = to_local(booking_type, slot["start"])
         day = days.setdefault(local.date(), {"label": day_label(local), "slots": []})
         full = slot["seats_left"] <= 0
+        details = session_details(booking_type, slot)
         when = request.env._("%(day)s at %(time)s", day=day_label(local), time=time_label(local))
         day["slots"].append({
             "start": format_start(slot["start"]),
@@ -140,7 +141,10 @@ def slot_days(booking_type, slots, current=None):
                       else request.env._("Book %s", when)),
             "move_label": request.env._("Move my appointment to %s", when),
             "current": bool(current and slot["start"] == current),
+            **details,
         })
+        if details:  # the link's name says everything its text shows
+            day["slots"][-1]["label"] += " (%s)" % details["details"]
     return list(days.values())
 
 
@@ -196,7 +200,35 @@ def find_slot(booking_type, start, exclude=None, include_full=False):
     # a window of whole days, so that the slots lie on the grid of the working hours
     slots = engine._get_free_slots(
         start - timedelta(days=1), stop + timedelta(days=1), include_full=include_full)
+    if booking_type.is_collective:  # a session keeps its own length
+        return next((s for s in slots if s["start"] == start), None)
     return next((s for s in slots if s["start"] == start and s["stop"] == stop), None)
+
+
+def session_details(booking_type, slot):
+    """What a visitor is told of a workshop session: end time, place and, when the type
+    allows it, the facilitator's first name."""
+    if not slot.get("session_id"):
+        return {}
+    env = request.env
+    site = env["az.site"].sudo().browse(slot["site_id"]) if slot.get("site_id") else None
+    facilitator = False
+    if booking_type.show_facilitator and slot.get("user_ids"):
+        session = env["az.booking.slot"].sudo().browse(slot["session_id"])
+        name = (session.user_id or session.user_ids[:1]).name or ""
+        facilitator = name.split()[0] if name.split() else False
+    end_time = time_label(to_local(booking_type, slot["stop"]))
+    parts = [env._("until %s", end_time)]
+    if site:
+        parts.append(site.name)
+    if facilitator:
+        parts.append(env._("with %s", facilitator))
+    return {
+        "end_time": end_time,
+        "place": site.name if site else False,
+        "facilitator": facilitator,
+        "details": ", ".join(parts),
+    }
 
 
 def next_free_slots(booking_type, after, count=5):
@@ -579,7 +611,8 @@ class AzBookingWebsite(http.Controller):
                     "booked_by_id": booked_by.id,
                     "booked_by_kind": "self" if booked_by == partner else "referrer",
                     "consent_datetime": fields.Datetime.now(),
-                    "site_id": booking_type.site_ids[:1].id,
+                    "site_id": slot.get("site_id") or booking_type.site_ids[:1].id,
+                    **({"slot_id": slot["session_id"]} if slot.get("session_id") else {}),
                     "start": slot["start"],
                     "stop": slot["stop"],
                     "lang": request.env.lang if request.env.lang in dict(

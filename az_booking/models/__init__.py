@@ -5,3 +5,4 @@ from . import az_booking
 from . import az_booking_answer
 from . import project_project
 from . import az_booking_portal
+from . import az_booking_series

@@ -1,6 +1,7 @@
 import logging
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+import pytz
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
@@ -105,7 +106,22 @@ class AzBooking(models.Model):
     event_id = fields.Many2one(
         "calendar.event", string="Calendar event", copy=False, readonly=True, index="btree_not_null"
     )
-    slot_id = fields.Many2one("az.booking.slot", string="Workshop slot", readonly=True, copy=False)
+    slot_id = fields.Many2one(
+        "az.booking.slot", string="Workshop session", readonly=True, copy=False, index=True)
+    series_id = fields.Many2one(
+        "az.booking.series", string="Series", readonly=True, copy=False, index="btree_not_null",
+        help="The series of follow-up appointments this one belongs to.")
+    is_upcoming = fields.Boolean(
+        string="To come", compute="_compute_list_filters", search="_search_is_upcoming",
+        help="Not over yet, and still held or waiting.")
+    is_today = fields.Boolean(
+        string="Today", compute="_compute_list_filters", search="_search_is_today")
+    is_my_site = fields.Boolean(
+        string="My sites", compute="_compute_list_filters", search="_search_is_my_site",
+        help="At a site where I receive appointments or run workshops.")
+    partner_phone = fields.Char(related="partner_id.phone", string="Phone")
+    partner_mobile = fields.Char(related="partner_id.mobile", string="Mobile")
+    partner_email = fields.Char(related="partner_id.email", string="E-mail")
     color = fields.Integer(related="type_id.color")
     lang = fields.Selection(
         _lang_get, string="Language",
@@ -162,6 +178,50 @@ class AzBooking(models.Model):
                     "az_booking: constraint %s not added: some active bookings overlap. "
                     "Cancel the duplicates, then update the module.", name)
 
+    def _compute_list_filters(self):
+        now = fields.Datetime.now()
+        day_start, day_stop = self._today_bounds()
+        sites = self._my_sites()
+        for booking in self:
+            booking.is_upcoming = bool(booking.stop and booking.stop >= now
+                                       and booking.state in ("waiting",) + ACTIVE_STATES)
+            booking.is_today = bool(booking.start and day_start <= booking.start < day_stop)
+            booking.is_my_site = booking.site_id in sites
+
+    def _search_is_upcoming(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search."))
+        domain = [("stop", ">=", fields.Datetime.now()),
+                  ("state", "in", ("waiting",) + ACTIVE_STATES)]
+        return domain if (operator == "=") == value else ["!", "&"] + domain
+
+    def _today_bounds(self):
+        """Today in the user's timezone, as naive UTC bounds."""
+        tz = pytz.timezone(self.env.user.tz or self.env.context.get("tz") or "UTC")
+        today = datetime.now(tz).date()
+        bounds = [tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(
+            tzinfo=None) for day in (today, today + timedelta(days=1))]
+        return bounds[0], bounds[1]
+
+    def _search_is_today(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search."))
+        day_start, day_stop = self._today_bounds()
+        domain = [("start", ">=", day_start), ("start", "<", day_stop)]
+        return domain if (operator == "=") == value else ["!", "&"] + domain
+
+    def _my_sites(self):
+        user = self.env.user
+        types = self.env["az.booking.type"].sudo().search([("staff_user_ids", "in", user.id)])
+        sessions = self.env["az.booking.slot"].sudo().search([("user_ids", "in", user.id)])
+        return types.site_ids | sessions.site_id
+
+    def _search_is_my_site(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search."))
+        ids = self._my_sites().ids
+        return [("site_id", "in" if (operator == "=") == value else "not in", ids)]
+
     @api.depends("type_id")
     def _compute_is_collective(self):
         for booking in self:
@@ -200,6 +260,8 @@ class AzBooking(models.Model):
     @api.constrains("type_id", "seats")
     def _check_seats(self):
         for booking in self:
+            if booking.slot_id:
+                continue  # checked against the session's seats when it is booked
             if booking.seats > booking.type_id.capacity:
                 raise ValidationError(self.env._(
                     "%(type)s has %(capacity)s seat(s): a booking cannot take %(seats)s.",
@@ -312,6 +374,8 @@ class AzBooking(models.Model):
     def _prepare_slot_vals(self, booking_type, vals):
         """Choose the staff member, check the slot is free and, for a workshop, take the
         lock of its session and decide between a seat and the waiting list."""
+        if booking_type.is_collective:
+            return self._prepare_session_vals(booking_type, vals)
         start = fields.Datetime.to_datetime(vals["start"])
         stop = fields.Datetime.to_datetime(vals["stop"])
         check = not self.env.context.get("az_booking_skip_check")
@@ -337,15 +401,100 @@ class AzBooking(models.Model):
                 ok = booking_type._is_available(user, start, stop)
             if not ok:
                 raise UserError(self._slot_taken_message())
-        if not booking_type.is_collective:
-            self._lock_staff([vals["user_id"]])
-        if booking_type.is_collective:
-            slot_id, taken = self._lock_workshop_slot(booking_type, start, stop, vals["user_id"])
-            vals["slot_id"] = slot_id
-            if taken + vals.get("seats", 1) > booking_type.capacity:
-                if self.env.context.get("az_booking_no_waiting"):
-                    raise UserError(self._slot_taken_message())
-                vals["state"] = "waiting"
+        self._lock_staff([vals["user_id"]])
+
+    def _prepare_session_vals(self, booking_type, vals):
+        """A seat of a workshop is taken in one of its scheduled sessions (given by
+        ``slot_id``, or the one starting at ``start``). The session row is locked until the
+        end of the transaction: concurrent requests count the seats one after the other,
+        and one that read them before the lock holder committed fails with a serialization
+        error and is retried by Odoo with fresh data. When staff book at a time without a
+        session and the staff member is free, a session is opened there."""
+        cr = self.env.cr
+        check = not self.env.context.get("az_booking_skip_check")
+        self_booking = vals.get("booked_by_kind") == "self"
+        session_id = vals.get("slot_id")
+        start = fields.Datetime.to_datetime(vals.get("start"))
+        if not session_id and start:
+            # the scheduled session starting then (read before the lock, as the page did)
+            found = booking_type._get_session_slots(
+                start, start + timedelta(seconds=1), include_full=True)
+            session_id = found[0]["session_id"] if found else False
+            if not session_id and not self_booking:
+                cr.execute(  # a cancelled or done session: refused below
+                    "SELECT id FROM az_booking_slot WHERE type_id = %s AND start = %s",
+                    [booking_type.id, start])
+                row = cr.fetchone()
+                session_id = row and row[0]
+        if not session_id:
+            if (self_booking and check) or not start:
+                raise UserError(self._slot_taken_message())
+            session_id = self._open_session_for_staff(booking_type, vals, start, check)
+        cr.execute(
+            "SELECT state, capacity, start, stop, user_id, type_id FROM az_booking_slot "
+            "WHERE id = %s FOR UPDATE", [session_id])
+        row = cr.fetchone()
+        if not row:
+            raise UserError(self._slot_taken_message())
+        state, capacity, s_start, s_stop, holder_id, type_id = row
+        if type_id != booking_type.id or state not in ("scheduled", "full"):
+            raise UserError(self._slot_taken_message())
+        now = fields.Datetime.now()
+        if check and self_booking and not (
+                now + timedelta(hours=booking_type.min_notice_hours) <= s_start
+                <= now + timedelta(days=booking_type.horizon_days)):
+            raise UserError(self._slot_taken_message())
+        if check and s_stop <= now:
+            raise UserError(self._slot_taken_message())
+        session = self.env["az.booking.slot"].sudo().browse(session_id)
+        if not vals.get("user_id") or vals["user_id"] not in (
+                session.user_ids | session.user_id).ids:
+            vals["user_id"] = holder_id or vals.get("user_id")
+        vals.update(slot_id=session_id, start=s_start, stop=s_stop)
+        if not vals.get("site_id") and session.site_id:
+            vals["site_id"] = session.site_id.id
+        cr.execute(
+            "SELECT COALESCE(SUM(seats), 0) FROM az_booking WHERE slot_id = %s AND state IN %s",
+            [session_id, ACTIVE_STATES])
+        taken = cr.fetchone()[0]
+        if vals.get("seats", 1) > capacity:
+            raise UserError(self.env._(
+                "This session has %(capacity)s seat(s): a booking cannot take %(seats)s.",
+                capacity=capacity, seats=vals.get("seats", 1)))
+        if taken + vals.get("seats", 1) > capacity:
+            if self.env.context.get("az_booking_no_waiting"):
+                raise UserError(self._slot_taken_message())
+            vals["state"] = "waiting"
+
+    def _open_session_for_staff(self, booking_type, vals, start, check):
+        """Staff booking a seat at a time without a session: the session is opened there
+        when the staff member is free (as a single booking would be). Returns its id."""
+        stop = fields.Datetime.to_datetime(vals.get("stop")) or start + timedelta(
+            hours=booking_type.duration)
+        user_id = vals.get("user_id") or booking_type.specific_user_id.id
+        if not user_id:
+            raise UserError(self._slot_taken_message())
+        if check and not booking_type._is_available(
+                self.env["res.users"].browse(user_id), start, stop):
+            raise UserError(self._slot_taken_message())
+        self.env.cr.execute("""
+            INSERT INTO az_booking_slot (type_id, company_id, start, stop, user_id, capacity,
+                                         seats_taken, state, site_id,
+                                         create_uid, write_uid, create_date, write_date)
+            VALUES (%s, %s, %s, %s, %s, %s, 0, 'scheduled', %s, %s, %s,
+                    now() at time zone 'UTC', now() at time zone 'UTC')
+            ON CONFLICT (type_id, start) DO NOTHING
+        """, [booking_type.id, booking_type.company_id.id, start, stop, user_id,
+              booking_type.capacity, vals.get("site_id") or None, self.env.uid, self.env.uid])
+        self.env.cr.execute(
+            "SELECT id FROM az_booking_slot WHERE type_id = %s AND start = %s",
+            [booking_type.id, start])
+        session_id = self.env.cr.fetchone()[0]
+        self.env.cr.execute(
+            "INSERT INTO az_booking_slot_user_rel (slot_id, user_id) VALUES (%s, %s) "
+            "ON CONFLICT DO NOTHING", [session_id, user_id])
+        self.env["az.booking.slot"].invalidate_model()
+        return session_id
 
     def _lock_staff(self, user_ids):
         """Serialize the individual bookings of the same staff members until the end of the
@@ -354,31 +503,6 @@ class AzBooking(models.Model):
         other instead of deadlocking on each other's uncommitted rows."""
         for user_id in sorted(set(filter(None, user_ids))):
             self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [STAFF_LOCK_KEY, user_id])
-
-    def _lock_workshop_slot(self, booking_type, start, stop, user_id):
-        """Get (creating it if needed) the session row of a workshop and lock it until the
-        end of the transaction. Concurrent transactions wait on this lock; one that read the
-        seats before the lock holder committed fails with a serialization error and is
-        retried by Odoo with fresh data. Returns (slot id, seats taken)."""
-        cr = self.env.cr
-        cr.execute("""
-            INSERT INTO az_booking_slot (type_id, company_id, start, stop, user_id, seats_taken,
-                                         create_uid, write_uid, create_date, write_date)
-            VALUES (%s, %s, %s, %s, %s, 0, %s, %s, now() at time zone 'UTC',
-                    now() at time zone 'UTC')
-            ON CONFLICT (type_id, start) DO NOTHING
-        """, [booking_type.id, booking_type.company_id.id, start, stop, user_id,
-              self.env.uid, self.env.uid])
-        cr.execute(
-            "SELECT id, user_id FROM az_booking_slot WHERE type_id = %s AND start = %s FOR UPDATE",
-            [booking_type.id, start])
-        slot_id, holder_id = cr.fetchone()
-        if holder_id and holder_id != user_id:
-            raise UserError(self._slot_taken_message())
-        cr.execute(
-            "SELECT COALESCE(SUM(seats), 0) FROM az_booking WHERE slot_id = %s AND state IN %s",
-            [slot_id, ACTIVE_STATES])
-        return slot_id, cr.fetchone()[0]
 
     def _update_slot_seats(self):
         """Write the seats count on the locked session rows of these bookings' workshops."""
@@ -394,6 +518,9 @@ class AzBooking(models.Model):
              WHERE s.id IN %s
         """, [ACTIVE_STATES, tuple(slots.ids)])
         slots.invalidate_recordset(["seats_taken"])
+        slots = slots.sudo()
+        slots._update_state_from_seats()
+        slots._sync_calendar_event()
 
     # ------------------------------------------------------------------------------------
     # Calendar
@@ -422,7 +549,13 @@ class AzBooking(models.Model):
         events = self.env["calendar.event"].sudo().with_context(
             no_mail_to_attendees=True, dont_notify=True, mail_create_nosubscribe=True,
             mail_auto_subscribe_no_notify=True)
-        for booking in self.sudo():
+        collective = self.sudo().filtered("slot_id")
+        if collective:
+            collective.slot_id._sync_calendar_event()
+            for booking in collective.filtered(lambda b: b.event_id.active):
+                # a seat is shown in the session's event, not in an event of its own
+                events.browse(booking.event_id.id).active = False
+        for booking in self.sudo() - collective:
             if booking.state in EVENT_STATES and booking.user_id:
                 values = booking._calendar_event_values()
                 if booking.event_id:
@@ -482,27 +615,32 @@ class AzBooking(models.Model):
 
     def action_cancel(self, cancel_by="service", reason=False):
         """Cancel without deleting anything; a freed workshop seat goes to the next person
-        of the waiting list."""
+        of the waiting list while the session has not started. The to-do of the booking is
+        closed."""
         self._check_state(("waiting", "requested", "confirmed"), self.env._("cancelled"))
         slots = self.filtered(lambda b: b.state in ACTIVE_STATES).slot_id
-        for slot in slots:  # lock the sessions, in a fixed order
-            self.env.cr.execute(
-                "SELECT id FROM az_booking_slot WHERE id = %s FOR UPDATE", [slot.id])
+        slots._lock()
         self.write({"state": "cancelled", "cancel_by": cancel_by, "cancel_reason": reason})
         self._update_slot_seats()
+        self.sudo().activity_ids.action_feedback(feedback=self.env._("Booking cancelled."))
         for slot in slots.sorted("id"):
             self._promote_waiting(slot)
         return True
 
     def _promote_waiting(self, slot):
         """Give the seats freed in a locked workshop session to the people waiting, first
-        come first served, and tell them."""
+        come first served, and tell them; never once the session has started or when it is
+        cancelled or done."""
         self.env.flush_all()
+        slot = slot.sudo()
+        slot.invalidate_recordset(["state", "start", "capacity"])
+        if slot.state not in ("scheduled", "full") or slot._has_started():
+            return self.browse()
         self.env.cr.execute(
             "SELECT COALESCE(SUM(seats), 0) FROM az_booking WHERE slot_id = %s AND state IN %s",
             [slot.id, ACTIVE_STATES])
         taken = self.env.cr.fetchone()[0]
-        free = slot.type_id.capacity - taken
+        free = slot.capacity - taken
         waiting = self.sudo().search(
             [("slot_id", "=", slot.id), ("state", "=", "waiting")], order="create_date, id")
         promoted = self.browse()

@@ -2,6 +2,8 @@ import base64
 import logging
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import consteq, format_datetime, html2plaintext
@@ -215,7 +217,10 @@ class AzBooking(models.Model):
         stop = start + timedelta(hours=booking_type.duration)
         slots = booking_type.with_context(az_booking_exclude_ids=self.ids)._get_free_slots(
             start - timedelta(days=1), stop + timedelta(days=1))
-        slot = next((s for s in slots if s["start"] == start and s["stop"] == stop), None)
+        slot = next((s for s in slots if s["start"] == start and (
+            s["stop"] == stop or booking_type.is_collective)), None)  # a session's own length
+        if slot:
+            stop = slot["stop"]
         if not slot or (self.start == start and self.state in ACTIVE_STATES):
             raise UserError(self._slot_taken_message())
         if booking_type.is_collective:
@@ -232,6 +237,7 @@ class AzBooking(models.Model):
                 "lang": self.lang,
                 "start": start,
                 "stop": stop,
+                **({"slot_id": slot["session_id"]} if slot.get("session_id") else {}),
                 "seats": self.seats,
                 "answer_ids": [
                     fields.Command.create({"question_id": a.question_id.id, "value": a.value})
@@ -327,6 +333,8 @@ class AzBooking(models.Model):
         "reminder": "az_booking.mail_template_booking_reminder",
         "cancelled": "az_booking.mail_template_booking_cancelled",
         "promoted": "az_booking.mail_template_booking_promoted",
+        "session_cancelled": "az_booking.mail_template_booking_session_cancelled",
+        "moved": "az_booking.mail_template_booking_moved",
     }
 
     def _send_portal_notification(self, kind):
@@ -339,6 +347,12 @@ class AzBooking(models.Model):
             (self - waiting)._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
             waiting._send_portal_mail(self._NOTIFICATION_TEMPLATES["waiting"], ics=False)
             return self.filtered(lambda b: b.partner_id.email)
+        if kind in ("session_cancelled", "moved"):
+            # the waiting list holds no time: no calendar file for it
+            no_ics = self.env.context.get("az_booking_no_ics_ids") or []
+            waiting = self.filtered(lambda b: b.state == "waiting" or b.id in no_ics)
+            sent = (self - waiting)._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
+            return sent | waiting._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind], ics=False)
         return self._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
 
     def _send_portal_mail(self, xmlid, ics=True):
@@ -358,6 +372,35 @@ class AzBooking(models.Model):
             template.sudo().send_mail(booking.id, email_values=email_values)
             sent |= booking
         return sent
+
+    def _send_series_message(self, series):
+        """One e-mail to the person listing the dates of a series, each with its own
+        link to see or cancel it. Returns whether it was sent."""
+        partner = self.partner_id[:1]
+        if not partner.email:
+            return False
+        bookings = self.sudo().with_context(lang=self[:1].lang or partner.lang).sorted("start")
+        env = bookings.env
+        items = Markup("").join(
+            Markup('<li>%s - <a href="%s">%s</a></li>') % (
+                booking.when_label, booking.manage_url, env._("see or cancel"))
+            for booking in bookings)
+        company = bookings[:1].company_id
+        body = Markup("<div><p>%s</p><p>%s</p><ul>%s</ul><p>%s</p></div>") % (
+            env._("Hello %s,", partner.name),
+            env._("Here are your %(count)s appointments %(type)s:", count=len(bookings),
+                  type=bookings[:1].type_id.public_name),
+            items, company.name or "")
+        env["mail.mail"].sudo().create({
+            "subject": env._("Your appointments: %s", bookings[:1].type_id.public_name),
+            "body_html": body,
+            "email_from": company.email_formatted or env.user.email_formatted,
+            "recipient_ids": [fields.Command.link(partner.id)],
+            "model": "az.booking.series",
+            "res_id": series.id,
+            "auto_delete": True,
+        })
+        return True
 
     @api.model
     def _cron_send_reminders(self):

@@ -73,6 +73,11 @@ class AzBookingType(models.Model):
         help="1 for an individual appointment; N for a collective workshop of N seats.",
     )
     is_collective = fields.Boolean(compute="_compute_is_collective", store=True)
+    show_facilitator = fields.Boolean(
+        string="Show the facilitator's first name",
+        help="The website shows the first name of the facilitator of each workshop session.",
+    )
+    session_ids = fields.One2many("az.booking.slot", "type_id", string="Sessions")
     buffer_before = fields.Float(help="Free time kept before each appointment, in hours.")
     buffer_after = fields.Float(help="Free time kept after each appointment, in hours.")
     min_notice_hours = fields.Float(
@@ -370,6 +375,8 @@ class AzBookingType(models.Model):
             stop = min(stop, now + timedelta(days=self.horizon_days))
         if start >= stop:
             return []
+        if self.is_collective:
+            return self._get_session_slots(start, stop, staff=staff, include_full=include_full)
         per_user, seats, workshop_staff = self._get_available_intervals(
             start_utc, stop_utc, staff)
         duration = timedelta(hours=self.duration)
@@ -400,10 +407,50 @@ class AzBookingType(models.Model):
             })
         return result
 
+    def _get_session_slots(self, start, stop, staff=None, include_full=False):
+        """The scheduled sessions of this workshop starting in [start, stop), as slots
+        (with ``session_id``, ``site_id`` and the facilitators as ``user_ids``); the seats
+        left count the bookings of other people (``az_booking_exclude_ids``)."""
+        self.ensure_one()
+        self.env.flush_all()
+        exclude = list(self.env.context.get("az_booking_exclude_ids") or [0])
+        self.env.cr.execute("""
+            SELECT s.id, s.start, s.stop, s.capacity, s.site_id, s.user_id,
+                   ARRAY(SELECT r.user_id FROM az_booking_slot_user_rel r
+                          WHERE r.slot_id = s.id ORDER BY r.user_id),
+                   (SELECT COALESCE(SUM(b.seats), 0) FROM az_booking b
+                     WHERE b.slot_id = s.id AND b.state IN %s AND b.id != ALL(%s))
+              FROM az_booking_slot s
+             WHERE s.type_id = %s AND s.state IN ('scheduled', 'full')
+               AND s.start >= %s AND s.start < %s
+          ORDER BY s.start, s.id
+        """, [ACTIVE_STATES, exclude, self.id, start, stop])
+        result = []
+        for session_id, s_start, s_stop, capacity, site_id, user_id, user_ids, taken \
+                in self.env.cr.fetchall():
+            user_ids = sorted(set(user_ids) | ({user_id} if user_id else set()))
+            if staff and not set(user_ids) & set(staff.ids):
+                continue
+            seats_left = capacity - taken
+            if seats_left <= 0 and not include_full:
+                continue
+            result.append({
+                "start": s_start, "stop": s_stop, "user_ids": user_ids,
+                "seats_left": max(seats_left, 0), "session_id": session_id,
+                "site_id": site_id, "capacity": capacity,
+            })
+        return result
+
     def _is_available(self, user, start, stop):
         """Whether ``user`` can receive an appointment of this type over [start, stop)
-        (working, no leave, no busy event, no other booking within the buffers)."""
+        (working, no leave, no busy event, no other booking within the buffers). For a
+        workshop: a session of ``user`` is scheduled then, or ``user`` is free to open one."""
         self.ensure_one()
+        if self.is_collective:
+            sessions = self._get_session_slots(start, start + timedelta(seconds=1),
+                                               staff=user, include_full=True)
+            if any(s["stop"] == stop for s in sessions):
+                return True
         per_user, _seats, workshop_staff = self._get_available_intervals(start, stop, user)
         avail = per_user.get(user.id)
         if not avail:

@@ -9,3 +9,5 @@ from . import test_portal_reminders
 from . import test_portal_tours
 from . import test_portal_french
 from . import test_portal_keyboard
+from . import test_sessions
+from . import test_series

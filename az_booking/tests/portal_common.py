@@ -11,6 +11,8 @@ from odoo.tests import HttpCase, new_test_user
 
 from odoo.addons.phone_validation.tools.phone_validation import phone_format
 
+from ..tools.recurrence import local_to_utc
+
 
 class AzBookingPortalCommon(HttpCase):
 
@@ -56,6 +58,13 @@ class AzBookingPortalCommon(HttpCase):
         cls.type_workshop = cls.env["az.booking.type"].create(dict(
             common, name="Atelier numérique", duration=2.0, capacity=2, assignment="specific",
             staff_user_ids=[Command.set(cls.staff_2.ids)], specific_user_id=cls.staff_2.id))
+        # the workshop's sessions: every day at 10:00 (Paris) from tomorrow, for ten days
+        today = fields.Date.context_today(cls.type_workshop.with_context(tz="Europe/Paris"))
+        cls.workshop_sessions = cls.env["az.booking.slot"].create([{
+            "type_id": cls.type_workshop.id,
+            "start": local_to_utc(today + timedelta(days=day), 10.0, "Europe/Paris"),
+            "user_ids": [Command.set(cls.staff_2.ids)],
+        } for day in range(1, 11)])
         cls.type_hidden = cls.env["az.booking.type"].create(dict(
             common, name="Entretien interne", is_published=False, duration=1.0,
             staff_user_ids=[Command.set(cls.staff_2.ids)]))

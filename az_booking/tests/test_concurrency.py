@@ -91,6 +91,8 @@ class TestConcurrentBookings(TransactionCase):
             cr.execute("SELECT event_id FROM az_booking WHERE type_id IN %s", [type_ids])
             event_ids = [row[0] for row in cr.fetchall() if row[0]]
             cr.execute("DELETE FROM az_booking WHERE type_id IN %s", [type_ids])
+            cr.execute("SELECT event_id FROM az_booking_slot WHERE type_id IN %s", [type_ids])
+            event_ids += [row[0] for row in cr.fetchall() if row[0]]
             cr.execute("DELETE FROM az_booking_slot WHERE type_id IN %s", [type_ids])
             env["calendar.event"].browse(event_ids).unlink()
             env["az.booking.type"].browse(type_ids).unlink()
@@ -198,6 +200,29 @@ class TestConcurrentBookings(TransactionCase):
         results = self._race("workshop", 5)
         self.assertEqual(sorted(results), [("ok", "confirmed")] * 3 + [("ok", "waiting")] * 2)
         self.assertEqual(self._held("workshop"), (3, 3))
+
+    def test_website_requests_for_the_last_seats_of_a_session(self):
+        """Five visitors ask at once for the last three seats of a scheduled session (one
+        seat of four already taken): exactly three get one, nobody goes over."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            session = env["az.booking.slot"].create({
+                "type_id": self.ids["workshop"], "start": self.start, "capacity": 4,
+                "stop": self.start + timedelta(hours=3)})
+            env["az.booking"].create({"type_id": self.ids["workshop"], "start": self.start,
+                                      "partner_id": self.ids["people"][5]})
+            session_id = session.id
+        results = self._race(
+            "workshop", 5, hook="_get_session_slots",
+            context={"az_booking_no_waiting": True},
+            values={"booked_by_kind": "self"})
+        self.assertEqual(sorted(r[0] for r in results), ["ok"] * 3 + ["refused"] * 2, results)
+        self.assertTrue(all(SLOT_TAKEN in msg for kind, msg in results if kind == "refused"))
+        self.assertEqual(self._held("workshop"), (4, 4))
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT seats_taken, state, stop FROM az_booking_slot WHERE id = %s",
+                       [session_id])
+            self.assertEqual(cr.fetchone(), (4, "full", self.start + timedelta(hours=3)))
 
     def test_one_person_never_holds_two_staff_at_once(self):
         """The same person sent four times at once on a type where two staff members are

@@ -38,3 +38,40 @@ class TestPortalTours(AzBookingPortalCommon):
         self.assertEqual(booking.state, "cancelled")
         self.assertEqual(booking.cancel_by, "person")
         self.assertNotEqual(booking.start, slots[0]["start"])
+
+
+@tagged("post_install", "-at_install")
+class TestWorkshopTourOnPhone(AzBookingPortalCommon):
+    """A visitor on a phone picks a workshop session, in French."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        lang_fr = cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["az_booking"], ["fr_FR"])
+        cls.env["website"].get_current_website().language_ids = [(4, lang_fr.id)]
+        site = cls.env["az.site"].create({"name": "Maison des solidarités",
+                                          "tz": "Europe/Paris"})
+        cls.workshop_sessions.site_id = site
+        cls.type_workshop.show_facilitator = True
+
+    def test_visitor_picks_a_workshop_session_on_a_phone(self):
+        sessions = self.workshop_sessions.sorted("start")
+        full = sessions[1]  # the week shown has it and at least one session with seats
+        for partner in (self.portal_user.partner_id, self.portal_user_2.partner_id):
+            self.book_directly(self.type_workshop, {"start": full.start, "stop": full.stop},
+                               partner)
+        self.assertEqual(full.state, "full")
+        week = full.start.date().isoformat()
+        self.start_tour(f"/fr/booking/{self.type_workshop.id}?week={week}",
+                        "az_booking_workshop_phone")
+        booking = self.env["az.booking"].sudo().search(
+            [("partner_id.email", "=", "yasmine.atelier@example.com")])
+        self.assertEqual(len(booking), 1)
+        self.assertIn(booking.slot_id, sessions - full)
+        self.assertEqual(booking.state, "confirmed")
+        self.assertEqual(booking.lang, "fr_FR")
+        self.assertEqual(booking.site_id.name, "Maison des solidarités")

@@ -1,2 +1,3 @@
 from . import az_booking_cancel_wizard
 from . import az_booking_book_wizard
+from . import az_booking_session_wizard

@@ -31,13 +31,30 @@ class AzBooking(models.Model):
             booking.attendance_line_id = booking.attendance_session_id.line_ids.filtered(
                 lambda line, b=booking: line.partner_id == b.partner_id)[:1]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        bookings = super().create(vals_list)
+        bookings._join_session_sheet()
+        return bookings
+
     def write(self, vals):
         result = super().write(vals)
         if vals.get("state") == "cancelled":
             self._leave_attendance_sheet()
         elif vals.get("state") in EXPECTED_STATES:
+            self._join_session_sheet()
             self.filtered("attendance_session_id")._join_attendance_sheet()
         return result
+
+    def _join_session_sheet(self):
+        """A seat taken (or given from the waiting list) in a session whose sheet exists
+        puts its person on that sheet."""
+        for booking in self.sudo().filtered(
+                lambda b: b.state in EXPECTED_STATES and b.slot_id.attendance_session_id
+                and b.slot_id.attendance_session_id.state in ("draft", "open")
+                and b.attendance_session_id != b.slot_id.attendance_session_id):
+            booking.attendance_session_id = booking.slot_id.attendance_session_id
+            booking._join_attendance_sheet()
 
     # ------------------------------------------------------------------------------------
     def _attendance_session_values(self):
@@ -63,6 +80,8 @@ class AzBooking(models.Model):
 
     def _find_workshop_session(self):
         self.ensure_one()
+        if self.slot_id:  # the one sheet of the workshop session, with all its participants
+            return self.slot_id._get_or_create_attendance_sheet()
         return self.env["az.attendance.session"].search([
             ("booking_type_id", "=", self.type_id.id),
             ("start", "=", self.start), ("stop", "=", self.stop),

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -44,6 +45,34 @@ class TestBookingAttendance(AzBookingCommon):
         self.assertEqual(session.trainer_ids, self.staff_b)
         self.assertEqual(session.booking_count, 3)
         self.assertEqual(bookings[0].attendance_line_id.partner_id, bookings[0].partner_id)
+
+    def test_a_workshop_session_has_one_sheet_with_all_its_participants(self):
+        session = self.env["az.booking.slot"].create({
+            "type_id": self.type_workshop.id, "start": self.ws_start, "capacity": 2,
+            "site_id": self.site.id,
+            "user_ids": [Command.set((self.staff_b | self.staff_a).ids)]})
+        first = self._book(self.type_workshop, self.person, self.ws_start)
+        second = self._book(self.type_workshop, self.person_2, self.ws_start)
+        waiting = self._book(self.type_workshop, self.person_3, self.ws_start)
+        # on demand, from one booking: the sheet of the whole session
+        sheet = first._get_or_create_attendance_session()
+        self.assertEqual(session.attendance_session_id, sheet)
+        self.assertEqual(sheet.line_ids.partner_id, self.person | self.person_2)
+        self.assertEqual(second.attendance_session_id, sheet)
+        self.assertEqual(sheet.trainer_ids, self.staff_a | self.staff_b)
+        self.assertEqual(session._get_or_create_attendance_sheet(), sheet, "never a second")
+        # a seat freed before the start: the person waiting takes it and joins the sheet
+        first.action_cancel(cancel_by="person", reason="Malade")
+        self.assertEqual(waiting.state, "confirmed")
+        self.assertEqual(sheet.line_ids.partner_id, self.person_2 | self.person_3)
+
+    def test_cancelled_session_cancels_its_unsigned_sheet(self):
+        session = self.env["az.booking.slot"].create({
+            "type_id": self.type_workshop.id, "start": self.ws_start})
+        self._book(self.type_workshop, self.person, self.ws_start)
+        sheet = session._get_or_create_attendance_sheet()
+        session.action_cancel("Salle inondée")
+        self.assertEqual(sheet.state, "cancelled")
 
     def test_individual_appointments_get_their_own_sheet(self):
         first = self._book(self.type_individual, self.person, paris(2027, 3, 1, 9))

@@ -11,6 +11,8 @@ SMS_TEMPLATES = {
     "reminder": "az_booking_sms.sms_template_booking_reminder",
     "cancelled": "az_booking_sms.sms_template_booking_cancelled",
     "promoted": "az_booking_sms.sms_template_booking_promoted",
+    "session_cancelled": "az_booking_sms.sms_template_booking_session_cancelled",
+    "moved": "az_booking_sms.sms_template_booking_moved",
 }
 
 
@@ -56,4 +58,25 @@ class AzBooking(models.Model):
         booking._message_sms_with_template(
             template=template, partner_ids=booking.partner_id.ids,
             sms_pid_to_number={booking.partner_id.id: number}, put_in_queue=False)
+        return True
+
+    def _send_series_message(self, series):
+        """The dates of a series by SMS, with the link of each, when the person has no
+        e-mail address."""
+        if super()._send_series_message(series):
+            return True
+        first = self[:1].sudo()
+        number = first._sms_number() if first else False
+        if not number:
+            return False
+        bookings = self.sudo().with_context(lang=first.lang or first.partner_id.lang).sorted(
+            "start")
+        env = bookings.env
+        body = env._(
+            "%(company)s: your appointments %(type)s: %(dates)s",
+            company=first.company_id.name, type=first.type_id.public_name,
+            dates="; ".join(f"{b.when_label} ({b.manage_url})" for b in bookings))
+        series.sudo()._message_sms(
+            body, partner_ids=first.partner_id.ids,
+            sms_pid_to_number={first.partner_id.id: number}, put_in_queue=False)
         return True

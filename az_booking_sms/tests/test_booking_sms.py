@@ -1,10 +1,14 @@
 """Messages of a booking by SMS, for people without e-mail, through Odoo's SMS path."""
 
+from datetime import timedelta
 
+from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.az_booking.tests.portal_common import AzBookingPortalCommon
 from odoo.addons.sms.tests.common import MockSMS
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 @tagged("post_install", "-at_install")
@@ -105,4 +109,46 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
             self.assertEqual(len(self.sms_to("0644556677")), 1)
         self.assertIn("Reminder", self.sms_to("0633445566")[0])
 
+    def test_session_cancelled_or_moved_reaches_people_without_e_mail_by_sms(self):
+        session, later = self.workshop_sessions.sorted("start")[2:4]
+        slot = {"start": session.start, "stop": session.stop}
+        people = self.env["res.partner"].create([
+            {"name": "Avec mail", "email": "avec.mail@example.com", "mobile": "0611111111"},
+            {"name": "Sans mail", "mobile": "0622222222"},
+            {"name": "En attente", "mobile": "0633333333"},
+        ])
+        for person in people:
+            self.book_directly(self.type_workshop, slot, person)
+        self.assertEqual(session.waiting_count, 1)
+        with self.mockSMSGateway():
+            session.start = later.start - timedelta(hours=3)
+        moved = self.sms_to("0622222222")
+        self.assertEqual(len(moved), 1)
+        self.assertIn("new time", moved[0])
+        self.assertIn(session.booking_ids[:1].when_label, moved[0])
+        self.assertEqual(len(self.sms_to("0633333333")), 1, "the waiting list is told too")
+        self.assertFalse(self.sms_to("0611111111"), "e-mail for those who gave one")
+        with self.mockSMSGateway():
+            session.action_cancel("Animatrice malade")
+        for number in ("0622222222", "0633333333"):
+            bodies = self.sms_to(number)
+            self.assertEqual(len(bodies), 1, number)
+            self.assertIn("is cancelled (Animatrice malade)", bodies[0])
+        self.assertFalse(self.sms_to("0611111111"))
 
+    def test_series_dates_reach_a_person_without_e_mail_in_one_sms(self):
+        person = self.env["res.partner"].create({"name": "Suivi", "mobile": "0644444444"})
+        first_day = fields.Date.context_today(self.type_individual) + timedelta(days=2)
+        wizard = self.env["az.booking.series.wizard"].with_user(self.staff).create({
+            "type_id": self.type_individual.id, "partner_id": person.id,
+            "user_id": self.staff.id, "date_from": first_day,
+            WEEKDAYS[first_day.weekday()]: True, "hour": 11.0, "count": 3})
+        with self.mockSMSGateway():
+            wizard.action_book()
+        bookings = wizard.series_id.booking_ids
+        self.assertEqual(len(bookings), 3)
+        bodies = self.sms_to("0644444444")
+        self.assertEqual(len(bodies), 1, "one message for the whole series")
+        for booking in bookings:
+            self.assertIn(booking.when_label, bodies[0])
+            self.assertIn(booking.access_token, bodies[0])

@@ -154,3 +154,50 @@ registry.category("web_tour.tours").add("az_booking_portal_user", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("az_booking_workshop_phone", {
+    steps: () => [
+        {
+            content: "The workshop lists its sessions, in French, with the place and the seats left",
+            trigger: "a.o_az_slot:not(.o_az_slot_full):contains(Maison des solidarités):contains(Places restantes)",
+        },
+        {
+            content: "A full session offers its waiting list",
+            trigger: "a.o_az_slot_full:contains(liste d'attente)",
+        },
+        {
+            content: "Pick the first session with seats left",
+            trigger: "a.o_az_slot:not(.o_az_slot_full):contains(Jusqu'à):first",
+            run: "click",
+        },
+        {
+            content: "Full name",
+            trigger: "input[name=name]",
+            run: "edit Yasmine Atelier",
+        },
+        {
+            content: "E-mail",
+            trigger: "input[name=email]",
+            run: "edit yasmine.atelier@example.com",
+        },
+        {
+            content: "Phone",
+            trigger: "input[name=phone]",
+            run: "edit +33 6 98 76 54 32",
+        },
+        {
+            content: "Accept the processing of the data",
+            trigger: "input[name=consent]",
+            run: "click",
+        },
+        {
+            content: "Confirm",
+            trigger: "button.o_az_booking_submit",
+            run: "click",
+        },
+        {
+            content: "The seat is booked; the manage page shows it",
+            trigger: ".o_az_booking_done",
+        },
+    ],
+});
