@@ -22,6 +22,7 @@
         "views/az_attendance_session_views.xml",
         "views/az_attendance_line_views.xml",
         "views/az_attendance_amendment_views.xml",
+        "views/az_attendance_justification_views.xml",
         "views/project_project_views.xml",
         "views/res_company_views.xml",
         "views/res_partner_views.xml",

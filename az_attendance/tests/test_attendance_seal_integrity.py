@@ -344,22 +344,24 @@ class TestAttendanceSealIntegrity(AttendanceCommon):
     def test_growing_the_field_list_keeps_older_seals_valid(self):
         Session = type(self.env["az.attendance.session"])
         original = Session._get_seal_fields
+        current = sealer.SEAL_VERSION
+        grown_version = current + 1
 
         def grown(record, version=None):
             version = version or sealer.SEAL_VERSION
-            if version == 3:
-                return original(record, 2) + ["note"]
+            if version == grown_version:
+                return original(record, current) + ["note"]
             return original(record, version)
 
-        with patch.object(sealer, "SEAL_VERSION", 3), \
+        with patch.object(sealer, "SEAL_VERSION", grown_version), \
                 patch.object(Session, "_get_seal_fields", grown):
-            self.assertEqual(self.problems(), [], "sealed under version 2, still valid")
+            self.assertEqual(self.problems(), [], "sealed under the current version, still valid")
             new = self.make_session(partners=self.amina, name="Nouvelle feuille",
                                     start=self.day_start + timedelta(days=3))
             new.line_ids.status = "absent"
             new.trainer_signature = base64.b64encode(signature_png(5))
             new.with_user(self.trainer).action_validate()
-            self.assertTrue(new.seal.startswith("$3$"))
+            self.assertTrue(new.seal.startswith(f"${grown_version}$"))
             self.assertEqual(self.problems(new), [])
             with self.assertRaisesRegex(UserError, "validated and sealed"):
                 new.write({"note": "added later"})
@@ -367,7 +369,7 @@ class TestAttendanceSealIntegrity(AttendanceCommon):
                      (new.id, self.session.id))
             self.assertEqual(self.problems(new),
                              ["Sheet header (title, date, times, place, trainers, fundings)"])
-            self.assertEqual(self.problems(), [], "version 2 does not cover the note")
+            self.assertEqual(self.problems(), [], "the current version does not cover the note")
 
     # ------------------------------------------------------------------ 5. ledger
     def test_integrity_check_lists_every_anomaly(self):

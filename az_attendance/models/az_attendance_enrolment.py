@@ -1,0 +1,156 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import completion
+
+NATURES = [
+    ("training", "Training action"),
+    ("skills_review", "Skills assessment (bilan de compétences)"),
+    ("vae", "Validation of acquired experience (VAE)"),
+    ("apprenticeship", "Apprenticeship"),
+]
+
+
+class AzAttendanceEnrolment(models.Model):
+    """A person enrolled in a project's action: the hours they are expected to attend (set
+    here, or read from the sheets they are on), the hours done on validated sheets, the
+    excused hours, and the completion rate the CPF way."""
+
+    _name = "az.attendance.enrolment"
+    _description = "Enrolment in an action"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "project_id, partner_id"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one("res.partner", string="Participant", required=True,
+                                 index=True, ondelete="restrict", tracking=True)
+    project_id = fields.Many2one("project.project", string="Action", required=True, index=True,
+                                 ondelete="cascade", check_company=True, tracking=True)
+    company_id = fields.Many2one(related="project_id.company_id", store=True, index=True)
+    employer_id = fields.Many2one(
+        "res.partner", string="Employer", tracking=True,
+        help="The participant's employer, when there is one (printed on the certificate).")
+    nature = fields.Selection(NATURES, string="Nature of the action", required=True,
+                              default="training", tracking=True)
+    date_start = fields.Date(string="From", tracking=True,
+                             help="Sessions before this day are not counted (empty: all).")
+    date_end = fields.Date(string="To", tracking=True,
+                           help="Sessions after this day are not counted (empty: all).")
+    planned_hours_set = fields.Float(
+        string="Planned hours (set)", digits=(16, 2), tracking=True,
+        help="Hours the person is expected to attend. Leave at zero to count the hours of "
+        "every sheet of the action the person is on.")
+    planned_hours = fields.Float(compute="_compute_hours", digits=(16, 2),
+                                 help="Hours the person is expected to attend.")
+    done_hours = fields.Float(string="Hours done", compute="_compute_hours", digits=(16, 2),
+                              help="Hours attended on validated sheets, amendments applied.")
+    excused_hours = fields.Float(compute="_compute_hours", digits=(16, 2),
+                                 help="Hours of the sessions missed with an accepted excuse.")
+    completion_rate = fields.Integer(
+        string="Completion (%)", compute="_compute_hours",
+        help="Integer part of hours done / hours planned x 100 (the CPF rule).")
+    completion_known = fields.Boolean(compute="_compute_hours")
+    partial_reason = fields.Selection(
+        [(code, label) for code, label in completion.PARTIAL_REASONS],
+        string="Reason when partial", tracking=True,
+        help="Why the action was not completed in full (asked by the CPF).")
+    referent_id = fields.Many2one(
+        "res.users", string="Referent", tracking=True,
+        help="The staff member who follows the person (drop-out alerts go to them).")
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ("partner_project_unique", "UNIQUE(partner_id, project_id)",
+         "A person is enrolled once per action."),
+        ("planned_positive", "CHECK(planned_hours_set >= 0)",
+         "Planned hours cannot be negative."),
+        ("period_order", "CHECK(date_end IS NULL OR date_start IS NULL OR date_end >= date_start)",
+         "An enrolment cannot end before it starts."),
+    ]
+
+    @api.depends("partner_id", "project_id")
+    def _compute_display_name(self):
+        for enrolment in self:
+            enrolment.display_name = self.env._(
+                "%(name)s, %(action)s", name=enrolment.partner_id.name or "",
+                action=enrolment.project_id.name or "")
+
+    @api.depends("planned_hours_set", "date_start", "date_end", "partner_id", "project_id")
+    def _compute_hours(self):
+        for enrolment in self:
+            totals = enrolment._hours(enrolment.date_start, enrolment.date_end)
+            enrolment.planned_hours = totals["planned"]
+            enrolment.done_hours = totals["done"]
+            enrolment.excused_hours = totals["excused"]
+            rate = completion.completion_rate(totals["done"], totals["planned"])
+            enrolment.completion_known = rate is not None
+            enrolment.completion_rate = rate or 0
+
+    @api.constrains("partial_reason")
+    def _check_partial_reason(self):
+        for enrolment in self:
+            if enrolment.partial_reason and enrolment.completion_known \
+                    and enrolment.completion_rate >= 100:
+                raise ValidationError(self.env._(
+                    "%(name)s completed the action in full: a reason is only for a partial "
+                    "completion.", name=enrolment.partner_id.name))
+
+    def _period(self, date_from=None, date_to=None):
+        """The enrolment's period narrowed to ``date_from``..``date_to``."""
+        self.ensure_one()
+        starts = [d for d in (self.date_start, date_from) if d]
+        ends = [d for d in (self.date_end, date_to) if d]
+        return (max(starts) if starts else None), (min(ends) if ends else None)
+
+    def _hours(self, date_from=None, date_to=None):
+        """{'planned', 'done', 'excused'} hours of the person over the period."""
+        self.ensure_one()
+        # the hours set by hand are for the whole enrolment, not for a part of it
+        whole = (not date_from or (self.date_start and date_from <= self.date_start)) and (
+            not date_to or (self.date_end and date_to >= self.date_end))
+        date_from, date_to = self._period(date_from, date_to)
+        return self._hours_of(self.project_id, self.partner_id, date_from, date_to,
+                              planned_set=self.planned_hours_set, whole=bool(whole))
+
+    @api.model
+    def _hours_of(self, project, partners, date_from=None, date_to=None, planned_set=0.0,
+                  whole=True):
+        """Hours per person of ``partners`` on the sheets of ``project`` over the period:
+        planned (every sheet not cancelled the person is on, or ``planned_set`` for the whole
+        enrolment), done (present or late on validated, unbroken sheets, amendments applied)
+        and excused (sessions missed with an accepted excuse, at the session's length).
+        Returns a dict for one partner, {partner id: dict} for several."""
+        lines = self._lines_of(project, partners, date_from, date_to)
+        result = defaultdict(lambda: {"planned": 0.0, "done": 0.0, "excused": 0.0})
+        for line in lines:
+            totals = result[line.partner_id.id]
+            session = line.session_id
+            totals["planned"] += session.duration
+            if session.state != "validated" or session.seal_broken:
+                continue
+            status, hours = line._effective_values()
+            if status in ("present", "late"):
+                totals["done"] += hours
+            elif status == "excused":
+                totals["excused"] += session.duration
+        for totals in result.values():
+            for key in totals:
+                totals[key] = round(totals[key], 2)
+        if len(partners) == 1:
+            totals = dict(result[partners.id])
+            if planned_set and whole:
+                totals["planned"] = round(planned_set, 2)
+            return totals
+        return dict(result)
+
+    @api.model
+    def _lines_of(self, project, partners, date_from=None, date_to=None):
+        domain = [("project_id", "=", project.id), ("partner_id", "in", partners.ids),
+                  ("session_id.state", "!=", "cancelled")]
+        if date_from:
+            domain.append(("session_date", ">=", date_from))
+        if date_to:
+            domain.append(("session_date", "<=", date_to))
+        return self.env["az.attendance.line"].sudo().search(domain)
