@@ -261,6 +261,24 @@ class TestCompletionRate(FunderCommon):
         self.assertEqual(amina.completion_rate, 14)
         amina.partial_reason = "absence"
 
+    def test_the_grant_report_shows_the_rate_and_the_reason_per_participant(self):
+        day = timedelta(days=1)
+        self.sheet(self.day_start, absent=self.amina)
+        self.sheet(self.day_start + day)
+        self.sheet(self.day_start + 2 * day, validate=False)
+        self.env["az.attendance.enrolment"].create({
+            "partner_id": self.amina.id, "project_id": self.project.id,
+            "partial_reason": "absence"})
+        self.env.flush_all()
+        groups = self.env["az.grant.report"]._read_group(
+            [("funding_id", "=", self.funding.id), ("partner_id", "!=", False)],
+            ["partner_id"], ["completion_rate:max", "planned_hours:sum", "attended_hours:sum"])
+        rates = {partner: (rate, planned, done) for partner, rate, planned, done in groups}
+        self.assertEqual(rates[self.amina], (33, 9.0, 3.0), "3 / 9 h: 33 %")
+        self.assertEqual(rates[self.lucas], (66, 9.0, 6.0), "6 / 9 h: 66 %, never 67")
+        rows = self.env["az.grant.report"].search([("partner_id", "=", self.amina.id)])
+        self.assertEqual(set(rows.mapped("partial_reason")), {"absence"})
+
     def test_without_planned_hours_the_rate_is_unknown(self):
         enrolment = self.env["az.attendance.enrolment"].create({
             "partner_id": self.amina.id, "project_id": self.project.id})
