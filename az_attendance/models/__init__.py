@@ -12,3 +12,4 @@ from . import ir_attachment
 from . import ir_actions_report
 from . import az_attendance_justification
 from . import az_attendance_enrolment
+from . import az_attendance_certificate

@@ -217,11 +217,11 @@ class AzAttendanceSession(models.Model):
     def _compute_verify_url(self):
         """The public verify page of the sheet. Once sealed, the address carries the seal
         itself, so that the paper and the database check each other."""
-        base = self.get_base_url()
         for session in self:
             url = False
             if session.verify_token:
-                url = f"{base}/attendance/verify/{session.verify_token}"
+                # the website's address of each sheet's company (one record at a time)
+                url = f"{session.get_base_url()}/attendance/verify/{session.verify_token}"
                 _version, digest = sealer.parse_hash(session.seal)
                 if digest:
                     url += f"?seal={sealer.seal_to_url(session.seal)}"

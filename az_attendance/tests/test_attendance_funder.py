@@ -342,3 +342,157 @@ class TestRetention(FunderCommon):
         with freeze_time("2037-04-01"):
             self.assertIn(kept, Session._cron_purge_signatures(),
                           "the 15 years of a funding of another period do not apply")
+
+
+class CertificateCommon(FunderCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write({
+            "name": "Les Ateliers Solidaires", "city": "Bordeaux", "street": "12 rue des Faures",
+            "zip": "33000", "az_training_declaration": "75331234533",
+            "az_legal_representative": "Hélène Durand, présidente",
+            "az_certificate_signature": base64.b64encode(signature_png(9)),
+            "az_certificate_stamp": base64.b64encode(jpeg_photo()),
+        })
+        cls.employer = cls.env["res.partner"].create({"name": "Boulangerie Dupain",
+                                                      "is_company": True})
+        cls.enrolment = cls.env["az.attendance.enrolment"].create({
+            "partner_id": cls.amina.id, "project_id": cls.project.id,
+            "employer_id": cls.employer.id, "nature": "vae", "partial_reason": "absence"})
+
+    def make_sheets(self):
+        day = timedelta(days=1)
+        self.sheets = self.sheet(self.day_start) | self.sheet(
+            self.day_start + day, absent=self.amina) | self.sheet(self.day_start + 2 * day)
+        self.open_sheet = self.sheet(self.day_start + 3 * day, validate=False)
+        return self.sheets
+
+    def certificate_of(self, certificates, partner):
+        return certificates.filtered(lambda c: c.partner_id == partner)
+
+
+@tagged("post_install", "-at_install")
+class TestCertificate(CertificateCommon):
+
+    def test_the_certificate_holds_every_field_of_the_ministry_model(self):
+        from odoo.tools import format_date
+
+        sheets = self.make_sheets()
+        made = self.env["az.attendance.certificate"]._issue(
+            self.project, sheets[0].date, self.open_sheet.date, funding=self.funding)
+        self.assertEqual(made.partner_id, self.amina | self.lucas | self.sofia)
+        cert = self.certificate_of(made, self.amina)
+        self.assertRegex(cert.number, r"^CR-\d{4}-\d{5}$")
+        self.assertEqual(cert.version, 1)
+        self.assertEqual((cert.first_date, cert.last_date), (sheets[0].date, sheets[2].date))
+        self.assertEqual((cert.planned_hours, cert.done_hours, cert.completion_rate),
+                         (12.0, 6.0, 50), "the open sheet is planned, not followed")
+        self.assertEqual(cert.partial_reason, "absence")
+        self.assertEqual(cert.session_ids, sheets, "validated sheets only")
+        self.assertEqual(len(cert.pdf_sha256), 64)
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "az_attendance.report_certificate", cert.ids)[0].decode()
+        for expected in (
+                "Les Ateliers Solidaires", "Hélène Durand, présidente", "Amina Diallo",
+                "Boulangerie Dupain", "Ateliers numériques", "75331234533",
+                "☒\n                    Validation of acquired experience (VAE)",
+                "☐\n                    Training action",
+                format_date(self.env, sheets[0].date), format_date(self.env, sheets[2].date),
+                "12.00 hours", "6.00 hours", "50 %", "Absences", "Bordeaux",
+                format_date(self.env, cert.date_issued), 'class="o_az_cert_signature"',
+                'class="o_az_cert_stamp"', cert.number):
+            self.assertIn(expected, html)
+        for sheet in sheets:
+            self.assertIn(sheet.seal, html)
+            self.assertIn(sheet.verify_url, html)
+        self.assertNotIn(self.open_sheet.verify_url, html)
+        lucas = self.certificate_of(made, self.lucas)
+        self.assertIn("(no employer)", self.env["ir.actions.report"]._render_qweb_html(
+            "az_attendance.report_certificate", lucas.ids)[0].decode())
+        self.assertFalse(lucas.partial_reason, "Lucas followed every validated hour")
+
+    def test_issuing_again_after_an_amendment_makes_a_new_version(self):
+        sheets = self.make_sheets()
+        Certificate = self.env["az.attendance.certificate"]
+        first = self.certificate_of(Certificate._issue(
+            self.project, sheets[0].date, sheets[2].date), self.amina)
+        self.assertFalse(Certificate._issue(self.project, sheets[0].date, sheets[2].date),
+                         "nothing changed: nothing issued")
+        self.assertEqual(first.completion_rate, 66)
+        self.env["az.attendance.amendment"].with_user(self.trainer).create({
+            "session_id": sheets[1].id, "line_id": self.line_of(sheets[1], self.amina).id,
+            "field_name": "status", "new_status": "present", "reason": "Signed on paper"})
+        second = Certificate._issue(self.project, sheets[0].date, sheets[2].date)
+        self.assertEqual(second.partner_id, self.amina, "only Amina's certificate changed")
+        self.assertEqual((second.number, second.version, second.previous_id),
+                         (first.number, 2, first))
+        self.assertEqual((first.state, second.state), ("superseded", "current"))
+        self.assertEqual((second.done_hours, second.completion_rate), (9.0, 100))
+        self.assertTrue(first.pdf, "the former version keeps its PDF")
+        self.assertIn(sheets[1].amendment_head, second.sheet_seals)
+        self.assertNotIn(sheets[1].amendment_head, self.certificate_of(
+            Certificate.search([("state", "=", "current")]), self.lucas).sheet_seals)
+        with self.assertRaises(UserError):
+            first.write({"done_hours": 1})
+        with self.assertRaises(UserError):
+            first.unlink()
+
+    def test_a_sheet_changed_since_its_seal_is_left_out(self):
+        sheets = self.make_sheets()
+        sheets[2].sudo().seal_broken = True
+        cert = self.certificate_of(self.env["az.attendance.certificate"]._issue(
+            self.project, sheets[0].date, sheets[2].date), self.amina)
+        self.assertEqual(cert.session_ids, sheets[:2])
+        self.assertEqual(cert.done_hours, 3.0)
+
+    def test_sending_by_email_attaches_the_pdf(self):
+        sheets = self.make_sheets()
+        wizard = self.env["az.attendance.certificate.wizard"].with_user(self.manager).create({
+            "funding_id": self.funding.id, "date_from": sheets[0].date,
+            "date_to": sheets[2].date, "send_by_email": True})
+        wizard.action_issue()
+        cert = self.env["az.attendance.certificate"].search([("partner_id", "=", self.amina.id)])
+        mail = self.env["mail.mail"].search([("model", "=", cert._name), ("res_id", "=", cert.id)])
+        self.assertEqual(mail.recipient_ids, self.amina)
+        self.assertEqual(mail.attachment_ids.mapped("name"), [cert.pdf_filename])
+
+
+@tagged("post_install", "-at_install")
+class TestCertificatePdf(HttpCase, CertificateCommon):
+
+    def test_pdf_text_and_portal_access(self):
+        import subprocess
+        import tempfile
+
+        sheets = self.make_sheets()
+        made = self.env["az.attendance.certificate"].with_context(
+            force_report_rendering=True)._issue(self.project, sheets[0].date, sheets[2].date)
+        cert = self.certificate_of(made, self.amina)
+        pdf = base64.b64decode(cert.pdf)
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(pdf)
+            handle.flush()
+            text = subprocess.run(["pdftotext", "-layout", handle.name, "-"], check=True,
+                                  capture_output=True, text=True).stdout
+        text = " ".join(text.split())
+        for expected in ("Certificate of completion", "Les Ateliers Solidaires",
+                         "Hélène Durand, présidente", "Amina Diallo", "Boulangerie Dupain",
+                         "Ateliers numériques", "Validation of acquired experience (VAE)",
+                         "9.00 hours", "6.00 hours", "66 %", "Bordeaux", cert.number,
+                         sheets[0].seal[:30]):
+            self.assertIn(expected, text)
+        # the participant downloads their own; another person gets 404
+        self.portal_user.password = "az_att_portal"
+        self.authenticate("az_att_portal", "az_att_portal")
+        listing = self.url_open("/my/attendance")
+        self.assertIn(f"/my/attendance/certificate/{cert.id}", listing.text)
+        response = self.url_open(f"/my/attendance/certificate/{cert.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, pdf)
+        lucas_cert = self.certificate_of(made, self.lucas)
+        for bad in (lucas_cert.id, "abc", 0, 99999999):
+            self.assertEqual(
+                self.url_open(f"/my/attendance/certificate/{bad}").status_code, 404)
