@@ -26,6 +26,7 @@
         "views/az_attendance_amendment_views.xml",
         "views/az_attendance_justification_views.xml",
         "views/az_attendance_certificate_views.xml",
+        "views/az_attendance_bundle_views.xml",
         "views/project_project_views.xml",
         "views/res_company_views.xml",
         "views/res_partner_views.xml",

@@ -13,3 +13,4 @@ from . import ir_actions_report
 from . import az_attendance_justification
 from . import az_attendance_enrolment
 from . import az_attendance_certificate
+from . import az_attendance_bundle

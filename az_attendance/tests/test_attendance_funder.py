@@ -496,3 +496,50 @@ class TestCertificatePdf(HttpCase, CertificateCommon):
         for bad in (lucas_cert.id, "abc", 0, 99999999):
             self.assertEqual(
                 self.url_open(f"/my/attendance/certificate/{bad}").status_code, 404)
+
+
+@tagged("post_install", "-at_install")
+class TestBundle(CertificateCommon):
+
+    def test_the_bundle_holds_every_file_with_its_digest_and_seal(self):
+        import csv
+        import io as _io
+        import zipfile
+
+        from ..tools import bundle as bundler
+
+        sheets = self.make_sheets()
+        self.funding.count_excused = True
+        justification = self.justify(self.line_of(sheets[1], self.amina))
+        justification.with_user(self.trainer).action_accept()
+        broken = self.sheet(self.day_start + timedelta(days=5))
+        broken.sudo().seal_broken = True
+        certificates = self.env["az.attendance.certificate"]._issue(
+            self.project, sheets[0].date, sheets[2].date, funding=self.funding)
+        bundle = self.env["az.attendance.bundle"].with_user(self.manager).create({
+            "funding_id": self.funding.id, "date_from": sheets[0].date,
+            "date_to": broken.date})
+        self.assertEqual(bundle.state, "queued")
+        self.env["az.attendance.bundle"]._cron_build_bundles()
+        self.assertEqual((bundle.state, bundle.progress), ("done", 100))
+        data = base64.b64decode(bundle.file)
+        self.assertEqual(bundler.digest(data), bundle.file_sha256)
+        listed = bundler.read_manifest(data)
+        with zipfile.ZipFile(_io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            self.assertEqual(names - {"manifest.csv"}, set(listed))
+            for name, (sha, _seal) in listed.items():
+                self.assertEqual(bundler.digest(archive.read(name)), sha, name)
+            by_participant = list(csv.reader(_io.StringIO(
+                archive.read("hours_by_participant.csv").decode("utf-8-sig"))))
+        sheet_files = sorted(n for n in listed if n.startswith("sheets/"))
+        self.assertEqual(len(sheet_files), 3, "validated, intact sheets only")
+        self.assertEqual(sorted(listed[n][1] for n in sheet_files), sorted(sheets.mapped("seal")))
+        self.assertEqual(len([n for n in listed if n.startswith("certificates/")]),
+                         len(certificates))
+        self.assertIn("hours.xlsx", listed)
+        amina = next(row for row in by_participant if row[0] == "Amina Diallo")
+        # planned: 4 sheets + the broken one (15 h); done 6; excused 3 (accepted proof);
+        # funded: the funding counts excused absences
+        self.assertEqual(amina[1:], ["15.00", "6.00", "3.00", "9.00"])
+        self.assertEqual(by_participant[0][:2], ["Participant", "Planned hours"])
