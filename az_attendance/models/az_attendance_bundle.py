@@ -4,7 +4,6 @@ from contextlib import nullcontext
 
 from odoo import api, fields, models
 from odoo.modules import module
-from odoo.exceptions import UserError
 
 from ..tools import bundle as bundler
 from ..tools import quantities as qty
