@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -60,6 +61,11 @@ class AzAttendanceEnrolment(models.Model):
         "res.users", string="Referent", tracking=True,
         help="The staff member who follows the person (drop-out alerts go to them).")
     active = fields.Boolean(default=True)
+    dropout_alert = fields.Char(
+        string="Drop-out alert", readonly=True, tracking=True,
+        help="Why the person may be dropping out, from the project's alert settings; cleared "
+        "when they attend again.")
+    dropout_alert_date = fields.Date(readonly=True)
 
     _sql_constraints = [
         ("partner_project_unique", "UNIQUE(partner_id, project_id)",
@@ -154,3 +160,66 @@ class AzAttendanceEnrolment(models.Model):
         if date_to:
             domain.append(("session_date", "<=", date_to))
         return self.env["az.attendance.line"].sudo().search(domain)
+
+    # ------------------------------------------------------------------ drop-out alerts
+    def _dropout_reason(self, today=None):
+        """Why the person may be dropping out by their project's settings, or False: their
+        last N sheets all marked absent, or attendance under X % of the planned hours of the
+        sheets held over the last weeks. Excused absences are not held against them."""
+        self.ensure_one()
+        project = self.project_id
+        now = fields.Datetime.now()
+        today = today or fields.Date.context_today(self)
+        lines = self._lines_of(project, self.partner_id).filtered(
+            lambda ln: ln.session_id.stop and ln.session_id.stop <= now
+            and ln.session_id.state in ("open", "validated")
+        ).sorted(lambda ln: (ln.session_id.start, ln.id), reverse=True)
+        count = project.az_dropout_absences
+        if count and len(lines) >= count:
+            last = lines[:count]
+            if all(ln._effective_values()[0] == "absent" for ln in last):
+                return self.env._("%(count)s absences in a row (last on %(date)s)",
+                                  count=count, date=last[0].session_date)
+        rate_min, weeks = project.az_dropout_rate, project.az_dropout_weeks
+        if rate_min and weeks:
+            since = today - timedelta(weeks=weeks)
+            recent = lines.filtered(lambda ln: ln.session_date >= since)
+            planned = sum(ln.session_id.duration for ln in recent
+                          if ln._effective_values()[0] != "excused")
+            done = sum(hours for status, hours in (ln._effective_values() for ln in recent)
+                       if status in ("present", "late"))
+            rate = completion.completion_rate(done, planned)
+            if rate is not None and rate < rate_min:
+                return self.env._(
+                    "Attendance of %(rate)s %% over the last %(weeks)s weeks (alert under "
+                    "%(min)s %%)", rate=rate, weeks=weeks, min=rate_min)
+        return False
+
+    def _check_dropout(self):
+        """Set or clear each enrolment's alert; a new alert schedules an activity for the
+        person's referent (the project's manager when there is none)."""
+        summary = self.env._("Risk of drop-out")
+        for enrolment in self:
+            reason = enrolment._dropout_reason()
+            if reason == (enrolment.dropout_alert or False):
+                continue
+            enrolment.write({"dropout_alert": reason,
+                             "dropout_alert_date": reason and fields.Date.context_today(self)})
+            if not reason:
+                continue
+            if enrolment.activity_ids.filtered(lambda a: a.summary == summary):
+                continue
+            user = enrolment.referent_id or enrolment.project_id.user_id \
+                or self.env.ref("base.user_admin", False)
+            enrolment.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=user.id if user else self.env.uid,
+                summary=summary, note=self.env._(
+                    "%(name)s: %(reason)s. Get in touch to prevent a drop-out.",
+                    name=enrolment.partner_id.name, reason=reason))
+
+    @api.model
+    def _cron_dropout_alerts(self):
+        """Daily: check the enrolments of every project whose drop-out alerts are set."""
+        projects = self.env["project.project"].sudo().search(
+            ["|", ("az_dropout_absences", ">", 0), ("az_dropout_rate", ">", 0)])
+        self.sudo().search([("project_id", "in", projects.ids)])._check_dropout()

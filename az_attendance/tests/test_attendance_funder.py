@@ -543,3 +543,60 @@ class TestBundle(CertificateCommon):
         # funded: the funding counts excused absences
         self.assertEqual(amina[1:], ["15.00", "6.00", "3.00", "9.00"])
         self.assertEqual(by_participant[0][:2], ["Participant", "Planned hours"])
+
+
+@tagged("post_install", "-at_install")
+class TestDropoutAlerts(FunderCommon):
+
+    def setUp(self):
+        super().setUp()
+        Enrolment = self.env["az.attendance.enrolment"]
+        self.enrolments = Enrolment.create([
+            {"partner_id": p.id, "project_id": self.project.id, "referent_id": self.trainer.id}
+            for p in (self.amina, self.lucas, self.sofia)])
+
+    def enrolment_of(self, partner):
+        return self.enrolments.filtered(lambda e: e.partner_id == partner)
+
+    def test_absences_in_a_row_alert_the_referent_once(self):
+        day = timedelta(days=1)
+        self.project.az_dropout_absences = 3
+        self.sheet(self.day_start, absent=self.amina | self.sofia)
+        self.sheet(self.day_start + day, absent=self.amina | self.sofia)
+        last = self.sheet(self.day_start + 2 * day, absent=self.amina | self.sofia)
+        # Sofia had an excuse for the last one: her run of absences is broken
+        self.justify(self.line_of(last, self.sofia)).with_user(self.trainer).action_accept()
+        Enrolment = self.env["az.attendance.enrolment"]
+        Enrolment._cron_dropout_alerts()
+        amina = self.enrolment_of(self.amina)
+        self.assertIn("3 absences in a row", amina.dropout_alert)
+        self.assertFalse(self.enrolment_of(self.lucas).dropout_alert)
+        self.assertFalse(self.enrolment_of(self.sofia).dropout_alert)
+        activity = amina.activity_ids
+        self.assertEqual((activity.user_id, activity.summary), (self.trainer, "Risk of drop-out"))
+        self.assertEqual(self.project.az_dropout_alert_count, 1)
+        Enrolment._cron_dropout_alerts()
+        self.assertEqual(len(amina.activity_ids), 1, "one activity, not one a day")
+        # she comes back: the alert is cleared
+        self.sheet(self.day_start + 3 * day)
+        Enrolment._cron_dropout_alerts()
+        self.assertFalse(amina.dropout_alert)
+        self.project.invalidate_recordset(["az_dropout_alert_count"])
+        self.assertEqual(self.project.az_dropout_alert_count, 0)
+
+    def test_attendance_under_a_share_of_the_last_weeks(self):
+        day = timedelta(days=1)
+        self.project.write({"az_dropout_absences": 0, "az_dropout_rate": 50,
+                            "az_dropout_weeks": 2})
+        self.sheet(self.day_start - 30 * day, absent=self.lucas)  # too old to count
+        self.sheet(self.day_start, absent=self.lucas)
+        self.sheet(self.day_start + day)
+        self.sheet(self.day_start + 2 * day, absent=self.lucas | self.amina)
+        with freeze_time("2025-03-20"):
+            self.env["az.attendance.enrolment"]._cron_dropout_alerts()
+        self.assertIn("33 %", self.enrolment_of(self.lucas).dropout_alert)
+        self.assertFalse(self.enrolment_of(self.amina).dropout_alert, "66 % is above 50 %")
+        self.assertFalse(self.enrolment_of(self.sofia).dropout_alert)
+        with self.assertRaises(Exception), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            self.project.az_dropout_rate = 120
+            self.env.flush_all()
