@@ -600,3 +600,24 @@ class TestDropoutAlerts(FunderCommon):
         with self.assertRaises(Exception), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
             self.project.az_dropout_rate = 120
             self.env.flush_all()
+
+
+@tagged("post_install", "-at_install")
+class TestJustificationTourOnPhone(HttpCase, FunderCommon):
+    # a phone held upright, with a touch screen
+    browser_size = "375x740"
+    touch_enabled = True
+
+    def test_a_participant_sends_a_proof_from_a_phone(self):
+        session = self.make_session(start=self.day_start)
+        line = self.line_of(session, self.amina)
+        line.status = "absent"
+        self.portal_user.password = "az_att_portal"
+        self.start_tour("/my/attendance", "az_attendance_justification_phone",
+                        login="az_att_portal")
+        justification = self.env["az.attendance.justification"].search(
+            [("line_id", "=", line.id)])
+        self.assertEqual(justification.state, "pending")
+        self.assertEqual(justification.note, "J'étais malade ce jour-là.")
+        self.assertEqual(justification.mimetype, "application/pdf")
+        self.assertEqual(justification.submitted_by_id, self.portal_user)
