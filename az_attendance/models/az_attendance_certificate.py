@@ -4,11 +4,14 @@ import json
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import config
 
 from ..tools import completion
 from ..tools import seal as sealer
 from .az_attendance_enrolment import NATURES
 
+# Certificates rendered by one run of wkhtmltopdf (then split per certificate).
+CERTIFICATES_PER_RENDERING = 25
 # First key of the advisory lock taken while a person's certificates are issued.
 CERTIFICATE_LOCK = 74_210_611
 
@@ -113,6 +116,7 @@ class AzAttendanceCertificate(models.Model):
             values = self._certificate_values(project, partner, own, date_from, date_to, funding)
             if values:
                 made |= self._issue_one(values)
+        made._render_pdf()
         return made
 
     @api.model
@@ -185,7 +189,6 @@ class AzAttendanceCertificate(models.Model):
                 "az.attendance.certificate") or "/"
         values["date_issued"] = fields.Date.context_today(self)
         certificate = issuing.create(values)
-        certificate._render_pdf()
         if current:
             certificate.sudo().message_post(body=self.env._(
                 "New version %(version)s: the sheets or their amendments changed since "
@@ -194,13 +197,26 @@ class AzAttendanceCertificate(models.Model):
         return certificate.with_env(self.env)
 
     def _render_pdf(self):
-        for certificate in self:
-            content, _kind = self.env["ir.actions.report"].sudo()._render_qweb_pdf(
-                "az_attendance.action_report_certificate", certificate.ids)
-            name = f"{certificate.number}-v{certificate.version}.pdf".replace("/", "-")
-            certificate.with_context(az_certificate_issuing=True).write({
-                "pdf": base64.b64encode(content), "pdf_filename": name,
-                "pdf_sha256": hashlib.sha256(content).hexdigest()})
+        """Render and keep each certificate's PDF: one run of wkhtmltopdf per batch, split per
+        certificate by Odoo (by their headings), or one run each when the split fails."""
+        report = "az_attendance.action_report_certificate"
+        Report = self.env["ir.actions.report"].sudo()
+        testing = (config["test_enable"] or config["test_file"]) \
+            and not self.env.context.get("force_report_rendering")
+        for start in range(0, len(self), CERTIFICATES_PER_RENDERING):
+            batch = self[start:start + CERTIFICATES_PER_RENDERING]
+            pdfs = {}
+            if len(batch) > 1 and not testing:
+                streams = Report._render_qweb_pdf_prepare_streams(report, {}, res_ids=batch.ids)
+                if all((streams.get(cid) or {}).get("stream") for cid in batch.ids):
+                    pdfs = {cid: streams[cid]["stream"].getvalue() for cid in batch.ids}
+            for certificate in batch:
+                content = pdfs.get(certificate.id) or Report._render_qweb_pdf(
+                    report, certificate.ids)[0]
+                name = f"{certificate.number}-v{certificate.version}.pdf".replace("/", "-")
+                certificate.with_context(az_certificate_issuing=True).write({
+                    "pdf": base64.b64encode(content), "pdf_filename": name,
+                    "pdf_sha256": hashlib.sha256(content).hexdigest()})
 
     def _sheets(self):
         """The sheets listed on the certificate, as issued."""

@@ -223,3 +223,81 @@ class AzAttendanceEnrolment(models.Model):
         projects = self.env["project.project"].sudo().search(
             ["|", ("az_dropout_absences", ">", 0), ("az_dropout_rate", ">", 0)])
         self.sudo().search([("project_id", "in", projects.ids)])._check_dropout()
+
+    # ------------------------------------------------------------------ demo
+    @api.model
+    def _demo_funder_file(self):
+        """Demo data of the funder's file: three validated workshops of the digital project
+        in the last weeks, enrolments (certificates ready to issue), one proof of absence
+        waiting for a decision and one drop-out alert (Lucas missed all three)."""
+        import base64
+        import io
+        from datetime import datetime, time
+
+        from PIL import Image, ImageDraw
+
+        def drawn(seed):
+            image = Image.new("RGBA", (300, 100), (255, 255, 255, 0))
+            ImageDraw.Draw(image).line(
+                [(10, 80), (60 + seed * 7, 20), (120, 70), (200 + seed, 30), (290, 60)],
+                fill=(10, 20, 120, 255), width=3)
+            stream = io.BytesIO()
+            image.save(stream, format="PNG")
+            return stream.getvalue()
+
+        ref = self.env.ref
+        project = ref("az_project_base.project_project_digital_demo")
+        amina = ref("az_project_base.res_partner_beneficiary_amina_demo")
+        lucas = ref("az_project_base.res_partner_beneficiary_lucas_demo")
+        sofia = ref("az_project_base.res_partner_beneficiary_sofia_demo")
+        admin = ref("base.user_admin")
+        company = project.company_id or self.env.company
+        company.write({
+            "az_legal_representative": company.az_legal_representative
+            or "Claire Martin, présidente",
+            "az_certificate_signature": company.az_certificate_signature
+            or base64.b64encode(drawn(11)),
+        })
+        Session = self.env["az.attendance.session"]
+        today = fields.Date.context_today(self)
+        sheets = Session.browse()
+        for weeks, title in ((3, "Atelier : naviguer sur internet"),
+                             (2, "Atelier : démarches en ligne"),
+                             (1, "Atelier : sécuriser ses comptes")):
+            day = today - timedelta(weeks=weeks, days=-1)
+            start = datetime.combine(day, time(8, 0))
+            session = Session.create({
+                "name": title, "project_id": project.id,
+                "site_id": ref("az_project_base.az_site_bordeaux_demo").id,
+                "trainer_ids": [(6, 0, admin.ids)],
+                "start": start, "stop": start + timedelta(hours=3),
+            })
+            session._add_participants(amina | lucas | sofia)
+            session.action_open()
+            for index, line in enumerate(session.line_ids, start=1):
+                if line.partner_id == lucas:
+                    line.status = "absent"
+                else:
+                    line._record_signature(
+                        "data:image/png;base64," + base64.b64encode(drawn(index)).decode(),
+                        "kiosk", ip="10.0.0.%s" % index, user_agent="Tablette")
+            session.trainer_signature = base64.b64encode(drawn(9))
+            session.with_user(admin).action_validate()
+            sheets |= session
+        employer = self.env["res.partner"].create({
+            "name": "Épicerie solidaire du Bas-Meudon", "is_company": True})
+        self.create([
+            {"partner_id": amina.id, "project_id": project.id, "referent_id": admin.id,
+             "employer_id": employer.id, "planned_hours_set": 12.0},
+            {"partner_id": lucas.id, "project_id": project.id, "referent_id": admin.id},
+            {"partner_id": sofia.id, "project_id": project.id, "referent_id": admin.id},
+        ])
+        # Lucas sent a medical note for the last workshop: it waits for a decision
+        last_lucas = sheets[-1].line_ids.filtered(lambda ln: ln.partner_id == lucas)
+        self.env["az.attendance.justification"].create({
+            "line_id": last_lucas.id, "filename": "certificat-medical.pdf",
+            "note": "J'étais malade ce jour-là.",
+            "file": base64.b64encode(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+        })
+        self.search([("project_id", "=", project.id)])._check_dropout()
+        return True
