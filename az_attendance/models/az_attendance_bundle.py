@@ -185,7 +185,11 @@ class AzAttendanceBundle(models.Model):
         testing = (config["test_enable"] or config["test_file"]) \
             and not self.env.context.get("force_report_rendering")
         if len(sheets) > 1 and not testing:
-            streams = Report._render_qweb_pdf_prepare_streams(report, {}, res_ids=sheets.ids)
+            try:
+                streams = Report._render_qweb_pdf_prepare_streams(report, {}, res_ids=sheets.ids)
+            except Exception as error:  # noqa: BLE001 - wkhtmltopdf failed on the batch
+                _logger.info("Rendering %s by batch failed (%s): one at a time", report, error)
+                streams = {}
             if all((streams.get(sid) or {}).get("stream") for sid in sheets.ids):
                 return {sid: streams[sid]["stream"].getvalue() for sid in sheets.ids}
         return {sheet.id: Report._render_qweb_pdf(report, sheet.ids)[0] for sheet in sheets}

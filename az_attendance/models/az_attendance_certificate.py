@@ -1,6 +1,7 @@
 import base64
 import hashlib
 import json
+import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -9,6 +10,8 @@ from odoo.tools import config
 from ..tools import completion
 from ..tools import seal as sealer
 from .az_attendance_enrolment import NATURES
+
+_logger = logging.getLogger(__name__)
 
 # Certificates rendered by one run of wkhtmltopdf (then split per certificate).
 CERTIFICATES_PER_RENDERING = 25
@@ -207,7 +210,11 @@ class AzAttendanceCertificate(models.Model):
             batch = self[start:start + CERTIFICATES_PER_RENDERING]
             pdfs = {}
             if len(batch) > 1 and not testing:
-                streams = Report._render_qweb_pdf_prepare_streams(report, {}, res_ids=batch.ids)
+                try:
+                    streams = Report._render_qweb_pdf_prepare_streams(report, {}, res_ids=batch.ids)
+                except Exception as error:  # noqa: BLE001 - wkhtmltopdf failed on the batch: one by one
+                    _logger.info("Rendering %s by batch failed (%s): one at a time", report, error)
+                    streams = {}
                 if all((streams.get(cid) or {}).get("stream") for cid in batch.ids):
                     pdfs = {cid: streams[cid]["stream"].getvalue() for cid in batch.ids}
             for certificate in batch:
