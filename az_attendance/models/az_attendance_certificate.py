@@ -221,7 +221,7 @@ class AzAttendanceCertificate(models.Model):
                 content = pdfs.get(certificate.id) or Report._render_qweb_pdf(
                     report, certificate.ids)[0]
                 name = f"{certificate.number}-v{certificate.version}.pdf".replace("/", "-")
-                certificate.with_context(az_certificate_issuing=True).write({
+                certificate.sudo().with_context(az_certificate_issuing=True).write({
                     "pdf": base64.b64encode(content), "pdf_filename": name,
                     "pdf_sha256": hashlib.sha256(content).hexdigest()})
 
