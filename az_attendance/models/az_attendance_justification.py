@@ -7,6 +7,9 @@ from ..tools import seal as sealer
 from ..tools import upload_file
 
 JUSTIFIABLE_STATUSES = ("expected", "absent", "excused")
+# Written by the code only: the decision, and what the file check found.
+_DECISION_FIELDS = {"state", "decided_by_id", "decided_at", "amendment_id", "file_sha256",
+                    "mimetype", "submitted_by_id"}
 
 
 class AzAttendanceJustification(models.Model):
@@ -68,8 +71,10 @@ class AzAttendanceJustification(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._clean_file_vals(vals)
+            # a justification starts pending; only the decision buttons write its outcome
+            for key in _DECISION_FIELDS - {"file_sha256", "mimetype"}:
+                vals.pop(key, None)
             vals["submitted_by_id"] = self.env.uid
-            vals.pop("state", None)
         justifications = super().create(vals_list)
         for justification in justifications:
             justification._check_line_justifiable()
@@ -79,9 +84,7 @@ class AzAttendanceJustification(models.Model):
         return justifications
 
     def write(self, vals):
-        decided = {"state", "decided_by_id", "decided_at", "amendment_id", "file_sha256",
-                   "mimetype", "submitted_by_id"} & set(vals)
-        if decided:
+        if _DECISION_FIELDS & set(vals):
             raise UserError(self.env._("Accept or refuse a justification with its buttons."))
         if {"file", "line_id"} & set(vals) and self.filtered(lambda j: j.state != "pending"):
             raise UserError(self.env._("A decided justification cannot be changed."))

@@ -115,6 +115,13 @@ class TestJustificationWorkflow(FunderCommon):
         justification = self.justify(self.line_of(session, self.amina))
         with self.assertRaises(UserError):
             justification.with_user(self.trainer).write({"state": "accepted"})
+        other = self.sheet(self.day_start + timedelta(days=1), absent=self.amina)
+        forged = self.env["az.attendance.justification"].with_user(self.trainer).create({
+            "line_id": self.line_of(other, self.amina).id, "file": base64.b64encode(PDF),
+            "filename": "x.pdf", "state": "accepted", "decided_by_id": self.manager.id,
+            "file_sha256": "0" * 64})
+        self.assertEqual((forged.state, forged.decided_by_id.id), ("pending", False))
+        self.assertNotEqual(forged.file_sha256, "0" * 64)
         with self.assertRaises(AccessError):
             justification.with_user(self.portal_user).action_accept()
         with self.assertRaises(AccessError):
