@@ -10,3 +10,7 @@ from . import az_attendance_sign_attempt
 from . import res_partner
 from . import ir_attachment
 from . import ir_actions_report
+from . import az_attendance_justification
+from . import az_attendance_enrolment
+from . import az_attendance_certificate
+from . import az_attendance_bundle

@@ -30,6 +30,9 @@ class AzAttendanceAmendment(models.Model):
     reason = fields.Text(required=True)
     author_id = fields.Many2one("res.users", string="Author", required=True, readonly=True,
                                 default=lambda self: self.env.user)
+    justification_sha256 = fields.Char(
+        string="SHA-256 of the justification", readonly=True, copy=False,
+        help="Digest of the accepted absence justification this amendment rests on.")
     hash = fields.Char(readonly=True, copy=False)
     previous_hash = fields.Char(readonly=True, copy=False)
 
@@ -53,10 +56,13 @@ class AzAttendanceAmendment(models.Model):
         :meth:`_seal_values_v1`). Each amendment is chained to the previous one, the first to
         the sheet's seal; the head of the chain is kept on the sheet and in the ledger."""
         version = version or sealer.SEAL_VERSION
-        # the same list for version 2 and later, until a later version changes it
-        if version >= 2:
-            return ["session_id", "line_id", "field_name", "old_value", "new_value", "reason",
-                    "author_id", "create_date"]
+        fields_v2 = ["session_id", "line_id", "field_name", "old_value", "new_value", "reason",
+                     "author_id", "create_date"]
+        # version 3 adds the digest of the accepted absence justification
+        if version >= 3:
+            return fields_v2 + ["justification_sha256"]
+        if version == 2:
+            return fields_v2
         raise NotImplementedError(f"No seal of version {version}")
 
     def _seal_values_v1(self, old, new):

@@ -217,11 +217,11 @@ class AzAttendanceSession(models.Model):
     def _compute_verify_url(self):
         """The public verify page of the sheet. Once sealed, the address carries the seal
         itself, so that the paper and the database check each other."""
-        base = self.get_base_url()
         for session in self:
             url = False
             if session.verify_token:
-                url = f"{base}/attendance/verify/{session.verify_token}"
+                # the website's address of each sheet's company (one record at a time)
+                url = f"{session.get_base_url()}/attendance/verify/{session.verify_token}"
                 _version, digest = sealer.parse_hash(session.seal)
                 if digest:
                     url += f"?seal={sealer.seal_to_url(session.seal)}"
@@ -872,12 +872,20 @@ class AzAttendanceSession(models.Model):
 
     # ------------------------------------------------------------------ GDPR
     def _retention_years(self):
+        """Years the sheet's proofs are kept: the company's period, and as long as the
+        longest-keeping of its fundings asks (those sealed with it and those of the project
+        covering its day now; an EU-funded one at least 10 years)."""
         self.ensure_one()
         from .res_company import EU_RETENTION_YEARS, MIN_RETENTION_YEARS
 
         years = max(self.company_id.az_signature_retention_years, MIN_RETENTION_YEARS)
-        if self.sudo().project_id.az_funding_ids.filtered("is_eu_funded"):
-            years = max(years, EU_RETENTION_YEARS)
+        session = self.sudo()
+        fundings = session.sealed_funding_ids | session.project_id.az_funding_ids.filtered(
+            lambda f: f.state != "cancelled"
+            and (not session.date or f.date_start <= session.date <= f.date_end))
+        for funding in fundings:
+            years = max(years, funding.retention_years or 0,
+                        EU_RETENTION_YEARS if funding.is_eu_funded else 0)
         return years
 
     def _sealed_date(self):

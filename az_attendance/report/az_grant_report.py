@@ -1,5 +1,7 @@
 from odoo import api, fields, models, tools
 
+from ..tools import completion
+
 
 class AzGrantReport(models.Model):
     """Planned, attended and funded hours per funding, participant and month, with each
@@ -32,6 +34,14 @@ class AzGrantReport(models.Model):
         "funding counts them.")
     funded_amount = fields.Monetary(
         readonly=True, help="Funded hours at the funding's rate (hourly fundings).")
+    completion_rate = fields.Integer(
+        string="Completion (%)", readonly=True, aggregator="max",
+        help="Per participant and funding: integer part of hours attended / hours planned "
+        "x 100 over the funding's period (the CPF rule). Group by participant to read it.")
+    partial_reason = fields.Selection(
+        [(code, label) for code, label in completion.PARTIAL_REASONS],
+        string="Reason when partial", readonly=True,
+        help="From the person's enrolment in the action.")
     target_quantity = fields.Float(
         string="Target", readonly=True, digits=(16, 2),
         help="The funding's target, carried once per funding (on a line without participant "
@@ -106,11 +116,23 @@ class AzGrantReport(models.Model):
                   JOIN res_company c ON c.id = f.company_id
                  WHERE f.state IN ('active', 'closed')
             )
-            SELECT row_number() OVER (ORDER BY funding_id, month, partner_id, session_id) AS id,
-                   funding_id, funder_id, project_id, company_id, currency_id, unit,
-                   partner_id, session_id, month, planned_hours, attended_hours, funded_hours,
+            SELECT row_number() OVER (ORDER BY funding_id, month, rows.partner_id, session_id)
+                       AS id,
+                   funding_id, funder_id, rows.project_id, rows.company_id, currency_id, unit,
+                   rows.partner_id, session_id, month, planned_hours, attended_hours, funded_hours,
                    CASE WHEN unit = 'hour' THEN funded_hours * rate ELSE 0 END AS funded_amount,
-                   target_quantity
+                   target_quantity,
+                   -- the CPF rate, in hundredths of hours as tools/completion.py counts them
+                   CASE WHEN rows.partner_id IS NULL THEN NULL
+                        WHEN ROUND(SUM(planned_hours) OVER w * 100) <= 0 THEN NULL
+                        ELSE LEAST(100, FLOOR(
+                             ROUND(SUM(attended_hours) OVER w * 100) * 100
+                             / ROUND(SUM(planned_hours) OVER w * 100)))::integer
+                   END AS completion_rate,
+                   en.partial_reason
               FROM rows
+              LEFT JOIN az_attendance_enrolment en
+                     ON en.partner_id = rows.partner_id AND en.project_id = rows.project_id
+            WINDOW w AS (PARTITION BY funding_id, rows.partner_id)
             )
         """)

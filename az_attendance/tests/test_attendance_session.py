@@ -7,6 +7,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from ..tools import seal as sealer
 from .common import AttendanceCommon, signature_data_uri, signature_png
 
 
@@ -112,7 +113,7 @@ class TestAttendanceSession(AttendanceCommon):
         self.assertEqual(session.trainer_signed_by_id, self.trainer)
         session.with_user(self.trainer).action_validate()
         self.assertEqual(session.state, "validated")
-        self.assertRegex(session.seal, r"^\$2\$[0-9a-f]{64}$")
+        self.assertRegex(session.seal, rf"^\${sealer.SEAL_VERSION}\$[0-9a-f]{{64}}$")
 
     def test_only_trainer_or_manager_validates(self):
         session = self.make_session(partners=self.amina)

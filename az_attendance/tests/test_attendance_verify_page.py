@@ -30,7 +30,7 @@ class TestAttendanceVerifyPage(HttpCase, AttendanceCommon):
 
     def test_printed_address_carries_the_seal_and_verifies(self):
         url = self.sheet.verify_url
-        self.assertIn(f"?seal=2-{sealer.parse_hash(self.sheet.seal)[1]}", url)
+        self.assertIn(f"?seal={sealer.SEAL_VERSION}-{sealer.parse_hash(self.sheet.seal)[1]}", url)
         page = self.url_open(url)
         self.assertEqual(page.status_code, 200)
         self.assertIn("o_az_verify_ok", page.text)

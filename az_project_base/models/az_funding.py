@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+# Proof retention: 6 years for every funding, 10 for European funds (ESF+).
+DEFAULT_RETENTION_YEARS = 6
+EU_RETENTION_YEARS = 10
+
 UNITS = [
     ("hour", "Hour"),
     ("session", "Session"),
@@ -70,6 +74,12 @@ class AzFunding(models.Model):
         string="Co-funded by European funds",
         help="European funds (e.g. ESF+) require proof to be kept 10 years instead of 6.",
     )
+    retention_years = fields.Integer(
+        string="Proof retention (years)", compute="_compute_retention_years", store=True,
+        readonly=False, precompute=True, tracking=True,
+        help="How long the proofs of this funding (signed sheets, justifications) are kept: "
+        "6 years by default, 10 when co-funded by European funds, or a longer period the "
+        "agreement asks for. A sheet is kept as long as its longest-keeping funding asks.")
     analytic_account_id = fields.Many2one(
         "account.analytic.account",
         string="Analytic account",
@@ -97,6 +107,8 @@ class AzFunding(models.Model):
         ("period_order", "CHECK(date_end >= date_start)",
          "A funding cannot end before it starts."),
         ("rate_positive", "CHECK(rate >= 0)", "A funding's rate cannot be negative."),
+        ("retention_minimum", "CHECK(retention_years >= 6)",
+         "Proofs of a funding are kept at least 6 years."),
         ("target_positive", "CHECK(target_quantity >= 0)",
          "A funding's target cannot be negative."),
     ]
@@ -106,6 +118,21 @@ class AzFunding(models.Model):
         for funding in self:
             funding.company_id = funding.project_id.company_id or funding.company_id \
                 or self.env.company
+
+    @api.depends("is_eu_funded")
+    def _compute_retention_years(self):
+        for funding in self:
+            floor = EU_RETENTION_YEARS if funding.is_eu_funded else DEFAULT_RETENTION_YEARS
+            funding.retention_years = max(funding.retention_years or 0, floor) \
+                if funding.is_eu_funded else (funding.retention_years or floor)
+
+    @api.constrains("retention_years", "is_eu_funded")
+    def _check_retention_years(self):
+        for funding in self:
+            if funding.is_eu_funded and funding.retention_years < EU_RETENTION_YEARS:
+                raise ValidationError(self.env._(
+                    "Proofs of '%(name)s', co-funded by European funds, are kept at least "
+                    "%(years)s years.", name=funding.name, years=EU_RETENTION_YEARS))
 
     @api.depends("project_id")
     def _compute_analytic_account_id(self):

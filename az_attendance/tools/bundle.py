@@ -1,0 +1,84 @@
+"""The funder's justification bundle: tables of hours and the ZIP with its manifest.
+
+Pure Python, no Odoo import: the model gathers the rows and the files, this module writes
+them. Every file of the ZIP is listed in ``manifest.csv`` with its SHA-256 and, for a sheet,
+the seal it was validated with, so that an auditor can check each file on their own.
+"""
+
+import csv
+import hashlib
+import io
+import zipfile
+from collections import defaultdict
+
+HOUR_KEYS = ("planned", "done", "excused", "funded")
+
+
+def digest(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def summaries(rows):
+    """Totals of ``rows`` (dicts with participant, session, date, month and the hour keys)
+    per participant, per session and per month: {name: (header, rows)}."""
+    tables = {}
+    for name, keys in (("participant", ("participant",)),
+                       ("session", ("session", "date")),
+                       ("month", ("month",))):
+        totals = defaultdict(lambda: dict.fromkeys(HOUR_KEYS, 0.0))
+        for row in rows:
+            key = tuple(row[k] for k in keys)
+            for hour_key in HOUR_KEYS:
+                totals[key][hour_key] += row[hour_key]
+        body = [list(key) + [round(totals[key][h], 2) for h in HOUR_KEYS]
+                for key in sorted(totals)]
+        tables[name] = (list(keys) + list(HOUR_KEYS), body)
+    return tables
+
+
+def csv_bytes(header, body, labels=None):
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow([(labels or {}).get(h, h) for h in header])
+    for row in body:
+        writer.writerow([f"{v:.2f}" if isinstance(v, float) else v for v in row])
+    # with a byte order mark: spreadsheets then read the accents right
+    return ("\ufeff" + stream.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(tables, labels=None, sheet_names=None):
+    import xlsxwriter
+
+    stream = io.BytesIO()
+    book = xlsxwriter.Workbook(stream, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    for name, (header, body) in tables.items():
+        sheet = book.add_worksheet(((sheet_names or {}).get(name) or name)[:31])
+        sheet.write_row(0, 0, [(labels or {}).get(h, h) for h in header], bold)
+        for index, row in enumerate(body, start=1):
+            sheet.write_row(index, 0, row)
+        sheet.set_column(0, len(header), 18)
+    book.close()
+    return stream.getvalue()
+
+
+def build_zip(files, manifest_labels=None):
+    """ZIP of ``files`` ([(path, bytes, seal or "")]) with ``manifest.csv`` listing each
+    file's path, size, SHA-256 and seal. Returns (zip bytes, manifest rows)."""
+    manifest = [(path, len(data), digest(data), seal or "") for path, data, seal in files]
+    header = ["file", "bytes", "sha256", "seal"]
+    labels = manifest_labels or {}
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path, data, _seal in files:
+            archive.writestr(path, data)
+        archive.writestr("manifest.csv", csv_bytes(header, manifest, labels))
+    return stream.getvalue(), manifest
+
+
+def read_manifest(zip_data):
+    """{path: (sha256, seal)} read back from a bundle's manifest (for checks)."""
+    with zipfile.ZipFile(io.BytesIO(zip_data)) as archive:
+        text = archive.read("manifest.csv").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    return {row[0]: (row[2], row[3]) for row in rows[1:]}
