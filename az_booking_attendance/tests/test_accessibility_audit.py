@@ -147,6 +147,8 @@ class TestAccessibilityAudit(AccessibilityAuditMixin, HttpCase):
     def test_portal_pages(self):
         self.audit_page("/my/bookings", "the person's bookings", login="az_audit_portal")
         self.audit_page("/my/attendance", "the person's attendance", login="az_audit_portal")
+        self.audit_page(f"/my/attendance/{self.line.id}/justification",
+                        "the form sending a proof of absence", login="az_audit_portal")
 
     def test_signing_pages(self):
         self.audit_page(f"/attendance/qr/{self.att_session.qr_token}", "the QR signing page")
