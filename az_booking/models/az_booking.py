@@ -530,18 +530,7 @@ class AzBooking(models.Model):
         partners = self.user_id.partner_id | self.partner_id
         name = self.env._(
             "%(type)s with %(person)s", type=self.type_id.public_name, person=self.partner_id.name)
-        return {
-            "name": name,
-            "start": self.start,
-            "stop": self.stop,
-            "user_id": self.user_id.id,
-            "partner_ids": [fields.Command.set(partners.ids)],
-            "show_as": "busy",
-            "privacy": "private" if self.is_sensitive else "confidential",
-            "location": self.site_id.address_line() if self.site_id else False,
-            "res_model_id": self.env["ir.model"]._get_id("az.booking"),
-            "res_id": self.id,
-        }
+        return self.type_id._calendar_event_values(self, name, partners)
 
     def _sync_calendar_event(self):
         """Keep each booking's calendar event in line with it: created when the booking

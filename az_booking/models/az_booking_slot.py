@@ -282,18 +282,7 @@ class AzBookingSlot(models.Model):
         name = self.env._(
             "%(type)s (%(count)s/%(capacity)s)", type=self.type_id.public_name or self.type_id.name,
             count=sum(participants.mapped("seats")), capacity=self.capacity)
-        return {
-            "name": name,
-            "start": self.start,
-            "stop": self.stop,
-            "user_id": self.user_id.id,
-            "partner_ids": [fields.Command.set(partners.ids)],
-            "show_as": "busy",
-            "privacy": "private" if self.type_id.is_sensitive else "confidential",
-            "location": self.site_id.address_line() if self.site_id else False,
-            "res_model_id": self.env["ir.model"]._get_id("az.booking.slot"),
-            "res_id": self.id,
-        }
+        return self.type_id._calendar_event_values(self, name, partners)
 
     def _sync_calendar_event(self):
         """One calendar event per session: the facilitators and participants attend, the

@@ -200,6 +200,23 @@ class AzBookingType(models.Model):
     # ------------------------------------------------------------------------------------
     # Availability engine
     # ------------------------------------------------------------------------------------
+    def _calendar_event_values(self, record, name, partners):
+        """Values of the calendar event of ``record`` (a booking or a workshop session of this
+        type): busy time of its staff member, private for sensitive types, at its site."""
+        self.ensure_one()
+        return {
+            "name": name,
+            "start": record.start,
+            "stop": record.stop,
+            "user_id": record.user_id.id,
+            "partner_ids": [fields.Command.set(partners.ids)],
+            "show_as": "busy",
+            "privacy": "private" if self.is_sensitive else "confidential",
+            "location": record.site_id.address_line() if record.site_id else False,
+            "res_model_id": self.env["ir.model"]._get_id(record._name),
+            "res_id": record.id,
+        }
+
     def _get_staff(self, staff=None):
         self.ensure_one()
         if staff:
