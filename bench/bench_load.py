@@ -135,6 +135,10 @@ def build(env, args):
         "workshop_capacity": workshop_session.capacity,
         "session_id": session.id,
         "sign_urls": [line._get_remote_sign_url() for line in session.line_ids],
+        # 20 wrong codes at once for one person on the QR code page
+        "qr_path": f"/attendance/qr/{session.qr_token}",
+        "qr_line_id": session.line_ids[-1].id,
+        "qr_wrong_code": f"{(int(session.line_ids[-1].sign_code) + 1) % 1000000:06d}",
     }
 
 
@@ -234,7 +238,21 @@ def drive(args):
     singles = run_parallel(20, single)
     seats = run_parallel(30, seat)
 
-    # 3. 30 people sign at once through their remote links
+    # 3. 20 wrong codes at once for one person on the QR page: the limit (5) must hold across
+    # the workers (403 = a code compared and refused, 429 = refused before any comparison)
+    qr_url = f"{base}{state['qr_path']}"
+
+    def wrong_code(i):
+        with new_client() as http:
+            page = http.get(qr_url, timeout=60)
+            match = CSRF_RE.search(page.text)
+            return rec.timed("QR wrong code POST", lambda: http.post(f"{qr_url}/sign", data={
+                "csrf_token": match.group(1) if match else "", "line_id": state["qr_line_id"],
+                "code": state["qr_wrong_code"], "signature": state["signature"],
+                "strokes": state["strokes"]}, timeout=60))
+    wrong = run_parallel(20, wrong_code)
+
+    # 4. 30 people sign at once through their remote links
     def sign(i):
         url = state["sign_urls"][i]
         with new_client() as http:
@@ -248,6 +266,10 @@ def drive(args):
 
     counts, pdf_seconds = check_database(args, state)
     print_tables(rec, clients, flow_time, flow_ok, singles, seats, signs, counts, pdf_seconds)
+    histogram = Counter(r.status_code for r in wrong)
+    print(f"20 wrong QR codes at once for one person: {histogram.get(403, 0)} codes compared "
+          f"(limit 5), {histogram.get(429, 0)} refused before any comparison; "
+          f"counter in the database: {counts['qr_tries']}; statuses {dict(histogram)}")
 
 
 def check_database(args, state):
@@ -265,6 +287,8 @@ def check_database(args, state):
             "workshop_capacity": state["workshop_capacity"],
             "signed": env["az.attendance.line"].search_count(
                 [("session_id", "=", state["session_id"]), ("signed_at", "!=", False)]),
+            "qr_tries": env["az.attendance.sign.attempt"].search(
+                [("line_id", "=", state["qr_line_id"])]).tries,
         }
         session = env["az.attendance.session"].browse(state["session_id"])
         report = env.ref("az_attendance.action_report_attendance_sheet")
