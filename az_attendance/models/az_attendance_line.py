@@ -302,16 +302,19 @@ class AzAttendanceLine(models.Model):
         sealed by the sheet's list of sealed lines and by the chain. Version 1 is the frozen
         list of :meth:`_seal_values_v1`."""
         version = version or sealer.SEAL_VERSION
-        # the same list for version 2 and later, until a later version changes it
-        if version >= 2:
-            return [
-                "session_id", "company_id", "project_id", "session_date", "partner_id",
-                "partner_name", "status", "arrived_at", "left_at", "hours_attended",
-                "signature_sha256", "signed_at", "sign_method", "sign_ip", "sign_user_agent",
-                "sign_user_id", "device_time", "offline", "witness_name", "on_behalf_reason",
-                "justification_sha256",
-            ]
-        raise NotImplementedError(f"No seal of version {version}")
+        if version < 2:
+            raise NotImplementedError(f"No seal of version {version}")
+        fields_v2 = [
+            "session_id", "company_id", "project_id", "session_date", "partner_id",
+            "partner_name", "status", "arrived_at", "left_at", "hours_attended",
+            "signature_sha256", "signed_at", "sign_method", "sign_ip", "sign_user_agent",
+            "sign_user_id", "device_time", "offline", "witness_name", "on_behalf_reason",
+            "justification_sha256",
+        ]
+        if version == 2:
+            return fields_v2
+        # version 3: the flag of a device clock more than a day off, printed on the sheet
+        return fields_v2 + ["device_time_skewed"]
 
     def _seal_values_v1(self):
         """Canonical text of a line sealed under version 1 (kept unchanged so that those
