@@ -90,7 +90,8 @@ class TestAttendanceSealIntegrity(AttendanceCommon):
         line_fields = set(self.lines._get_seal_fields())
         for name in ("partner_id", "partner_name", "status", "arrived_at", "left_at",
                      "hours_attended", "signature_sha256", "signed_at", "sign_method",
-                     "sign_ip", "sign_user_agent", "device_time", "offline", "witness_name",
+                     "sign_ip", "sign_user_agent", "device_time", "device_time_skewed", "offline",
+                     "witness_name",
                      "on_behalf_reason", "justification_sha256", "project_id",
                      "session_date", "company_id", "session_id"):
             self.assertIn(name, line_fields)
