@@ -121,3 +121,15 @@ def test_tokens_refuse_everything_else(value):
         pi.parse_token(value, field="access_token")
     assert error.value.code == pi.BAD_TOKEN
     assert error.value.field == "access_token"
+
+
+def test_times_and_days_from_links_and_forms():
+    assert pi.parse_minute("2026-11-26T09:30") == datetime(2026, 11, 26, 9, 30)
+    assert pi.parse_date("2026-11-26").isoformat() == "2026-11-26"
+    for bad in ["2026-11-26T9:30", "2026-11-26 09:30", "2026-11-26T09:30:00", "２026-11-26T09:30",
+                "2026-11-26T0٩:30", "2026-02-30T10:00", "2026-11-26T25:00", None, ["x"], ""]:
+        with pytest.raises(pi.InputError):
+            pi.parse_minute(bad)
+    for bad in ["2026-1-26", "2026-11-26T00:00", "2026-02-30", "٢٠٢٦-11-26", None, 20261126]:
+        with pytest.raises(pi.InputError):
+            pi.parse_date(bad)

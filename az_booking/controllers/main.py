@@ -8,7 +8,7 @@ of the current website's company, or a valid manage token)."""
 import re
 import secrets
 from collections import OrderedDict
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytz
 from babel.dates import format_date, format_time
@@ -82,12 +82,9 @@ def when_label(booking_type, moment):
 
 def parse_start(value):
     """A slot start given in a URL or form: ``YYYY-MM-DDTHH:MM``, naive UTC."""
-    if not isinstance(value, str) or len(value) != 16 or not value.isascii():
-        raise BookingError(request.env._(
-            "This appointment time is not valid. Please choose a time in the list."))
     try:
-        return datetime.strptime(value, START_FORMAT)
-    except ValueError:
+        return pi.parse_minute(value, "start")
+    except pi.InputError:
         raise BookingError(request.env._(
             "This appointment time is not valid. Please choose a time in the list.")) from None
 
@@ -100,11 +97,9 @@ def parse_week(booking_type, value):
     """Monday of the week to show, in the type's timezone (this week by default)."""
     today = to_local(booking_type, fields.Datetime.now()).date()
     if value:
-        if not isinstance(value, str) or len(value) != 10 or not value.isascii():
-            raise BookingError(request.env._("This week is not a valid date (YYYY-MM-DD)."))
         try:
-            day = date.fromisoformat(value)
-        except ValueError:
+            day = pi.parse_date(value, "week")
+        except pi.InputError:
             raise BookingError(request.env._(
                 "This week is not a valid date (YYYY-MM-DD).")) from None
     else:

@@ -10,7 +10,7 @@ a translated sentence (``az_project_base.controllers.public_input``).
 
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 # PostgreSQL ``integer`` columns hold ids up to 2**31 - 1.
 ID_MAX = 2**31 - 1
@@ -123,6 +123,32 @@ def clean_text(value, limit, field=None, multiline=False, required=False):
     if required and not value:
         raise InputError(REQUIRED, field)
     return value
+
+
+MINUTE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_minute(value, field=None):
+    """A time given in a link or a form, ``YYYY-MM-DDTHH:MM`` in ASCII digits -> a naive
+    datetime, or InputError(BAD_TIME)."""
+    if not isinstance(value, str) or not MINUTE_RE.fullmatch(value):
+        raise InputError(BAD_TIME, field)
+    try:
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise InputError(BAD_TIME, field) from None
+
+
+def parse_date(value, field=None):
+    """A day given in a link or a form, ``YYYY-MM-DD`` in ASCII digits -> a date, or
+    InputError(BAD_TIME)."""
+    if not isinstance(value, str) or not DATE_RE.fullmatch(value):
+        raise InputError(BAD_TIME, field)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(BAD_TIME, field) from None
 
 
 def parse_device_time(value, now, max_skew=timedelta(days=1), field=None):
