@@ -7,8 +7,15 @@
     "author": "AZ for Odoo",
     "website": "https://github.com/az-for-odoo/az-for-odoo",
     "license": "AGPL-3",
-    "depends": ["az_project_base", "calendar", "resource", "website", "portal", "phone_validation",
-                "google_recaptcha"],
+    "depends": [
+        "az_project_base",
+        "calendar",
+        "resource",
+        "website",
+        "portal",
+        "phone_validation",
+        "google_recaptcha",
+    ],
     "data": [
         "security/az_booking_security.xml",
         "security/ir.model.access.csv",

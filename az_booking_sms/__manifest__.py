@@ -1,7 +1,6 @@
 {
     "name": "AZ Appointments - SMS",
-    "summary": "Booking confirmations, reminders and personal links by SMS for people "
-    "without e-mail",
+    "summary": "Booking confirmations, reminders and personal links by SMS for people without e-mail",
     "version": "18.0.1.0.0",
     "category": "Services/Project",
     "author": "AZ for Odoo",

@@ -30,25 +30,34 @@ def parse_args():
 def spread(env, template, ids, groups, people):
     """Give each copy its group's people and a day of the year (before sealing)."""
     cr = env.cr
-    cr.execute("SELECT id, partner_id FROM az_attendance_line WHERE session_id = %s ORDER BY id",
-               [template.id])
+    cr.execute(
+        "SELECT id, partner_id FROM az_attendance_line WHERE session_id = %s ORDER BY id", [template.id]
+    )
     template_partners = [row[1] for row in cr.fetchall()]
     for index, sid in enumerate(ids, start=1):
         group = index % groups
         week = index // groups
-        cr.execute("UPDATE az_attendance_session SET start = %s::timestamp + %s * interval "
-                   "'7 days' + %s * interval '1 hour', stop = %s::timestamp + %s * interval "
-                   "'7 days' + %s * interval '1 hour' + interval '3 hours' WHERE id = %s",
-                   [template.start, week, group % 8, template.start, week, group % 8, sid])
+        cr.execute(
+            "UPDATE az_attendance_session SET start = %s::timestamp + %s * interval "
+            "'7 days' + %s * interval '1 hour', stop = %s::timestamp + %s * interval "
+            "'7 days' + %s * interval '1 hour' + interval '3 hours' WHERE id = %s",
+            [template.start, week, group % 8, template.start, week, group % 8, sid],
+        )
         if group:
-            mapping = dict(zip(template_partners, people[group]))
+            mapping = dict(zip(template_partners, people[group], strict=False))
             for old, new in mapping.items():
-                cr.execute("UPDATE az_attendance_line SET partner_id = %s, partner_name = "
-                           "(SELECT name FROM res_partner WHERE id = %s) "
-                           "WHERE session_id = %s AND partner_id = %s", [new.id, new.id, sid, old])
+                cr.execute(
+                    "UPDATE az_attendance_line SET partner_id = %s, partner_name = "
+                    "(SELECT name FROM res_partner WHERE id = %s) "
+                    "WHERE session_id = %s AND partner_id = %s",
+                    [new.id, new.id, sid, old],
+                )
     cr.execute("UPDATE az_attendance_session SET date = start::date WHERE id = ANY(%s)", [ids])
-    cr.execute("UPDATE az_attendance_line l SET session_date = s.date FROM "
-               "az_attendance_session s WHERE s.id = l.session_id AND s.id = ANY(%s)", [ids])
+    cr.execute(
+        "UPDATE az_attendance_line l SET session_date = s.date FROM "
+        "az_attendance_session s WHERE s.id = l.session_id AND s.id = ANY(%s)",
+        [ids],
+    )
 
 
 def main():
@@ -63,37 +72,51 @@ def main():
         project = template.project_id
         template_people = template.line_ids.sorted("id").partner_id
         people = [template_people] + [
-            env["res.partner"].create([{"name": f"Bench person {g}-{i}",
-                                        "az_is_beneficiary": True}
-                                       for i in range(args.group)])
-            for g in range(1, groups)]
+            env["res.partner"].create(
+                [{"name": f"Bench person {g}-{i}", "az_is_beneficiary": True} for i in range(args.group)]
+            )
+            for g in range(1, groups)
+        ]
         ids = clone(env, template, groups * args.weeks - 1)
         spread(env, template, ids, groups, people)
         seal(env, ids, company)
         env.invalidate_all()
         funder = env["res.partner"].create({"name": "Bench funder", "az_is_funder": True})
-        funding = env["az.funding"].create({
-            "name": "Bench funding", "funder_id": funder.id, "project_id": project.id,
-            "date_start": date(2020, 1, 1), "date_end": date(2020, 12, 31), "unit": "hour",
-            "rate": 20, "target_quantity": 30000, "count_excused": True})
+        funding = env["az.funding"].create(
+            {
+                "name": "Bench funding",
+                "funder_id": funder.id,
+                "project_id": project.id,
+                "date_start": date(2020, 1, 1),
+                "date_end": date(2020, 12, 31),
+                "unit": "hour",
+                "rate": 20,
+                "target_quantity": 30000,
+                "count_excused": True,
+            }
+        )
         funding.action_activate()
         env.flush_all()
         sheets = env["az.attendance.session"].search([("project_id", "=", project.id)])
         lines = sum(len(s.line_ids) for s in sheets)
-        print(f"data: {len(sheets)} sealed sheets, {lines} lines, "
-              f"{len({p.id for g in people for p in g})} participants "
-              f"({time.perf_counter() - started:.0f} s to build)")
+        print(
+            f"data: {len(sheets)} sealed sheets, {lines} lines, "
+            f"{len({p.id for g in people for p in g})} participants "
+            f"({time.perf_counter() - started:.0f} s to build)"
+        )
 
         started = time.perf_counter()
         certificates = env["az.attendance.certificate"]._issue(
-            project, funding.date_start, funding.date_end, funding=funding)
+            project, funding.date_start, funding.date_end, funding=funding
+        )
         env.flush_all()
-        print(f"certificates of completion: {len(certificates)} issued in "
-              f"{time.perf_counter() - started:.1f} s")
+        print(
+            f"certificates of completion: {len(certificates)} issued in {time.perf_counter() - started:.1f} s"
+        )
 
-        bundle = env["az.attendance.bundle"].create({
-            "funding_id": funding.id, "date_from": funding.date_start,
-            "date_to": funding.date_end})
+        bundle = env["az.attendance.bundle"].create(
+            {"funding_id": funding.id, "date_from": funding.date_start, "date_to": funding.date_end}
+        )
         started = time.perf_counter()
         bundle._build(commit=False)
         env.flush_all()
@@ -101,9 +124,11 @@ def main():
         data = base64.b64decode(bundle.file)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
-        print(f"bundle: {len(names)} files ({sum(n.startswith('sheets/') for n in names)} "
-              f"sheets, {sum(n.startswith('certificates/') for n in names)} certificates), "
-              f"{len(data) / 1e6:.1f} MB, built in {elapsed:.1f} s")
+        print(
+            f"bundle: {len(names)} files ({sum(n.startswith('sheets/') for n in names)} "
+            f"sheets, {sum(n.startswith('certificates/') for n in names)} certificates), "
+            f"{len(data) / 1e6:.1f} MB, built in {elapsed:.1f} s"
+        )
         cr.rollback()
 
 

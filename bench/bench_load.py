@@ -42,8 +42,7 @@ def prepare(args):
         state = build(env, args)
         cr.commit()
     STATE.write_text(json.dumps(state))
-    print(f"prepared: {len(state['free_starts'])} free slots, session of "
-          f"{len(state['sign_urls'])} lines")
+    print(f"prepared: {len(state['free_starts'])} free slots, session of {len(state['sign_urls'])} lines")
 
 
 def signature_data_uri():
@@ -54,8 +53,9 @@ def signature_data_uri():
     from PIL import Image, ImageDraw
 
     image = Image.new("RGBA", (400, 150), (255, 255, 255, 0))
-    ImageDraw.Draw(image).line([(20, 120), (90, 30), (170, 110), (260, 40), (380, 90)],
-                               fill=(20, 30, 120, 255), width=4)
+    ImageDraw.Draw(image).line(
+        [(20, 120), (90, 30), (170, 110), (260, 40), (380, 90)], fill=(20, 30, 120, 255), width=4
+    )
     stream = io.BytesIO()
     image.save(stream, format="PNG")
     return "data:image/png;base64," + base64.b64encode(stream.getvalue()).decode()
@@ -63,71 +63,146 @@ def signature_data_uri():
 
 def build(env, args):
     env["ir.config_parameter"].set_param("web.base.url", args.url)
-    calendar = env["resource.calendar"].create({
-        "name": "Bench 9-12 14-17", "tz": "Europe/Paris",
-        "attendance_ids": [(5, 0, 0)] + [
-            (0, 0, {"name": f"{day} {period}", "dayofweek": str(day), "hour_from": start,
-                    "hour_to": stop, "day_period": period})
-            for day in range(5)
-            for period, start, stop in (("morning", 9.0, 12.0), ("afternoon", 14.0, 17.0))
-        ],
-    })
+    calendar = env["resource.calendar"].create(
+        {
+            "name": "Bench 9-12 14-17",
+            "tz": "Europe/Paris",
+            "attendance_ids": [(5, 0, 0)]
+            + [
+                (
+                    0,
+                    0,
+                    {
+                        "name": f"{day} {period}",
+                        "dayofweek": str(day),
+                        "hour_from": start,
+                        "hour_to": stop,
+                        "day_period": period,
+                    },
+                )
+                for day in range(5)
+                for period, start, stop in (("morning", 9.0, 12.0), ("afternoon", 14.0, 17.0))
+            ],
+        }
+    )
     group = env.ref("az_project_base.group_user")
     users = env["res.users"]
     for i in range(10):
-        user = env["res.users"].create({
-            "name": f"Bench staff {i}", "login": f"bench_staff_{i}", "tz": "Europe/Paris",
-            "groups_id": [(6, 0, [group.id, env.ref("base.group_user").id])],
-        })
-        env["resource.resource"].create({
-            "name": user.name, "user_id": user.id, "calendar_id": calendar.id,
-            "tz": "Europe/Paris", "resource_type": "user"})
+        user = env["res.users"].create(
+            {
+                "name": f"Bench staff {i}",
+                "login": f"bench_staff_{i}",
+                "tz": "Europe/Paris",
+                "groups_id": [(6, 0, [group.id, env.ref("base.group_user").id])],
+            }
+        )
+        env["resource.resource"].create(
+            {
+                "name": user.name,
+                "user_id": user.id,
+                "calendar_id": calendar.id,
+                "tz": "Europe/Paris",
+                "resource_type": "user",
+            }
+        )
         users |= user
     project = env["project.project"].create({"name": "Bench project"})
     site = env["az.site"].create({"name": "Bench site", "tz": "Europe/Paris", "capacity": 40})
-    common = {"project_id": project.id, "min_notice_hours": 0, "horizon_days": 60,
-              "tz": "Europe/Paris", "is_published": True, "site_ids": [(6, 0, site.ids)],
-              "reminder_hours": 0}
-    many = env["az.booking.type"].create({
-        **common, "name": "Bench appointments", "duration": 0.5, "slot_step": 0.5,
-        "staff_user_ids": [(6, 0, users[2:].ids)], "assignment": "least_loaded"})
-    single = env["az.booking.type"].create({
-        **common, "name": "Bench single staff", "duration": 1.0, "slot_step": 1.0,
-        "staff_user_ids": [(6, 0, users[:1].ids)], "assignment": "least_loaded"})
-    workshop = env["az.booking.type"].create({
-        **common, "name": "Bench workshop", "duration": 2.0, "slot_step": 1.0, "capacity": 8,
-        "staff_user_ids": [(6, 0, users[1:2].ids)], "assignment": "specific",
-        "specific_user_id": users[1].id})
+    common = {
+        "project_id": project.id,
+        "min_notice_hours": 0,
+        "horizon_days": 60,
+        "tz": "Europe/Paris",
+        "is_published": True,
+        "site_ids": [(6, 0, site.ids)],
+        "reminder_hours": 0,
+    }
+    many = env["az.booking.type"].create(
+        {
+            **common,
+            "name": "Bench appointments",
+            "duration": 0.5,
+            "slot_step": 0.5,
+            "staff_user_ids": [(6, 0, users[2:].ids)],
+            "assignment": "least_loaded",
+        }
+    )
+    single = env["az.booking.type"].create(
+        {
+            **common,
+            "name": "Bench single staff",
+            "duration": 1.0,
+            "slot_step": 1.0,
+            "staff_user_ids": [(6, 0, users[:1].ids)],
+            "assignment": "least_loaded",
+        }
+    )
+    workshop = env["az.booking.type"].create(
+        {
+            **common,
+            "name": "Bench workshop",
+            "duration": 2.0,
+            "slot_step": 1.0,
+            "capacity": 8,
+            "staff_user_ids": [(6, 0, users[1:2].ids)],
+            "assignment": "specific",
+            "specific_user_id": users[1].id,
+        }
+    )
     now = datetime.utcnow()
     horizon = now + timedelta(days=28)
     free = many._get_free_slots(now, horizon)
     single_slot = single._get_free_slots(now + timedelta(days=2), horizon)[0]
-    partners = env["res.partner"].create([
-        {"name": f"Bench participant {i}", "email": f"bench{i}@example.com",
-         "az_is_beneficiary": True} for i in range(30)])
+    partners = env["res.partner"].create(
+        [
+            {"name": f"Bench participant {i}", "email": f"bench{i}@example.com", "az_is_beneficiary": True}
+            for i in range(30)
+        ]
+    )
     # one scheduled 8-seat session of the workshop, 3 seats already taken: 30 visitors
     # then ask for its last 5 seats at once
-    workshop_session = env["az.booking.slot"].create({
-        "type_id": workshop.id, "start": single_slot["start"] + timedelta(days=1),
-        "user_ids": [(6, 0, users[1:2].ids)], "capacity": 8})
-    env["az.booking"].create([{"type_id": workshop.id, "partner_id": partner.id,
-                               "slot_id": workshop_session.id,
-                               "start": workshop_session.start} for partner in partners[:3]])
+    workshop_session = env["az.booking.slot"].create(
+        {
+            "type_id": workshop.id,
+            "start": single_slot["start"] + timedelta(days=1),
+            "user_ids": [(6, 0, users[1:2].ids)],
+            "capacity": 8,
+        }
+    )
+    env["az.booking"].create(
+        [
+            {
+                "type_id": workshop.id,
+                "partner_id": partner.id,
+                "slot_id": workshop_session.id,
+                "start": workshop_session.start,
+            }
+            for partner in partners[:3]
+        ]
+    )
     workshop_slot = {"start": workshop_session.start}
-    session = env["az.attendance.session"].create({
-        "name": "Bench session", "project_id": project.id, "site_id": site.id,
-        "trainer_ids": [(6, 0, users[:1].ids)],
-        "start": now - timedelta(minutes=10), "stop": now + timedelta(hours=2),
-    })
+    session = env["az.attendance.session"].create(
+        {
+            "name": "Bench session",
+            "project_id": project.id,
+            "site_id": site.id,
+            "trainer_ids": [(6, 0, users[:1].ids)],
+            "start": now - timedelta(minutes=10),
+            "stop": now + timedelta(hours=2),
+        }
+    )
     session._add_participants(partners)
     session.action_open()
     fmt = "%Y-%m-%dT%H:%M"
     return {
         "signature": signature_data_uri(),
         # the strokes the signing page sends with that drawing (a 400 x 150 box)
-        "strokes": json.dumps({"width": 400, "height": 150, "strokes": [
-            [20, 120, 90, 30, 170, 110, 260, 40, 380, 90]]}),
-        "many_type": many.id, "single_type": single.id, "workshop_type": workshop.id,
+        "strokes": json.dumps(
+            {"width": 400, "height": 150, "strokes": [[20, 120, 90, 30, 170, 110, 260, 40, 380, 90]]}
+        ),
+        "many_type": many.id,
+        "single_type": single.id,
+        "workshop_type": workshop.id,
         "free_starts": sorted({slot["start"].strftime(fmt) for slot in free}),
         "single_start": single_slot["start"].strftime(fmt),
         "workshop_start": workshop_slot["start"].strftime(fmt),
@@ -190,16 +265,25 @@ def percentile(values, pct):
 
 
 def book(session, rec, base, type_id, start, name, label):
-    form = rec.timed(f"{label} form GET",
-                     lambda: session.get(f"{base}/booking/{type_id}/book",
-                                         params={"start": start}, timeout=60))
+    form = rec.timed(
+        f"{label} form GET",
+        lambda: session.get(f"{base}/booking/{type_id}/book", params={"start": start}, timeout=60),
+    )
     match = CSRF_RE.search(form.text)
     key = KEY_RE.search(form.text)  # the form's one-time submission key
-    data = {"csrf_token": match.group(1) if match else "", "start": start, "name": name,
-            "email": f"{name.lower().replace(' ', '.')}@example.com", "phone": "+33 6 12 34 56 78",
-            "consent": "1", "submission_key": key.group(1) if key else ""}
-    return rec.timed(f"{label} POST", lambda: session.post(
-        f"{base}/booking/{type_id}/book", data=data, timeout=60, allow_redirects=False))
+    data = {
+        "csrf_token": match.group(1) if match else "",
+        "start": start,
+        "name": name,
+        "email": f"{name.lower().replace(' ', '.')}@example.com",
+        "phone": "+33 6 12 34 56 78",
+        "consent": "1",
+        "submission_key": key.group(1) if key else "",
+    }
+    return rec.timed(
+        f"{label} POST",
+        lambda: session.post(f"{base}/booking/{type_id}/book", data=data, timeout=60, allow_redirects=False),
+    )
 
 
 def run_parallel(count, func):
@@ -216,10 +300,11 @@ def drive(args):
     # 1. public booking flow, distinct slots
     def visitor(i):
         with new_client() as http:
-            rec.timed("slot page GET", lambda: http.get(
-                f"{base}/booking/{state['many_type']}", timeout=60))
-            return book(http, rec, base, state["many_type"], state["free_starts"][i],
-                        f"Visitor {i}", "booking")
+            rec.timed("slot page GET", lambda: http.get(f"{base}/booking/{state['many_type']}", timeout=60))
+            return book(
+                http, rec, base, state["many_type"], state["free_starts"][i], f"Visitor {i}", "booking"
+            )
+
     t0 = time.perf_counter()
     flow = run_parallel(clients, visitor)
     flow_time = time.perf_counter() - t0
@@ -228,13 +313,16 @@ def drive(args):
     # 2. contention on one individual slot and the last 5 seats of one workshop session
     def single(i):
         with new_client() as http:
-            return book(http, rec, base, state["single_type"], state["single_start"],
-                        f"Rival {i}", "single slot")
+            return book(
+                http, rec, base, state["single_type"], state["single_start"], f"Rival {i}", "single slot"
+            )
 
     def seat(i):
         with new_client() as http:
-            return book(http, rec, base, state["workshop_type"], state["workshop_start"],
-                        f"Seat {i}", "workshop")
+            return book(
+                http, rec, base, state["workshop_type"], state["workshop_start"], f"Seat {i}", "workshop"
+            )
+
     singles = run_parallel(20, single)
     seats = run_parallel(30, seat)
 
@@ -246,10 +334,21 @@ def drive(args):
         with new_client() as http:
             page = http.get(qr_url, timeout=60)
             match = CSRF_RE.search(page.text)
-            return rec.timed("QR wrong code POST", lambda: http.post(f"{qr_url}/sign", data={
-                "csrf_token": match.group(1) if match else "", "line_id": state["qr_line_id"],
-                "code": state["qr_wrong_code"], "signature": state["signature"],
-                "strokes": state["strokes"]}, timeout=60))
+            return rec.timed(
+                "QR wrong code POST",
+                lambda: http.post(
+                    f"{qr_url}/sign",
+                    data={
+                        "csrf_token": match.group(1) if match else "",
+                        "line_id": state["qr_line_id"],
+                        "code": state["qr_wrong_code"],
+                        "signature": state["signature"],
+                        "strokes": state["strokes"],
+                    },
+                    timeout=60,
+                ),
+            )
+
     wrong = run_parallel(20, wrong_code)
 
     # 4. 30 people sign at once through their remote links
@@ -258,18 +357,29 @@ def drive(args):
         with new_client() as http:
             page = rec.timed("sign page GET", lambda: http.get(url, timeout=60))
             match = CSRF_RE.search(page.text)
-            return rec.timed("sign POST", lambda: http.post(url, data={
-                "csrf_token": match.group(1) if match else "", "signature": state["signature"],
-                "strokes": state["strokes"]},
-                timeout=60))
+            return rec.timed(
+                "sign POST",
+                lambda: http.post(
+                    url,
+                    data={
+                        "csrf_token": match.group(1) if match else "",
+                        "signature": state["signature"],
+                        "strokes": state["strokes"],
+                    },
+                    timeout=60,
+                ),
+            )
+
     signs = run_parallel(len(state["sign_urls"]), sign)
 
     counts, pdf_seconds = check_database(args, state)
     print_tables(rec, clients, flow_time, flow_ok, singles, seats, signs, counts, pdf_seconds)
     histogram = Counter(r.status_code for r in wrong)
-    print(f"20 wrong QR codes at once for one person: {histogram.get(403, 0)} codes compared "
-          f"(limit 5), {histogram.get(429, 0)} refused before any comparison; "
-          f"counter in the database: {counts['qr_tries']}; statuses {dict(histogram)}")
+    print(
+        f"20 wrong QR codes at once for one person: {histogram.get(403, 0)} codes compared "
+        f"(limit 5), {histogram.get(429, 0)} refused before any comparison; "
+        f"counter in the database: {counts['qr_tries']}; statuses {dict(histogram)}"
+    )
 
 
 def check_database(args, state):
@@ -278,17 +388,23 @@ def check_database(args, state):
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         Booking = env["az.booking"]
         counts = {
-            "single": Booking.search_count([("type_id", "=", state["single_type"]),
-                                            ("state", "=", "confirmed")]),
-            "workshop": sum(Booking.search([("type_id", "=", state["workshop_type"]),
-                                            ("state", "=", "confirmed")]).mapped("seats")),
+            "single": Booking.search_count(
+                [("type_id", "=", state["single_type"]), ("state", "=", "confirmed")]
+            ),
+            "workshop": sum(
+                Booking.search(
+                    [("type_id", "=", state["workshop_type"]), ("state", "=", "confirmed")]
+                ).mapped("seats")
+            ),
             "visitors": Booking.search_count([("type_id", "=", state["many_type"])]),
             "workshop_taken": state["workshop_taken"],
             "workshop_capacity": state["workshop_capacity"],
             "signed": env["az.attendance.line"].search_count(
-                [("session_id", "=", state["session_id"]), ("signed_at", "!=", False)]),
-            "qr_tries": env["az.attendance.sign.attempt"].search(
-                [("line_id", "=", state["qr_line_id"])]).tries,
+                [("session_id", "=", state["session_id"]), ("signed_at", "!=", False)]
+            ),
+            "qr_tries": env["az.attendance.sign.attempt"]
+            .search([("line_id", "=", state["qr_line_id"])])
+            .tries,
         }
         session = env["az.attendance.session"].browse(state["session_id"])
         report = env.ref("az_attendance.action_report_attendance_sheet")
@@ -305,24 +421,34 @@ def print_tables(rec, clients, flow_time, flow_ok, singles, seats, signs, counts
     print(f"{'request':<22}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  statuses")
     for name, values in rec.timings.items():
         statuses = " ".join(f"{code}×{n}" for code, n in sorted(rec.statuses[name].items()))
-        print(f"{name:<22}{len(values):>7}{percentile(values, 50) * 1000:>9.0f}"
-              f"{percentile(values, 95) * 1000:>9.0f}{percentile(values, 99) * 1000:>9.0f}"
-              f"  {statuses}")
+        print(
+            f"{name:<22}{len(values):>7}{percentile(values, 50) * 1000:>9.0f}"
+            f"{percentile(values, 95) * 1000:>9.0f}{percentile(values, 99) * 1000:>9.0f}"
+            f"  {statuses}"
+        )
     requests_count = clients * 3
-    print(f"\nbooking flow: {clients} clients, {requests_count} requests in {flow_time:.1f}s "
-          f"= {requests_count / flow_time:.1f} req/s; {flow_ok} bookings confirmed, "
-          f"{counts['visitors']} in the database")
+    print(
+        f"\nbooking flow: {clients} clients, {requests_count} requests in {flow_time:.1f}s "
+        f"= {requests_count / flow_time:.1f} req/s; {flow_ok} bookings confirmed, "
+        f"{counts['visitors']} in the database"
+    )
     histogram = Counter(r.status_code for r in singles)
-    print(f"one individual slot, 20 POSTs: {counts['single']} confirmed (expected 1); "
-          f"statuses {dict(histogram)}")
+    print(
+        f"one individual slot, 20 POSTs: {counts['single']} confirmed (expected 1); "
+        f"statuses {dict(histogram)}"
+    )
     histogram = Counter(r.status_code for r in seats)
     left = counts["workshop_capacity"] - counts["workshop_taken"]
-    print(f"last {left} seats of one {counts['workshop_capacity']}-seat session, 30 POSTs: "
-          f"{counts['workshop'] - counts['workshop_taken']} seats taken (expected {left}), "
-          f"{counts['workshop']} in all; statuses {dict(histogram)}")
+    print(
+        f"last {left} seats of one {counts['workshop_capacity']}-seat session, 30 POSTs: "
+        f"{counts['workshop'] - counts['workshop_taken']} seats taken (expected {left}), "
+        f"{counts['workshop']} in all; statuses {dict(histogram)}"
+    )
     histogram = Counter(r.status_code for r in signs)
-    print(f"30 remote signatures at once: {counts['signed']} lines signed (expected 30); "
-          f"statuses {dict(histogram)}")
+    print(
+        f"30 remote signatures at once: {counts['signed']} lines signed (expected 30); "
+        f"statuses {dict(histogram)}"
+    )
     print(f"PDF sheet of 30 signed lines: {pdf_seconds:.2f}s, {counts['pdf_bytes']} bytes")
     errors = sum(n for c in rec.statuses.values() for code, n in c.items() if code >= 500)
     lost = sum(n for c in rec.statuses.values() for code, n in c.items() if code == 0)

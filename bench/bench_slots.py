@@ -29,42 +29,74 @@ def build(env, staff_count, busy_count, tag):
     """Staff, calendars, a type of each engine, and busy items. Returns both types."""
     rnd = random.Random(42)
     calendar = env["resource.calendar"].create({"name": f"Bench 40h {tag}", "tz": "Europe/Paris"})
-    env["resource.calendar.leaves"].create({
-        "name": "Public holiday", "calendar_id": False,
-        "date_from": datetime(2027, 1, 11, 0, 0), "date_to": datetime(2027, 1, 11, 23, 0),
-    })
+    env["resource.calendar.leaves"].create(
+        {
+            "name": "Public holiday",
+            "calendar_id": False,
+            "date_from": datetime(2027, 1, 11, 0, 0),
+            "date_to": datetime(2027, 1, 11, 23, 0),
+        }
+    )
     users = env["res.users"]
     resources = env["resource.resource"]
     for i in range(staff_count):
-        user = env["res.users"].create({
-            "name": f"Bench staff {tag} {i}", "login": f"bench_{tag}_{i}",
-            "tz": "Europe/Paris",
-            "groups_id": [(6, 0, [env.ref("az_project_base.group_user").id])],
-        })
+        user = env["res.users"].create(
+            {
+                "name": f"Bench staff {tag} {i}",
+                "login": f"bench_{tag}_{i}",
+                "tz": "Europe/Paris",
+                "groups_id": [(6, 0, [env.ref("az_project_base.group_user").id])],
+            }
+        )
         users |= user
-        resources |= env["resource.resource"].create({
-            "name": user.name, "user_id": user.id, "calendar_id": calendar.id,
-            "tz": "Europe/Paris", "resource_type": "user",
-        })
+        resources |= env["resource.resource"].create(
+            {
+                "name": user.name,
+                "user_id": user.id,
+                "calendar_id": calendar.id,
+                "tz": "Europe/Paris",
+                "resource_type": "user",
+            }
+        )
     project = env["project.project"].create({"name": f"Bench project {tag}"})
-    az_type = env["az.booking.type"].create({
-        "name": f"Bench type {tag}", "project_id": project.id, "duration": 1.0,
-        "slot_step": 0.5, "staff_user_ids": [(6, 0, users.ids)], "assignment": "least_loaded",
-        "min_notice_hours": 0, "horizon_days": 400, "tz": "Europe/Paris",
-    })
-    other_type = env["az.booking.type"].create({
-        "name": f"Bench other {tag}", "project_id": project.id, "duration": 1.0,
-        "slot_step": 1.0, "staff_user_ids": [(6, 0, users.ids)], "min_notice_hours": 0,
-        "horizon_days": 400, "tz": "Europe/Paris",
-    })
-    combinations = env["resource.booking.combination"].create([
-        {"resource_ids": [(6, 0, res.ids)]} for res in resources
-    ])
-    oca_type = env["resource.booking.type"].create({
-        "name": f"Bench OCA {tag}", "duration": 1.0, "slot_duration": 0.5,
-        "resource_calendar_id": calendar.id, "modifications_deadline": 0,
-        "combination_rel_ids": [(0, 0, {"combination_id": c.id}) for c in combinations],
-    })
+    az_type = env["az.booking.type"].create(
+        {
+            "name": f"Bench type {tag}",
+            "project_id": project.id,
+            "duration": 1.0,
+            "slot_step": 0.5,
+            "staff_user_ids": [(6, 0, users.ids)],
+            "assignment": "least_loaded",
+            "min_notice_hours": 0,
+            "horizon_days": 400,
+            "tz": "Europe/Paris",
+        }
+    )
+    other_type = env["az.booking.type"].create(
+        {
+            "name": f"Bench other {tag}",
+            "project_id": project.id,
+            "duration": 1.0,
+            "slot_step": 1.0,
+            "staff_user_ids": [(6, 0, users.ids)],
+            "min_notice_hours": 0,
+            "horizon_days": 400,
+            "tz": "Europe/Paris",
+        }
+    )
+    combinations = env["resource.booking.combination"].create(
+        [{"resource_ids": [(6, 0, res.ids)]} for res in resources]
+    )
+    oca_type = env["resource.booking.type"].create(
+        {
+            "name": f"Bench OCA {tag}",
+            "duration": 1.0,
+            "slot_duration": 0.5,
+            "resource_calendar_id": calendar.id,
+            "modifications_deadline": 0,
+            "combination_rel_ids": [(0, 0, {"combination_id": c.id}) for c in combinations],
+        }
+    )
     # Busy items inside the working hours of the first 60 days, in whole hours (UTC).
     origin = datetime(2027, 1, 4, 8, 0)  # a Monday, 9:00 in Paris
     events, bookings = [], []
@@ -80,28 +112,46 @@ def build(env, staff_count, busy_count, tag):
             continue
         seen.add((user.id, start))
         if len(events) < busy_count // 2:
-            events.append({
-                "name": "Meeting", "start": start, "stop": start + timedelta(hours=1),
-                "user_id": user.id, "partner_ids": [(6, 0, user.partner_id.ids)],
-                "show_as": "busy",
-            })
+            events.append(
+                {
+                    "name": "Meeting",
+                    "start": start,
+                    "stop": start + timedelta(hours=1),
+                    "user_id": user.id,
+                    "partner_ids": [(6, 0, user.partner_id.ids)],
+                    "show_as": "busy",
+                }
+            )
         else:
-            bookings.append({
-                "type_id": other_type.id, "user_id": user.id, "partner_id": beneficiary.id,
-                "start": start, "stop": start + timedelta(hours=1),
-            })
+            bookings.append(
+                {
+                    "type_id": other_type.id,
+                    "user_id": user.id,
+                    "partner_id": beneficiary.id,
+                    "start": start,
+                    "stop": start + timedelta(hours=1),
+                }
+            )
     env["calendar.event"].with_context(no_mail_to_attendees=True, mail_notrack=True).create(events)
     env["az.booking"].with_context(mail_notrack=True, no_mail_to_attendees=True).create(bookings)
     env.flush_all()
     # Fresh rows of this transaction: give the planner the statistics a live database has.
-    for table in ("calendar_event", "calendar_attendee", "az_booking", "resource_resource",
-                  "resource_calendar_leaves", "resource_booking", "res_users"):
+    for table in (
+        "calendar_event",
+        "calendar_attendee",
+        "az_booking",
+        "resource_resource",
+        "resource_calendar_leaves",
+        "resource_booking",
+        "res_users",
+    ):
         env.cr.execute(f"ANALYZE {table}")
     return az_type, oca_type, users
 
 
 def measure(env, func, runs):
     import odoo.sql_db as sql_db
+
     func()  # warm-up
     times, queries = [], []
     for _ in range(runs):
@@ -143,13 +193,15 @@ def run(env, args):
 
     tz = pytz.timezone("Europe/Paris")
     partner = env["res.partner"].create({"name": "OCA bench requester"})
-    booking = env["resource.booking"].create({
-        "type_id": oca_type.id, "partner_ids": [(6, 0, partner.ids)],
-    })
+    booking = env["resource.booking"].create(
+        {
+            "type_id": oca_type.id,
+            "partner_ids": [(6, 0, partner.ids)],
+        }
+    )
 
     def oca_slots():
-        found = booking._get_available_slots(
-            tz.localize(start), tz.localize(stop))
+        found = booking._get_available_slots(tz.localize(start), tz.localize(stop))
         return [s for day in found.values() for s in day]
 
     oca_time, oca_queries, oca_result = measure(env, oca_slots, args.runs)
@@ -158,16 +210,21 @@ def run(env, args):
     only_az, only_oca = sorted(az_starts - oca_starts), sorted(oca_starts - az_starts)
     print(f"start times offered by az_booking only: {len(only_az)} {only_az[:5]}")
     print(f"start times offered by OCA only: {len(only_oca)} {only_oca[:5]}")
-    rows.append(("OCA resource_booking", args.staff, args.days, oca_time, oca_queries,
-                 len(oca_result)))
+    rows.append(("OCA resource_booking", args.staff, args.days, oca_time, oca_queries, len(oca_result)))
 
     # The query count must not grow with staff or days.
     half_users = users[: max(1, len(users) // 2)]
-    for staff, days in ((len(half_users), args.days // 2), (len(users), args.days),
-                        (len(users), args.days * 2)):
+    for staff, days in (
+        (len(half_users), args.days // 2),
+        (len(users), args.days),
+        (len(users), args.days * 2),
+    ):
+
         def scaled(staff=staff, days=days):
             return az_type._get_free_slots(
-                start, start + timedelta(days=days), staff=users[:staff], apply_notice=False)
+                start, start + timedelta(days=days), staff=users[:staff], apply_notice=False
+            )
+
         t, q, res = measure(env, scaled, 1)
         rows.append(("az_booking scaling", staff, days, t, q, len(res)))
     return rows
@@ -181,8 +238,10 @@ def print_table(args, rows):
     az, oca = rows[0], rows[1]
     print(f"\nspeed-up az_booking vs OCA: {oca[3] / az[3]:.1f}x")
     scaling_queries = {r[4] for r in rows[2:]}
-    print("query count constant when staff and days change: "
-          f"{'yes' if len(scaling_queries) == 1 else 'no'} ({sorted(scaling_queries)})")
+    print(
+        "query count constant when staff and days change: "
+        f"{'yes' if len(scaling_queries) == 1 else 'no'} ({sorted(scaling_queries)})"
+    )
 
 
 if __name__ == "__main__":

@@ -18,8 +18,13 @@ def open_registry(args):
     import odoo
     from odoo.tools import config
 
-    config.parse_config([
-        f"--addons-path={args.addons_path}", f"--db_host={args.db_host}",
-        f"--db_port={args.db_port}", f"--db_user={args.db_user}", "--log-level=warn",
-    ])
+    config.parse_config(
+        [
+            f"--addons-path={args.addons_path}",
+            f"--db_host={args.db_host}",
+            f"--db_port={args.db_port}",
+            f"--db_user={args.db_user}",
+            "--log-level=warn",
+        ]
+    )
     return odoo, odoo.modules.registry.Registry(args.db)

@@ -6,13 +6,15 @@ the demo company, of its internal users and of the website (English stays availa
 website and in each user's preferences). The test database of ./setup/test keeps English, the
 language its tests read.
 """
+
 # `env` is given by `odoo-bin shell`.
 french = env["res.lang"]._activate_lang("fr_FR")  # noqa: F821
 english = env.ref("base.lang_en")  # noqa: F821
 env["base.language.install"].create({"lang_ids": [(6, 0, french.ids)]}).lang_install()  # noqa: F821
 env.ref("base.main_company").partner_id.lang = "fr_FR"  # noqa: F821
 env["res.users"].with_context(active_test=False).search(  # noqa: F821
-    [("share", "=", False)]).write({"lang": "fr_FR"})
+    [("share", "=", False)]
+).write({"lang": "fr_FR"})
 for website in env["website"].search([]):  # noqa: F821
     website.language_ids |= french | english
     website.default_lang_id = french

@@ -58,8 +58,10 @@ def run_odoo(odoo_cmd, db, addons, http_port, log_path, timeout, extra_modules="
     tags = ",".join(f"/{a}" for a in addons.split(","))
     install = ",".join(m for m in [addons, extra_modules] if m)
     cmd = odoo_cmd + [
-        "-d", db,
-        "-i", install,
+        "-d",
+        db,
+        "-i",
+        install,
         "--test-enable",
         f"--test-tags={tags}",
         "--stop-after-init",
@@ -79,9 +81,10 @@ def run_odoo(odoo_cmd, db, addons, http_port, log_path, timeout, extra_modules="
         timed_out.set()
         proc.kill()
 
-    with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
-    ) as proc:
+    with (
+        open(log_path, "w", encoding="utf-8") as log,
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1) as proc,
+    ):
         # A test that hangs (a lock never released...) must fail the run, not stall CI.
         watchdog = threading.Timer(timeout, kill_on_timeout, [proc])
         watchdog.daemon = True
@@ -123,11 +126,15 @@ def main():
     parser.add_argument("--http-port", type=int, required=True)
     parser.add_argument("--log", required=True)
     parser.add_argument("--require-browser", action="store_true")
-    parser.add_argument("--extra-modules", default="",
-                        help="Odoo modules installed beside the addons (whose optional paths "
-                        "the tests then cover), not tested themselves")
-    parser.add_argument("--timeout", type=int, default=3600,
-                        help="seconds after which the Odoo stage is stopped and fails")
+    parser.add_argument(
+        "--extra-modules",
+        default="",
+        help="Odoo modules installed beside the addons (whose optional paths "
+        "the tests then cover), not tested themselves",
+    )
+    parser.add_argument(
+        "--timeout", type=int, default=3600, help="seconds after which the Odoo stage is stopped and fails"
+    )
     parser.add_argument("odoo_cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     repo = Path(__file__).resolve().parent.parent
@@ -135,8 +142,9 @@ def main():
     started = time.time()
 
     py_passed, py_failed, py_skipped = run_pytest(args.python, repo)
-    odoo = run_odoo(odoo_cmd, args.db, args.addons, args.http_port, args.log, args.timeout,
-                    args.extra_modules)
+    odoo = run_odoo(
+        odoo_cmd, args.db, args.addons, args.http_port, args.log, args.timeout, args.extra_modules
+    )
 
     problems = []
     if odoo["timed_out"]:
@@ -156,8 +164,10 @@ def main():
     print("[az] " + "=" * 70)
     print(f"[az] pytest: {py_passed} passed, {py_failed} failed, {py_skipped} skipped")
     odoo_passed = max(odoo["total"] - odoo["failed"], 0)
-    print(f"[az] odoo:   {odoo_passed} passed, {odoo['failed']} failed, "
-          f"{len(odoo['skips'])} skipped; browser runs: {odoo['browser_started']}")
+    print(
+        f"[az] odoo:   {odoo_passed} passed, {odoo['failed']} failed, "
+        f"{len(odoo['skips'])} skipped; browser runs: {odoo['browser_started']}"
+    )
     for skip in odoo["skips"]:
         print(f"[az]   skipped {skip}")
     for line in odoo["error_lines"][:30]:

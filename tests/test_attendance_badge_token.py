@@ -10,8 +10,7 @@ SECRET = "a-database-secret"
 
 
 def _load(name):
-    spec = importlib.util.spec_from_file_location(f"az_attendance_tools_badge_{name}",
-                                                  TOOLS / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"az_attendance_tools_badge_{name}", TOOLS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -27,15 +26,17 @@ def test_genuine_badge_gives_its_person():
     assert tokens.check_badge_token(SECRET, token, NONCES.get) == 7
 
 
-@pytest.mark.parametrize("mutate", [
-    lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),
-    lambda t: "8" + t[1:],
-    lambda t: t.replace("7-", "70-", 1),
-])
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),
+        lambda t: "8" + t[1:],
+        lambda t: t.replace("7-", "70-", 1),
+    ],
+)
 def test_altered_badge_is_refused(mutate):
     with pytest.raises(tokens.TokenError):
-        tokens.check_badge_token(SECRET, mutate(tokens.make_badge_token(SECRET, 7, NONCES[7])),
-                                 NONCES.get)
+        tokens.check_badge_token(SECRET, mutate(tokens.make_badge_token(SECRET, 7, NONCES[7])), NONCES.get)
 
 
 def test_badge_of_another_secret_is_refused():
@@ -61,8 +62,7 @@ def test_unknown_person_or_missing_nonce_is_refused():
         tokens.make_badge_token(SECRET, 7, "")
 
 
-@pytest.mark.parametrize("junk", ["", "7", "7-", "abc-" + "A" * 43, "7-" + "<" * 43,
-                                  "9" * 200, None, 7])
+@pytest.mark.parametrize("junk", ["", "7", "7-", "abc-" + "A" * 43, "7-" + "<" * 43, "9" * 200, None, 7])
 def test_malformed_badge_is_refused(junk):
     with pytest.raises(tokens.TokenError):
         tokens.check_badge_token(SECRET, junk, NONCES.get)

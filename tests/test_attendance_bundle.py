@@ -8,19 +8,42 @@ from conftest import load_module
 bundle = load_module("az_attendance/tools/bundle.py")
 
 ROWS = [
-    {"participant": "Amina", "session": "Atelier 1", "date": "2025-03-11", "month": "2025-03",
-     "planned": 3.0, "done": 3.0, "excused": 0.0, "funded": 3.0},
-    {"participant": "Amina", "session": "Atelier 2", "date": "2025-04-01", "month": "2025-04",
-     "planned": 3.0, "done": 0.0, "excused": 3.0, "funded": 3.0},
-    {"participant": "Lucas", "session": "Atelier 1", "date": "2025-03-11", "month": "2025-03",
-     "planned": 3.0, "done": 2.5, "excused": 0.0, "funded": 2.5},
+    {
+        "participant": "Amina",
+        "session": "Atelier 1",
+        "date": "2025-03-11",
+        "month": "2025-03",
+        "planned": 3.0,
+        "done": 3.0,
+        "excused": 0.0,
+        "funded": 3.0,
+    },
+    {
+        "participant": "Amina",
+        "session": "Atelier 2",
+        "date": "2025-04-01",
+        "month": "2025-04",
+        "planned": 3.0,
+        "done": 0.0,
+        "excused": 3.0,
+        "funded": 3.0,
+    },
+    {
+        "participant": "Lucas",
+        "session": "Atelier 1",
+        "date": "2025-03-11",
+        "month": "2025-03",
+        "planned": 3.0,
+        "done": 2.5,
+        "excused": 0.0,
+        "funded": 2.5,
+    },
 ]
 
 
 def test_totals_per_participant_session_and_month():
     tables = bundle.summaries(ROWS)
-    assert tables["participant"][1] == [["Amina", 6.0, 3.0, 3.0, 6.0],
-                                        ["Lucas", 3.0, 2.5, 0.0, 2.5]]
+    assert tables["participant"][1] == [["Amina", 6.0, 3.0, 3.0, 6.0], ["Lucas", 3.0, 2.5, 0.0, 2.5]]
     assert tables["session"][1][0] == ["Atelier 1", "2025-03-11", 6.0, 5.5, 0.0, 5.5]
     assert [row[0] for row in tables["month"][1]] == ["2025-03", "2025-04"]
 

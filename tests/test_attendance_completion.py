@@ -10,10 +10,21 @@ completion = load_module("az_attendance/tools/completion.py")
 upload = load_module("az_attendance/tools/upload_file.py")
 
 
-@pytest.mark.parametrize("done, planned, rate", [
-    (10, 10, 100), (9.99, 10, 99), (0.3, 0.3, 100), (0.1 + 0.2, 0.3, 100), (7, 21, 33),
-    (14, 21, 66), (0, 35, 0), (40, 35, 100), (34.99, 35, 99), (17.5, 35, 50),
-])
+@pytest.mark.parametrize(
+    "done, planned, rate",
+    [
+        (10, 10, 100),
+        (9.99, 10, 99),
+        (0.3, 0.3, 100),
+        (0.1 + 0.2, 0.3, 100),
+        (7, 21, 33),
+        (14, 21, 66),
+        (0, 35, 0),
+        (40, 35, 100),
+        (34.99, 35, 99),
+        (17.5, 35, 50),
+    ],
+)
 def test_rate_is_the_integer_part_never_rounded_up(done, planned, rate):
     assert completion.completion_rate(done, planned) == rate
 
@@ -54,16 +65,20 @@ def test_images_are_decoded_and_saved_again(fmt, mimetype):
     Image.open(io.BytesIO(data)).verify()
 
 
-@pytest.mark.parametrize("raw, code", [
-    (b"", upload.EMPTY), (None, upload.EMPTY),
-    (b"MZ\x90\x00 an executable", upload.BAD_TYPE),
-    (b"<html><script>alert(1)</script></html>", upload.BAD_TYPE),
-    (b"GIF89a" + b"\x00" * 20, upload.BAD_TYPE),
-    (b"%PDF-1.4 truncated", upload.UNREADABLE),
-    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, upload.UNREADABLE),
-    (b"\xff\xd8\xff" + b"\x00" * 50, upload.UNREADABLE),
-    (b"%PDF-" + b"x" * upload.MAX_BYTES, upload.TOO_BIG),
-])
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        (b"", upload.EMPTY),
+        (None, upload.EMPTY),
+        (b"MZ\x90\x00 an executable", upload.BAD_TYPE),
+        (b"<html><script>alert(1)</script></html>", upload.BAD_TYPE),
+        (b"GIF89a" + b"\x00" * 20, upload.BAD_TYPE),
+        (b"%PDF-1.4 truncated", upload.UNREADABLE),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, upload.UNREADABLE),
+        (b"\xff\xd8\xff" + b"\x00" * 50, upload.UNREADABLE),
+        (b"%PDF-" + b"x" * upload.MAX_BYTES, upload.TOO_BIG),
+    ],
+)
 def test_anything_else_is_refused(raw, code):
     with pytest.raises(upload.UploadError) as error:
         upload.clean_upload(raw, "file.pdf")

@@ -1,15 +1,20 @@
 """Quantities per funding unit and the invoice/credit differences (no Odoo needed)."""
 
 import pytest
-
 from conftest import load_module
 
 q = load_module("az_attendance/tools/quantities.py")
 
 
 def line(line_id, status, hours=3.0, session_id=1, partner_id=None, session_hours=3.0):
-    return {"line_id": line_id, "session_id": session_id, "partner_id": partner_id or line_id,
-            "status": status, "hours": hours, "session_hours": session_hours}
+    return {
+        "line_id": line_id,
+        "session_id": session_id,
+        "partner_id": partner_id or line_id,
+        "status": status,
+        "hours": hours,
+        "session_hours": session_hours,
+    }
 
 
 LINES = [
@@ -23,8 +28,12 @@ LINES = [
 
 def test_hours_follow_attendance_and_the_excused_rule():
     assert q.quantities("hour", LINES, count_excused=False) == {
-        ("line", 1): 3.0, ("line", 2): 2.5, ("line", 3): 0.0, ("line", 4): 0.0,
-        ("line", 5): 3.0}
+        ("line", 1): 3.0,
+        ("line", 2): 2.5,
+        ("line", 3): 0.0,
+        ("line", 4): 0.0,
+        ("line", 5): 3.0,
+    }
     with_excused = q.quantities("hour", LINES, count_excused=True)
     assert with_excused[("line", 3)] == 3.0
     assert sum(with_excused.values()) == 11.5
@@ -32,7 +41,10 @@ def test_hours_follow_attendance_and_the_excused_rule():
 
 def test_sessions_count_once_when_someone_attended():
     assert q.quantities("session", LINES, count_excused=False) == {
-        ("session", 10): 1.0, ("session", 11): 0.0, ("session", 12): 1.0}
+        ("session", 10): 1.0,
+        ("session", 11): 0.0,
+        ("session", 12): 1.0,
+    }
 
 
 def test_participants_count_once_whatever_their_number_of_sessions():
@@ -60,5 +72,4 @@ def test_second_run_invoices_nothing_and_corrections_become_credits():
 
 
 def test_deltas_restricted_to_keys():
-    assert q.deltas({("line", 1): 2.0}, {("line", 9): 4.0}, keys=[("line", 1)]) == {
-        ("line", 1): 2.0}
+    assert q.deltas({("line", 1): 2.0}, {("line", 9): 4.0}, keys=[("line", 1)]) == {("line", 1): 2.0}

@@ -21,9 +21,7 @@ tokens = _load("tokens")
 
 
 def test_modules_do_not_import_odoo():
-    assert "odoo" not in sys.modules or not any(
-        getattr(m, "__name__", "") == "odoo" for m in (seal, tokens)
-    )
+    assert "odoo" not in sys.modules or not any(getattr(m, "__name__", "") == "odoo" for m in (seal, tokens))
     for name in ("seal", "tokens"):
         text = (TOOLS / f"{name}.py").read_text()
         assert "import odoo" not in text and "from odoo" not in text
@@ -43,21 +41,21 @@ def test_canonical_refuses_non_scalars():
 def test_image_digest():
     assert seal.image_digest(b"") == ""
     assert seal.image_digest(None) == ""
-    assert seal.image_digest(b"abc") == (
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    assert seal.image_digest(b"abc") == ("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     assert seal.image_digest("abc") == seal.image_digest(b"abc")
 
 
 def _lines():
-    return [seal.canonical({"id": i, "status": "present", "img": seal.image_digest(b"x%d" % i)})
-            for i in range(4)]
+    return [
+        seal.canonical({"id": i, "status": "present", "img": seal.image_digest(b"x%d" % i)}) for i in range(4)
+    ]
 
 
 def test_chain_links_each_hash_to_the_previous():
     lines = _lines()
     chain = seal.compute_chain(lines)
     assert chain[0][0] == seal.GENESIS
-    for (prev, _cur), (_p, before) in zip(chain[1:], chain[:-1]):
+    for (prev, _cur), (_p, before) in zip(chain[1:], chain[:-1], strict=False):
         assert prev == before
     assert seal.final_seal(lines) == chain[-1][1]
     assert seal.final_seal([]) == seal.GENESIS
@@ -106,12 +104,15 @@ def test_token_roundtrip():
     assert tokens.check_token(SECRET, token, now=1999) == (12, 3, 2000)
 
 
-@pytest.mark.parametrize("mutate", [
-    lambda t: t.replace("12-", "13-", 1),           # another person's line
-    lambda t: t.replace("-3-", "-4-", 1),           # another session
-    lambda t: t.replace("-2000-", "-9999-", 1),     # extended expiry
-    lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # altered mac
-])
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda t: t.replace("12-", "13-", 1),  # another person's line
+        lambda t: t.replace("-3-", "-4-", 1),  # another session
+        lambda t: t.replace("-2000-", "-9999-", 1),  # extended expiry
+        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # altered mac
+    ],
+)
 def test_tampered_tokens_are_refused(mutate):
     token = mutate(tokens.make_token(SECRET, 12, 3, 2000))
     with pytest.raises(tokens.TokenError, match="tampered"):
@@ -132,8 +133,9 @@ def test_other_secret_or_purpose_is_refused():
         tokens.check_token(SECRET, token, now=1000, purpose="verify")
 
 
-@pytest.mark.parametrize("bad", ["", "abc", "1-2-3", "1-2-3-" + "!" * 43, "x" * 500, None, 42,
-                                 "1-2-3-" + "a" * 43 + "\n"])
+@pytest.mark.parametrize(
+    "bad", ["", "abc", "1-2-3", "1-2-3-" + "!" * 43, "x" * 500, None, 42, "1-2-3-" + "a" * 43 + "\n"]
+)
 def test_malformed_tokens_are_refused(bad):
     with pytest.raises(tokens.TokenError):
         tokens.check_token(SECRET, bad, now=0)
@@ -146,14 +148,23 @@ def test_empty_secret_is_refused():
 
 # ---------------------------------------------------------------- versioned seal (version 2+)
 
+
 def test_hash_carries_its_version():
     digest = "a" * 64
     assert seal.format_hash(1, digest) == digest
     assert seal.format_hash(2, digest) == "$2$" + digest
     assert seal.parse_hash("$2$" + digest) == (2, digest)
     assert seal.parse_hash(digest) == (1, digest)
-    for bad in (None, "", "$2$abc", "$0$" + digest, "$x$" + digest, digest.upper(), 42,
-                "$2$" + digest + "\n"):
+    for bad in (
+        None,
+        "",
+        "$2$abc",
+        "$0$" + digest,
+        "$x$" + digest,
+        digest.upper(),
+        42,
+        "$2$" + digest + "\n",
+    ):
         assert seal.parse_hash(bad) == (None, None)
 
 
@@ -166,6 +177,7 @@ def test_versioned_hash_chains_on_the_stored_form():
 
 def test_scalar_reads_the_same_value_whatever_read_it():
     from datetime import date, datetime
+
     assert seal.scalar("char", "") is None and seal.scalar("char", False) is None
     assert seal.scalar("boolean", None) is False
     assert seal.scalar("many2one", 7) == 7
@@ -211,8 +223,20 @@ def test_seal_travels_in_the_verify_address_and_back():
     for stored in ("$2$" + digest, digest, "$17$" + digest):
         assert seal.seal_from_url(seal.seal_to_url(stored)) == stored
     assert seal.seal_from_url(" 2-" + digest.upper() + " ") == "$2$" + digest
-    for bad in (None, 42, "", "2-", "-" + digest, "1-" + digest, "0-" + digest, "x-" + digest,
-                "2-" + digest[:-1], "2-" + digest + "0", "2--" + digest, "a" * 200):
+    for bad in (
+        None,
+        42,
+        "",
+        "2-",
+        "-" + digest,
+        "1-" + digest,
+        "0-" + digest,
+        "x-" + digest,
+        "2-" + digest[:-1],
+        "2-" + digest + "0",
+        "2--" + digest,
+        "a" * 200,
+    ):
         assert seal.seal_from_url(bad) is None, bad
 
 
@@ -225,5 +249,4 @@ def test_tokens_with_other_digits_are_not_aliases():
             tokens.check_token(SECRET, alias, now=1000)
     badge = tokens.make_badge_token(SECRET, 12, "nonce")
     with pytest.raises(tokens.TokenError, match="malformed"):
-        tokens.check_badge_token(SECRET, badge.replace("12-", "\u0661\u0662-", 1),
-                                 lambda _id: "nonce")
+        tokens.check_badge_token(SECRET, badge.replace("12-", "\u0661\u0662-", 1), lambda _id: "nonce")

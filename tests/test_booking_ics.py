@@ -9,9 +9,14 @@ ics = load_module("az_booking/tools/ics.py")
 
 def test_event_in_utc_with_escaped_text():
     text = ics.make_ics(
-        "RDV-1@az", datetime(2026, 3, 3, 9, 0), datetime(2026, 3, 3, 10, 0),
-        "Premier accueil; entretien, suivi", description="Ligne 1\nLigne 2",
-        location="12 rue X, Bordeaux", stamp=datetime(2026, 3, 1, 8, 0))
+        "RDV-1@az",
+        datetime(2026, 3, 3, 9, 0),
+        datetime(2026, 3, 3, 10, 0),
+        "Premier accueil; entretien, suivi",
+        description="Ligne 1\nLigne 2",
+        location="12 rue X, Bordeaux",
+        stamp=datetime(2026, 3, 1, 8, 0),
+    )
     lines = text.split("\r\n")
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR"
     assert "DTSTART:20260303T090000Z" in lines
@@ -23,8 +28,9 @@ def test_event_in_utc_with_escaped_text():
 
 def test_cancelled_event_and_long_lines_folded_on_utf8_boundaries():
     summary = "Rendez-vous é" * 20
-    text = ics.make_ics("x", datetime(2026, 3, 3, 9), datetime(2026, 3, 3, 10), summary,
-                        cancelled=True, sequence=2)
+    text = ics.make_ics(
+        "x", datetime(2026, 3, 3, 9), datetime(2026, 3, 3, 10), summary, cancelled=True, sequence=2
+    )
     assert "METHOD:CANCEL" in text and "STATUS:CANCELLED" in text and "SEQUENCE:2" in text
     for line in text.split("\r\n"):
         assert len(line.encode()) <= 75
@@ -39,13 +45,18 @@ def _parse(text):
 
 
 def test_request_update_and_cancel_follow_rfc_5546_and_parse():
-    common = dict(uid="az-booking-7@example.org", start=datetime(2026, 3, 3, 9),
-                  stop=datetime(2026, 3, 3, 10), summary="Appointment (Maison, Bordeaux)",
-                  organizer=("Maison des solidarités", "contact@example.org"),
-                  attendee=("Samia Haddad", "samia@example.com"))
+    common = dict(
+        uid="az-booking-7@example.org",
+        start=datetime(2026, 3, 3, 9),
+        stop=datetime(2026, 3, 3, 10),
+        summary="Appointment (Maison, Bordeaux)",
+        organizer=("Maison des solidarités", "contact@example.org"),
+        attendee=("Samia Haddad", "samia@example.com"),
+    )
     request = _parse(ics.make_ics(sequence=0, **common))
-    update = _parse(ics.make_ics(sequence=1, **dict(common, start=datetime(2026, 3, 4, 9),
-                                                      stop=datetime(2026, 3, 4, 10))))
+    update = _parse(
+        ics.make_ics(sequence=1, **dict(common, start=datetime(2026, 3, 4, 9), stop=datetime(2026, 3, 4, 10)))
+    )
     cancel = _parse(ics.make_ics(sequence=2, cancelled=True, **common))
     for calendar, method in ((request, "REQUEST"), (update, "REQUEST"), (cancel, "CANCEL")):
         assert calendar.method.value == method
@@ -63,16 +74,27 @@ def test_request_update_and_cancel_follow_rfc_5546_and_parse():
 
 
 def test_attendee_without_e_mail_gets_a_phone_uri():
-    text = ics.make_ics("x@y", datetime(2026, 3, 3, 9), datetime(2026, 3, 3, 10), "A",
-                        organizer=("Org", "org@example.org"),
-                        attendee=("Ali", "tel:+33612345678"))
+    text = ics.make_ics(
+        "x@y",
+        datetime(2026, 3, 3, 9),
+        datetime(2026, 3, 3, 10),
+        "A",
+        organizer=("Org", "org@example.org"),
+        attendee=("Ali", "tel:+33612345678"),
+    )
     assert _parse(text).vevent.attendee.value == "tel:+33612345678"
 
 
 def test_a_request_not_yet_confirmed_is_tentative():
-    text = ics.make_ics("x@y", datetime(2026, 3, 3, 9), datetime(2026, 3, 3, 10), "A",
-                        organizer=("Org", "org@example.org"), attendee=("Ali", "a@example.com"),
-                        tentative=True)
+    text = ics.make_ics(
+        "x@y",
+        datetime(2026, 3, 3, 9),
+        datetime(2026, 3, 3, 10),
+        "A",
+        organizer=("Org", "org@example.org"),
+        attendee=("Ali", "a@example.com"),
+        tentative=True,
+    )
     event = _parse(text).vevent
     assert event.status.value == "TENTATIVE"
     assert event.attendee.params["PARTSTAT"] == ["TENTATIVE"]

@@ -43,7 +43,9 @@ def test_subtract_cuts_holes_and_removes_covered_parts():
     base = [(at(9), at(12)), (at(14), at(17))]
     removed = [(at(8), at(9, 30)), (at(10), at(10, 30)), (at(11, 45), at(14, 15)), (at(16), at(20))]
     assert iv.subtract(base, removed) == [
-        (at(9, 30), at(10)), (at(10, 30), at(11, 45)), (at(14, 15), at(16)),
+        (at(9, 30), at(10)),
+        (at(10, 30), at(11, 45)),
+        (at(14, 15), at(16)),
     ]
     assert iv.subtract(base, []) == base
     assert iv.subtract([], removed) == []
@@ -77,8 +79,11 @@ def test_slots_duration_longer_than_step():
     frames = [(at(14), at(17))]
     slots = iv.generate_slots(frames, frames, 60 * M, 30 * M)
     assert slots == [
-        (at(14), at(15)), (at(14, 30), at(15, 30)), (at(15), at(16)),
-        (at(15, 30), at(16, 30)), (at(16), at(17)),
+        (at(14), at(15)),
+        (at(14, 30), at(15, 30)),
+        (at(15), at(16)),
+        (at(15, 30), at(16, 30)),
+        (at(16), at(17)),
     ]
 
 
@@ -100,11 +105,10 @@ def test_available_intervals_apply_buffers_of_the_new_appointment():
 def test_weekly_intervals_paris_across_spring_dst():
     # Sunday 2026-03-29: Paris goes from UTC+1 to UTC+2.
     attendances = [
-        {"dayofweek": "4", "hour_from": 9.0, "hour_to": 12.0},   # Friday
-        {"dayofweek": "0", "hour_from": 9.0, "hour_to": 12.0},   # Monday
+        {"dayofweek": "4", "hour_from": 9.0, "hour_to": 12.0},  # Friday
+        {"dayofweek": "0", "hour_from": 9.0, "hour_to": 12.0},  # Monday
     ]
-    got = iv.weekly_intervals(
-        attendances, "Europe/Paris", datetime(2026, 3, 27), datetime(2026, 3, 31))
+    got = iv.weekly_intervals(attendances, "Europe/Paris", datetime(2026, 3, 27), datetime(2026, 3, 31))
     assert got == [
         (datetime(2026, 3, 27, 8), datetime(2026, 3, 27, 11)),
         (datetime(2026, 3, 30, 7), datetime(2026, 3, 30, 10)),
@@ -114,19 +118,21 @@ def test_weekly_intervals_paris_across_spring_dst():
 def test_weekly_intervals_paris_across_autumn_dst():
     # Sunday 2026-10-25: Paris goes from UTC+2 to UTC+1.
     attendances = [{"dayofweek": str(d), "hour_from": 14.0, "hour_to": 17.0} for d in (4, 0)]
-    got = iv.weekly_intervals(
-        attendances, "Europe/Paris", datetime(2026, 10, 23), datetime(2026, 10, 27))
+    got = iv.weekly_intervals(attendances, "Europe/Paris", datetime(2026, 10, 23), datetime(2026, 10, 27))
     assert got == [
         (datetime(2026, 10, 23, 12), datetime(2026, 10, 23, 15)),
         (datetime(2026, 10, 26, 13), datetime(2026, 10, 26, 16)),
     ]
 
 
-@pytest.mark.parametrize("tz_name, utc_hour, utc_day", [
-    ("Indian/Reunion", 5, 2),      # UTC+4
-    ("America/Cayenne", 12, 2),    # UTC-3
-    ("Pacific/Noumea", 22, 1),     # UTC+11: 9:00 local on Monday is Sunday 22:00 UTC
-])
+@pytest.mark.parametrize(
+    "tz_name, utc_hour, utc_day",
+    [
+        ("Indian/Reunion", 5, 2),  # UTC+4
+        ("America/Cayenne", 12, 2),  # UTC-3
+        ("Pacific/Noumea", 22, 1),  # UTC+11: 9:00 local on Monday is Sunday 22:00 UTC
+    ],
+)
 def test_weekly_intervals_overseas(tz_name, utc_hour, utc_day):
     attendances = [{"dayofweek": "0", "hour_from": 9.0, "hour_to": 10.0}]
     got = iv.weekly_intervals(attendances, tz_name, datetime(2026, 2, 28), datetime(2026, 3, 4))
@@ -136,8 +142,12 @@ def test_weekly_intervals_overseas(tz_name, utc_hour, utc_day):
 def test_weekly_intervals_date_limits_week_type_and_midnight():
     attendances = [
         {"dayofweek": "0", "hour_from": 20.0, "hour_to": 24.0, "date_to": date(2026, 3, 2)},
-        {"dayofweek": "1", "hour_from": 9.0, "hour_to": 10.0,
-         "week_type": str(iv.week_parity(date(2026, 3, 10)))},
+        {
+            "dayofweek": "1",
+            "hour_from": 9.0,
+            "hour_to": 10.0,
+            "week_type": str(iv.week_parity(date(2026, 3, 10))),
+        },
     ]
     got = iv.weekly_intervals(attendances, "UTC", datetime(2026, 3, 1), datetime(2026, 3, 15))
     assert got == [
@@ -148,4 +158,6 @@ def test_weekly_intervals_date_limits_week_type_and_midnight():
 
 def test_local_day_bounds_utc():
     assert iv.local_day_bounds_utc(date(2026, 3, 29), date(2026, 3, 29), "Europe/Paris") == (
-        datetime(2026, 3, 28, 23), datetime(2026, 3, 29, 22))
+        datetime(2026, 3, 28, 23),
+        datetime(2026, 3, 29, 22),
+    )

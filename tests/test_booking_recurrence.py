@@ -4,7 +4,6 @@ import sys
 from datetime import date, datetime
 
 import pytest
-
 from conftest import load_module
 
 rec = load_module("az_booking/tools/recurrence.py", "az_booking_recurrence")
@@ -31,17 +30,21 @@ def test_count_and_until_whichever_comes_first():
 
 
 def test_never_more_than_the_limit():
-    assert len(rec.weekly_dates(date(2026, 1, 5), list(range(7)), until=date(2030, 1, 1))) \
-        == rec.MAX_OCCURRENCES
+    assert (
+        len(rec.weekly_dates(date(2026, 1, 5), list(range(7)), until=date(2030, 1, 1))) == rec.MAX_OCCURRENCES
+    )
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"weekdays": [], "count": 3},
-    {"weekdays": [0], "count": 0},
-    {"weekdays": [0]},
-    {"weekdays": [7], "count": 1},
-    {"weekdays": [0], "count": 1, "interval": 0},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"weekdays": [], "count": 3},
+        {"weekdays": [0], "count": 0},
+        {"weekdays": [0]},
+        {"weekdays": [7], "count": 1},
+        {"weekdays": [0], "count": 1, "interval": 0},
+    ],
+)
 def test_bad_series_are_refused(kwargs):
     with pytest.raises(ValueError):
         rec.weekly_dates(date(2026, 3, 2), **kwargs)
@@ -57,13 +60,10 @@ def test_local_time_kept_across_summer_time():
 
 def test_overseas_timezone():
     # Réunion (UTC+4, no summer time) and Guadeloupe (UTC-4)
-    assert rec.local_to_utc(date(2026, 3, 26), 9.5, "Indian/Reunion") == datetime(
-        2026, 3, 26, 5, 30)
-    assert rec.local_to_utc(date(2026, 3, 26), 22.0, "America/Guadeloupe") == datetime(
-        2026, 3, 27, 2, 0)
+    assert rec.local_to_utc(date(2026, 3, 26), 9.5, "Indian/Reunion") == datetime(2026, 3, 26, 5, 30)
+    assert rec.local_to_utc(date(2026, 3, 26), 22.0, "America/Guadeloupe") == datetime(2026, 3, 27, 2, 0)
 
 
 def test_time_skipped_by_the_change_moves_forward():
     # 02:30 does not exist in Paris on 29 March 2026
-    assert rec.local_to_utc(date(2026, 3, 29), 2.5, "Europe/Paris") == datetime(
-        2026, 3, 29, 1, 30)
+    assert rec.local_to_utc(date(2026, 3, 29), 2.5, "Europe/Paris") == datetime(2026, 3, 29, 1, 30)

@@ -4,7 +4,6 @@ import re
 
 import polib
 import pytest
-
 from conftest import REPO
 
 ADDONS = sorted(p.parent.name for p in REPO.glob("*/__manifest__.py"))
@@ -33,7 +32,8 @@ def test_french_catalogue_is_complete(addon):
 def test_french_keeps_placeholders(addon):
     fr = polib.pofile(str(REPO / addon / "i18n" / "fr.po"))
     broken = [
-        e.msgid for e in fr
+        e.msgid
+        for e in fr
         if e.msgstr and sorted(PLACEHOLDER.findall(e.msgid)) != sorted(PLACEHOLDER.findall(e.msgstr))
     ]
     assert not broken, f"{addon}: placeholders differ between English and French: {broken[:5]}"

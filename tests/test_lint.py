@@ -1,4 +1,4 @@
-"""The Python of the repository passes ruff (rules in ruff.toml)."""
+"""The Python of the repository passes ruff, lint and format (rules in ruff.toml)."""
 
 import subprocess
 import sys
@@ -6,7 +6,17 @@ import sys
 from conftest import REPO
 
 
+def _ruff(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args, str(REPO)], capture_output=True, text=True, check=False
+    )
+
+
 def test_ruff_finds_nothing():
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--output-format",
-                             "concise", str(REPO)], capture_output=True, text=True, check=False)
+    result = _ruff("check", "--output-format", "concise", "--no-fix")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_changes_nothing():
+    result = _ruff("format", "--check")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -6,14 +6,18 @@ run_tests = load_module("setup/run_tests.py")
 
 
 def test_result_line_is_parsed():
-    line = ("2026-11-26 06:16:32,902 8133 INFO az_test odoo.tests.result: "
-            "0 failed, 0 error(s) of 17 tests when loading database 'az_test'")
+    line = (
+        "2026-11-26 06:16:32,902 8133 INFO az_test odoo.tests.result: "
+        "0 failed, 0 error(s) of 17 tests when loading database 'az_test'"
+    )
     assert run_tests.RESULT_RE.search(line).groups() == ("0", "0", "17")
 
 
 def test_skip_line_is_seen():
-    line = ("2026-11-26 06:16:32,902 8133 INFO az_test odoo.addons.az_booking.tests.test_x: "
-            "skipped TestX.test_tour : websocket-client module is not installed")
+    line = (
+        "2026-11-26 06:16:32,902 8133 INFO az_test odoo.addons.az_booking.tests.test_x: "
+        "skipped TestX.test_tour : websocket-client module is not installed"
+    )
     match = run_tests.SKIP_RE.search(line)
     assert match and "websocket-client" in match.group(2)
 
@@ -24,8 +28,10 @@ def test_error_lines_are_seen_and_info_is_not():
 
 
 def test_browser_run_is_recognised():
-    line = ("2026-11-26 06:16:30,001 8133 INFO az_test odoo.addons.x.tests.test_ui.TestUi."
-            "test_tour: Browser version: HeadlessChrome/156.0.8078.73")
+    line = (
+        "2026-11-26 06:16:30,001 8133 INFO az_test odoo.addons.x.tests.test_ui.TestUi."
+        "test_tour: Browser version: HeadlessChrome/156.0.8078.73"
+    )
     assert run_tests.BROWSER_RE.search(line)
 
 
@@ -33,4 +39,7 @@ def test_pytest_summary_is_recognised():
     line = "4 failed, 62 passed, 1 skipped in 0.31s"
     assert run_tests.PYTEST_SUMMARY_RE.search(line)
     assert dict((w, int(n)) for n, w in run_tests.PYTEST_RE.findall(line)) == {
-        "failed": 4, "passed": 62, "skipped": 1}
+        "failed": 4,
+        "passed": 62,
+        "skipped": 1,
+    }

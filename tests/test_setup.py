@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO, load_module
 
 check_odoo_tree = load_module("setup/check_odoo_tree.py")
@@ -45,8 +44,7 @@ def test_command_line_exit_codes(tmp_path):
     bad = make_tree(tmp_path / "bad", extra_addons=["web_enterprise"])
     script = REPO / "setup" / "check_odoo_tree.py"
     assert subprocess.run([sys.executable, script, good], check=False).returncode == 0
-    refused = subprocess.run([sys.executable, script, bad], capture_output=True, text=True,
-                             check=False)
+    refused = subprocess.run([sys.executable, script, bad], capture_output=True, text=True, check=False)
     assert refused.returncode == 1
     assert "Refusing the Odoo tree" in refused.stderr
 
@@ -61,8 +59,9 @@ def test_ci_runs_the_readme_test_command():
 def test_no_machine_path_in_repository():
     """Paths of one machine (a home folder, a work folder) must not leak into the files."""
     markers = ["/" + "root/", "/" + "work/", "/" + "home/"]
-    listed = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True,
-                            check=True).stdout.split()
+    listed = subprocess.run(
+        ["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
     offenders = []
     for name in listed:
         path = REPO / name
@@ -76,8 +75,7 @@ def test_no_machine_path_in_repository():
 
 def _cluster_setting(name, database="postgres"):
     script = f'source setup/lib.sh; pg_psql -d {database} -tAc "SHOW {name}"'
-    done = subprocess.run(["bash", "-c", script], cwd=REPO, capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(["bash", "-c", script], cwd=REPO, capture_output=True, text=True, check=False)
     if done.returncode:
         pytest.skip(f"the project's PostgreSQL cluster is not running: {done.stderr.strip()}")
     return done.stdout.strip()
@@ -90,12 +88,13 @@ def test_served_cluster_is_crash_safe(setting):
 
 
 def test_test_database_alone_trades_durability_for_speed():
-    script = ('source setup/lib.sh; create_test_database az_setup_probe; '
-              'pg_psql -d az_setup_probe -tAc "SHOW synchronous_commit"; '
-              'pg_psql -d az_setup_probe -tAc "SHOW fsync"; '
-              'pg_psql -d postgres -qc "DROP DATABASE az_setup_probe"')
+    script = (
+        "source setup/lib.sh; create_test_database az_setup_probe; "
+        'pg_psql -d az_setup_probe -tAc "SHOW synchronous_commit"; '
+        'pg_psql -d az_setup_probe -tAc "SHOW fsync"; '
+        'pg_psql -d postgres -qc "DROP DATABASE az_setup_probe"'
+    )
     _cluster_setting("fsync")  # skips when the cluster is not running
-    done = subprocess.run(["bash", "-c", script], cwd=REPO, capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(["bash", "-c", script], cwd=REPO, capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["off", "on"]
     assert _cluster_setting("synchronous_commit") == "on"

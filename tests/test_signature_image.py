@@ -6,9 +6,8 @@ import struct
 import zlib
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
-
 from conftest import load_module
+from PIL import Image, ImageDraw, ImageFont
 
 si = load_module("az_attendance/tools/signature_image.py")
 
@@ -23,14 +22,24 @@ def drawn(size=(600, 200), width=4):
     image = Image.new("RGBA", size, (255, 255, 255, 0))
     draw = ImageDraw.Draw(image)
     w, h = size
-    draw.line([(w * 0.05, h * 0.8), (w * 0.2, h * 0.2), (w * 0.4, h * 0.7), (w * 0.7, h * 0.3),
-               (w * 0.95, h * 0.6)], fill=(20, 30, 120, 255), width=width)
+    draw.line(
+        [
+            (w * 0.05, h * 0.8),
+            (w * 0.2, h * 0.2),
+            (w * 0.4, h * 0.7),
+            (w * 0.7, h * 0.3),
+            (w * 0.95, h * 0.6),
+        ],
+        fill=(20, 30, 120, 255),
+        width=width,
+    )
     return image
 
 
 def chunk(kind, data):
-    return (struct.pack(">I", len(data)) + kind + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    return (
+        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def code_of(raw):
@@ -55,11 +64,14 @@ def test_a_white_background_signature_is_accepted():
     assert si.clean_signature(png(image))
 
 
-@pytest.mark.parametrize("image", [
-    Image.new("RGBA", (600, 200), (0, 0, 0, 0)),  # blank, transparent
-    Image.new("RGB", (600, 200), "white"),  # blank, white
-    Image.new("RGBA", (600, 200), (0, 0, 0, 40)),  # a faint veil, no stroke
-])
+@pytest.mark.parametrize(
+    "image",
+    [
+        Image.new("RGBA", (600, 200), (0, 0, 0, 0)),  # blank, transparent
+        Image.new("RGB", (600, 200), "white"),  # blank, white
+        Image.new("RGBA", (600, 200), (0, 0, 0, 40)),  # a faint veil, no stroke
+    ],
+)
 def test_blank_images_are_refused(image):
     assert code_of(png(image)) == si.BLANK
 
@@ -127,15 +139,19 @@ def test_malformed_chunks_are_refused():
 
 def test_typed_text_in_a_small_font_is_too_little_ink():
     image = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
-    ImageDraw.Draw(image).text((250, 90), "ok", fill=(0, 0, 0, 255),
-                                font=ImageFont.load_default())
+    ImageDraw.Draw(image).text((250, 90), "ok", fill=(0, 0, 0, 255), font=ImageFont.load_default())
     assert code_of(png(image)) == si.BLANK
 
 
 def strokes_of(points, size=(600, 200), scale=1):
     """The strokes JSON a signing page sends for a drawing through ``points`` (CSS pixels)."""
-    return json.dumps({"width": size[0] / scale, "height": size[1] / scale,
-                       "strokes": [[c / scale for point in points for c in point]]})
+    return json.dumps(
+        {
+            "width": size[0] / scale,
+            "height": size[1] / scale,
+            "strokes": [[c / scale for point in points for c in point]],
+        }
+    )
 
 
 STROKE = [(30, 160), (120, 40), (240, 140), (420, 60), (570, 120)]
@@ -173,17 +189,24 @@ def test_an_uploaded_picture_with_the_strokes_of_part_of_it_is_refused():
     assert error.value.code == si.NOT_DRAWN
 
 
-@pytest.mark.parametrize("strokes", [
-    None, 42, "{", "null", json.dumps([[1, 2]]),
-    json.dumps({"width": 600, "height": 200, "strokes": []}),
-    json.dumps({"width": 600, "height": 200, "strokes": [[1, 2, 3]]}),
-    json.dumps({"width": 600, "height": 200, "strokes": [["1", "2"]]}),
-    json.dumps({"width": 600, "height": 200, "strokes": [[1e308 * 10, 2]]}).replace("Infinity", "1e999"),
-    json.dumps({"width": 600, "height": 200, "strokes": [[5000, 20]]}),
-    json.dumps({"width": True, "height": 200, "strokes": [[1, 2]]}),
-    json.dumps({"width": 600, "height": 200, "strokes": [[1, 2]] * 500}),
-    "x" * 300_000,
-])
+@pytest.mark.parametrize(
+    "strokes",
+    [
+        None,
+        42,
+        "{",
+        "null",
+        json.dumps([[1, 2]]),
+        json.dumps({"width": 600, "height": 200, "strokes": []}),
+        json.dumps({"width": 600, "height": 200, "strokes": [[1, 2, 3]]}),
+        json.dumps({"width": 600, "height": 200, "strokes": [["1", "2"]]}),
+        json.dumps({"width": 600, "height": 200, "strokes": [[1e308 * 10, 2]]}).replace("Infinity", "1e999"),
+        json.dumps({"width": 600, "height": 200, "strokes": [[5000, 20]]}),
+        json.dumps({"width": True, "height": 200, "strokes": [[1, 2]]}),
+        json.dumps({"width": 600, "height": 200, "strokes": [[1, 2]] * 500}),
+        "x" * 300_000,
+    ],
+)
 def test_malformed_strokes_are_refused(strokes):
     with pytest.raises(si.SignatureImageError) as error:
         si.check_drawn(Image.open(io.BytesIO(drawn_along(STROKE))).convert("RGBA"), strokes)

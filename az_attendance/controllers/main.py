@@ -22,13 +22,16 @@ def _proof():
 
 
 class AttendanceController(http.Controller):
-
     def _error(self, message, status=400):
-        return request.render("az_attendance.public_message", {
-            "title": request.env._("Signing not possible"),
-            "message": message,
-            "kind": "danger",
-        }, status=status)
+        return request.render(
+            "az_attendance.public_message",
+            {
+                "title": request.env._("Signing not possible"),
+                "message": message,
+                "kind": "danger",
+            },
+            status=status,
+        )
 
     def _signature_input(self, value):
         """The drawing sent by a signing page: one text (a data URI), never a file."""
@@ -54,8 +57,14 @@ class AttendanceController(http.Controller):
         return ""
 
     # ------------------------------------------------------------------ kiosk (staff)
-    @http.route(["/attendance/kiosk", "/attendance/kiosk/<string:session_id>"], type="http",
-                auth="user", website=True, methods=["GET"], sitemap=False)
+    @http.route(
+        ["/attendance/kiosk", "/attendance/kiosk/<string:session_id>"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+        sitemap=False,
+    )
     def kiosk_page(self, session_id=None, **kwargs):
         """The kiosk: a full-screen page of its own, bound to one open session (or choosing
         among the user's open sessions). Staff only."""
@@ -76,8 +85,7 @@ class AttendanceController(http.Controller):
                 return self._error(request.env._("This session cannot be found."), 404)
             if session.state != "open":
                 return self._error(request.env._("Open the session for signing first."), 409)
-        return request.render("az_attendance.kiosk_page",
-                              self._prepare_kiosk_values(session))
+        return request.render("az_attendance.kiosk_page", self._prepare_kiosk_values(session))
 
     def _prepare_kiosk_values(self, session):
         user = request.env.user
@@ -99,21 +107,24 @@ class AttendanceController(http.Controller):
         user = request.env.user
         try:
             with request.env["res.users"]._assert_can_auth(user=user.login):
-                user._check_credentials({"type": "password", "password": password},
-                                        {"interactive": True})
+                user._check_credentials({"type": "password", "password": password}, {"interactive": True})
         except AccessDenied:
             return {"ok": False, "error": request.env._("This password is not right.")}
         try:
             session_id = pi.parse_id(session_id, "session_id")
         except pi.InputError:
             session_id = None
-        url = (f"/odoo/action-az_attendance.az_attendance_session_action/{session_id}"
-               if session_id else "/odoo/action-az_attendance.az_attendance_session_action")
+        url = (
+            f"/odoo/action-az_attendance.az_attendance_session_action/{session_id}"
+            if session_id
+            else "/odoo/action-az_attendance.az_attendance_session_action"
+        )
         return {"ok": True, "url": url}
 
     @http.route("/attendance/kiosk/sign", type="json", auth="user", methods=["POST"])
-    def kiosk_sign(self, line_id=None, signature=None, device_time=None, offline=False,
-                   strokes=None, **kwargs):
+    def kiosk_sign(
+        self, line_id=None, signature=None, device_time=None, offline=False, strokes=None, **kwargs
+    ):
         """Record a signature taken on the kiosk, live or sent later by a kiosk that had no
         network (``offline``). Staff-authenticated: the staff member must be allowed to edit
         the line (a project of theirs). Refusals answer ``ok: false`` and write nothing."""
@@ -135,9 +146,17 @@ class AttendanceController(http.Controller):
             line.check_access("write")
             ip, agent = _proof()
             with request.env.cr.savepoint():
-                line._record_signature(signature, "kiosk", ip=ip, user_agent=agent,
-                                       device_time=device_time, device_time_skewed=skewed,
-                                       offline=offline, at=now, strokes=strokes)
+                line._record_signature(
+                    signature,
+                    "kiosk",
+                    ip=ip,
+                    user_agent=agent,
+                    device_time=device_time,
+                    device_time_skewed=skewed,
+                    offline=offline,
+                    at=now,
+                    strokes=strokes,
+                )
         except (AccessError, MissingError, UserError, ValidationError) as error:
             return {"ok": False, "error": str(error.args[0] if error.args else error)}
         return {"ok": True, "line": line._kiosk_values()}
@@ -146,19 +165,23 @@ class AttendanceController(http.Controller):
     def _qr_session(self, token):
         session = request.env["az.attendance.session"]._get_qr_token_session(token)
         if not session:
-            return None, self._error(request.env._(
-                "This QR code is not valid. Ask the trainer for the session's code."), 404)
+            return None, self._error(
+                request.env._("This QR code is not valid. Ask the trainer for the session's code."), 404
+            )
         if session.state != "open":
-            return None, self._error(request.env._(
-                "Signing is closed for this session."), 410)
+            return None, self._error(request.env._("Signing is closed for this session."), 410)
         # the session as it is now: a QR code shown before the session moved does not sign
         now = fields.Datetime.now()
         opens, closes = sign_window(session)
         if not opens or not opens <= now <= closes:
-            return None, self._error(request.env._(
-                "Signing is only possible around the time of the session (%(start)s - "
-                "%(stop)s).", start=session._format_local(session.start),
-                stop=session._format_local_time(session.stop)), 410)
+            return None, self._error(
+                request.env._(
+                    "Signing is only possible around the time of the session (%(start)s - %(stop)s).",
+                    start=session._format_local(session.start),
+                    stop=session._format_local_time(session.stop),
+                ),
+                410,
+            )
         return session, None
 
     def _qr_values(self, session, **extra):
@@ -173,28 +196,41 @@ class AttendanceController(http.Controller):
             **extra,
         }
 
-    @http.route("/attendance/qr/<string:token>", type="http", auth="public", website=True,
-                methods=["GET"], sitemap=False)
+    @http.route(
+        "/attendance/qr/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
+        sitemap=False,
+    )
     def qr_page(self, token, **kwargs):
         session, error = self._qr_session(token)
         if error:
             return error
         return request.render("az_attendance.public_qr_sign", self._qr_values(session))
 
-    @http.route("/attendance/qr/<string:token>/sign", type="http", auth="public",
-                website=True, methods=["POST"], sitemap=False)
+    @http.route(
+        "/attendance/qr/<string:token>/sign",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+        sitemap=False,
+    )
     def qr_sign(self, token, line_id=None, code=None, signature=None, strokes=None, **kwargs):
         session, error = self._qr_session(token)
         if error:
             return error
         kept = self._kept_signature(signature)
-        kept_strokes = strokes if kept and isinstance(strokes, str) \
-            and len(strokes) < 200_000 else ""
+        kept_strokes = strokes if kept and isinstance(strokes, str) and len(strokes) < 200_000 else ""
 
         def page(message, status, **extra):
-            return request.render("az_attendance.public_qr_sign", self._qr_values(
-                session, error=message, signature=kept, strokes=kept_strokes, **extra),
-                status=status)
+            return request.render(
+                "az_attendance.public_qr_sign",
+                self._qr_values(session, error=message, signature=kept, strokes=kept_strokes, **extra),
+                status=status,
+            )
 
         try:
             line_id = pi.parse_id(line_id, "line_id")
@@ -212,30 +248,38 @@ class AttendanceController(http.Controller):
         attempts = request.env["az.attendance.sign.attempt"].sudo()
         # the try is counted before the code is compared, under the counter row's lock
         if not attempts._reserve(line.id):
-            return self._error(request.env._(
-                "Too many wrong codes. Wait a quarter of an hour or ask the trainer."), 429)
+            return self._error(
+                request.env._("Too many wrong codes. Wait a quarter of an hour or ask the trainer."), 429
+            )
         expected = line.sudo().sign_code or ""
         if not (expected and hmac.compare_digest(code.encode(), expected.encode())):
-            return page(request.env._("This code does not match your name."), 403,
-                        selected=line.id)
+            return page(request.env._("This code does not match your name."), 403, selected=line.id)
         attempts._release(line.id)
-        return self._sign(line, signature, strokes, "qr", lambda message: page(
-            message, 400, selected=line.id))
+        return self._sign(
+            line, signature, strokes, "qr", lambda message: page(message, 400, selected=line.id)
+        )
 
     def _sign(self, line, signature, strokes, method, on_error):
         ip, agent = _proof()
         try:
             with request.env.cr.savepoint():
-                line.sudo()._record_signature(signature, method, ip=ip, user_agent=agent,
-                                              at=fields.Datetime.now(), strokes=strokes)
+                line.sudo()._record_signature(
+                    signature, method, ip=ip, user_agent=agent, at=fields.Datetime.now(), strokes=strokes
+                )
         except (UserError, ValidationError) as error:
             return on_error(str(error.args[0] if error.args else error))
-        return request.render("az_attendance.public_message", {
-            "title": request.env._("Thank you"),
-            "message": request.env._("%(name)s, your signature is recorded for '%(session)s'.",
-                                     name=line._public_name(), session=line.session_id.name),
-            "kind": "success",
-        })
+        return request.render(
+            "az_attendance.public_message",
+            {
+                "title": request.env._("Thank you"),
+                "message": request.env._(
+                    "%(name)s, your signature is recorded for '%(session)s'.",
+                    name=line._public_name(),
+                    session=line.session_id.name,
+                ),
+                "kind": "success",
+            },
+        )
 
     # ------------------------------------------------------------------ remote link
     def _remote_line(self, token):
@@ -243,18 +287,25 @@ class AttendanceController(http.Controller):
             line = request.env["az.attendance.line"]._get_line_from_token(token)
         except TokenError as error:
             if str(error) in ("expired", "not yet"):
-                return None, self._error(request.env._(
-                    "This signing link is only valid around the time of the session."), 410)
+                return None, self._error(
+                    request.env._("This signing link is only valid around the time of the session."), 410
+                )
             return None, self._error(request.env._("This signing link is not valid."), 403)
         if line.signed_at:
-            return None, request.render("az_attendance.public_message", {
-                "title": request.env._("Already signed"),
-                "message": request.env._(
-                    "%(name)s, your signature for '%(session)s' is already recorded. "
-                    "There is nothing more to do.",
-                    name=line._public_name(), session=line.session_id.name),
-                "kind": "success",
-            }, status=410)
+            return None, request.render(
+                "az_attendance.public_message",
+                {
+                    "title": request.env._("Already signed"),
+                    "message": request.env._(
+                        "%(name)s, your signature for '%(session)s' is already recorded. "
+                        "There is nothing more to do.",
+                        name=line._public_name(),
+                        session=line.session_id.name,
+                    ),
+                    "kind": "success",
+                },
+                status=410,
+            )
         problem = line._sign_problem(fields.Datetime.now())
         if problem:
             if line.status in ("absent", "excused"):
@@ -264,21 +315,37 @@ class AttendanceController(http.Controller):
 
     def _remote_values(self, line, token, **extra):
         session = line.session_id
-        return {"line": line, "session": session, "token": token,
-                "start": session._format_local(session.start),
-                "stop": session._format_local_time(session.stop), **extra}
+        return {
+            "line": line,
+            "session": session,
+            "token": token,
+            "start": session._format_local(session.start),
+            "stop": session._format_local_time(session.stop),
+            **extra,
+        }
 
-    @http.route("/attendance/sign/<string:token>", type="http", auth="public", website=True,
-                methods=["GET"], sitemap=False)
+    @http.route(
+        "/attendance/sign/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
+        sitemap=False,
+    )
     def remote_page(self, token, **kwargs):
         line, error = self._remote_line(token)
         if error:
             return error
-        return request.render("az_attendance.public_remote_sign",
-                              self._remote_values(line, token))
+        return request.render("az_attendance.public_remote_sign", self._remote_values(line, token))
 
-    @http.route("/attendance/sign/<string:token>", type="http", auth="public", website=True,
-                methods=["POST"], sitemap=False)
+    @http.route(
+        "/attendance/sign/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+        sitemap=False,
+    )
     def remote_sign(self, token, signature=None, strokes=None, **kwargs):
         line, error = self._remote_line(token)
         if error:
@@ -287,37 +354,50 @@ class AttendanceController(http.Controller):
             signature = self._signature_input(signature)
             strokes = self._strokes_input(strokes)
         except pi.InputError as error:
-            return request.render("az_attendance.public_remote_sign", self._remote_values(
-                line, token, error=input_error_message(request.env, error)), status=400)
-        return self._sign(line, signature, strokes, "remote", lambda message: request.render(
-            "az_attendance.public_remote_sign",
-            self._remote_values(line, token, error=message), status=400))
+            return request.render(
+                "az_attendance.public_remote_sign",
+                self._remote_values(line, token, error=input_error_message(request.env, error)),
+                status=400,
+            )
+        return self._sign(
+            line,
+            signature,
+            strokes,
+            "remote",
+            lambda message: request.render(
+                "az_attendance.public_remote_sign",
+                self._remote_values(line, token, error=message),
+                status=400,
+            ),
+        )
 
     # ------------------------------------------------------------------ printed badge (staff)
     def _badge_partner(self, token):
         """The person of a badge scanned at the kiosk, or an error page. Only staff (the
         kiosk tablet is logged in as a staff member) may use badges."""
         if not request.env.user.has_group("az_project_base.group_user"):
-            return None, self._error(request.env._(
-                "Only staff can record a presence with a badge."), 403)
+            return None, self._error(request.env._("Only staff can record a presence with a badge."), 403)
         try:
             partner = request.env["res.partner"]._az_partner_from_badge(token)
         except TokenError:
-            return None, self._error(request.env._(
-                "This badge is not valid (it may have been renewed)."), 403)
+            return None, self._error(
+                request.env._("This badge is not valid (it may have been renewed)."), 403
+            )
         return partner, None
 
     def _badge_lines(self, partner):
         """Lines of the person, on sessions open today, not signed yet, that the staff member
         may record (access rules of the staff member apply)."""
         today = fields.Date.context_today(request.env.user)
-        lines = request.env["az.attendance.line"].search([
-            ("partner_id", "=", partner.id),
-            ("session_id.state", "=", "open"),
-            ("session_date", "=", today),
-            ("signed_at", "=", False),
-            ("status", "not in", ("absent", "excused")),
-        ])
+        lines = request.env["az.attendance.line"].search(
+            [
+                ("partner_id", "=", partner.id),
+                ("session_id.state", "=", "open"),
+                ("session_date", "=", today),
+                ("signed_at", "=", False),
+                ("status", "not in", ("absent", "excused")),
+            ]
+        )
         now = fields.Datetime.now()
         return lines._filtered_access("write").filtered(lambda ln: ln._can_sign(now))
 
@@ -330,17 +410,28 @@ class AttendanceController(http.Controller):
             **extra,
         }
 
-    @http.route("/attendance/badge/<string:token>", type="http", auth="user", website=True,
-                methods=["GET"], sitemap=False)
+    @http.route(
+        "/attendance/badge/<string:token>",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+        sitemap=False,
+    )
     def badge_page(self, token, **kwargs):
         partner, error = self._badge_partner(token)
         if error:
             return error
-        return request.render("az_attendance.public_badge_sign",
-                              self._badge_values(partner, token))
+        return request.render("az_attendance.public_badge_sign", self._badge_values(partner, token))
 
-    @http.route("/attendance/badge/<string:token>", type="http", auth="user", website=True,
-                methods=["POST"], sitemap=False)
+    @http.route(
+        "/attendance/badge/<string:token>",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+        sitemap=False,
+    )
     def badge_sign(self, token, line_id=None, **kwargs):
         partner, error = self._badge_partner(token)
         if error:
@@ -349,28 +440,41 @@ class AttendanceController(http.Controller):
             line_id = pi.parse_id(line_id, "line_id")
         except pi.InputError:
             line_id = None
-        line = self._badge_lines(partner).filtered(lambda ln: ln.id == line_id) \
-            if line_id else None
+        line = self._badge_lines(partner).filtered(lambda ln: ln.id == line_id) if line_id else None
         if not line:
-            return request.render("az_attendance.public_badge_sign", self._badge_values(
-                partner, token, error=request.env._("Choose a session in the list.")),
-                status=400)
+            return request.render(
+                "az_attendance.public_badge_sign",
+                self._badge_values(partner, token, error=request.env._("Choose a session in the list.")),
+                status=400,
+            )
         ip, agent = _proof()
         try:
             line.check_access("write")
             with request.env.cr.savepoint():
-                line._record_signature(None, "badge", ip=ip, user_agent=agent,
-                                       witness_name=request.env.user.name,
-                                       at=fields.Datetime.now())
+                line._record_signature(
+                    None,
+                    "badge",
+                    ip=ip,
+                    user_agent=agent,
+                    witness_name=request.env.user.name,
+                    at=fields.Datetime.now(),
+                )
         except (AccessError, UserError, ValidationError) as error:
-            return request.render("az_attendance.public_badge_sign", self._badge_values(
-                partner, token, error=str(error.args[0] if error.args else error)),
-                status=400)
-        return request.render("az_attendance.public_message", {
-            "title": request.env._("Presence recorded"),
-            "message": request.env._(
-                "%(name)s is recorded present at '%(session)s' (badge scanned by %(user)s).",
-                name=line.partner_name, session=line.session_id.name,
-                user=request.env.user.name),
-            "kind": "success",
-        })
+            return request.render(
+                "az_attendance.public_badge_sign",
+                self._badge_values(partner, token, error=str(error.args[0] if error.args else error)),
+                status=400,
+            )
+        return request.render(
+            "az_attendance.public_message",
+            {
+                "title": request.env._("Presence recorded"),
+                "message": request.env._(
+                    "%(name)s is recorded present at '%(session)s' (badge scanned by %(user)s).",
+                    name=line.partner_name,
+                    session=line.session_id.name,
+                    user=request.env.user.name,
+                ),
+                "kind": "success",
+            },
+        )

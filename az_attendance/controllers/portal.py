@@ -22,31 +22,46 @@ class AttendancePortal(CustomerPortal):
         values = super()._prepare_home_portal_values(counters)
         if "attendance_count" in counters:
             Line = request.env["az.attendance.line"]
-            values["attendance_count"] = Line.search_count(self._attendance_domain()) \
-                if Line.has_access("read") else 0
+            values["attendance_count"] = (
+                Line.search_count(self._attendance_domain()) if Line.has_access("read") else 0
+            )
         return values
 
     def _attendance_domain(self):
-        return [("partner_id", "=", request.env.user.partner_id.id),
-                ("session_id.state", "in", ("open", "validated"))]
+        return [
+            ("partner_id", "=", request.env.user.partner_id.id),
+            ("session_id.state", "in", ("open", "validated")),
+        ]
 
     @http.route("/my/attendance", type="http", auth="user", website=True, methods=["GET"])
     def portal_my_attendance(self, sent=None, **kwargs):
         Line = request.env["az.attendance.line"]
-        lines = Line.search(self._attendance_domain(), order="session_date desc, id desc",
-                            limit=200) if Line.has_access("read") else Line
+        lines = (
+            Line.search(self._attendance_domain(), order="session_date desc, id desc", limit=200)
+            if Line.has_access("read")
+            else Line
+        )
         values = self._prepare_portal_layout_values()
         Certificate = request.env["az.attendance.certificate"]
-        certificates = Certificate.search(
-            [("partner_id", "=", request.env.user.partner_id.id), ("state", "=", "current")],
-            order="date_issued desc, id desc", limit=100) \
-            if Certificate.has_access("read") else Certificate
-        values.update({
-            "certificates": certificates,
-            "lines": lines, "page_name": "az_attendance", "justification_sent": sent == "1",
-            "justifications": self._latest_justifications(lines),
-            "justifiable": JUSTIFIABLE_STATUSES,
-        })
+        certificates = (
+            Certificate.search(
+                [("partner_id", "=", request.env.user.partner_id.id), ("state", "=", "current")],
+                order="date_issued desc, id desc",
+                limit=100,
+            )
+            if Certificate.has_access("read")
+            else Certificate
+        )
+        values.update(
+            {
+                "certificates": certificates,
+                "lines": lines,
+                "page_name": "az_attendance",
+                "justification_sent": sent == "1",
+                "justifications": self._latest_justifications(lines),
+                "justifiable": JUSTIFIABLE_STATUSES,
+            }
+        )
         return request.render("az_attendance.portal_my_attendance", values)
 
     def _latest_justifications(self, lines):
@@ -54,8 +69,11 @@ class AttendancePortal(CustomerPortal):
         access check)."""
         if not lines:
             return {}
-        found = request.env["az.attendance.justification"].sudo().search(
-            [("line_id", "in", lines.ids)], order="id desc")
+        found = (
+            request.env["az.attendance.justification"]
+            .sudo()
+            .search([("line_id", "in", lines.ids)], order="id desc")
+        )
         latest = {}
         for justification in found:
             latest.setdefault(justification.line_id.id, justification)
@@ -75,60 +93,88 @@ class AttendancePortal(CustomerPortal):
 
     def _justify_page(self, line, error=None, note="", status=200):
         values = self._prepare_portal_layout_values()
-        values.update({"line": line, "error": error, "note": note,
-                       "page_name": "az_attendance_justify",
-                       "max_mb": upload_file.MAX_BYTES // (1024 * 1024)})
+        values.update(
+            {
+                "line": line,
+                "error": error,
+                "note": note,
+                "page_name": "az_attendance_justify",
+                "max_mb": upload_file.MAX_BYTES // (1024 * 1024),
+            }
+        )
         return request.render("az_attendance.portal_attendance_justify", values, status=status)
 
-    @http.route("/my/attendance/<string:line_id>/justification", type="http", auth="user",
-                website=True, methods=["GET", "POST"], sitemap=False)
+    @http.route(
+        "/my/attendance/<string:line_id>/justification",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET", "POST"],
+        sitemap=False,
+    )
     def portal_attendance_justify(self, line_id, **post):
         line = self._own_line(line_id)
         if not line:
             return request.not_found()
         env = request.env
         if line.effective_status not in JUSTIFIABLE_STATUSES:
-            return self._justify_page(line, env._(
-                "You are marked present at this session: there is no absence to justify."),
-                status=409)
-        pending = env["az.attendance.justification"].sudo().search_count(
-            [("line_id", "=", line.id), ("state", "=", "pending")])
+            return self._justify_page(
+                line,
+                env._("You are marked present at this session: there is no absence to justify."),
+                status=409,
+            )
+        pending = (
+            env["az.attendance.justification"]
+            .sudo()
+            .search_count([("line_id", "=", line.id), ("state", "=", "pending")])
+        )
         if request.httprequest.method == "GET":
-            return self._justify_page(line, env._(
-                "A proof for this session is already waiting for a decision.")
-                if pending else None)
+            return self._justify_page(
+                line,
+                env._("A proof for this session is already waiting for a decision.") if pending else None,
+            )
         try:
             note = pi.clean_text(post.get("note"), NOTE_MAX, field="note", multiline=True)
         except pi.InputError as error:
-            return self._justify_page(line, input_error_message(env, error, env._("Message")),
-                                      status=400)
+            return self._justify_page(line, input_error_message(env, error, env._("Message")), status=400)
         if pending:
-            return self._justify_page(line, env._(
-                "A proof for this session is already waiting for a decision."), note=note,
-                status=409)
+            return self._justify_page(
+                line,
+                env._("A proof for this session is already waiting for a decision."),
+                note=note,
+                status=409,
+            )
         upload = post.get("file")
         if not hasattr(upload, "stream"):
-            return self._justify_page(line, env._("Choose a file to send."), note=note,
-                                      status=400)
+            return self._justify_page(line, env._("Choose a file to send."), note=note, status=400)
         raw = upload.stream.read(upload_file.MAX_BYTES + 1)
         Justification = env["az.attendance.justification"]
         try:
             clean, _mimetype, filename = upload_file.clean_upload(raw, upload.filename or "")
         except upload_file.UploadError as error:
-            return self._justify_page(line, Justification._upload_message(error.code),
-                                      note=note, status=400)
+            return self._justify_page(line, Justification._upload_message(error.code), note=note, status=400)
         try:
             # the line is the person's own (checked above with their rights)
-            Justification.sudo().create({
-                "line_id": line.id, "file": base64.b64encode(clean), "filename": filename,
-                "note": note or False,
-            })
+            Justification.sudo().create(
+                {
+                    "line_id": line.id,
+                    "file": base64.b64encode(clean),
+                    "filename": filename,
+                    "note": note or False,
+                }
+            )
         except (UserError, ValidationError) as error:
             return self._justify_page(line, str(error.args[0]), note=note, status=400)
         return request.redirect("/my/attendance?sent=1")
 
-    @http.route("/my/attendance/certificate/<string:certificate_id>", type="http", auth="user",
-                website=True, methods=["GET"], sitemap=False)
+    @http.route(
+        "/my/attendance/certificate/<string:certificate_id>",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+        sitemap=False,
+    )
     def portal_attendance_certificate(self, certificate_id, **kwargs):
         """The PDF of one of the person's own current certificates (anything else: 404)."""
         try:
@@ -138,16 +184,26 @@ class AttendancePortal(CustomerPortal):
         Certificate = request.env["az.attendance.certificate"]
         if not Certificate.has_access("read"):
             return request.not_found()
-        certificate = Certificate.search([
-            ("id", "=", certificate_id), ("state", "=", "current"),
-            ("partner_id", "=", request.env.user.partner_id.id)], limit=1)
+        certificate = Certificate.search(
+            [
+                ("id", "=", certificate_id),
+                ("state", "=", "current"),
+                ("partner_id", "=", request.env.user.partner_id.id),
+            ],
+            limit=1,
+        )
         if not certificate or not certificate.sudo().pdf:
             return request.not_found()
         content = base64.b64decode(certificate.sudo().pdf)
-        return request.make_response(content, headers=[
-            ("Content-Type", "application/pdf"),
-            ("Content-Length", str(len(content))),
-            ("Content-Disposition",
-             f'attachment; filename="{certificate.pdf_filename or "certificate.pdf"}"'),
-            ("X-Content-Type-Options", "nosniff"),
-        ])
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", str(len(content))),
+                (
+                    "Content-Disposition",
+                    f'attachment; filename="{certificate.pdf_filename or "certificate.pdf"}"',
+                ),
+                ("X-Content-Type-Options", "nosniff"),
+            ],
+        )

@@ -17,8 +17,11 @@ class AttendanceVerifyController(http.Controller):
     the database and compares the three: the paper, the database and the company ledger."""
 
     def _message(self, title, message, status):
-        return request.render("az_attendance.public_message", {
-            "title": title, "message": message, "kind": "danger"}, status=status)
+        return request.render(
+            "az_attendance.public_message",
+            {"title": title, "message": message, "kind": "danger"},
+            status=status,
+        )
 
     def _parse_paper_seal(self, seal):
         """The seal read from the address (stored form), None when absent; InputError when it
@@ -32,8 +35,11 @@ class AttendanceVerifyController(http.Controller):
         return stored
 
     def _prepare_verify_values(self, session, problems, paper_seal):
-        entry = request.env["az.attendance.ledger"].sudo().search(
-            [("session_ref", "=", session.id), ("kind", "=", "seal")], limit=1)
+        entry = (
+            request.env["az.attendance.ledger"]
+            .sudo()
+            .search([("session_ref", "=", session.id), ("kind", "=", "seal")], limit=1)
+        )
         return {
             "session": session,
             "problems": problems,
@@ -45,29 +51,47 @@ class AttendanceVerifyController(http.Controller):
             "checked_at": session._format_local(fields.Datetime.now()),
         }
 
-    @http.route("/attendance/verify/<string:token>", type="http", auth="public", website=True,
-                methods=["GET"], sitemap=False)
+    @http.route(
+        "/attendance/verify/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
+        sitemap=False,
+    )
     def verify_page(self, token, seal=None, **kwargs):
         env = request.env
         try:
             paper_seal = self._parse_paper_seal(seal)
         except pi.InputError as error:
-            return self._message(env._("Unreadable seal"), input_error_message(
-                env, error, env._("Seal")), 400)
+            return self._message(
+                env._("Unreadable seal"), input_error_message(env, error, env._("Seal")), 400
+            )
         Session = env["az.attendance.session"].sudo()
-        session = Session.search([("verify_token", "=", token)], limit=1) \
-            if is_token(token) else Session
+        session = Session.search([("verify_token", "=", token)], limit=1) if is_token(token) else Session
         problems = session._verify_seal(paper_seal=paper_seal) if session else None
         if problems is None:
-            entry = env["az.attendance.ledger"].sudo().search(
-                [("value", "=", paper_seal), ("kind", "=", "seal")], limit=1) \
-                if paper_seal else None
+            entry = (
+                env["az.attendance.ledger"]
+                .sudo()
+                .search([("value", "=", paper_seal), ("kind", "=", "seal")], limit=1)
+                if paper_seal
+                else None
+            )
             if entry and not entry.session_id:
-                return self._message(env._("Sheet deleted"), env._(
-                    "This seal was recorded in the ledger of %(company)s for the sheet "
-                    "'%(name)s', but that sheet is no longer in the database.",
-                    company=entry.company_id.name, name=entry.session_name), 410)
-            return self._message(env._("Unknown sheet"), env._(
-                "No sealed attendance sheet matches this code."), 404)
-        return request.render("az_attendance.public_verify",
-                              self._prepare_verify_values(session, problems, paper_seal))
+                return self._message(
+                    env._("Sheet deleted"),
+                    env._(
+                        "This seal was recorded in the ledger of %(company)s for the sheet "
+                        "'%(name)s', but that sheet is no longer in the database.",
+                        company=entry.company_id.name,
+                        name=entry.session_name,
+                    ),
+                    410,
+                )
+            return self._message(
+                env._("Unknown sheet"), env._("No sealed attendance sheet matches this code."), 404
+            )
+        return request.render(
+            "az_attendance.public_verify", self._prepare_verify_values(session, problems, paper_seal)
+        )

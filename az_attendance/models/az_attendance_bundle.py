@@ -25,15 +25,20 @@ class AzAttendanceBundle(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
-    funding_id = fields.Many2one("az.funding", required=True, index=True, ondelete="cascade",
-                                 check_company=True)
+    funding_id = fields.Many2one(
+        "az.funding", required=True, index=True, ondelete="cascade", check_company=True
+    )
     project_id = fields.Many2one(related="funding_id.project_id", store=True)
     company_id = fields.Many2one(related="funding_id.company_id", store=True, index=True)
     date_from = fields.Date(string="From", required=True)
     date_to = fields.Date(string="To", required=True)
     state = fields.Selection(
-        [("queued", "Queued"), ("running", "Being built"), ("done", "Ready"),
-         ("failed", "Failed")], default="queued", required=True, readonly=True, tracking=True)
+        [("queued", "Queued"), ("running", "Being built"), ("done", "Ready"), ("failed", "Failed")],
+        default="queued",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
     progress = fields.Integer(string="Progress (%)", readonly=True)
     file = fields.Binary(string="ZIP", attachment=True, readonly=True, copy=False)
     filename = fields.Char(readonly=True)
@@ -49,8 +54,11 @@ class AzAttendanceBundle(models.Model):
     def _compute_display_name(self):
         for bundle in self:
             bundle.display_name = self.env._(
-                "Bundle %(funding)s, %(start)s - %(end)s", funding=bundle.funding_id.name or "",
-                start=bundle.date_from or "", end=bundle.date_to or "")
+                "Bundle %(funding)s, %(start)s - %(end)s",
+                funding=bundle.funding_id.name or "",
+                start=bundle.date_from or "",
+                end=bundle.date_to or "",
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -74,7 +82,7 @@ class AzAttendanceBundle(models.Model):
             if commit:
                 self.env.cr.commit()
             try:
-                with (nullcontext() if commit else self.env.cr.savepoint()):
+                with nullcontext() if commit else self.env.cr.savepoint():
                     bundle._build(commit=commit)
             except Exception as error:  # noqa: BLE001 - recorded on the bundle for the user
                 if commit:
@@ -92,19 +100,38 @@ class AzAttendanceBundle(models.Model):
     def _sheets(self):
         """Validated sheets of the funding's project in the period whose seal still holds."""
         date_from, date_to = self._period()
-        return self.env["az.attendance.session"].sudo().search([
-            ("project_id", "=", self.funding_id.project_id.id), ("state", "=", "validated"),
-            ("seal_broken", "=", False), ("date", ">=", date_from), ("date", "<=", date_to),
-        ], order="start, id")
+        return (
+            self.env["az.attendance.session"]
+            .sudo()
+            .search(
+                [
+                    ("project_id", "=", self.funding_id.project_id.id),
+                    ("state", "=", "validated"),
+                    ("seal_broken", "=", False),
+                    ("date", ">=", date_from),
+                    ("date", "<=", date_to),
+                ],
+                order="start, id",
+            )
+        )
 
     def _hour_rows(self, sheets):
         """One row per line of the period (sheets not cancelled): planned, done, excused
         and funded hours by the funding's rule on excused absences."""
         date_from, date_to = self._period()
         funding = self.funding_id
-        lines = self.env["az.attendance.line"].sudo().search([
-            ("project_id", "=", funding.project_id.id), ("session_id.state", "!=", "cancelled"),
-            ("session_date", ">=", date_from), ("session_date", "<=", date_to)])
+        lines = (
+            self.env["az.attendance.line"]
+            .sudo()
+            .search(
+                [
+                    ("project_id", "=", funding.project_id.id),
+                    ("session_id.state", "!=", "cancelled"),
+                    ("session_date", ">=", date_from),
+                    ("session_date", "<=", date_to),
+                ]
+            )
+        )
         counted = set(sheets.ids)
         rows = []
         for line in lines:
@@ -112,26 +139,34 @@ class AzAttendanceBundle(models.Model):
             status, hours = line._effective_values()
             valid = session.id in counted
             values = {"status": status, "hours": hours, "session_hours": session.duration}
-            rows.append({
-                "participant": line.partner_name or line.partner_id.name,
-                "session": session.name, "date": str(session.date),
-                "month": session.date.strftime("%Y-%m"),
-                "planned": round(session.duration, 2),
-                "done": round(hours, 2) if valid and status in qty.ATTENDED else 0.0,
-                "excused": round(session.duration, 2) if valid and status == "excused" else 0.0,
-                "funded": round(qty.line_hours(values, funding.count_excused), 2)
-                if valid else 0.0,
-            })
+            rows.append(
+                {
+                    "participant": line.partner_name or line.partner_id.name,
+                    "session": session.name,
+                    "date": str(session.date),
+                    "month": session.date.strftime("%Y-%m"),
+                    "planned": round(session.duration, 2),
+                    "done": round(hours, 2) if valid and status in qty.ATTENDED else 0.0,
+                    "excused": round(session.duration, 2) if valid and status == "excused" else 0.0,
+                    "funded": round(qty.line_hours(values, funding.count_excused), 2) if valid else 0.0,
+                }
+            )
         return rows
 
     def _labels(self):
         return {
-            "participant": self.env._("Participant"), "session": self.env._("Session"),
-            "date": self.env._("Date"), "month": self.env._("Month"),
-            "planned": self.env._("Planned hours"), "done": self.env._("Hours done"),
-            "excused": self.env._("Excused hours"), "funded": self.env._("Funded hours"),
-            "file": self.env._("File"), "bytes": self.env._("Bytes"),
-            "sha256": self.env._("SHA-256"), "seal": self.env._("Seal"),
+            "participant": self.env._("Participant"),
+            "session": self.env._("Session"),
+            "date": self.env._("Date"),
+            "month": self.env._("Month"),
+            "planned": self.env._("Planned hours"),
+            "done": self.env._("Hours done"),
+            "excused": self.env._("Excused hours"),
+            "funded": self.env._("Funded hours"),
+            "file": self.env._("File"),
+            "bytes": self.env._("Bytes"),
+            "sha256": self.env._("SHA-256"),
+            "seal": self.env._("Seal"),
         }
 
     def _build(self, commit=False):
@@ -140,16 +175,27 @@ class AzAttendanceBundle(models.Model):
         bundle = self.with_context(lang=lang)
         sheets = bundle._sheets()
         date_from, date_to = bundle._period()
-        certificates = self.env["az.attendance.certificate"].sudo().search([
-            ("project_id", "=", self.funding_id.project_id.id), ("state", "=", "current"),
-            ("last_date", ">=", date_from), ("first_date", "<=", date_to),
-            "|", ("funding_id", "=", False), ("funding_id", "=", self.funding_id.id)])
+        certificates = (
+            self.env["az.attendance.certificate"]
+            .sudo()
+            .search(
+                [
+                    ("project_id", "=", self.funding_id.project_id.id),
+                    ("state", "=", "current"),
+                    ("last_date", ">=", date_from),
+                    ("first_date", "<=", date_to),
+                    "|",
+                    ("funding_id", "=", False),
+                    ("funding_id", "=", self.funding_id.id),
+                ]
+            )
+        )
         total = len(sheets) + len(certificates) + 1
         done = 0
         files = []
         Report = self.env["ir.actions.report"].sudo().with_context(lang=lang)
         for start in range(0, len(sheets), SHEETS_PER_RENDERING):
-            batch = sheets[start:start + SHEETS_PER_RENDERING]
+            batch = sheets[start : start + SHEETS_PER_RENDERING]
             pdfs = self._sheet_pdfs(Report, batch)
             for sheet in batch:
                 name = f"{sheet.date}_{sheet.id}_{sheet.name}"
@@ -157,33 +203,48 @@ class AzAttendanceBundle(models.Model):
             done += len(batch)
             self._set_progress(done, total, commit)
         for certificate in certificates:
-            files.append((f"certificates/{_safe(certificate.pdf_filename or certificate.number)}",
-                          base64.b64decode(certificate.pdf or b""), ""))
+            files.append(
+                (
+                    f"certificates/{_safe(certificate.pdf_filename or certificate.number)}",
+                    base64.b64decode(certificate.pdf or b""),
+                    "",
+                )
+            )
             done += 1
             self._set_progress(done, total, commit)
         labels = bundle._labels()
         tables = bundler.summaries(bundle._hour_rows(sheets))
-        names = {"participant": bundle.env._("By participant"),
-                 "session": bundle.env._("By session"), "month": bundle.env._("By month")}
+        names = {
+            "participant": bundle.env._("By participant"),
+            "session": bundle.env._("By session"),
+            "month": bundle.env._("By month"),
+        }
         for key, (header, body) in tables.items():
             files.append((f"hours_by_{key}.csv", bundler.csv_bytes(header, body, labels), ""))
         files.append(("hours.xlsx", bundler.xlsx_bytes(tables, labels, names), ""))
         data, manifest = bundler.build_zip(files, labels)
-        self.write({
-            "file": base64.b64encode(data), "state": "done", "progress": 100,
-            "filename": _safe(f"{self.funding_id.name}_{date_from}_{date_to}") + ".zip",
-            "file_sha256": bundler.digest(data), "file_count": len(manifest),
-        })
-        self.message_post(body=self.env._(
-            "Justification bundle ready: %(count)s files.", count=len(manifest)))
+        self.write(
+            {
+                "file": base64.b64encode(data),
+                "state": "done",
+                "progress": 100,
+                "filename": _safe(f"{self.funding_id.name}_{date_from}_{date_to}") + ".zip",
+                "file_sha256": bundler.digest(data),
+                "file_count": len(manifest),
+            }
+        )
+        self.message_post(
+            body=self.env._("Justification bundle ready: %(count)s files.", count=len(manifest))
+        )
 
     @api.model
     def _sheet_pdfs(self, Report, sheets):
         """{sheet id: PDF bytes}: one run of wkhtmltopdf for the batch, split per sheet by
         Odoo (by the sheets' headings), or one run per sheet when the split fails."""
         report = "az_attendance.action_report_attendance_sheet"
-        testing = (config["test_enable"] or config["test_file"]) \
-            and not self.env.context.get("force_report_rendering")
+        testing = (config["test_enable"] or config["test_file"]) and not self.env.context.get(
+            "force_report_rendering"
+        )
         if len(sheets) > 1 and not testing:
             try:
                 streams = Report._render_qweb_pdf_prepare_streams(report, {}, res_ids=sheets.ids)

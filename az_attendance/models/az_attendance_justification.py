@@ -8,8 +8,15 @@ from ..tools import upload_file
 
 JUSTIFIABLE_STATUSES = ("expected", "absent", "excused")
 # Written by the code only: the decision, and what the file check found.
-_DECISION_FIELDS = {"state", "decided_by_id", "decided_at", "amendment_id", "file_sha256",
-                    "mimetype", "submitted_by_id"}
+_DECISION_FIELDS = {
+    "state",
+    "decided_by_id",
+    "decided_at",
+    "amendment_id",
+    "file_sha256",
+    "mimetype",
+    "submitted_by_id",
+}
 
 
 class AzAttendanceJustification(models.Model):
@@ -25,12 +32,16 @@ class AzAttendanceJustification(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
-    line_id = fields.Many2one("az.attendance.line", string="Attendance line", required=True,
-                              index=True, ondelete="restrict", check_company=True)
-    session_id = fields.Many2one(related="line_id.session_id", store=True, index=True,
-                                 string="Session")
-    partner_id = fields.Many2one(related="line_id.partner_id", store=True, index=True,
-                                 string="Participant")
+    line_id = fields.Many2one(
+        "az.attendance.line",
+        string="Attendance line",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    session_id = fields.Many2one(related="line_id.session_id", store=True, index=True, string="Session")
+    partner_id = fields.Many2one(related="line_id.partner_id", store=True, index=True, string="Participant")
     project_id = fields.Many2one(related="line_id.project_id", store=True, index=True)
     company_id = fields.Many2one(related="line_id.company_id", store=True, index=True)
     session_date = fields.Date(related="line_id.session_date", store=True)
@@ -41,15 +52,23 @@ class AzAttendanceJustification(models.Model):
     note = fields.Text(string="Message", help="What the participant wrote with the proof.")
     state = fields.Selection(
         [("pending", "Pending"), ("accepted", "Accepted"), ("refused", "Refused")],
-        default="pending", required=True, tracking=True, copy=False, readonly=True)
+        default="pending",
+        required=True,
+        tracking=True,
+        copy=False,
+        readonly=True,
+    )
     refusal_reason = fields.Text(tracking=True)
-    submitted_by_id = fields.Many2one("res.users", string="Sent by", readonly=True,
-                                      default=lambda self: self.env.user)
-    decided_by_id = fields.Many2one("res.users", string="Decided by", readonly=True,
-                                    tracking=True)
+    submitted_by_id = fields.Many2one(
+        "res.users", string="Sent by", readonly=True, default=lambda self: self.env.user
+    )
+    decided_by_id = fields.Many2one("res.users", string="Decided by", readonly=True, tracking=True)
     decided_at = fields.Datetime(readonly=True)
-    amendment_id = fields.Many2one("az.attendance.amendment", readonly=True,
-                                   help="The amendment that excused the line of a sealed sheet.")
+    amendment_id = fields.Many2one(
+        "az.attendance.amendment",
+        readonly=True,
+        help="The amendment that excused the line of a sealed sheet.",
+    )
 
     def init(self):
         # one pending justification per line, whatever the worker
@@ -64,7 +83,8 @@ class AzAttendanceJustification(models.Model):
             justification.display_name = self.env._(
                 "Justification of %(name)s, %(session)s",
                 name=justification.line_id.partner_name or "",
-                session=justification.session_id.name or "")
+                session=justification.session_id.name or "",
+            )
 
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
@@ -78,9 +98,12 @@ class AzAttendanceJustification(models.Model):
         justifications = super().create(vals_list)
         for justification in justifications:
             justification._check_line_justifiable()
-        justifications.session_id.sudo().message_post(body=self.env._(
-            "Absence justification received for %(names)s.",
-            names=", ".join(justifications.line_id.mapped("partner_name"))))
+        justifications.session_id.sudo().message_post(
+            body=self.env._(
+                "Absence justification received for %(names)s.",
+                names=", ".join(justifications.line_id.mapped("partner_name")),
+            )
+        )
         return justifications
 
     def write(self, vals):
@@ -110,17 +133,21 @@ class AzAttendanceJustification(models.Model):
             clean, mimetype, filename = upload_file.clean_upload(raw, vals.get("filename"))
         except upload_file.UploadError as error:
             raise UserError(self._upload_message(error.code)) from None
-        vals.update({"file": base64.b64encode(clean), "mimetype": mimetype,
-                     "filename": filename, "file_sha256": sealer.image_digest(clean)})
+        vals.update(
+            {
+                "file": base64.b64encode(clean),
+                "mimetype": mimetype,
+                "filename": filename,
+                "file_sha256": sealer.image_digest(clean),
+            }
+        )
 
     @api.model
     def _upload_message(self, code):
         return {
             upload_file.EMPTY: self.env._("Choose a file to send."),
-            upload_file.TOO_BIG: self.env._(
-                "The file is too large: send a file of at most 5 MB."),
-            upload_file.BAD_TYPE: self.env._(
-                "Send a PDF file or a photo (JPEG or PNG)."),
+            upload_file.TOO_BIG: self.env._("The file is too large: send a file of at most 5 MB."),
+            upload_file.BAD_TYPE: self.env._("Send a PDF file or a photo (JPEG or PNG)."),
             upload_file.UNREADABLE: self.env._("The file is damaged or not readable."),
         }[code]
 
@@ -130,9 +157,12 @@ class AzAttendanceJustification(models.Model):
         if line.session_id.state == "cancelled":
             raise ValidationError(self.env._("This session was cancelled."))
         if line.effective_status not in JUSTIFIABLE_STATUSES:
-            raise ValidationError(self.env._(
-                "%(name)s is marked present on this sheet: there is no absence to justify.",
-                name=line.partner_name))
+            raise ValidationError(
+                self.env._(
+                    "%(name)s is marked present on this sheet: there is no absence to justify.",
+                    name=line.partner_name,
+                )
+            )
 
     # ------------------------------------------------------------------ decisions
     def _check_staff(self):
@@ -152,34 +182,47 @@ class AzAttendanceJustification(models.Model):
         # one decision at a time per justification, whatever the worker
         self.flush_recordset()
         self.env.cr.execute(
-            "SELECT state FROM az_attendance_justification WHERE id = %s FOR UPDATE", [self.id])
+            "SELECT state FROM az_attendance_justification WHERE id = %s FOR UPDATE", [self.id]
+        )
         if self.env.cr.fetchone()[0] != "pending":
             raise UserError(self.env._("This justification was already decided."))
         line = self.sudo().line_id
         session = line.session_id
         if session.state == "cancelled":
             raise UserError(self.env._("This session was cancelled."))
-        vals = {"state": "accepted", "decided_by_id": self.env.uid,
-                "decided_at": fields.Datetime.now()}
-        reason = self.env._("Absence justification accepted (%(file)s).",
-                            file=self.filename or "")
+        vals = {"state": "accepted", "decided_by_id": self.env.uid, "decided_at": fields.Datetime.now()}
+        reason = self.env._("Absence justification accepted (%(file)s).", file=self.filename or "")
         if session.state == "validated":
             if line.effective_status != "excused":
-                amendment = self.env["az.attendance.amendment"].create({
-                    "session_id": session.id, "line_id": line.id, "field_name": "status",
-                    "new_status": "excused", "reason": reason,
-                    "justification_sha256": self.file_sha256,
-                })
+                amendment = self.env["az.attendance.amendment"].create(
+                    {
+                        "session_id": session.id,
+                        "line_id": line.id,
+                        "field_name": "status",
+                        "new_status": "excused",
+                        "reason": reason,
+                        "justification_sha256": self.file_sha256,
+                    }
+                )
                 vals["amendment_id"] = amendment.id
         else:
             if line.status not in JUSTIFIABLE_STATUSES:
-                raise UserError(self.env._(
-                    "%(name)s is marked present on this sheet: there is no absence to "
-                    "justify.", name=line.partner_name))
-            line.write({"status": "excused", "justification": self.sudo().file,
-                        "justification_filename": self.filename})
-            session.message_post(body=self.env._("%(name)s: %(reason)s",
-                                                 name=line.partner_name, reason=reason))
+                raise UserError(
+                    self.env._(
+                        "%(name)s is marked present on this sheet: there is no absence to justify.",
+                        name=line.partner_name,
+                    )
+                )
+            line.write(
+                {
+                    "status": "excused",
+                    "justification": self.sudo().file,
+                    "justification_filename": self.filename,
+                }
+            )
+            session.message_post(
+                body=self.env._("%(name)s: %(reason)s", name=line.partner_name, reason=reason)
+            )
         super(AzAttendanceJustification, self.sudo()).write(vals)
         self.message_post(body=reason)
 
@@ -187,18 +230,21 @@ class AzAttendanceJustification(models.Model):
         self._check_staff()
         for justification in self:
             if not (justification.refusal_reason or "").strip():
-                raise UserError(self.env._("Write the reason of the refusal first: the "
-                                           "participant reads it."))
+                raise UserError(
+                    self.env._("Write the reason of the refusal first: the participant reads it.")
+                )
             justification.flush_recordset()
             self.env.cr.execute(
-                "SELECT state FROM az_attendance_justification WHERE id = %s FOR UPDATE",
-                [justification.id])
+                "SELECT state FROM az_attendance_justification WHERE id = %s FOR UPDATE", [justification.id]
+            )
             if self.env.cr.fetchone()[0] != "pending":
                 raise UserError(self.env._("This justification was already decided."))
-            super(AzAttendanceJustification, justification.sudo()).write({
-                "state": "refused", "decided_by_id": self.env.uid,
-                "decided_at": fields.Datetime.now()})
-            justification.message_post(body=self.env._(
-                "Absence justification refused. Reason: %(reason)s",
-                reason=justification.refusal_reason))
+            super(AzAttendanceJustification, justification.sudo()).write(
+                {"state": "refused", "decided_by_id": self.env.uid, "decided_at": fields.Datetime.now()}
+            )
+            justification.message_post(
+                body=self.env._(
+                    "Absence justification refused. Reason: %(reason)s", reason=justification.refusal_reason
+                )
+            )
         return True

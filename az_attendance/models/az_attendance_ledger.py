@@ -37,53 +37,79 @@ class AzAttendanceLedger(models.Model):
     sequence = fields.Integer(required=True, readonly=True)
     kind = fields.Selection(
         [("seal", "Sheet sealed"), ("amendment", "Amendment"), ("purge", "Images purged")],
-        required=True, readonly=True)
-    session_id = fields.Many2one("az.attendance.session", string="Sheet", readonly=True,
-                                 index=True, ondelete="set null")
-    session_ref = fields.Integer(string="Sheet id", required=True, readonly=True, index=True,
-                                 help="Id of the sheet, kept when the sheet itself is gone.")
+        required=True,
+        readonly=True,
+    )
+    session_id = fields.Many2one(
+        "az.attendance.session", string="Sheet", readonly=True, index=True, ondelete="set null"
+    )
+    session_ref = fields.Integer(
+        string="Sheet id",
+        required=True,
+        readonly=True,
+        index=True,
+        help="Id of the sheet, kept when the sheet itself is gone.",
+    )
     session_name = fields.Char(string="Sheet title", readonly=True)
-    res_ref = fields.Integer(string="Record id", readonly=True,
-                             help="Id of the amendment, for amendment entries.")
+    res_ref = fields.Integer(
+        string="Record id", readonly=True, help="Id of the amendment, for amendment entries."
+    )
     label = fields.Char(readonly=True)
-    manifest = fields.Text(string="Sealed lines", readonly=True,
-                           help="The lines the seal covers, in order: line, person, name.")
-    value = fields.Char(string="Recorded hash", readonly=True,
-                        help="The sheet's seal, or the head of its amendments.")
+    manifest = fields.Text(
+        string="Sealed lines", readonly=True, help="The lines the seal covers, in order: line, person, name."
+    )
+    value = fields.Char(
+        string="Recorded hash", readonly=True, help="The sheet's seal, or the head of its amendments."
+    )
     user_id = fields.Many2one("res.users", string="By", readonly=True)
     recorded_at = fields.Datetime(string="Recorded on", readonly=True)
     previous_hash = fields.Char(readonly=True)
     hash = fields.Char(readonly=True)
     timestamp_token = fields.Binary(
-        string="Trusted timestamp", attachment=False, readonly=True,
-        help="RFC 3161 token of the company's time-stamping authority for the recorded hash.")
+        string="Trusted timestamp",
+        attachment=False,
+        readonly=True,
+        help="RFC 3161 token of the company's time-stamping authority for the recorded hash.",
+    )
     timestamped_at = fields.Datetime(string="Timestamped on", readonly=True)
 
     _sql_constraints = [
-        ("sequence_unique", "UNIQUE(company_id, sequence)",
-         "Each position of a company's ledger holds one entry."),
+        (
+            "sequence_unique",
+            "UNIQUE(company_id, sequence)",
+            "Each position of a company's ledger holds one entry.",
+        ),
     ]
 
     def _compute_display_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for entry in self:
-            entry.display_name = f"#{entry.sequence} {kinds.get(entry.kind, '')}: " \
-                f"{entry.session_name or ''}"
+            entry.display_name = f"#{entry.sequence} {kinds.get(entry.kind, '')}: {entry.session_name or ''}"
 
     def _get_seal_fields(self, version=None):
         """Fields of a ledger entry that its hash covers."""
         version = version or sealer.SEAL_VERSION
         # the same list for version 2 and later, until a later version changes it
         if version >= 2:
-            return ["company_id", "sequence", "kind", "session_ref", "session_name", "res_ref",
-                    "label", "value", "manifest", "user_id", "recorded_at"]
+            return [
+                "company_id",
+                "sequence",
+                "kind",
+                "session_ref",
+                "session_name",
+                "res_ref",
+                "label",
+                "value",
+                "manifest",
+                "user_id",
+                "recorded_at",
+            ]
         raise NotImplementedError(f"No ledger of version {version}")
 
     @api.model_create_multi
     def create(self, vals_list):
         if self.env.context.get("az_attendance_ledger") is not LEDGER:
-            raise UserError(self.env._("The ledger of sealed sheets is written by the sealing "
-                                       "code only."))
+            raise UserError(self.env._("The ledger of sealed sheets is written by the sealing code only."))
         return super().create(vals_list)
 
     def write(self, vals):
@@ -106,31 +132,40 @@ class AzAttendanceLedger(models.Model):
         self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LEDGER_LOCK, company.id])
         self.env.cr.execute(
             "SELECT sequence, hash FROM az_attendance_ledger WHERE company_id = %s "
-            "ORDER BY sequence DESC LIMIT 1", [company.id])
+            "ORDER BY sequence DESC LIMIT 1",
+            [company.id],
+        )
         row = self.env.cr.fetchone()
         sequence, previous = (row[0] + 1, row[1]) if row else (1, sealer.GENESIS)
-        entry = self.sudo().with_context(az_attendance_ledger=LEDGER).create({
-            "company_id": company.id,
-            "sequence": sequence,
-            "kind": kind,
-            "session_id": session.id,
-            "session_ref": session.id,
-            "session_name": session.name,
-            "res_ref": res_ref or 0,
-            "label": label or False,
-            "value": value,
-            "manifest": manifest or False,
-            "user_id": self.env.uid,
-            "recorded_at": fields.Datetime.now(),
-            "previous_hash": previous,
-        })
+        entry = (
+            self.sudo()
+            .with_context(az_attendance_ledger=LEDGER)
+            .create(
+                {
+                    "company_id": company.id,
+                    "sequence": sequence,
+                    "kind": kind,
+                    "session_id": session.id,
+                    "session_ref": session.id,
+                    "session_name": session.name,
+                    "res_ref": res_ref or 0,
+                    "label": label or False,
+                    "value": value,
+                    "manifest": manifest or False,
+                    "user_id": self.env.uid,
+                    "recorded_at": fields.Datetime.now(),
+                    "previous_hash": previous,
+                }
+            )
+        )
         entry.flush_recordset()
         version = sealer.SEAL_VERSION
-        text = self.env["az.attendance.session"]._seal_canonicals(
-            self._name, entry.ids, version)[entry.id]
+        text = self.env["az.attendance.session"]._seal_canonicals(self._name, entry.ids, version)[entry.id]
         # written behind the ORM: write() refuses every change of an entry
-        self.env.cr.execute("UPDATE az_attendance_ledger SET hash = %s WHERE id = %s",
-                            [sealer.versioned_hash(version, previous, text), entry.id])
+        self.env.cr.execute(
+            "UPDATE az_attendance_ledger SET hash = %s WHERE id = %s",
+            [sealer.versioned_hash(version, previous, text), entry.id],
+        )
         entry.invalidate_recordset(["hash"])
         if company.az_tsa_url and kind in ("seal", "amendment"):
             entry._request_timestamp()
@@ -145,30 +180,41 @@ class AzAttendanceLedger(models.Model):
             query, nonce = tsa.make_request(digest)
             try:
                 response = requests.post(
-                    company.az_tsa_url, data=query, timeout=TSA_TIMEOUT,
-                    headers={"Content-Type": tsa.CONTENT_TYPE_QUERY})
+                    company.az_tsa_url,
+                    data=query,
+                    timeout=TSA_TIMEOUT,
+                    headers={"Content-Type": tsa.CONTENT_TYPE_QUERY},
+                )
                 response.raise_for_status()
                 token = tsa.parse_response(response.content[:1048576], digest, nonce)
                 pinned = base64.b64decode(company.az_tsa_certificate or b"") or None
                 when, certificate = tsa.check_token(token, digest, pinned)
             except (requests.RequestException, tsa.TimestampError) as error:
-                _logger.warning("No trusted timestamp for ledger entry %s of %s: %s",
-                                entry.sequence, company.name, error)
+                _logger.warning(
+                    "No trusted timestamp for ledger entry %s of %s: %s", entry.sequence, company.name, error
+                )
                 continue
             if not pinned:
                 company.az_tsa_certificate = base64.b64encode(certificate)
             # written behind the ORM: write() refuses every change of an entry
             self.env.cr.execute(
-                "UPDATE az_attendance_ledger SET timestamp_token = %s, timestamped_at = %s "
-                "WHERE id = %s", [base64.b64encode(token), when.replace(tzinfo=None), entry.id])
+                "UPDATE az_attendance_ledger SET timestamp_token = %s, timestamped_at = %s WHERE id = %s",
+                [base64.b64encode(token), when.replace(tzinfo=None), entry.id],
+            )
             entry.invalidate_recordset(["timestamp_token", "timestamped_at"])
 
     @api.model
     def _cron_timestamp_pending(self, limit=500):
         """Daily: ask again for the timestamps that the authority did not give at sealing."""
-        entries = self.sudo().search([
-            ("kind", "in", ("seal", "amendment")), ("timestamp_token", "=", False),
-            ("company_id.az_tsa_url", "!=", False)], order="id", limit=limit)
+        entries = self.sudo().search(
+            [
+                ("kind", "in", ("seal", "amendment")),
+                ("timestamp_token", "=", False),
+                ("company_id.az_tsa_url", "!=", False),
+            ],
+            order="id",
+            limit=limit,
+        )
         entries._request_timestamp()
         return entries
 
@@ -179,7 +225,9 @@ class AzAttendanceLedger(models.Model):
         anomalies = []
         self.env.cr.execute(
             "SELECT id, sequence, previous_hash, hash, session_name FROM az_attendance_ledger "
-            "WHERE company_id = %s ORDER BY sequence", [company.id])
+            "WHERE company_id = %s ORDER BY sequence",
+            [company.id],
+        )
         rows = self.env.cr.fetchall()
         texts = {}
         by_version = {}
@@ -189,28 +237,40 @@ class AzAttendanceLedger(models.Model):
         Session = self.env["az.attendance.session"]
         for version, ids in by_version.items():
             for start in range(0, len(ids), 5000):
-                texts.update(Session._seal_canonicals(self._name, ids[start:start + 5000],
-                                                      version))
+                texts.update(Session._seal_canonicals(self._name, ids[start : start + 5000], version))
         expected_sequence, previous = 1, sealer.GENESIS
         for entry_id, sequence, previous_hash, stored, name in rows:
             if sequence != expected_sequence:
                 if sequence - 1 == expected_sequence:
-                    detail = self.env._("Ledger entry %(number)s is missing.",
-                                        number=expected_sequence)
+                    detail = self.env._("Ledger entry %(number)s is missing.", number=expected_sequence)
                 else:
-                    detail = self.env._("Ledger entries %(first)s to %(last)s are missing.",
-                                        first=expected_sequence, last=sequence - 1)
+                    detail = self.env._(
+                        "Ledger entries %(first)s to %(last)s are missing.",
+                        first=expected_sequence,
+                        last=sequence - 1,
+                    )
                 anomalies.append(("ledger_missing", "", detail))
                 previous = None
             version = sealer.parse_hash(stored)[0]
-            if not version or sealer.versioned_hash(version, previous_hash, texts[entry_id]) \
-                    != stored:
-                anomalies.append(("ledger_changed", name, self.env._(
-                    "Ledger entry %(sequence)s was altered.", sequence=sequence)))
+            if not version or sealer.versioned_hash(version, previous_hash, texts[entry_id]) != stored:
+                anomalies.append(
+                    (
+                        "ledger_changed",
+                        name,
+                        self.env._("Ledger entry %(sequence)s was altered.", sequence=sequence),
+                    )
+                )
             elif previous is not None and previous_hash != previous:
-                anomalies.append(("ledger_changed", name, self.env._(
-                    "Ledger entry %(sequence)s is not chained to the previous entry.",
-                    sequence=sequence)))
+                anomalies.append(
+                    (
+                        "ledger_changed",
+                        name,
+                        self.env._(
+                            "Ledger entry %(sequence)s is not chained to the previous entry.",
+                            sequence=sequence,
+                        ),
+                    )
+                )
             expected_sequence, previous = sequence + 1, stored
         return anomalies, rows
 
@@ -225,19 +285,26 @@ class AzAttendanceLedger(models.Model):
         for kind, name, detail in ledger_anomalies:
             anomalies.append({"kind": kind, "sheet": name or "", "detail": detail})
         cr = self.env.cr
-        cr.execute("SELECT DISTINCT session_ref FROM az_attendance_ledger "
-                   "WHERE company_id = %s AND kind = 'seal'", [company.id])
+        cr.execute(
+            "SELECT DISTINCT session_ref FROM az_attendance_ledger WHERE company_id = %s AND kind = 'seal'",
+            [company.id],
+        )
         in_ledger = {row[0] for row in cr.fetchall()}
-        cr.execute("SELECT id FROM az_attendance_session WHERE company_id = %s "
-                   "AND (seal IS NOT NULL OR state = 'validated')", [company.id])
+        cr.execute(
+            "SELECT id FROM az_attendance_session WHERE company_id = %s "
+            "AND (seal IS NOT NULL OR state = 'validated')",
+            [company.id],
+        )
         in_database = {row[0] for row in cr.fetchall()}
         ids = sorted(in_ledger | in_database)
-        cr.execute("SELECT id, name, state FROM az_attendance_session WHERE id = ANY(%s)",
-                   [ids])
+        cr.execute("SELECT id, name, state FROM az_attendance_session WHERE id = ANY(%s)", [ids])
         sheets = {row[0]: row for row in cr.fetchall()}
-        cr.execute("SELECT DISTINCT ON (session_ref) session_ref, session_name "
-                   "FROM az_attendance_ledger WHERE session_ref = ANY(%s) "
-                   "ORDER BY session_ref, sequence DESC", [ids])
+        cr.execute(
+            "SELECT DISTINCT ON (session_ref) session_ref, session_name "
+            "FROM az_attendance_ledger WHERE session_ref = ANY(%s) "
+            "ORDER BY session_ref, sequence DESC",
+            [ids],
+        )
         ledger_names = dict(cr.fetchall())
         results = self.env["az.attendance.session"]._seal_verify_batch(ids, record=True)
         labels = dict(self._integrity_kinds())
@@ -255,8 +322,7 @@ class AzAttendanceLedger(models.Model):
             else:
                 kind = "changed"
             name = sheet[1] if sheet else ledger_names.get(sid, "")
-            anomalies.append({"kind": kind, "sheet": f"{name} (#{sid})",
-                              "detail": "\n".join(problems or [])})
+            anomalies.append({"kind": kind, "sheet": f"{name} (#{sid})", "detail": "\n".join(problems or [])})
         for anomaly in anomalies:
             anomaly["label"] = labels.get(anomaly["kind"], anomaly["kind"])
         return {
@@ -290,18 +356,23 @@ class AzAttendanceLedger(models.Model):
             "SELECT s.id FROM az_attendance_session s WHERE s.seal IS NOT NULL "
             "AND NOT EXISTS (SELECT 1 FROM az_attendance_ledger l "
             "                WHERE l.session_ref = s.id AND l.kind = 'seal') "
-            "ORDER BY s.validated_at, s.id")
+            "ORDER BY s.validated_at, s.id"
+        )
         sessions = Session.browse([row[0] for row in self.env.cr.fetchall()])
         label = self.env._("Recorded when the ledger was created")
         count = 0
         for session in sessions:
-            self._append(session, "seal", session.seal, label=label,
-                         manifest=session._seal_manifest_now())
+            self._append(session, "seal", session.seal, label=label, manifest=session._seal_manifest_now())
             count += 1
             for number, amendment in enumerate(session.amendment_ids.sorted("id"), start=1):
                 if amendment.hash:
-                    self._append(session, "amendment", amendment.hash, res_ref=amendment.id,
-                                 label=amendment._ledger_label(number))
+                    self._append(
+                        session,
+                        "amendment",
+                        amendment.hash,
+                        res_ref=amendment.id,
+                        label=amendment._ledger_label(number),
+                    )
                     count += 1
             if session.signatures_purged:
                 self._append(session, "purge", session.seal, label=label)

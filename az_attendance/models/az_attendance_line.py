@@ -1,7 +1,7 @@
 import base64
 import binascii
 import secrets
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 import psycopg2.errors
 
@@ -35,9 +35,22 @@ IMAGELESS_METHODS = {"paper", "badge"}
 _PURGE_FIELDS = {"signature", "justification", "signature_purged"}
 # Proof of a signature: written by the signing and sealing code only, never by a client.
 _PROOF_FIELDS = {
-    "signature", "signature_sha256", "signature_purged", "signed_at", "sign_method", "sign_ip",
-    "sign_user_agent", "sign_user_id", "device_time", "device_time_skewed", "offline", "witness_name",
-    "on_behalf_reason", "hash", "previous_hash", "justification_sha256",
+    "signature",
+    "signature_sha256",
+    "signature_purged",
+    "signed_at",
+    "sign_method",
+    "sign_ip",
+    "sign_user_agent",
+    "sign_user_id",
+    "device_time",
+    "device_time_skewed",
+    "offline",
+    "witness_name",
+    "on_behalf_reason",
+    "hash",
+    "previous_hash",
+    "justification_sha256",
 }
 MAX_SIGNATURE_BYTES = 512 * 1024
 # Rows of the PDF sheet on its first page (under the organisation and the session's details)
@@ -53,7 +66,7 @@ OFFLINE_GRACE = timedelta(hours=24)
 
 def _epoch(value):
     """Unix seconds of a naive UTC datetime."""
-    return int(value.replace(tzinfo=timezone.utc).timestamp())
+    return int(value.replace(tzinfo=UTC).timestamp())
 
 
 def sign_window(session, offline=False):
@@ -84,27 +97,31 @@ class AzAttendanceLine(models.Model):
     _order = "session_id, partner_name, id"
     _check_company_auto = True
 
-    session_id = fields.Many2one("az.attendance.session", required=True, index=True,
-                                 ondelete="cascade")
+    session_id = fields.Many2one("az.attendance.session", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="session_id.company_id", store=True, index=True)
     project_id = fields.Many2one(related="session_id.project_id", store=True, index=True)
     session_state = fields.Selection(related="session_id.state", string="Session status")
     session_date = fields.Date(related="session_id.date", store=True)
-    partner_id = fields.Many2one("res.partner", string="Participant", required=True,
-                                 index=True, ondelete="restrict")
+    partner_id = fields.Many2one(
+        "res.partner", string="Participant", required=True, index=True, ondelete="restrict"
+    )
     partner_name = fields.Char(
-        string="Name", compute="_compute_partner_name", store=True, readonly=False,
-        precompute=True, help="The name as it appears on the sheet (kept as signed).")
+        string="Name",
+        compute="_compute_partner_name",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The name as it appears on the sheet (kept as signed).",
+    )
     status = fields.Selection(STATUSES, default="expected", required=True)
-    arrived_at = fields.Datetime(string="Arrived at",
-                                 help="For a late arrival: when the person arrived.")
+    arrived_at = fields.Datetime(string="Arrived at", help="For a late arrival: when the person arrived.")
     left_at = fields.Datetime(string="Left at", help="For an early departure.")
-    justification = fields.Binary(attachment=True, copy=False,
-                                  help="Proof of an excused absence (medical note, summons).")
+    justification = fields.Binary(
+        attachment=True, copy=False, help="Proof of an excused absence (medical note, summons)."
+    )
     justification_filename = fields.Char()
     justification_sha256 = fields.Char(copy=False, readonly=True)
-    hours_attended = fields.Float(compute="_compute_hours_attended", store=True,
-                                  digits=(16, 2))
+    hours_attended = fields.Float(compute="_compute_hours_attended", store=True, digits=(16, 2))
     signature = fields.Binary(attachment=True, copy=False)
     signature_sha256 = fields.Char(copy=False, readonly=True)
     signature_purged = fields.Boolean(copy=False, readonly=True)
@@ -112,35 +129,44 @@ class AzAttendanceLine(models.Model):
     sign_method = fields.Selection(SIGN_METHODS, copy=False, readonly=True)
     sign_ip = fields.Char(string="IP address", copy=False, readonly=True)
     sign_user_agent = fields.Char(string="Device", copy=False, readonly=True)
-    sign_user_id = fields.Many2one("res.users", string="Recorded by", copy=False,
-                                   readonly=True)
-    device_time = fields.Datetime(copy=False, readonly=True,
-                                  help="Time on the signing device, when it differs.")
+    sign_user_id = fields.Many2one("res.users", string="Recorded by", copy=False, readonly=True)
+    device_time = fields.Datetime(
+        copy=False, readonly=True, help="Time on the signing device, when it differs."
+    )
     device_time_skewed = fields.Boolean(
-        string="Device clock off", copy=False, readonly=True,
-        help="The device's time was more than a day away from the server's: kept as sent, "
-        "worth a look.")
-    offline = fields.Boolean(copy=False, readonly=True,
-                             help="Signed while the kiosk had no network; sent later.")
+        string="Device clock off",
+        copy=False,
+        readonly=True,
+        help="The device's time was more than a day away from the server's: kept as sent, worth a look.",
+    )
+    offline = fields.Boolean(
+        copy=False, readonly=True, help="Signed while the kiosk had no network; sent later."
+    )
     witness_name = fields.Char(copy=False, readonly=True)
     on_behalf_reason = fields.Char(copy=False, readonly=True)
     sign_code = fields.Char(
-        string="Signing code", default=_new_code, copy=False,
+        string="Signing code",
+        default=_new_code,
+        copy=False,
         groups="az_project_base.group_user",
-        help="Six digits the person types on the QR signing page to prove who they are.")
+        help="Six digits the person types on the QR signing page to prove who they are.",
+    )
     hash = fields.Char(copy=False, readonly=True)
     previous_hash = fields.Char(copy=False, readonly=True)
-    seal_sequence = fields.Integer(string="Position in the seal", copy=False, readonly=True,
-                                   help="Position of the line in the sheet's seal.")
+    seal_sequence = fields.Integer(
+        string="Position in the seal",
+        copy=False,
+        readonly=True,
+        help="Position of the line in the sheet's seal.",
+    )
     amendment_ids = fields.One2many("az.attendance.amendment", "line_id")
-    effective_status = fields.Selection(STATUSES, compute="_compute_effective",
-                                        compute_sudo=True, help="Status after amendments.")
-    effective_hours = fields.Float(compute="_compute_effective", compute_sudo=True,
-                                   digits=(16, 2))
+    effective_status = fields.Selection(
+        STATUSES, compute="_compute_effective", compute_sudo=True, help="Status after amendments."
+    )
+    effective_hours = fields.Float(compute="_compute_effective", compute_sudo=True, digits=(16, 2))
 
     _sql_constraints = [
-        ("partner_unique", "UNIQUE(session_id, partner_id)",
-         "A person appears only once on a sheet."),
+        ("partner_unique", "UNIQUE(session_id, partner_id)", "A person appears only once on a sheet."),
     ]
 
     # ------------------------------------------------------------------ computes
@@ -148,8 +174,9 @@ class AzAttendanceLine(models.Model):
     def _compute_display_name(self):
         # people read a name and a session, never "az.attendance.line,430"
         for line in self:
-            line.display_name = self.env._("%(name)s, %(session)s", name=line.partner_name or "",
-                                           session=line.session_id.name or "")
+            line.display_name = self.env._(
+                "%(name)s, %(session)s", name=line.partner_name or "", session=line.session_id.name or ""
+            )
 
     @api.depends("partner_id")
     def _compute_partner_name(self):
@@ -195,11 +222,16 @@ class AzAttendanceLine(models.Model):
         values = []
         for line in self:
             status, hours = line._effective_values()
-            values.append({
-                "line_id": line.id, "session_id": line.session_id.id,
-                "partner_id": line.partner_id.id, "status": status, "hours": hours,
-                "session_hours": line.session_id.duration,
-            })
+            values.append(
+                {
+                    "line_id": line.id,
+                    "session_id": line.session_id.id,
+                    "partner_id": line.partner_id.id,
+                    "status": status,
+                    "hours": hours,
+                    "session_hours": line.session_id.duration,
+                }
+            )
         return values
 
     # ------------------------------------------------------------------ constraints
@@ -208,20 +240,22 @@ class AzAttendanceLine(models.Model):
         for line in self:
             session = line.session_id
             for value in (line.arrived_at, line.left_at):
-                if value and session.start and session.stop and not (
-                        session.start <= value <= session.stop):
-                    raise ValidationError(self.env._(
-                        "Arrival and departure times of %(name)s must fall within the "
-                        "session.", name=line.partner_name))
+                if value and session.start and session.stop and not (session.start <= value <= session.stop):
+                    raise ValidationError(
+                        self.env._(
+                            "Arrival and departure times of %(name)s must fall within the session.",
+                            name=line.partner_name,
+                        )
+                    )
 
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
         sessions = self.env["az.attendance.session"].browse(
-            {vals.get("session_id") for vals in vals_list if vals.get("session_id")})
+            {vals.get("session_id") for vals in vals_list if vals.get("session_id")}
+        )
         if sessions.filtered(lambda s: s.state in ("validated", "cancelled")):
-            raise UserError(self.env._(
-                "Lines cannot be added to a validated or cancelled sheet."))
+            raise UserError(self.env._("Lines cannot be added to a validated or cancelled sheet."))
         for vals in vals_list:
             self._check_proof_fields(vals)
         lines = super().create(vals_list)
@@ -239,13 +273,20 @@ class AzAttendanceLine(models.Model):
     def unlink(self):
         for line in self:
             if line.session_id.state == "validated" or line.hash:
-                raise UserError(self.env._(
-                    "The sheet '%(name)s' is validated and sealed: its lines cannot be deleted.",
-                    name=line.session_id.name))
+                raise UserError(
+                    self.env._(
+                        "The sheet '%(name)s' is validated and sealed: its lines cannot be deleted.",
+                        name=line.session_id.name,
+                    )
+                )
             if line.signed_at:
-                raise UserError(self.env._(
-                    "%(name)s has signed: a signed line cannot be deleted; mark the person "
-                    "absent instead.", name=line.partner_name))
+                raise UserError(
+                    self.env._(
+                        "%(name)s has signed: a signed line cannot be deleted; mark the person "
+                        "absent instead.",
+                        name=line.partner_name,
+                    )
+                )
         return super().unlink()
 
     def _check_writable(self, vals):
@@ -260,18 +301,32 @@ class AzAttendanceLine(models.Model):
         changed = set(vals) & self._seal_guarded_fields()
         if not changed:
             return
-        if Session._is_purge() and changed <= _PURGE_FIELDS and not vals.get("signature") \
-                and not vals.get("justification"):
+        if (
+            Session._is_purge()
+            and changed <= _PURGE_FIELDS
+            and not vals.get("signature")
+            and not vals.get("justification")
+        ):
             return
-        raise UserError(self.env._(
-            "The sheet '%(name)s' is validated and sealed: its lines can no longer be changed. "
-            "Record a correction as an amendment.", name=locked[0].session_id.name))
+        raise UserError(
+            self.env._(
+                "The sheet '%(name)s' is validated and sealed: its lines can no longer be changed. "
+                "Record a correction as an amendment.",
+                name=locked[0].session_id.name,
+            )
+        )
 
     def _seal_guarded_fields(self):
         """Fields nobody may write on a sealed line: the declared ones of every version, the
         files whose digests they hold, the proof and the chain."""
-        guarded = set(_PROOF_FIELDS) | {"signature", "justification", "hash", "previous_hash",
-                                        "seal_sequence", "session_id"}
+        guarded = set(_PROOF_FIELDS) | {
+            "signature",
+            "justification",
+            "hash",
+            "previous_hash",
+            "seal_sequence",
+            "session_id",
+        }
         for version in range(2, sealer.SEAL_VERSION + 1):
             guarded.update(self._get_seal_fields(version))
         return guarded
@@ -283,16 +338,21 @@ class AzAttendanceLine(models.Model):
         if is_internal(self.env) or self.env["az.attendance.session"]._is_purge():
             return
         if _PROOF_FIELDS & set(vals):
-            raise UserError(self.env._(
-                "Signatures are recorded through a signing method only (kiosk, QR code, "
-                "personal link, on behalf, paper, badge)."))
+            raise UserError(
+                self.env._(
+                    "Signatures are recorded through a signing method only (kiosk, QR code, "
+                    "personal link, on behalf, paper, badge)."
+                )
+            )
 
     def _stamp_digests(self):
         Session = self.env["az.attendance.session"]
         for line in self:
-            super(AzAttendanceLine, line).write({
-                "justification_sha256": Session._binary_sha256("justification", line) or False,
-            })
+            super(AzAttendanceLine, line).write(
+                {
+                    "justification_sha256": Session._binary_sha256("justification", line) or False,
+                }
+            )
 
     # ------------------------------------------------------------------ seal
     def _get_seal_fields(self, version=None):
@@ -305,10 +365,26 @@ class AzAttendanceLine(models.Model):
         if version < 2:
             raise NotImplementedError(f"No seal of version {version}")
         fields_v2 = [
-            "session_id", "company_id", "project_id", "session_date", "partner_id",
-            "partner_name", "status", "arrived_at", "left_at", "hours_attended",
-            "signature_sha256", "signed_at", "sign_method", "sign_ip", "sign_user_agent",
-            "sign_user_id", "device_time", "offline", "witness_name", "on_behalf_reason",
+            "session_id",
+            "company_id",
+            "project_id",
+            "session_date",
+            "partner_id",
+            "partner_name",
+            "status",
+            "arrived_at",
+            "left_at",
+            "hours_attended",
+            "signature_sha256",
+            "signed_at",
+            "sign_method",
+            "sign_ip",
+            "sign_user_agent",
+            "sign_user_id",
+            "device_time",
+            "offline",
+            "witness_name",
+            "on_behalf_reason",
             "justification_sha256",
         ]
         if version == 2:
@@ -324,27 +400,29 @@ class AzAttendanceLine(models.Model):
         def dt(value):
             return fields.Datetime.to_string(value) if value else None
 
-        return sealer.canonical({
-            "line_id": self.id,
-            "session_id": self.session_id.id,
-            "partner_id": self.partner_id.id,
-            "partner_name": self.partner_name or "",
-            "status": self.status,
-            "arrived_at": dt(self.arrived_at),
-            "left_at": dt(self.left_at),
-            "hours_attended": f"{self.hours_attended:.2f}",
-            "justification_sha256": self.justification_sha256 or "",
-            "signature_sha256": self.signature_sha256 or "",
-            "signed_at": dt(self.signed_at),
-            "sign_method": self.sign_method or None,
-            "sign_ip": self.sign_ip or None,
-            "sign_user_agent": self.sign_user_agent or None,
-            "sign_user_id": self.sign_user_id.id or None,
-            "device_time": dt(self.device_time),
-            "offline": bool(self.offline),
-            "witness_name": self.witness_name or None,
-            "on_behalf_reason": self.on_behalf_reason or None,
-        })
+        return sealer.canonical(
+            {
+                "line_id": self.id,
+                "session_id": self.session_id.id,
+                "partner_id": self.partner_id.id,
+                "partner_name": self.partner_name or "",
+                "status": self.status,
+                "arrived_at": dt(self.arrived_at),
+                "left_at": dt(self.left_at),
+                "hours_attended": f"{self.hours_attended:.2f}",
+                "justification_sha256": self.justification_sha256 or "",
+                "signature_sha256": self.signature_sha256 or "",
+                "signed_at": dt(self.signed_at),
+                "sign_method": self.sign_method or None,
+                "sign_ip": self.sign_ip or None,
+                "sign_user_agent": self.sign_user_agent or None,
+                "sign_user_id": self.sign_user_id.id or None,
+                "device_time": dt(self.device_time),
+                "offline": bool(self.offline),
+                "witness_name": self.witness_name or None,
+                "on_behalf_reason": self.on_behalf_reason or None,
+            }
+        )
 
     # ------------------------------------------------------------------ signing
     def _get_checklist_problem(self):
@@ -386,15 +464,16 @@ class AzAttendanceLine(models.Model):
         except signature_image.SignatureImageError as error:
             messages = {
                 signature_image.NOT_PNG: self.env._("The signature must be a PNG image."),
-                signature_image.UNREADABLE: self.env._(
-                    "The signature image is not readable."),
+                signature_image.UNREADABLE: self.env._("The signature image is not readable."),
                 signature_image.TOO_BIG: self.env._("The signature image is too large."),
                 signature_image.TOO_SMALL: self.env._("The signature image is too small."),
                 signature_image.BLANK: self.env._(
-                    "The signature is empty or too light. Please sign again in the box."),
+                    "The signature is empty or too light. Please sign again in the box."
+                ),
                 signature_image.NOT_DRAWN: self.env._(
                     "The signature must be drawn in the box with a finger, a stylus or the "
-                    "mouse. Please sign again."),
+                    "mouse. Please sign again."
+                ),
             }
             raise UserError(messages[error.code]) from None
 
@@ -412,19 +491,18 @@ class AzAttendanceLine(models.Model):
         if self.session_id.state != "open":
             return self.env._("This sheet is not open for signing.")
         if self.signed_at:
-            return self.env._("%(name)s has already signed this sheet.",
-                              name=self.partner_name)
+            return self.env._("%(name)s has already signed this sheet.", name=self.partner_name)
         if self.status in ("absent", "excused"):
-            return self.env._("%(name)s is marked absent on this sheet.",
-                              name=self.partner_name)
+            return self.env._("%(name)s is marked absent on this sheet.", name=self.partner_name)
         if at:
             opens, closes = self._get_sign_window(offline=offline)
             if not opens or not opens <= at <= closes:
                 session = self.session_id
                 return self.env._(
-                    "Signing is only possible around the time of the session (%(start)s - "
-                    "%(stop)s).", start=session._format_local(session.start),
-                    stop=session._format_local_time(session.stop))
+                    "Signing is only possible around the time of the session (%(start)s - %(stop)s).",
+                    start=session._format_local(session.start),
+                    stop=session._format_local_time(session.stop),
+                )
         return False
 
     def _can_sign(self, at=None):
@@ -436,34 +514,46 @@ class AzAttendanceLine(models.Model):
         if problem:
             raise UserError(problem)
 
-    def _record_signature(self, signature, method, ip=None, user_agent=None, device_time=None,
-                          offline=False, witness_name=None, reason=None, at=None,
-                          device_time_skewed=False, strokes=None):
+    def _record_signature(
+        self,
+        signature,
+        method,
+        ip=None,
+        user_agent=None,
+        device_time=None,
+        offline=False,
+        witness_name=None,
+        reason=None,
+        at=None,
+        device_time_skewed=False,
+        strokes=None,
+    ):
         """Store a signature with its proof. The caller has checked who is signing; the
         signing routes pass ``at`` (now) so that the session's current times apply."""
         self.ensure_one()
         self._check_can_sign(at=at, offline=offline)
-        raw = self._decode_signature(signature, strokes) \
-            if method not in IMAGELESS_METHODS else b""
+        raw = self._decode_signature(signature, strokes) if method not in IMAGELESS_METHODS else b""
         if method == "on_behalf" and not ((witness_name or "").strip() and (reason or "").strip()):
-            raise UserError(self.env._("Signing on behalf of someone needs a witness and a "
-                                       "reason."))
+            raise UserError(self.env._("Signing on behalf of someone needs a witness and a reason."))
         if method == "badge" and (self.env.user._is_public() or not (witness_name or "").strip()):
-            raise UserError(self.env._("A presence recorded with a badge needs the staff member "
-                                       "who scanned it as witness."))
+            raise UserError(
+                self.env._(
+                    "A presence recorded with a badge needs the staff member who scanned it as witness."
+                )
+            )
         # lock the row: two devices signing the same line at once record one signature only
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    "SELECT signed_at FROM az_attendance_line WHERE id = %s FOR UPDATE NOWAIT",
-                    [self.id])
+                    "SELECT signed_at FROM az_attendance_line WHERE id = %s FOR UPDATE NOWAIT", [self.id]
+                )
                 row = self.env.cr.fetchone()
         except psycopg2.errors.LockNotAvailable:
-            raise UserError(self.env._("%(name)s is signing on another device.",
-                                       name=self.partner_name)) from None
+            raise UserError(
+                self.env._("%(name)s is signing on another device.", name=self.partner_name)
+            ) from None
         if row and row[0]:
-            raise UserError(self.env._("%(name)s has already signed this sheet.",
-                                       name=self.partner_name))
+            raise UserError(self.env._("%(name)s has already signed this sheet.", name=self.partner_name))
         vals = {
             "signed_at": fields.Datetime.now(),
             "sign_method": method,
@@ -550,8 +640,7 @@ class AzAttendanceLine(models.Model):
         for line in self:
             line.check_access("write")
             if not line.session_id.paper_sheet:
-                raise UserError(self.env._("Attach the scan of the paper sheet to the session "
-                                           "first."))
+                raise UserError(self.env._("Attach the scan of the paper sheet to the session first."))
             ip, agent = request_proof()
             line._record_signature(None, "paper", ip=ip, user_agent=agent)
         return True
@@ -560,8 +649,7 @@ class AzAttendanceLine(models.Model):
         self.ensure_one()
         self._check_can_sign()
         if not self.partner_id.email:
-            raise UserError(self.env._("%(name)s has no e-mail address.",
-                                       name=self.partner_name))
+            raise UserError(self.env._("%(name)s has no e-mail address.", name=self.partner_name))
         self._send_remote_link_mail()
         return True
 
@@ -576,15 +664,18 @@ class AzAttendanceLine(models.Model):
         """'Session, date start - end' in the session's timezone, for people."""
         self.ensure_one()
         session = self.session_id
-        return self.env._("%(session)s, %(start)s - %(stop)s", session=session.name,
-                          start=session._format_local(session.start),
-                          stop=session._format_local_time(session.stop))
+        return self.env._(
+            "%(session)s, %(start)s - %(stop)s",
+            session=session.name,
+            start=session._format_local(session.start),
+            stop=session._format_local_time(session.stop),
+        )
 
     def _report_pages(self, first=REPORT_ROWS_FIRST_PAGE, other=REPORT_ROWS_OTHER_PAGES):
         """The lines in pages of the PDF sheet: the renderer repeats no table head and cannot
         number pages, so the sheet cuts its table itself and heads each page."""
         pages = [self[:first]]
-        pages += [self[start:start + other] for start in range(first, len(self), other)]
+        pages += [self[start : start + other] for start in range(first, len(self), other)]
         return [page for page in pages if page] or [self]
 
     def _public_name(self):

@@ -31,7 +31,7 @@ class SealCheck:
         result = {}
         ids = list(ids)
         for start in range(0, len(ids), BATCH):
-            result.update(self._run_batch(ids[start:start + BATCH], paper_seals or {}))
+            result.update(self._run_batch(ids[start : start + BATCH], paper_seals or {}))
         return result
 
     # ------------------------------------------------------------------ reading
@@ -40,27 +40,38 @@ class SealCheck:
         return self.cr.fetchall()
 
     def _read(self, ids):
-        self.sessions = {row[0]: row for row in self._fetch(
-            "SELECT id, name, state, seal, header_hash, seal_manifest, amendment_head, "
-            "trainer_signature_sha256, paper_sheet_sha256 FROM az_attendance_session "
-            "WHERE id = ANY(%s)", [ids])}
+        self.sessions = {
+            row[0]: row
+            for row in self._fetch(
+                "SELECT id, name, state, seal, header_hash, seal_manifest, amendment_head, "
+                "trainer_signature_sha256, paper_sheet_sha256 FROM az_attendance_session "
+                "WHERE id = ANY(%s)",
+                [ids],
+            )
+        }
         self.ledger = defaultdict(list)
         for row in self._fetch(
-                "SELECT l.session_ref, l.kind, l.value, l.res_ref, l.label, l.timestamped_at, "
-                "l.sequence, l.timestamp_token, c.az_tsa_certificate, l.manifest "
-                "FROM az_attendance_ledger l JOIN res_company c ON c.id = l.company_id "
-                "WHERE l.session_ref = ANY(%s) ORDER BY l.sequence", [ids]):
+            "SELECT l.session_ref, l.kind, l.value, l.res_ref, l.label, l.timestamped_at, "
+            "l.sequence, l.timestamp_token, c.az_tsa_certificate, l.manifest "
+            "FROM az_attendance_ledger l JOIN res_company c ON c.id = l.company_id "
+            "WHERE l.session_ref = ANY(%s) ORDER BY l.sequence",
+            [ids],
+        ):
             self.ledger[row[0]].append(row)
         self.lines = defaultdict(list)
         for row in self._fetch(
-                "SELECT id, session_id, hash, previous_hash, seal_sequence, partner_name, "
-                "signature_sha256, justification_sha256 FROM az_attendance_line "
-                "WHERE session_id = ANY(%s) ORDER BY seal_sequence, id", [ids]):
+            "SELECT id, session_id, hash, previous_hash, seal_sequence, partner_name, "
+            "signature_sha256, justification_sha256 FROM az_attendance_line "
+            "WHERE session_id = ANY(%s) ORDER BY seal_sequence, id",
+            [ids],
+        ):
             self.lines[row[1]].append(row)
         self.amendments = defaultdict(list)
         for row in self._fetch(
-                "SELECT id, session_id, hash, previous_hash, line_id, old_value, new_value "
-                "FROM az_attendance_amendment WHERE session_id = ANY(%s) ORDER BY id", [ids]):
+            "SELECT id, session_id, hash, previous_hash, line_id, old_value, new_value "
+            "FROM az_attendance_amendment WHERE session_id = ANY(%s) ORDER BY id",
+            [ids],
+        ):
             self.amendments[row[1]].append(row)
 
     def _read_files(self, ids):
@@ -76,7 +87,8 @@ class SealCheck:
             "       AND res_field IN ('signature', 'justification')) "
             "   OR (res_model = 'az.attendance.session' AND res_id = ANY(%s) "
             "       AND res_field IN ('trainer_signature', 'paper_sheet'))",
-            [line_ids, ids])
+            [line_ids, ids],
+        )
         Attachment = self.env["ir.attachment"].sudo()
         for model, field, res_id, store_fname, db_datas in rows:
             if store_fname:
@@ -107,8 +119,7 @@ class SealCheck:
             for sid, text in Session._seal_canonicals(Session._name, sids, version).items():
                 self.texts[("s", sid)] = text
             line_ids = [line[0] for sid in sids for line in self.lines[sid]]
-            for lid, text in Session._seal_canonicals(
-                    "az.attendance.line", line_ids, version).items():
+            for lid, text in Session._seal_canonicals("az.attendance.line", line_ids, version).items():
                 self.texts[("l", lid)] = text
         amendments_by_version = defaultdict(list)
         for sid in ids:
@@ -118,11 +129,9 @@ class SealCheck:
             if version == 1:
                 Amendment = self.env["az.attendance.amendment"].sudo()
                 for row in rows:
-                    self.texts[("a", row[0])] = Amendment.browse(row[0])._seal_values_v1(
-                        row[5], row[6])
+                    self.texts[("a", row[0])] = Amendment.browse(row[0])._seal_values_v1(row[5], row[6])
             elif version:
-                texts = Session._seal_canonicals(
-                    "az.attendance.amendment", [row[0] for row in rows], version)
+                texts = Session._seal_canonicals("az.attendance.amendment", [row[0] for row in rows], version)
                 for aid, text in texts.items():
                     self.texts[("a", aid)] = text
 
@@ -137,8 +146,7 @@ class SealCheck:
     # ------------------------------------------------------------------ checking
     def _run_batch(self, ids, paper_seals):
         self._read(ids)
-        sealed = [sid for sid in ids
-                  if (sid in self.sessions and self.sessions[sid][3]) or self.ledger[sid]]
+        sealed = [sid for sid in ids if (sid in self.sessions and self.sessions[sid][3]) or self.ledger[sid]]
         present = [sid for sid in sealed if sid in self.sessions]
         self._read_files(present)
         self._canonicals(present)
@@ -152,16 +160,16 @@ class SealCheck:
 
     def _check_session(self, sid, paper_seal):
         _ = self._
-        (_id, _name, state, seal, header_hash, manifest_text, amendment_head,
-         trainer_sha, paper_sha) = self.sessions[sid]
+        (_id, _name, state, seal, header_hash, manifest_text, amendment_head, trainer_sha, paper_sha) = (
+            self.sessions[sid]
+        )
         problems = []
         version = self._version(sid)
         seal_entries = [row for row in self.ledger[sid] if row[1] == "seal"]
         purged = any(row[1] == "purge" for row in self.ledger[sid])
         ledger_seal = seal_entries[-1][2] if seal_entries else None
         if state != "validated":
-            problems.append(_("The sheet was reopened after its seal (it is no longer "
-                              "validated)."))
+            problems.append(_("The sheet was reopened after its seal (it is no longer validated)."))
         if not seal:
             problems.append(_("The sheet's seal was removed from the database."))
         names = {}
@@ -171,16 +179,19 @@ class SealCheck:
         else:
             # a sheet of version 1 takes the list of its sealed lines from the ledger
             problems += self._check_chain(
-                sid, version, seal, header_hash,
-                manifest_text if version > 1 else ledger_manifest, names)
+                sid, version, seal, header_hash, manifest_text if version > 1 else ledger_manifest, names
+            )
         problems += self._check_files(sid, trainer_sha, paper_sha, purged, names)
         problems += self._check_amendments(sid, seal, amendment_head, version, names)
         if not ledger_seal:
             problems.append(_("The company ledger has no record of this sheet's seal."))
         elif seal and ledger_seal != seal:
-            problems.append(_(
-                "The seal stored with the sheet differs from the one recorded in the company "
-                "ledger: the sheet was changed in the database after it was sealed."))
+            problems.append(
+                _(
+                    "The seal stored with the sheet differs from the one recorded in the company "
+                    "ledger: the sheet was changed in the database after it was sealed."
+                )
+            )
         if paper_seal:
             problems += self._check_paper(paper_seal, seal, ledger_seal)
         problems += self._check_timestamps(sid, seal)
@@ -198,13 +209,21 @@ class SealCheck:
                 continue
             current = seal if kind == "seal" else hashes.get(res_ref)
             try:
-                tsa.check_token(base64.b64decode(bytes(token)), tsa.imprint(current or ""),
-                                base64.b64decode(bytes(pinned)) if pinned else None)
+                tsa.check_token(
+                    base64.b64decode(bytes(token)),
+                    tsa.imprint(current or ""),
+                    base64.b64decode(bytes(pinned)) if pinned else None,
+                )
             except (tsa.TimestampError, ValueError):
                 what = _("the sheet's seal") if kind == "seal" else (entry[4] or "")
-                problems.append(_(
-                    "The trusted timestamp of %(date)s does not match %(what)s: it was "
-                    "changed after it was timestamped.", date=when, what=what))
+                problems.append(
+                    _(
+                        "The trusted timestamp of %(date)s does not match %(what)s: it was "
+                        "changed after it was timestamped.",
+                        date=when,
+                        what=what,
+                    )
+                )
         return problems
 
     def _check_paper(self, paper_seal, seal, ledger_seal):
@@ -212,13 +231,25 @@ class SealCheck:
         if paper_seal == seal == ledger_seal:
             return []
         if paper_seal == ledger_seal:
-            return [_("The seal on the paper matches the company ledger but not the database: "
-                      "the sheet was changed in the database after it was printed.")]
+            return [
+                _(
+                    "The seal on the paper matches the company ledger but not the database: "
+                    "the sheet was changed in the database after it was printed."
+                )
+            ]
         if paper_seal == seal:
-            return [_("The seal on the paper matches the database but not the company ledger: "
-                      "the sheet was sealed again in the database.")]
-        return [_("The seal on the paper matches neither the database nor the company ledger: "
-                  "this paper is not the sheet that was sealed, or it was altered.")]
+            return [
+                _(
+                    "The seal on the paper matches the database but not the company ledger: "
+                    "the sheet was sealed again in the database."
+                )
+            ]
+        return [
+            _(
+                "The seal on the paper matches neither the database nor the company ledger: "
+                "this paper is not the sheet that was sealed, or it was altered."
+            )
+        ]
 
     def _line_label(self, number, name):
         return self._("Line %(number)s: %(name)s", number=number, name=name)
@@ -226,11 +257,13 @@ class SealCheck:
     def _check_chain(self, sid, version, seal, header_hash, manifest_text, names):
         _ = self._
         problems = []
-        header_ok = sealer.versioned_hash(
-            version, sealer.GENESIS, self.texts[("s", sid)]) == header_hash
+        header_ok = sealer.versioned_hash(version, sealer.GENESIS, self.texts[("s", sid)]) == header_hash
         if not header_ok:
-            problems.append(_("Sheet header (title, date, times, place, trainers, fundings)")
-                            if version > 1 else _("Sheet header (title, times, site, trainers)"))
+            problems.append(
+                _("Sheet header (title, date, times, place, trainers, fundings)")
+                if version > 1
+                else _("Sheet header (title, times, site, trainers)")
+            )
         manifest = sealer.parse_manifest(manifest_text)
         lines = {row[0]: row for row in self.lines[sid]}
         order = [row[0] for row in self.lines[sid]]
@@ -247,8 +280,7 @@ class SealCheck:
             number, name = names[lid]
             problems.append(_("%(line)s was deleted.", line=self._line_label(number, name)))
         for lid in added:
-            problems.append(_("%(name)s: line added after the seal (not sealed).",
-                              name=lines[lid][5] or ""))
+            problems.append(_("%(name)s: line added after the seal (not sealed).", name=lines[lid][5] or ""))
             names[lid] = (0, lines[lid][5])
         if reordered:
             problems.append(_("The lines were reordered after the seal."))
@@ -311,16 +343,29 @@ class SealCheck:
             elif found != digest:
                 problems.append(label)
 
-        check(("az.attendance.session", "trainer_signature", sid), trainer_sha,
-              _("The trainer's signature image"))
-        check(("az.attendance.session", "paper_sheet", sid), paper_sha,
-              _("The scan of the paper sheet"), purgeable=False)
+        check(
+            ("az.attendance.session", "trainer_signature", sid),
+            trainer_sha,
+            _("The trainer's signature image"),
+        )
+        check(
+            ("az.attendance.session", "paper_sheet", sid),
+            paper_sha,
+            _("The scan of the paper sheet"),
+            purgeable=False,
+        )
         for row in self.lines[sid]:
             number, name = names.get(row[0], (0, row[5]))
-            check(("az.attendance.line", "signature", row[0]), row[6],
-                  _("%(line)s (signature image)", line=self._line_label(number, name)))
-            check(("az.attendance.line", "justification", row[0]), row[7],
-                  _("%(line)s (justification)", line=self._line_label(number, name)))
+            check(
+                ("az.attendance.line", "signature", row[0]),
+                row[6],
+                _("%(line)s (signature image)", line=self._line_label(number, name)),
+            )
+            check(
+                ("az.attendance.line", "justification", row[0]),
+                row[7],
+                _("%(line)s (justification)", line=self._line_label(number, name)),
+            )
         return problems
 
     def _check_amendments(self, sid, seal, amendment_head, version, names):
@@ -334,20 +379,20 @@ class SealCheck:
             aid, _sid, stored, stored_previous, line_id = row[:5]
             found.add(aid)
             line = lines.get(line_id)
-            label = _("Amendment %(number)s (%(name)s)", number=number,
-                      name=line[5] if line else "")
+            label = _("Amendment %(number)s (%(name)s)", number=number, name=line[5] if line else "")
             amendment_version = sealer.parse_hash(stored)[0]
             text = self.texts.get(("a", aid))
-            if not (amendment_version and text
-                    and sealer.versioned_hash(amendment_version, stored_previous, text)
-                    == stored and stored_previous == previous):
+            if not (
+                amendment_version
+                and text
+                and sealer.versioned_hash(amendment_version, stored_previous, text) == stored
+                and stored_previous == previous
+            ):
                 problems.append(label)
             elif aid not in recorded:
-                problems.append(_("%(amendment)s is not in the company ledger.",
-                                  amendment=label))
+                problems.append(_("%(amendment)s is not in the company ledger.", amendment=label))
             elif recorded[aid][2] != stored:
-                problems.append(_("%(amendment)s differs from the company ledger.",
-                                  amendment=label))
+                problems.append(_("%(amendment)s differs from the company ledger.", amendment=label))
             previous = stored
         for aid, entry in recorded.items():
             if aid not in found:
@@ -355,5 +400,3 @@ class SealCheck:
         if version >= 2 and not problems and (amendment_head or None) != (previous or None):
             problems.append(_("The head of the chain of amendments"))
         return problems
-
-

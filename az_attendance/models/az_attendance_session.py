@@ -28,9 +28,21 @@ PURGE = object()
 SEALING = object()
 # Proof of the sheet that only the code itself writes: validation, seal, digests.
 _SESSION_PROOF_FIELDS = {
-    "seal", "header_hash", "validated_by_id", "validated_at", "trainer_signature_sha256",
-    "trainer_signed_by_id", "trainer_signed_at", "paper_sheet_sha256", "signatures_purged",
-    "site_label", "seal_tz", "trainer_names", "funder_names", "sealed_funding_ids", "seal_manifest",
+    "seal",
+    "header_hash",
+    "validated_by_id",
+    "validated_at",
+    "trainer_signature_sha256",
+    "trainer_signed_by_id",
+    "trainer_signed_at",
+    "paper_sheet_sha256",
+    "signatures_purged",
+    "site_label",
+    "seal_tz",
+    "trainer_names",
+    "funder_names",
+    "sealed_funding_ids",
+    "seal_manifest",
     "amendment_head",
 }
 
@@ -70,63 +82,102 @@ class AzAttendanceSession(models.Model):
 
     name = fields.Char(string="Title", required=True, tracking=True)
     project_id = fields.Many2one(
-        "project.project", string="Project", required=True, index=True, tracking=True,
-        check_company=True, ondelete="restrict",
+        "project.project",
+        string="Project",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
     )
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, compute="_compute_company_id", store=True,
-        readonly=False, precompute=True,
+        "res.company",
+        required=True,
+        index=True,
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     site_id = fields.Many2one("az.site", string="Site", tracking=True, check_company=True)
     tz = fields.Char(string="Timezone", compute="_compute_tz", compute_sudo=True)
-    start = fields.Datetime(tracking=True, help="Start of the session (stored in UTC, shown "
-                            "in the site's timezone on sheets and pages).")
+    start = fields.Datetime(
+        tracking=True,
+        help="Start of the session (stored in UTC, shown in the site's timezone on sheets and pages).",
+    )
     stop = fields.Datetime(string="End", tracking=True)
-    date = fields.Date(compute="_compute_date", store=True, index=True,
-                       help="Day of the session in the site's timezone.")
+    date = fields.Date(
+        compute="_compute_date", store=True, index=True, help="Day of the session in the site's timezone."
+    )
     duration = fields.Float(compute="_compute_duration", store=True, help="In hours.")
     granularity = fields.Selection(
         [("session", "One sheet per session"), ("half_day", "One sheet per half-day")],
-        default="session", required=True,
+        default="session",
+        required=True,
         help="A session spanning a whole day can be split into a morning and an afternoon "
         "sheet, each with its own times and signatures.",
     )
     trainer_ids = fields.Many2many(
-        "res.users", "az_attendance_session_trainer_rel", "session_id", "user_id",
-        string="Trainers", default=lambda self: self.env.user, tracking=True,
+        "res.users",
+        "az_attendance_session_trainer_rel",
+        "session_id",
+        "user_id",
+        string="Trainers",
+        default=lambda self: self.env.user,
+        tracking=True,
     )
     line_ids = fields.One2many("az.attendance.line", "session_id", string="Participants")
-    amendment_ids = fields.One2many("az.attendance.amendment", "session_id",
-                                    string="Amendments")
+    amendment_ids = fields.One2many("az.attendance.amendment", "session_id", string="Amendments")
     state = fields.Selection(
-        [("draft", "Draft"), ("open", "Signing open"), ("validated", "Validated"),
-         ("cancelled", "Cancelled")],
-        default="draft", required=True, tracking=True, copy=False, index=True,
+        [
+            ("draft", "Draft"),
+            ("open", "Signing open"),
+            ("validated", "Validated"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+        index=True,
     )
     participant_count = fields.Integer(compute="_compute_counts", string="Participants count")
     signed_count = fields.Integer(compute="_compute_counts", string="Signed")
     note = fields.Text()
-    qr_token = fields.Char(copy=False, default=_new_token, groups="az_project_base.group_user",
-                           help="Secret of the session's QR code for signing on a phone.")
-    verify_token = fields.Char(copy=False, default=_new_token, readonly=True,
-                               help="Secret of the public page that verifies the seal.")
+    qr_token = fields.Char(
+        copy=False,
+        default=_new_token,
+        groups="az_project_base.group_user",
+        help="Secret of the session's QR code for signing on a phone.",
+    )
+    verify_token = fields.Char(
+        copy=False,
+        default=_new_token,
+        readonly=True,
+        help="Secret of the public page that verifies the seal.",
+    )
     qr_image = fields.Char(compute="_compute_qr_image", string="Signing QR code")
     qr_url = fields.Char(compute="_compute_qr_image", string="Signing page")
     trainer_signature = fields.Binary(copy=False, attachment=True, tracking=False)
     trainer_signature_sha256 = fields.Char(copy=False, readonly=True)
-    trainer_signed_by_id = fields.Many2one("res.users", string="Signed by trainer",
-                                           copy=False, readonly=True)
+    trainer_signed_by_id = fields.Many2one("res.users", string="Signed by trainer", copy=False, readonly=True)
     trainer_signed_at = fields.Datetime(copy=False, readonly=True)
     paper_sheet = fields.Binary(
-        string="Paper sheet scan", attachment=True, copy=False,
+        string="Paper sheet scan",
+        attachment=True,
+        copy=False,
         help="Scan of a paper sheet signed during a network or device failure; lines marked "
         "'paper' refer to it.",
     )
     paper_sheet_filename = fields.Char(copy=False)
     paper_sheet_sha256 = fields.Char(copy=False, readonly=True)
     header_hash = fields.Char(copy=False, readonly=True)
-    seal = fields.Char(copy=False, readonly=True, tracking=True,
-                       help="Final hash of the chained lines, computed at validation.")
+    seal = fields.Char(
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="Final hash of the chained lines, computed at validation.",
+    )
     validated_by_id = fields.Many2one("res.users", copy=False, readonly=True)
     validated_at = fields.Datetime(copy=False, readonly=True)
     signatures_purged = fields.Boolean(copy=False, readonly=True)
@@ -137,23 +188,43 @@ class AzAttendanceSession(models.Model):
     trainer_names = fields.Char(string="Trainers as sealed", copy=False, readonly=True)
     funder_names = fields.Char(string="Funders as sealed", copy=False, readonly=True)
     sealed_funding_ids = fields.Many2many(
-        "az.funding", "az_attendance_session_sealed_funding_rel", "session_id", "funding_id",
-        string="Fundings as sealed", copy=False, readonly=True)
+        "az.funding",
+        "az_attendance_session_sealed_funding_rel",
+        "session_id",
+        "funding_id",
+        string="Fundings as sealed",
+        copy=False,
+        readonly=True,
+    )
     early_validation_reason = fields.Text(
-        string="Reason for validating early", copy=False, tracking=True,
-        help="Why the sheet was validated before the end of the session (printed and sealed).")
-    seal_manifest = fields.Text(string="Sealed lines", copy=False, readonly=True,
-                                help="The lines sealed, in order: line, person, name.")
-    amendment_head = fields.Char(string="Head of the amendments", copy=False, readonly=True,
-                                 help="Last hash of the chain of amendments (the seal when "
-                                 "there is none).")
+        string="Reason for validating early",
+        copy=False,
+        tracking=True,
+        help="Why the sheet was validated before the end of the session (printed and sealed).",
+    )
+    seal_manifest = fields.Text(
+        string="Sealed lines",
+        copy=False,
+        readonly=True,
+        help="The lines sealed, in order: line, person, name.",
+    )
+    amendment_head = fields.Char(
+        string="Head of the amendments",
+        copy=False,
+        readonly=True,
+        help="Last hash of the chain of amendments (the seal when there is none).",
+    )
     seal_version = fields.Integer(string="Seal version", compute="_compute_seal_version")
     # Result of the last verification run by the integrity check, the invoicing or the grant
     # report (never read by the verification itself): reports leave out broken sheets.
-    seal_broken = fields.Boolean(string="Changed since its seal", copy=False, readonly=True,
-                                 index=True,
-                                 help="The last verification found the sheet changed since "
-                                 "its seal: it is neither invoiced nor counted in reports.")
+    seal_broken = fields.Boolean(
+        string="Changed since its seal",
+        copy=False,
+        readonly=True,
+        index=True,
+        help="The last verification found the sheet changed since "
+        "its seal: it is neither invoiced nor counted in reports.",
+    )
     seal_problems = fields.Text(string="Verification problems", copy=False, readonly=True)
     seal_checked_at = fields.Datetime(string="Last verified on", copy=False, readonly=True)
     warning_message = fields.Text(compute="_compute_checks", string="Warnings")
@@ -162,8 +233,11 @@ class AzAttendanceSession(models.Model):
     verify_url = fields.Char(compute="_compute_verify_url")
 
     _sql_constraints = [
-        ("stop_after_start", "CHECK(stop IS NULL OR start IS NULL OR stop > start)",
-         "A session must end after it starts."),
+        (
+            "stop_after_start",
+            "CHECK(stop IS NULL OR start IS NULL OR stop > start)",
+            "A session must end after it starts.",
+        ),
         ("qr_token_unique", "UNIQUE(qr_token)", "Session QR tokens must be unique."),
         ("verify_token_unique", "UNIQUE(verify_token)", "Verification tokens must be unique."),
     ]
@@ -172,16 +246,14 @@ class AzAttendanceSession(models.Model):
     @api.depends("project_id")
     def _compute_company_id(self):
         for session in self:
-            session.company_id = (session.project_id.company_id or session.company_id
-                                  or self.env.company)
+            session.company_id = session.project_id.company_id or session.company_id or self.env.company
 
     @api.depends("site_id.tz", "seal_tz")
     def _compute_tz(self):
         for session in self:
             # a sealed sheet keeps the timezone it was sealed in: its day and printed times
             # do not move when the site's timezone is changed later
-            session.tz = session.seal_tz or session.site_id.tz or self.env.user.tz \
-                or "Europe/Paris"
+            session.tz = session.seal_tz or session.site_id.tz or self.env.user.tz or "Europe/Paris"
 
     @api.depends("start", "site_id.tz", "seal_tz")
     def _compute_date(self):
@@ -232,9 +304,19 @@ class AzAttendanceSession(models.Model):
         for session in self:
             session.seal_version = sealer.parse_hash(session.seal)[0] or 0
 
-    @api.depends("start", "stop", "site_id", "site_id.capacity", "trainer_ids",
-                 "trainer_signature", "line_ids.status", "line_ids.signed_at",
-                 "line_ids.justification", "line_ids.sign_method", "paper_sheet")
+    @api.depends(
+        "start",
+        "stop",
+        "site_id",
+        "site_id.capacity",
+        "trainer_ids",
+        "trainer_signature",
+        "line_ids.status",
+        "line_ids.signed_at",
+        "line_ids.justification",
+        "line_ids.sign_method",
+        "paper_sheet",
+    )
     def _compute_checks(self):
         for session in self:
             warnings = session._get_warnings()
@@ -248,9 +330,11 @@ class AzAttendanceSession(models.Model):
     def _check_consistent_company(self):
         for session in self:
             if session.project_id.company_id and session.project_id.company_id != session.company_id:
-                raise ValidationError(self.env._(
-                    "The session '%(name)s' must belong to the company of its project.",
-                    name=session.name))
+                raise ValidationError(
+                    self.env._(
+                        "The session '%(name)s' must belong to the company of its project.", name=session.name
+                    )
+                )
 
     @api.constrains("granularity", "start", "stop", "site_id")
     def _check_half_day(self):
@@ -258,11 +342,16 @@ class AzAttendanceSession(models.Model):
             if session.granularity != "half_day" or not (session.start and session.stop):
                 continue
             start, stop = session._to_local(session.start), session._to_local(session.stop)
-            if start.date() != stop.date() or (start.hour < 12 < stop.hour
-                                               and (stop - start) > timedelta(hours=5)):
-                raise ValidationError(self.env._(
-                    "The half-day sheet '%(name)s' spans more than a half-day: split it into "
-                    "a morning and an afternoon sheet.", name=session.name))
+            if start.date() != stop.date() or (
+                start.hour < 12 < stop.hour and (stop - start) > timedelta(hours=5)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The half-day sheet '%(name)s' spans more than a half-day: split it into "
+                        "a morning and an afternoon sheet.",
+                        name=session.name,
+                    )
+                )
 
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
@@ -272,7 +361,7 @@ class AzAttendanceSession(models.Model):
             if vals.get("state", "draft") not in ("draft", "open"):
                 raise UserError(self.env._("A session starts as a draft or open sheet."))
         sessions = super().create(vals_list)
-        for session, vals in zip(sessions, vals_list):
+        for session, vals in zip(sessions, vals_list, strict=False):
             if vals.get("trainer_signature"):
                 session._stamp_trainer_signature()
             if vals.get("paper_sheet"):
@@ -298,19 +387,24 @@ class AzAttendanceSession(models.Model):
         if is_internal(self.env) or self._is_purge():
             return
         if (_SESSION_PROOF_FIELDS & set(vals)) or vals.get("state") == "validated":
-            raise UserError(self.env._(
-                "A sheet is validated and sealed with the Validate button only."))
+            raise UserError(self.env._("A sheet is validated and sealed with the Validate button only."))
 
     def unlink(self):
         for session in self:
             if session.state == "validated" or session.seal:
-                raise UserError(self.env._(
-                    "The session '%(name)s' is validated and sealed: it cannot be deleted.",
-                    name=session.name))
+                raise UserError(
+                    self.env._(
+                        "The session '%(name)s' is validated and sealed: it cannot be deleted.",
+                        name=session.name,
+                    )
+                )
             if session.line_ids.filtered("signed_at"):
-                raise UserError(self.env._(
-                    "The session '%(name)s' holds signatures: cancel it instead of deleting "
-                    "it.", name=session.name))
+                raise UserError(
+                    self.env._(
+                        "The session '%(name)s' holds signatures: cancel it instead of deleting it.",
+                        name=session.name,
+                    )
+                )
         return super().unlink()
 
     def _check_writable(self, vals):
@@ -325,9 +419,13 @@ class AzAttendanceSession(models.Model):
             if not vals.get("trainer_signature"):
                 return
         if fields_changed:
-            raise UserError(self.env._(
-                "The session '%(name)s' is validated and sealed: it can no longer be changed. "
-                "Record a correction as an amendment.", name=locked[0].name))
+            raise UserError(
+                self.env._(
+                    "The session '%(name)s' is validated and sealed: it can no longer be changed. "
+                    "Record a correction as an amendment.",
+                    name=locked[0].name,
+                )
+            )
 
     def _is_purge(self):
         """Whether the GDPR purge cron is running: superuser, with a marker no client can send."""
@@ -339,17 +437,18 @@ class AzAttendanceSession(models.Model):
             if session.state != "draft":
                 raise UserError(self.env._("Only a draft session can be opened for signing."))
             if not (session.start and session.stop):
-                raise UserError(self.env._(
-                    "Set the start and end times of '%(name)s' before opening it.",
-                    name=session.name))
+                raise UserError(
+                    self.env._(
+                        "Set the start and end times of '%(name)s' before opening it.", name=session.name
+                    )
+                )
         self.write({"state": "open"})
         return True
 
     def action_reset_to_draft(self):
         for session in self:
             if session.state not in ("open", "cancelled"):
-                raise UserError(self.env._("Only an open or cancelled session can go back to "
-                                           "draft."))
+                raise UserError(self.env._("Only an open or cancelled session can go back to draft."))
         self.write({"state": "draft"})
         return True
 
@@ -363,24 +462,30 @@ class AzAttendanceSession(models.Model):
     def action_validate(self):
         for session in self:
             if session.state != "open":
-                raise UserError(self.env._(
-                    "Only a session open for signing can be validated."))
-            if not (self.env.user in session.trainer_ids
-                    or self.env.user.has_group("az_project_base.group_manager")):
-                raise UserError(self.env._(
-                    "Only a trainer of the session or a manager can validate it."))
+                raise UserError(self.env._("Only a session open for signing can be validated."))
+            if not (
+                self.env.user in session.trainer_ids
+                or self.env.user.has_group("az_project_base.group_manager")
+            ):
+                raise UserError(self.env._("Only a trainer of the session or a manager can validate it."))
             missing = session._get_checklist_missing()
             if missing:
-                raise UserError(self.env._(
-                    "The sheet '%(name)s' cannot be validated yet:\n%(missing)s",
-                    name=session.name, missing="\n".join(missing)))
-        early = self.filtered(lambda s: s._is_early() and not (
-            s.early_validation_reason or "").strip())
+                raise UserError(
+                    self.env._(
+                        "The sheet '%(name)s' cannot be validated yet:\n%(missing)s",
+                        name=session.name,
+                        missing="\n".join(missing),
+                    )
+                )
+        early = self.filtered(lambda s: s._is_early() and not (s.early_validation_reason or "").strip())
         if early:
             if len(self) > 1:
-                raise UserError(self.env._(
-                    "These sessions have not ended yet: validate them one by one and say why: "
-                    "%(names)s", names=", ".join(early.mapped("name"))))
+                raise UserError(
+                    self.env._(
+                        "These sessions have not ended yet: validate them one by one and say why: %(names)s",
+                        names=", ".join(early.mapped("name")),
+                    )
+                )
             return {
                 "type": "ir.actions.act_window",
                 "res_model": "az.attendance.validate.wizard",
@@ -407,8 +512,9 @@ class AzAttendanceSession(models.Model):
             message = self.env._("This sheet is not sealed yet: validate it first.")
             kind = "warning"
         elif problems:
-            message = self.env._("The seal is broken. Altered since validation:\n%(lines)s",
-                                 lines="\n".join(problems))
+            message = self.env._(
+                "The seal is broken. Altered since validation:\n%(lines)s", lines="\n".join(problems)
+            )
             kind = "danger"
         else:
             message = self.env._("The seal is intact: nothing changed since validation.")
@@ -416,8 +522,12 @@ class AzAttendanceSession(models.Model):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"title": self.env._("Seal verification"), "message": message,
-                       "type": kind, "sticky": kind == "danger"},
+            "params": {
+                "title": self.env._("Seal verification"),
+                "message": message,
+                "type": kind,
+                "sticky": kind == "danger",
+            },
         }
 
     def action_kiosk(self):
@@ -440,8 +550,7 @@ class AzAttendanceSession(models.Model):
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
-            "views": [(self.env.ref("az_attendance.az_attendance_session_view_form_qr").id,
-                       "form")],
+            "views": [(self.env.ref("az_attendance.az_attendance_session_view_form_qr").id, "form")],
             "target": "new",
             "name": self.env._("Scan to sign"),
         }
@@ -457,20 +566,22 @@ class AzAttendanceSession(models.Model):
         self.ensure_one()
         if self.state != "open":
             raise UserError(self.env._("Open the session for signing first."))
-        lines = self.line_ids.filtered(lambda ln: not ln.signed_at and ln.partner_id.email
-                                       and ln.status not in ("absent", "excused"))
+        lines = self.line_ids.filtered(
+            lambda ln: not ln.signed_at and ln.partner_id.email and ln.status not in ("absent", "excused")
+        )
         if not lines:
-            raise UserError(self.env._(
-                "No participant left to sign has an e-mail address."))
+            raise UserError(self.env._("No participant left to sign has an e-mail address."))
         lines._send_remote_link_mail()
-        self.message_post(body=self.env._("Signing links sent to %(names)s.",
-                                          names=", ".join(lines.mapped("partner_name"))))
+        self.message_post(
+            body=self.env._("Signing links sent to %(names)s.", names=", ".join(lines.mapped("partner_name")))
+        )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"message": self.env._("%(count)s signing link(s) sent.",
-                                             count=len(lines)),
-                       "type": "success"},
+            "params": {
+                "message": self.env._("%(count)s signing link(s) sent.", count=len(lines)),
+                "type": "success",
+            },
         }
 
     def action_print(self):
@@ -495,20 +606,28 @@ class AzAttendanceSession(models.Model):
             raise UserError(self.env._("Only a draft session with times can be split."))
         start, stop = self._to_local(self.start), self._to_local(self.stop)
         if start.date() != stop.date() or not (start.hour < 12 and stop.hour >= 13):
-            raise UserError(self.env._(
-                "Only a session running from the morning to the afternoon of one day can be "
-                "split into half-days."))
+            raise UserError(
+                self.env._(
+                    "Only a session running from the morning to the afternoon of one day can be "
+                    "split into half-days."
+                )
+            )
         noon = self._to_utc(datetime.combine(start.date(), time(12, 0)))
         afternoon = self._to_utc(datetime.combine(start.date(), time(13, 30)))
         afternoon = min(afternoon, self.stop - timedelta(minutes=30))
         morning_name = self.env._("%(name)s (morning)", name=self.name)
         afternoon_name = self.env._("%(name)s (afternoon)", name=self.name)
-        other = self.copy({"name": afternoon_name, "start": afternoon, "stop": self.stop,
-                           "granularity": "half_day"})
+        other = self.copy(
+            {"name": afternoon_name, "start": afternoon, "stop": self.stop, "granularity": "half_day"}
+        )
         other._add_participants(self.line_ids.partner_id)
         self.write({"name": morning_name, "stop": noon, "granularity": "half_day"})
-        return {"type": "ir.actions.act_window", "res_model": self._name,
-                "view_mode": "list,form", "domain": [("id", "in", (self | other).ids)]}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "view_mode": "list,form",
+            "domain": [("id", "in", (self | other).ids)],
+        }
 
     # ------------------------------------------------------------------ business
     def _add_participants(self, partners):
@@ -517,13 +636,14 @@ class AzAttendanceSession(models.Model):
         Returns the new lines."""
         self.ensure_one()
         if self.state in ("validated", "cancelled"):
-            raise UserError(self.env._(
-                "Participants cannot be added to the session '%(name)s' any more.",
-                name=self.name))
+            raise UserError(
+                self.env._("Participants cannot be added to the session '%(name)s' any more.", name=self.name)
+            )
         existing = self.line_ids.partner_id
         new = partners - existing
         return self.env["az.attendance.line"].create(
-            [{"session_id": self.id, "partner_id": partner.id} for partner in new])
+            [{"session_id": self.id, "partner_id": partner.id} for partner in new]
+        )
 
     def _to_local(self, value):
         """Naive UTC datetime -> naive datetime in the session's timezone."""
@@ -550,11 +670,13 @@ class AzAttendanceSession(models.Model):
 
     def _stamp_trainer_signature(self):
         for session in self.filtered(lambda s: s.state != "validated")._internal():
-            session.write({
-                "trainer_signature_sha256": session._binary_sha256("trainer_signature"),
-                "trainer_signed_by_id": self.env.user.id,
-                "trainer_signed_at": fields.Datetime.now(),
-            })
+            session.write(
+                {
+                    "trainer_signature_sha256": session._binary_sha256("trainer_signature"),
+                    "trainer_signed_by_id": self.env.user.id,
+                    "trainer_signed_at": fields.Datetime.now(),
+                }
+            )
 
     def _get_warnings(self):
         """What an auditor would question, shown before validation (does not block it)."""
@@ -563,50 +685,82 @@ class AzAttendanceSession(models.Model):
         if self.start and self.stop:
             Leave = self.env["resource.calendar.leaves"].sudo()
             overlap = [("date_from", "<", self.stop), ("date_to", ">", self.start)]
-            holidays = Leave.search(overlap + [
-                ("resource_id", "=", False),
-                ("company_id", "in", [False, self.company_id.id]),
-            ], limit=1)
+            holidays = Leave.search(
+                overlap
+                + [
+                    ("resource_id", "=", False),
+                    ("company_id", "in", [False, self.company_id.id]),
+                ],
+                limit=1,
+            )
             if holidays:
-                warnings.append(self.env._("The session falls on a public holiday (%(name)s).",
-                                           name=holidays.name or ""))
+                warnings.append(
+                    self.env._("The session falls on a public holiday (%(name)s).", name=holidays.name or "")
+                )
             if self.trainer_ids:
-                leaves = Leave.search(overlap + [
-                    ("resource_id.user_id", "in", self.trainer_ids.ids)], limit=1)
+                leaves = Leave.search(
+                    overlap + [("resource_id.user_id", "in", self.trainer_ids.ids)], limit=1
+                )
                 if leaves:
-                    warnings.append(self.env._(
-                        "%(trainer)s is on leave during the session.",
-                        trainer=leaves.resource_id.user_id.name))
-                others = self.sudo().search([
-                    ("id", "!=", self._origin.id or 0), ("state", "!=", "cancelled"),
-                    ("trainer_ids", "in", self.trainer_ids.ids),
-                    ("start", "<", self.stop), ("stop", ">", self.start),
-                ], limit=3)
+                    warnings.append(
+                        self.env._(
+                            "%(trainer)s is on leave during the session.",
+                            trainer=leaves.resource_id.user_id.name,
+                        )
+                    )
+                others = self.sudo().search(
+                    [
+                        ("id", "!=", self._origin.id or 0),
+                        ("state", "!=", "cancelled"),
+                        ("trainer_ids", "in", self.trainer_ids.ids),
+                        ("start", "<", self.stop),
+                        ("stop", ">", self.start),
+                    ],
+                    limit=3,
+                )
                 for other in others:
                     common = other.trainer_ids & self.trainer_ids
-                    warnings.append(self.env._(
-                        "%(trainer)s also runs '%(session)s' at the same time.",
-                        trainer=", ".join(common.mapped("name")), session=other.name))
+                    warnings.append(
+                        self.env._(
+                            "%(trainer)s also runs '%(session)s' at the same time.",
+                            trainer=", ".join(common.mapped("name")),
+                            session=other.name,
+                        )
+                    )
             late = self.line_ids.filtered(
-                lambda ln: ln.signed_at and ln.signed_at > self.stop + LATE_SIGNATURE_DELAY)
+                lambda ln: ln.signed_at and ln.signed_at > self.stop + LATE_SIGNATURE_DELAY
+            )
             if late:
-                warnings.append(self.env._(
-                    "Signed more than a day after the session: %(names)s.",
-                    names=", ".join(late.mapped("partner_name"))))
+                warnings.append(
+                    self.env._(
+                        "Signed more than a day after the session: %(names)s.",
+                        names=", ".join(late.mapped("partner_name")),
+                    )
+                )
         if self.site_id.capacity and len(self.line_ids) > self.site_id.capacity:
-            warnings.append(self.env._(
-                "%(count)s participants for a site that receives %(capacity)s people.",
-                count=len(self.line_ids), capacity=self.site_id.capacity))
+            warnings.append(
+                self.env._(
+                    "%(count)s participants for a site that receives %(capacity)s people.",
+                    count=len(self.line_ids),
+                    capacity=self.site_id.capacity,
+                )
+            )
         offline = self.line_ids.filtered("offline")
         if offline:
-            warnings.append(self.env._(
-                "Signed offline on the kiosk, sent later: %(names)s.",
-                names=", ".join(offline.mapped("partner_name"))))
+            warnings.append(
+                self.env._(
+                    "Signed offline on the kiosk, sent later: %(names)s.",
+                    names=", ".join(offline.mapped("partner_name")),
+                )
+            )
         skewed = self.line_ids.filtered("device_time_skewed")
         if skewed:
-            warnings.append(self.env._(
-                "The clock of the signing device was more than a day off for: %(names)s.",
-                names=", ".join(skewed.mapped("partner_name"))))
+            warnings.append(
+                self.env._(
+                    "The clock of the signing device was more than a day off for: %(names)s.",
+                    names=", ".join(skewed.mapped("partner_name")),
+                )
+            )
         return warnings
 
     def _get_checklist_missing(self):
@@ -639,11 +793,29 @@ class AzAttendanceSession(models.Model):
         # the same list for version 2 and later, until a later version changes it
         if version >= 2:
             return [
-                "name", "company_id", "project_id", "date", "start", "stop", "duration",
-                "granularity", "site_id", "site_label", "seal_tz", "trainer_ids", "trainer_names",
-                "sealed_funding_ids", "funder_names", "trainer_signature_sha256",
-                "trainer_signed_by_id", "trainer_signed_at", "paper_sheet_sha256",
-                "early_validation_reason", "seal_manifest", "validated_by_id", "validated_at",
+                "name",
+                "company_id",
+                "project_id",
+                "date",
+                "start",
+                "stop",
+                "duration",
+                "granularity",
+                "site_id",
+                "site_label",
+                "seal_tz",
+                "trainer_ids",
+                "trainer_names",
+                "sealed_funding_ids",
+                "funder_names",
+                "trainer_signature_sha256",
+                "trainer_signed_by_id",
+                "trainer_signed_at",
+                "paper_sheet_sha256",
+                "early_validation_reason",
+                "seal_manifest",
+                "validated_by_id",
+                "validated_at",
                 "verify_token",
             ]
         raise NotImplementedError(f"No seal of version {version}")
@@ -652,27 +824,29 @@ class AzAttendanceSession(models.Model):
         """Canonical text of the header of a sheet sealed under version 1 (kept unchanged so
         that those sheets keep verifying)."""
         self.ensure_one()
-        return sealer.canonical({
-            "session_id": self.id,
-            "name": self.name,
-            "project_id": self.project_id.id,
-            "company_id": self.company_id.id,
-            "site_id": self.site_id.id or None,
-            "start": fields.Datetime.to_string(self.start) if self.start else None,
-            "stop": fields.Datetime.to_string(self.stop) if self.stop else None,
-            "trainer_ids": ",".join(str(i) for i in sorted(self.trainer_ids.ids)),
-            "trainer_signature_sha256": self.trainer_signature_sha256 or "",
-            "trainer_signed_by_id": self.trainer_signed_by_id.id or None,
-            "trainer_signed_at": fields.Datetime.to_string(self.trainer_signed_at)
-            if self.trainer_signed_at else None,
-            "paper_sheet_sha256": self.paper_sheet_sha256 or "",
-        })
+        return sealer.canonical(
+            {
+                "session_id": self.id,
+                "name": self.name,
+                "project_id": self.project_id.id,
+                "company_id": self.company_id.id,
+                "site_id": self.site_id.id or None,
+                "start": fields.Datetime.to_string(self.start) if self.start else None,
+                "stop": fields.Datetime.to_string(self.stop) if self.stop else None,
+                "trainer_ids": ",".join(str(i) for i in sorted(self.trainer_ids.ids)),
+                "trainer_signature_sha256": self.trainer_signature_sha256 or "",
+                "trainer_signed_by_id": self.trainer_signed_by_id.id or None,
+                "trainer_signed_at": fields.Datetime.to_string(self.trainer_signed_at)
+                if self.trainer_signed_at
+                else None,
+                "paper_sheet_sha256": self.paper_sheet_sha256 or "",
+            }
+        )
 
     def _seal_guarded_fields(self):
         """Fields nobody may write on a sealed sheet: the declared ones of every version, the
         files whose digests they hold, the proof and the chain."""
-        guarded = set(_SESSION_PROOF_FIELDS) | {"state", "trainer_signature", "paper_sheet",
-                                                 "amendment_head"}
+        guarded = set(_SESSION_PROOF_FIELDS) | {"state", "trainer_signature", "paper_sheet", "amendment_head"}
         for version in range(2, sealer.SEAL_VERSION + 1):
             guarded.update(self._get_seal_fields(version))
         return guarded
@@ -686,8 +860,10 @@ class AzAttendanceSession(models.Model):
         """Fundings of the project covering the session's day (those shown on the sheet)."""
         self.ensure_one()
         return self.sudo().project_id.az_funding_ids.filtered(
-            lambda f: f.state in ("active", "closed")
-            and (not self.date or f.date_start <= self.date <= f.date_end))
+            lambda f: (
+                f.state in ("active", "closed") and (not self.date or f.date_start <= self.date <= f.date_end)
+            )
+        )
 
     def _site_label_now(self):
         self.ensure_one()
@@ -700,12 +876,12 @@ class AzAttendanceSession(models.Model):
     def _seal_manifest_now(self):
         """The list of the sheet's lines as the seal records it: (line, person, name), by id."""
         self.ensure_one()
-        return sealer.manifest_text([(line.id, line.partner_id.id, line.partner_name or "")
-                                     for line in self.line_ids.sorted("id")])
+        return sealer.manifest_text(
+            [(line.id, line.partner_id.id, line.partner_name or "") for line in self.line_ids.sorted("id")]
+        )
 
     def _sealing(self):
-        return self.with_context(az_attendance_internal=INTERNAL,
-                                 az_attendance_sealing=SEALING)
+        return self.with_context(az_attendance_internal=INTERNAL, az_attendance_sealing=SEALING)
 
     def _is_sealing(self):
         return self.env.context.get("az_attendance_sealing") is SEALING
@@ -716,11 +892,9 @@ class AzAttendanceSession(models.Model):
         self.ensure_one()
         # One sealing per sheet, whatever the worker: a second validation waits here and then
         # finds the sheet sealed (one seal, one ledger entry).
-        self.env.cr.execute("SELECT seal FROM az_attendance_session WHERE id = %s FOR UPDATE",
-                            [self.id])
+        self.env.cr.execute("SELECT seal FROM az_attendance_session WHERE id = %s FOR UPDATE", [self.id])
         if self.env.cr.fetchone()[0]:
-            raise UserError(self.env._("The sheet '%(name)s' is already sealed.",
-                                       name=self.name))
+            raise UserError(self.env._("The sheet '%(name)s' is already sealed.", name=self.name))
         version = version or sealer.SEAL_VERSION
         session = self._sealing()
         lines = session.line_ids.sorted("id")
@@ -733,25 +907,26 @@ class AzAttendanceSession(models.Model):
             texts = [session._seal_values_v1()] + [line._seal_values_v1() for line in lines]
             chain = sealer.compute_chain(texts)
             session.write({"header_hash": chain[0][1]})
-            for line, (previous, current) in zip(lines, chain[1:]):
+            for line, (previous, current) in zip(lines, chain[1:], strict=False):
                 line.write({"previous_hash": previous, "hash": current})
             session.write({"seal": chain[-1][1], "state": "validated"})
         else:
             fundings = session._report_fundings()
             for sequence, line in enumerate(lines, start=1):
                 line.write({"seal_sequence": sequence})
-            session.write({
-                "site_label": session._site_label_now() or False,
-                "seal_tz": session.tz,
-                "trainer_names": ", ".join(session.trainer_ids.sorted("id").mapped("name"))
-                or False,
-                "sealed_funding_ids": [Command.set(fundings.ids)],
-                "funder_names": ", ".join(fundings.funder_id.mapped("name")) or False,
-                "seal_manifest": session._seal_manifest_now(),
-                "validated_by_id": self.env.user.id,
-                "validated_at": now,
-                "state": "validated",
-            })
+            session.write(
+                {
+                    "site_label": session._site_label_now() or False,
+                    "seal_tz": session.tz,
+                    "trainer_names": ", ".join(session.trainer_ids.sorted("id").mapped("name")) or False,
+                    "sealed_funding_ids": [Command.set(fundings.ids)],
+                    "funder_names": ", ".join(fundings.funder_id.mapped("name")) or False,
+                    "seal_manifest": session._seal_manifest_now(),
+                    "validated_by_id": self.env.user.id,
+                    "validated_at": now,
+                    "state": "validated",
+                }
+            )
             session.env.flush_all()
             header = session._seal_canonicals("az.attendance.session", session.ids, version)
             texts = session._seal_canonicals("az.attendance.line", lines.ids, version)
@@ -763,13 +938,15 @@ class AzAttendanceSession(models.Model):
                 previous = current
             session.write({"seal": previous, "amendment_head": previous})
         self.env["az.attendance.ledger"]._append(
-            session, "seal", session.seal, manifest=session.seal_manifest or
-            session._seal_manifest_now())
+            session, "seal", session.seal, manifest=session.seal_manifest or session._seal_manifest_now()
+        )
         message = self.env._("Sheet validated and sealed: %(seal)s", seal=session.seal)
         if session.early_validation_reason:
             message = self.env._(
-                "Sheet validated and sealed before the end of the session: %(seal)s. "
-                "Reason: %(reason)s", seal=session.seal, reason=session.early_validation_reason)
+                "Sheet validated and sealed before the end of the session: %(seal)s. Reason: %(reason)s",
+                seal=session.seal,
+                reason=session.early_validation_reason,
+            )
         self.message_post(body=message)
 
     @api.model
@@ -784,26 +961,38 @@ class AzAttendanceSession(models.Model):
         values = {}
         if not ids:
             return {}
-        self.env.cr.execute(SQL(
-            "SELECT id, %s FROM %s WHERE id = ANY(%s)",
-            SQL(", ").join(SQL.identifier(c) for c in columns),
-            SQL.identifier(Model._table), ids))
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM %s WHERE id = ANY(%s)",
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+                SQL.identifier(Model._table),
+                ids,
+            )
+        )
         for row in self.env.cr.fetchall():
-            values[row[0]] = dict(zip(columns, row[1:]))
+            values[row[0]] = dict(zip(columns, row[1:], strict=False))
         for name in names:
             if kinds[name] != "many2many":
                 continue
             field = Model._fields[name]
             for vals in values.values():
                 vals[name] = []
-            self.env.cr.execute(SQL(
-                "SELECT %s, %s FROM %s WHERE %s = ANY(%s)",
-                SQL.identifier(field.column1), SQL.identifier(field.column2),
-                SQL.identifier(field.relation), SQL.identifier(field.column1), ids))
+            self.env.cr.execute(
+                SQL(
+                    "SELECT %s, %s FROM %s WHERE %s = ANY(%s)",
+                    SQL.identifier(field.column1),
+                    SQL.identifier(field.column2),
+                    SQL.identifier(field.relation),
+                    SQL.identifier(field.column1),
+                    ids,
+                )
+            )
             for record_id, other_id in self.env.cr.fetchall():
                 values[record_id][name].append(other_id)
-        return {record_id: sealer.record_canonical(version, model, record_id, kinds, vals)
-                for record_id, vals in values.items()}
+        return {
+            record_id: sealer.record_canonical(version, model, record_id, kinds, vals)
+            for record_id, vals in values.items()
+        }
 
     def _verify_seal(self, paper_seal=None):
         """Recompute the sheet's chain from what is in the database now, and compare it with
@@ -838,11 +1027,15 @@ class AzAttendanceSession(models.Model):
         if intact:
             self.env.cr.execute(
                 "UPDATE az_attendance_session SET seal_broken = false, seal_problems = NULL, "
-                "seal_checked_at = %s WHERE id = ANY(%s)", [now, intact])
+                "seal_checked_at = %s WHERE id = ANY(%s)",
+                [now, intact],
+            )
         for sid, text in broken:
             self.env.cr.execute(
                 "UPDATE az_attendance_session SET seal_broken = true, seal_problems = %s, "
-                "seal_checked_at = %s WHERE id = %s", [text, now, sid])
+                "seal_checked_at = %s WHERE id = %s",
+                [text, now, sid],
+            )
         self.invalidate_model(["seal_broken", "seal_problems", "seal_checked_at"])
 
     @api.model
@@ -851,7 +1044,9 @@ class AzAttendanceSession(models.Model):
         self.env.flush_all()
         self.env.cr.execute(
             "SELECT id FROM az_attendance_session WHERE company_id = ANY(%s) "
-            "AND (seal IS NOT NULL OR state = 'validated')", [companies.ids])
+            "AND (seal IS NOT NULL OR state = 'validated')",
+            [companies.ids],
+        )
         ids = [row[0] for row in self.env.cr.fetchall()]
         return self._seal_verify_batch(ids, check_files=check_files, record=True)
 
@@ -881,11 +1076,14 @@ class AzAttendanceSession(models.Model):
         years = max(self.company_id.az_signature_retention_years, MIN_RETENTION_YEARS)
         session = self.sudo()
         fundings = session.sealed_funding_ids | session.project_id.az_funding_ids.filtered(
-            lambda f: f.state != "cancelled"
-            and (not session.date or f.date_start <= session.date <= f.date_end))
+            lambda f: (
+                f.state != "cancelled" and (not session.date or f.date_start <= session.date <= f.date_end)
+            )
+        )
         for funding in fundings:
-            years = max(years, funding.retention_years or 0,
-                        EU_RETENTION_YEARS if funding.is_eu_funded else 0)
+            years = max(
+                years, funding.retention_years or 0, EU_RETENTION_YEARS if funding.is_eu_funded else 0
+            )
         return years
 
     def _sealed_date(self):
@@ -902,13 +1100,19 @@ class AzAttendanceSession(models.Model):
         sheet still verifies without its images. Sheets that do not verify are left alone
         and listed for the project's manager. Returns the purged sheets."""
         today = fields.Date.context_today(self)
-        candidates = self.sudo().search([
-            ("state", "=", "validated"), ("signatures_purged", "=", False),
-            ("start", "<", fields.Datetime.to_datetime(today - timedelta(days=365 * 6 - 1))),
-        ], order="start", limit=limit)
+        candidates = self.sudo().search(
+            [
+                ("state", "=", "validated"),
+                ("signatures_purged", "=", False),
+                ("start", "<", fields.Datetime.to_datetime(today - timedelta(days=365 * 6 - 1))),
+            ],
+            order="start",
+            limit=limit,
+        )
         self.env.flush_all()
-        due = candidates.filtered(lambda s: s._sealed_date() < today - relativedelta(
-            years=s._retention_years()))
+        due = candidates.filtered(
+            lambda s: s._sealed_date() < today - relativedelta(years=s._retention_years())
+        )
         results = self._seal_verify_batch(due.ids)
         purged = self.browse()
         for session in due:
@@ -924,9 +1128,12 @@ class AzAttendanceSession(models.Model):
             self.env["az.attendance.ledger"]._append(session, "purge", session.seal)
             purged |= session
         for session in purged:
-            session.message_post(body=self.env._(
-                "Signature images purged after the retention period; the seal is kept and "
-                "the purge is recorded in the company ledger."))
+            session.message_post(
+                body=self.env._(
+                    "Signature images purged after the retention period; the seal is kept and "
+                    "the purge is recorded in the company ledger."
+                )
+            )
         return purged
 
     def _purge_refused(self, problems):
@@ -937,8 +1144,11 @@ class AzAttendanceSession(models.Model):
             return
         user = self.project_id.user_id or self.env.ref("base.user_admin", False)
         self.activity_schedule(
-            "mail.mail_activity_data_todo", user_id=user.id if user else self.env.uid,
-            summary=summary, note="<br/>".join(problems))
+            "mail.mail_activity_data_todo",
+            user_id=user.id if user else self.env.uid,
+            summary=summary,
+            note="<br/>".join(problems),
+        )
 
     # ------------------------------------------------------------------ report
     def _report_funders(self):
@@ -954,10 +1164,10 @@ class AzAttendanceSession(models.Model):
         order of the methods: an auditor sees how the presences were proven."""
         self.ensure_one()
         lines = self.sudo().line_ids
-        labels = self.env["az.attendance.line"]._fields["sign_method"]._description_selection(
-            self.env)
-        counts = [(label, len(lines.filtered(lambda ln, m=method: ln.sign_method == m)))
-                  for method, label in labels]
+        labels = self.env["az.attendance.line"]._fields["sign_method"]._description_selection(self.env)
+        counts = [
+            (label, len(lines.filtered(lambda ln, m=method: ln.sign_method == m))) for method, label in labels
+        ]
         return [(label, count) for label, count in counts if count]
 
     def _report_verify_qr(self):
@@ -982,6 +1192,11 @@ class AzAttendanceSession(models.Model):
     def kiosk_open_sessions(self):
         """Open sessions the current user may run the kiosk for, soonest first."""
         sessions = self.search([("state", "=", "open")], order="start", limit=50)
-        return [{"id": s.id, "name": s.name,
-                 "when": f"{s._format_local(s.start)} – {s._format_local_time(s.stop)}"}
-                for s in sessions]
+        return [
+            {
+                "id": s.id,
+                "name": s.name,
+                "when": f"{s._format_local(s.start)} – {s._format_local_time(s.stop)}",
+            }
+            for s in sessions
+        ]

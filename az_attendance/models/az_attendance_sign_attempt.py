@@ -16,7 +16,8 @@ def reserve_try(cr, line_id, limit=MAX_ATTEMPTS, window_minutes=ATTEMPT_WINDOW_M
     before (under Odoo's REPEATABLE READ, a try would read the count of its own snapshot,
     which is how 20 concurrent tries used to check up to 15 codes). A code is compared only
     after its try was counted here. ``cr`` must be a cursor of its own, committed at once."""
-    cr.execute("""
+    cr.execute(
+        """
         INSERT INTO az_attendance_sign_attempt AS attempt (line_id, tries, window_start)
         VALUES (%(line)s, 1, now() AT TIME ZONE 'UTC')
         ON CONFLICT (line_id) DO UPDATE SET
@@ -29,16 +30,21 @@ def reserve_try(cr, line_id, limit=MAX_ATTEMPTS, window_minutes=ATTEMPT_WINDOW_M
         WHERE attempt.tries < %(limit)s
            OR attempt.window_start < (now() AT TIME ZONE 'UTC') - make_interval(mins => %(window)s)
         RETURNING attempt.tries
-    """, {"line": line_id, "limit": limit, "window": window_minutes})
+    """,
+        {"line": line_id, "limit": limit, "window": window_minutes},
+    )
     return bool(cr.fetchone())
 
 
 def release_try(cr, line_id):
     """Give back the try of a right code: only wrong codes count against the limit."""
-    cr.execute("""
+    cr.execute(
+        """
         UPDATE az_attendance_sign_attempt SET tries = tries - 1
          WHERE line_id = %s AND tries > 0
-    """, [line_id])
+    """,
+        [line_id],
+    )
 
 
 class AzAttendanceSignAttempt(models.Model):
@@ -94,8 +100,7 @@ class AzAttendanceSignAttempt(models.Model):
 
     @api.model
     def _tries(self, line_id):
-        self.env.cr.execute("SELECT tries FROM az_attendance_sign_attempt WHERE line_id = %s",
-                            [line_id])
+        self.env.cr.execute("SELECT tries FROM az_attendance_sign_attempt WHERE line_id = %s", [line_id])
         row = self.env.cr.fetchone()
         return row[0] if row else 0
 

@@ -14,16 +14,23 @@ class AzFunding(models.Model):
         fundings = self.filtered(lambda f: f.unit in ("hour", "session", "participant"))
         if not fundings:
             return used
-        lines = self.env["az.attendance.line"].sudo().search([
-            ("project_id", "in", fundings.project_id.ids),
-            ("session_id.state", "=", "validated"),
-            ("session_date", ">=", min(fundings.mapped("date_start"))),
-            ("session_date", "<=", max(fundings.mapped("date_end"))),
-        ])
+        lines = (
+            self.env["az.attendance.line"]
+            .sudo()
+            .search(
+                [
+                    ("project_id", "in", fundings.project_id.ids),
+                    ("session_id.state", "=", "validated"),
+                    ("session_date", ">=", min(fundings.mapped("date_start"))),
+                    ("session_date", "<=", max(fundings.mapped("date_end"))),
+                ]
+            )
+        )
         by_project = lines.grouped("project_id")
         for funding in fundings:
             mine = by_project.get(funding.project_id, lines.browse()).filtered(
-                lambda ln, f=funding: f.covers(ln.session_date))
+                lambda ln, f=funding: f.covers(ln.session_date)
+            )
             current = qty.quantities(funding.unit, mine._quantity_values(), funding.count_excused)
             used[funding.id] = used.get(funding.id, 0.0) + sum(current.values())
         return used

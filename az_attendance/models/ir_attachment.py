@@ -12,14 +12,27 @@ _SEALED_SQL = {
     "az_attendance_line": (
         "SELECT l.id FROM az_attendance_line l JOIN az_attendance_session s "
         "ON s.id = l.session_id WHERE l.id = ANY(%s) "
-        "AND (l.hash IS NOT NULL OR s.seal IS NOT NULL OR s.state = 'validated')"),
+        "AND (l.hash IS NOT NULL OR s.seal IS NOT NULL OR s.state = 'validated')"
+    ),
     "az_attendance_session": (
         "SELECT id FROM az_attendance_session WHERE id = ANY(%s) "
-        "AND (seal IS NOT NULL OR state = 'validated')"),
+        "AND (seal IS NOT NULL OR state = 'validated')"
+    ),
 }
 # What makes an attachment another file, or the file of another record.
-_CONTENT_FIELDS = {"datas", "raw", "db_datas", "store_fname", "url", "type", "res_model",
-                   "res_id", "res_field", "checksum", "file_size"}
+_CONTENT_FIELDS = {
+    "datas",
+    "raw",
+    "db_datas",
+    "store_fname",
+    "url",
+    "type",
+    "res_model",
+    "res_id",
+    "res_field",
+    "checksum",
+    "file_size",
+}
 
 
 class IrAttachment(models.Model):
@@ -35,10 +48,10 @@ class IrAttachment(models.Model):
         self.env.cr.execute(
             "SELECT res_model, res_field, res_id FROM ir_attachment WHERE id = ANY(%s) "
             "AND res_model IN ('az.attendance.line', 'az.attendance.session')",
-            [list(self.ids)])
+            [list(self.ids)],
+        )
         rows = list(self.env.cr.fetchall())
-        rows += [(vals.get("res_model"), vals.get("res_field"), vals.get("res_id"))
-                 for vals in vals_list]
+        rows += [(vals.get("res_model"), vals.get("res_field"), vals.get("res_id")) for vals in vals_list]
         for model, field, res_id in rows:
             table = _SEALED_FILES.get((model, field))
             if table and isinstance(res_id, int):
@@ -46,9 +59,12 @@ class IrAttachment(models.Model):
         for table, ids in targets.items():
             self.env.cr.execute(_SEALED_SQL[table], [list(ids)])
             if self.env.cr.fetchone():
-                raise UserError(self.env._(
-                    "This file belongs to a validated and sealed attendance sheet: it can be "
-                    "neither deleted nor replaced."))
+                raise UserError(
+                    self.env._(
+                        "This file belongs to a validated and sealed attendance sheet: it can be "
+                        "neither deleted nor replaced."
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -59,9 +75,14 @@ class IrAttachment(models.Model):
         if _CONTENT_FIELDS & set(vals):
             self._az_check_sealed_files()
             if {"res_model", "res_id", "res_field"} & set(vals):
-                target = [{"res_model": vals.get("res_model", a.res_model),
-                           "res_field": vals.get("res_field", a.res_field),
-                           "res_id": vals.get("res_id", a.res_id)} for a in self.sudo()]
+                target = [
+                    {
+                        "res_model": vals.get("res_model", a.res_model),
+                        "res_field": vals.get("res_field", a.res_field),
+                        "res_id": vals.get("res_id", a.res_id),
+                    }
+                    for a in self.sudo()
+                ]
                 self.browse()._az_check_sealed_files(target)
         return super().write(vals)
 

@@ -6,63 +6,91 @@ class ProjectProject(models.Model):
     _inherit = "project.project"
 
     az_session_ids = fields.One2many("az.attendance.session", "project_id", string="Sessions")
-    az_session_count = fields.Integer(string="Sessions count",
-                                      compute="_compute_az_attendance_kpis")
+    az_session_count = fields.Integer(string="Sessions count", compute="_compute_az_attendance_kpis")
     az_attendance_hours = fields.Float(
-        string="Attendance hours", compute="_compute_az_attendance_kpis", digits=(16, 2),
-        help="Hours attended on validated sheets.")
-    az_next_session_id = fields.Many2one("az.attendance.session", string="Next session",
-                                         compute="_compute_az_attendance_kpis")
+        string="Attendance hours",
+        compute="_compute_az_attendance_kpis",
+        digits=(16, 2),
+        help="Hours attended on validated sheets.",
+    )
+    az_next_session_id = fields.Many2one(
+        "az.attendance.session", string="Next session", compute="_compute_az_attendance_kpis"
+    )
     az_dropout_absences = fields.Integer(
-        string="Alert after absences in a row", default=3,
+        string="Alert after absences in a row",
+        default=3,
         help="A drop-out alert is raised when a person misses this many sheets in a row "
-        "(excused absences aside). 0 turns this alert off.")
+        "(excused absences aside). 0 turns this alert off.",
+    )
     az_dropout_rate = fields.Integer(
-        string="Alert under attendance (%)", default=0,
+        string="Alert under attendance (%)",
+        default=0,
         help="A drop-out alert is raised when a person attends less than this share of the "
-        "planned hours over the last weeks. 0 turns this alert off.")
+        "planned hours over the last weeks. 0 turns this alert off.",
+    )
     az_dropout_weeks = fields.Integer(
-        string="Over the last weeks", default=4,
-        help="How many weeks the attendance share is measured over.")
-    az_dropout_alert_count = fields.Integer(string="Drop-out alerts",
-                                            compute="_compute_az_dropout_alert_count")
+        string="Over the last weeks", default=4, help="How many weeks the attendance share is measured over."
+    )
+    az_dropout_alert_count = fields.Integer(
+        string="Drop-out alerts", compute="_compute_az_dropout_alert_count"
+    )
 
     _sql_constraints = [
-        ("az_dropout_settings", "CHECK(az_dropout_absences >= 0 AND az_dropout_rate >= 0 "
-         "AND az_dropout_rate <= 100 AND az_dropout_weeks >= 0)",
-         "Drop-out alert settings cannot be negative, and a share is at most 100 %."),
+        (
+            "az_dropout_settings",
+            "CHECK(az_dropout_absences >= 0 AND az_dropout_rate >= 0 "
+            "AND az_dropout_rate <= 100 AND az_dropout_weeks >= 0)",
+            "Drop-out alert settings cannot be negative, and a share is at most 100 %.",
+        ),
     ]
 
     def _compute_az_dropout_alert_count(self):
-        counts = dict(self.env["az.attendance.enrolment"]._read_group(
-            [("project_id", "in", self.ids), ("dropout_alert", "!=", False)],
-            ["project_id"], ["__count"]))
+        counts = dict(
+            self.env["az.attendance.enrolment"]._read_group(
+                [("project_id", "in", self.ids), ("dropout_alert", "!=", False)], ["project_id"], ["__count"]
+            )
+        )
         for project in self:
             project.az_dropout_alert_count = counts.get(project, 0)
 
     def action_view_az_dropout_alerts(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "az_attendance.az_attendance_enrolment_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id("az_attendance.az_attendance_enrolment_action")
         action["domain"] = [("project_id", "=", self.id), ("dropout_alert", "!=", False)]
         action["context"] = {"default_project_id": self.id}
         return action
 
     def _compute_az_attendance_kpis(self):
         Session = self.env["az.attendance.session"]
-        counts = dict(Session._read_group(
-            [("project_id", "in", self.ids), ("state", "!=", "cancelled")],
-            ["project_id"], ["__count"]))
-        hours = dict(self.env["az.attendance.line"]._read_group(
-            [("project_id", "in", self.ids), ("session_id.state", "=", "validated")],
-            ["project_id"], ["hours_attended:sum"]))
+        counts = dict(
+            Session._read_group(
+                [("project_id", "in", self.ids), ("state", "!=", "cancelled")], ["project_id"], ["__count"]
+            )
+        )
+        hours = dict(
+            self.env["az.attendance.line"]._read_group(
+                [("project_id", "in", self.ids), ("session_id.state", "=", "validated")],
+                ["project_id"],
+                ["hours_attended:sum"],
+            )
+        )
         # the next session of every project in one query (access rules applied)
-        upcoming = Session._search([
-            ("project_id", "in", self.ids), ("start", ">=", fields.Datetime.now()),
-            ("state", "in", ("draft", "open"))])
-        next_session = dict(self.env.execute_query(SQL(
-            "SELECT DISTINCT ON (s.project_id) s.project_id, s.id FROM az_attendance_session s"
-            " WHERE s.id IN %s ORDER BY s.project_id, s.start, s.id", upcoming.subselect())))
+        upcoming = Session._search(
+            [
+                ("project_id", "in", self.ids),
+                ("start", ">=", fields.Datetime.now()),
+                ("state", "in", ("draft", "open")),
+            ]
+        )
+        next_session = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT DISTINCT ON (s.project_id) s.project_id, s.id FROM az_attendance_session s"
+                    " WHERE s.id IN %s ORDER BY s.project_id, s.start, s.id",
+                    upcoming.subselect(),
+                )
+            )
+        )
         for project in self:
             project.az_session_count = counts.get(project, 0)
             project.az_attendance_hours = hours.get(project, 0.0)
@@ -70,8 +98,7 @@ class ProjectProject(models.Model):
 
     def action_view_az_sessions(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "az_attendance.az_attendance_session_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id("az_attendance.az_attendance_session_action")
         action["domain"] = [("project_id", "=", self.id)]
         action["context"] = {"default_project_id": self.id}
         return action

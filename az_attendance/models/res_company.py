@@ -25,49 +25,63 @@ class ResCompany(models.Model):
     az_legal_representative = fields.Char(
         string="Legal representative",
         help="The person who signs the certificates of completion for the organisation "
-        "(name and role), as the Ministry of Labour's model asks.")
+        "(name and role), as the Ministry of Labour's model asks.",
+    )
     az_certificate_signature = fields.Image(
-        string="Signature on certificates", max_width=600, max_height=300,
-        help="Image of the legal representative's signature, printed on the certificates of "
-        "completion.")
+        string="Signature on certificates",
+        max_width=600,
+        max_height=300,
+        help="Image of the legal representative's signature, printed on the certificates of completion.",
+    )
     az_certificate_stamp = fields.Image(
-        string="Stamp on certificates", max_width=600, max_height=600,
-        help="Image of the organisation's stamp, printed on the certificates of completion.")
+        string="Stamp on certificates",
+        max_width=600,
+        max_height=600,
+        help="Image of the organisation's stamp, printed on the certificates of completion.",
+    )
 
     az_tsa_url = fields.Char(
         string="Time-stamping authority (RFC 3161)",
         help="Address of a trusted time-stamping authority. When set, each seal and each "
         "amendment of an attendance sheet gets a timestamp token from it, kept in the ledger "
-        "and checked by every verification. Leave empty to seal without it.")
+        "and checked by every verification. Leave empty to seal without it.",
+    )
     az_tsa_certificate = fields.Binary(
-        string="Authority's certificate", attachment=False,
+        string="Authority's certificate",
+        attachment=False,
         help="Certificate (DER) the tokens must be signed with. Recorded from the first token "
-        "when empty; a token signed by another certificate does not verify.")
+        "when empty; a token signed by another certificate does not verify.",
+    )
 
     @api.constrains("az_tsa_url")
     def _check_az_tsa_url(self):
         for company in self:
             url = company.az_tsa_url or ""
-            if url and (not url.startswith(("https://", "http://")) or len(url) > 512
-                        or any(c.isspace() for c in url)):
-                raise ValidationError(self.env._(
-                    "The time-stamping authority must be an http or https address."))
+            if url and (
+                not url.startswith(("https://", "http://")) or len(url) > 512 or any(c.isspace() for c in url)
+            ):
+                raise ValidationError(
+                    self.env._("The time-stamping authority must be an http or https address.")
+                )
 
     @api.constrains("az_signature_retention_years")
     def _check_az_signature_retention_years(self):
         for company in self:
             if company.az_signature_retention_years < MIN_RETENTION_YEARS:
-                raise ValidationError(self.env._(
-                    "Signatures must be kept at least %(years)s years: funders may ask for "
-                    "proof during that time.", years=MIN_RETENTION_YEARS))
+                raise ValidationError(
+                    self.env._(
+                        "Signatures must be kept at least %(years)s years: funders may ask for "
+                        "proof during that time.",
+                        years=MIN_RETENTION_YEARS,
+                    )
+                )
 
     def action_az_attendance_integrity_check(self):
         """Print the integrity check of the company's sealed attendance sheets (managers)."""
         self.ensure_one()
         if not self.env.user.has_group("az_project_base.group_manager"):
             raise AccessError(self.env._("Only managers can run the integrity check."))
-        return self.env.ref("az_attendance.action_report_attendance_integrity").report_action(
-            self)
+        return self.env.ref("az_attendance.action_report_attendance_integrity").report_action(self)
 
     def _az_attendance_integrity(self):
         """Values of the integrity report (read as superuser once the manager is checked)."""

@@ -15,10 +15,13 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     az_badge_nonce = fields.Char(
-        string="Badge key", copy=False, default=_new_badge_nonce,
+        string="Badge key",
+        copy=False,
+        default=_new_badge_nonce,
         groups="az_project_base.group_user",
         help="Part of the secret of the person's printed attendance badge. Renewing the badge "
-        "changes it: badges printed before stop working.")
+        "changes it: badges printed before stop working.",
+    )
 
     # ------------------------------------------------------------------ actions
     def action_az_print_badge(self):
@@ -31,8 +34,9 @@ class ResPartner(models.Model):
             partner.az_badge_nonce = _new_badge_nonce()
         for partner in self.sudo():
             partner.message_post(
-                body=self.env._("Attendance badge renewed: badges printed before no longer "
-                                "work."), author_id=self.env.user.partner_id.id)
+                body=self.env._("Attendance badge renewed: badges printed before no longer work."),
+                author_id=self.env.user.partner_id.id,
+            )
         return True
 
     # ------------------------------------------------------------------ badge

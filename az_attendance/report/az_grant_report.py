@@ -22,40 +22,49 @@ class AzGrantReport(models.Model):
     session_id = fields.Many2one("az.attendance.session", string="Session", readonly=True)
     month = fields.Date(readonly=True)
     unit = fields.Selection(
-        [("hour", "Hour"), ("session", "Session"), ("participant", "Participant"),
-         ("flat", "Flat amount")], readonly=True)
-    planned_hours = fields.Float(readonly=True, digits=(16, 2),
-                                 help="Hours of the sessions each person was expected at.")
-    attended_hours = fields.Float(readonly=True, digits=(16, 2),
-                                  help="Hours attended on validated sheets.")
+        [("hour", "Hour"), ("session", "Session"), ("participant", "Participant"), ("flat", "Flat amount")],
+        readonly=True,
+    )
+    planned_hours = fields.Float(
+        readonly=True, digits=(16, 2), help="Hours of the sessions each person was expected at."
+    )
+    attended_hours = fields.Float(readonly=True, digits=(16, 2), help="Hours attended on validated sheets.")
     funded_hours = fields.Float(
-        readonly=True, digits=(16, 2),
+        readonly=True,
+        digits=(16, 2),
         help="Hours that count for the funding: attended, plus excused absences when the "
-        "funding counts them.")
+        "funding counts them.",
+    )
     funded_amount = fields.Monetary(
-        readonly=True, help="Funded hours at the funding's rate (hourly fundings).")
+        readonly=True, help="Funded hours at the funding's rate (hourly fundings)."
+    )
     completion_rate = fields.Integer(
-        string="Completion (%)", readonly=True, aggregator="max",
+        string="Completion (%)",
+        readonly=True,
+        aggregator="max",
         help="Per participant and funding: integer part of hours attended / hours planned "
-        "x 100 over the funding's period (the CPF rule). Group by participant to read it.")
+        "x 100 over the funding's period (the CPF rule). Group by participant to read it.",
+    )
     partial_reason = fields.Selection(
         [(code, label) for code, label in completion.PARTIAL_REASONS],
-        string="Reason when partial", readonly=True,
-        help="From the person's enrolment in the action.")
+        string="Reason when partial",
+        readonly=True,
+        help="From the person's enrolment in the action.",
+    )
     target_quantity = fields.Float(
-        string="Target", readonly=True, digits=(16, 2),
-        help="The funding's target, carried once per funding (on a line without participant "
-        "or month).")
+        string="Target",
+        readonly=True,
+        digits=(16, 2),
+        help="The funding's target, carried once per funding (on a line without participant or month).",
+    )
 
     @api.model
     def action_open(self):
         """Open the report once every sealed sheet it counts has been verified again: a sheet
         changed since its seal is left out of the attended and funded hours."""
         self.check_access("read")
-        self.env["az.attendance.session"].sudo()._refresh_seal_checks(
-            self.env.companies, check_files=False)
-        return self.env["ir.actions.act_window"]._for_xml_id(
-            "az_attendance.az_grant_report_action")
+        self.env["az.attendance.session"].sudo()._refresh_seal_checks(self.env.companies, check_files=False)
+        return self.env["ir.actions.act_window"]._for_xml_id("az_attendance.az_grant_report_action")
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

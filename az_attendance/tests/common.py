@@ -30,8 +30,9 @@ def signature_data_uri(seed=1):
 
 def signature_strokes(seed=1):
     """The strokes a signing page sends with ``signature_png(seed)`` (a 300 x 100 box)."""
-    return json.dumps({"width": 300, "height": 100,
-                       "strokes": [[c for point in _stroke_points(seed) for c in point]]})
+    return json.dumps(
+        {"width": 300, "height": 100, "strokes": [[c for point in _stroke_points(seed) for c in point]]}
+    )
 
 
 def signature_values(seed=1):
@@ -49,38 +50,71 @@ class AttendanceCommon(TransactionCase):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
         cls.trainer = new_test_user(
-            cls.env, login="az_att_trainer", name="Claire Trainer",
-            groups="az_project_base.group_user", email="claire@example.com", tz="Europe/Paris")
+            cls.env,
+            login="az_att_trainer",
+            name="Claire Trainer",
+            groups="az_project_base.group_user",
+            email="claire@example.com",
+            tz="Europe/Paris",
+        )
         cls.other_staff = new_test_user(
-            cls.env, login="az_att_other", name="Oscar Otherteam",
-            groups="az_project_base.group_user", tz="Europe/Paris")
+            cls.env,
+            login="az_att_other",
+            name="Oscar Otherteam",
+            groups="az_project_base.group_user",
+            tz="Europe/Paris",
+        )
         cls.manager = new_test_user(
-            cls.env, login="az_att_manager", name="Mona Manager",
-            groups="az_project_base.group_manager", tz="Europe/Paris")
-        cls.site = cls.env["az.site"].create({
-            "name": "Centre social Bastide", "city": "Bordeaux", "street": "3 rue Pierre",
-            "zip": "33100", "tz": "Europe/Paris", "capacity": 3,
-        })
-        cls.project = cls.env["project.project"].create({
-            "name": "Ateliers numériques", "user_id": cls.manager.id,
-            "az_site_ids": [Command.link(cls.site.id)],
-        })
-        cls.funder = cls.env["res.partner"].create({
-            "name": "Département de la Gironde", "az_is_funder": True, "is_company": True})
-        cls.funding = cls.env["az.funding"].create({
-            "name": "Convention inclusion numérique", "funder_id": cls.funder.id,
-            "project_id": cls.project.id, "date_start": "2020-01-01", "date_end": "2035-12-31",
-            "unit": "hour", "rate": 20.0, "target_quantity": 100.0,
-        })
+            cls.env,
+            login="az_att_manager",
+            name="Mona Manager",
+            groups="az_project_base.group_manager",
+            tz="Europe/Paris",
+        )
+        cls.site = cls.env["az.site"].create(
+            {
+                "name": "Centre social Bastide",
+                "city": "Bordeaux",
+                "street": "3 rue Pierre",
+                "zip": "33100",
+                "tz": "Europe/Paris",
+                "capacity": 3,
+            }
+        )
+        cls.project = cls.env["project.project"].create(
+            {
+                "name": "Ateliers numériques",
+                "user_id": cls.manager.id,
+                "az_site_ids": [Command.link(cls.site.id)],
+            }
+        )
+        cls.funder = cls.env["res.partner"].create(
+            {"name": "Département de la Gironde", "az_is_funder": True, "is_company": True}
+        )
+        cls.funding = cls.env["az.funding"].create(
+            {
+                "name": "Convention inclusion numérique",
+                "funder_id": cls.funder.id,
+                "project_id": cls.project.id,
+                "date_start": "2020-01-01",
+                "date_end": "2035-12-31",
+                "unit": "hour",
+                "rate": 20.0,
+                "target_quantity": 100.0,
+            }
+        )
         cls.funding.action_activate()
         Partner = cls.env["res.partner"]
-        cls.amina = Partner.create({"name": "Amina Diallo", "email": "amina@example.com",
-                                    "az_is_beneficiary": True})
-        cls.lucas = Partner.create({"name": "Lucas Martin", "email": "lucas@example.com",
-                                    "az_is_beneficiary": True})
+        cls.amina = Partner.create(
+            {"name": "Amina Diallo", "email": "amina@example.com", "az_is_beneficiary": True}
+        )
+        cls.lucas = Partner.create(
+            {"name": "Lucas Martin", "email": "lucas@example.com", "az_is_beneficiary": True}
+        )
         cls.sofia = Partner.create({"name": "Sofia Pereira", "az_is_beneficiary": True})
         cls.portal_user = new_test_user(
-            cls.env, login="az_att_portal", name="Amina Portal", groups="base.group_portal")
+            cls.env, login="az_att_portal", name="Amina Portal", groups="base.group_portal"
+        )
         cls.portal_user.partner_id = cls.amina
         # a fixed day (a Tuesday), 09:00-12:00 Paris time = 08:00-11:00 UTC in winter
         cls.day_start = datetime(2025, 3, 11, 8, 0)
@@ -88,17 +122,18 @@ class AttendanceCommon(TransactionCase):
     @classmethod
     def make_session(cls, partners=None, start=None, hours=3, open_it=True, **values):
         start = start or cls.day_start
-        session = cls.env["az.attendance.session"].create({
-            "name": values.pop("name", "Atelier e-administration"),
-            "project_id": cls.project.id,
-            "site_id": cls.site.id,
-            "trainer_ids": [Command.set(cls.trainer.ids)],
-            "start": start,
-            "stop": start + timedelta(hours=hours),
-            **values,
-        })
-        session._add_participants(partners if partners is not None
-                                  else cls.amina | cls.lucas | cls.sofia)
+        session = cls.env["az.attendance.session"].create(
+            {
+                "name": values.pop("name", "Atelier e-administration"),
+                "project_id": cls.project.id,
+                "site_id": cls.site.id,
+                "trainer_ids": [Command.set(cls.trainer.ids)],
+                "start": start,
+                "stop": start + timedelta(hours=hours),
+                **values,
+            }
+        )
+        session._add_participants(partners if partners is not None else cls.amina | cls.lucas | cls.sofia)
         if open_it:
             session.action_open()
         return session
@@ -109,10 +144,10 @@ class AttendanceCommon(TransactionCase):
 
     def sign_all_and_validate(self, session):
         for index, line in enumerate(session.line_ids, start=1):
-            line._record_signature(signature_data_uri(index), "kiosk", ip="10.0.0.%s" % index,
-                                   user_agent="Tablet")
-        session.with_user(self.trainer).write({
-            "trainer_signature": base64.b64encode(signature_png(42))})
+            line._record_signature(
+                signature_data_uri(index), "kiosk", ip="10.0.0.%s" % index, user_agent="Tablet"
+            )
+        session.with_user(self.trainer).write({"trainer_signature": base64.b64encode(signature_png(42))})
         if session._is_early():
             # a session still running is sealed only with the trainer's reason
             session.with_user(self.trainer).early_validation_reason = "Everyone has signed"

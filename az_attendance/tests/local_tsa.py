@@ -38,17 +38,36 @@ def make_authority(directory, name="Local test TSA"):
     """Key, self-signed time-stamping certificate and configuration in ``directory``.
     Returns the certificate (DER)."""
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650",
-         "-keyout", os.path.join(directory, "tsa.key"),
-         "-out", os.path.join(directory, "tsa.crt"), "-subj", f"/CN={name}",
-         "-addext", "extendedKeyUsage=critical,timeStamping"],
-        check=True, capture_output=True)
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "3650",
+            "-keyout",
+            os.path.join(directory, "tsa.key"),
+            "-out",
+            os.path.join(directory, "tsa.crt"),
+            "-subj",
+            f"/CN={name}",
+            "-addext",
+            "extendedKeyUsage=critical,timeStamping",
+        ],
+        check=True,
+        capture_output=True,
+    )
     with open(os.path.join(directory, "serial"), "w") as serial:
         serial.write("01\n")
     with open(os.path.join(directory, "tsa.cnf"), "w") as config:
         config.write(CONFIG.format(dir=directory))
-    der = subprocess.run(["openssl", "x509", "-in", os.path.join(directory, "tsa.crt"),
-                          "-outform", "DER"], check=True, capture_output=True).stdout
+    der = subprocess.run(
+        ["openssl", "x509", "-in", os.path.join(directory, "tsa.crt"), "-outform", "DER"],
+        check=True,
+        capture_output=True,
+    ).stdout
     return der
 
 
@@ -58,8 +77,10 @@ def reply(directory, query):
     with open(query_file, "wb") as handle:
         handle.write(query)
     return subprocess.run(
-        ["openssl", "ts", "-reply", "-config", os.path.join(directory, "tsa.cnf"),
-         "-queryfile", query_file], check=True, capture_output=True).stdout
+        ["openssl", "ts", "-reply", "-config", os.path.join(directory, "tsa.cnf"), "-queryfile", query_file],
+        check=True,
+        capture_output=True,
+    ).stdout
 
 
 @contextlib.contextmanager

@@ -24,28 +24,28 @@ def _today_at(hour, tz="Europe/Paris"):
 
 
 class BadgeMixin:
-
     def badge_token(self, partner):
         return partner.with_user(self.trainer)._az_badge_token()
 
     def render_badge(self, partner):
         report = self.env.ref("az_attendance.action_report_attendance_badge")
-        html, _kind = report.with_user(self.trainer)._render_qweb_html(
-            report.report_name, partner.ids)
+        html, _kind = report.with_user(self.trainer)._render_qweb_html(report.report_name, partner.ids)
         return html.decode()
 
 
 @tagged("post_install", "-at_install")
 class TestAttendanceBadge(BadgeMixin, AttendanceCommon):
-
     def test_badge_token_genuine_tampered_renewed(self):
         Partner = self.env["res.partner"].with_user(self.trainer)
         token = self.badge_token(self.amina)
         self.assertEqual(Partner._az_partner_from_badge(token), self.amina)
         self.assertEqual(self.badge_token(self.amina), token, "a reprint gives the same badge")
         partner_id, mac = token.split("-", 1)
-        for bad in (f"{self.lucas.id}-{mac}", f"{partner_id}-{mac[:-1]}{'A' if mac[-1] != 'A' else 'B'}",
-                    self.badge_token(self.lucas)[:-2]):
+        for bad in (
+            f"{self.lucas.id}-{mac}",
+            f"{partner_id}-{mac[:-1]}{'A' if mac[-1] != 'A' else 'B'}",
+            self.badge_token(self.lucas)[:-2],
+        ):
             with self.assertRaises(tokens.TokenError, msg=bad):
                 Partner._az_partner_from_badge(bad)
         self.amina.with_user(self.trainer).action_az_renew_badge()
@@ -54,8 +54,11 @@ class TestAttendanceBadge(BadgeMixin, AttendanceCommon):
         renewed = self.badge_token(self.amina)
         self.assertNotEqual(renewed, token)
         self.assertEqual(Partner._az_partner_from_badge(renewed), self.amina)
-        self.assertEqual(Partner._az_partner_from_badge(self.badge_token(self.lucas)), self.lucas,
-                         "renewing one person's badge leaves the others working")
+        self.assertEqual(
+            Partner._az_partner_from_badge(self.badge_token(self.lucas)),
+            self.lucas,
+            "renewing one person's badge leaves the others working",
+        )
         self.assertIn("badge renewed", self.amina.message_ids[0].body)
 
     def test_only_staff_print_or_renew_badges(self):
@@ -78,8 +81,9 @@ class TestAttendanceBadge(BadgeMixin, AttendanceCommon):
         self.assertRegex(html, r'class="o_az_badge_qr"[^>]*src="data:image/png;base64,')
         self.assertIn(qr_data_uri(url), html, "the QR code encodes the badge's signing URL")
         self.amina.with_user(self.trainer).action_az_renew_badge()
-        self.assertNotIn(qr_data_uri(url), self.render_badge(self.amina),
-                         "a renewed badge prints another code")
+        self.assertNotIn(
+            qr_data_uri(url), self.render_badge(self.amina), "a renewed badge prints another code"
+        )
 
     def test_badge_presence_is_sealed_and_verifies(self):
         session = self.make_session()
@@ -89,9 +93,9 @@ class TestAttendanceBadge(BadgeMixin, AttendanceCommon):
         with self.assertRaisesRegex(UserError, "witness"):
             line.with_user(self.trainer)._record_signature(None, "badge")
         self.assertFalse(line.signed_at)
-        line.with_user(self.trainer)._record_signature(None, "badge", ip="10.0.0.9",
-                                                       user_agent="Tablet",
-                                                       witness_name="Claire Trainer")
+        line.with_user(self.trainer)._record_signature(
+            None, "badge", ip="10.0.0.9", user_agent="Tablet", witness_name="Claire Trainer"
+        )
         self.assertEqual(line.sign_method, "badge")
         self.assertEqual(line.status, "present")
         self.assertEqual(line.sign_user_id, self.trainer)
@@ -102,8 +106,9 @@ class TestAttendanceBadge(BadgeMixin, AttendanceCommon):
         session.with_user(self.trainer).action_validate()
         self.env.flush_all()
         self.assertEqual(session._verify_seal(), [])
-        self.env.cr.execute("UPDATE az_attendance_line SET witness_name='Someone else' "
-                            "WHERE id=%s", [line.id])
+        self.env.cr.execute(
+            "UPDATE az_attendance_line SET witness_name='Someone else' WHERE id=%s", [line.id]
+        )
         self.assertTrue(any("Sofia Pereira" in problem for problem in session._verify_seal()))
 
     # ------------------------------------------------------------------ paper sheet
@@ -139,7 +144,6 @@ class TestAttendanceBadge(BadgeMixin, AttendanceCommon):
 
 @tagged("post_install", "-at_install")
 class TestAttendanceBadgeHttp(HttpCase, BadgeMixin, AttendanceCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -148,8 +152,9 @@ class TestAttendanceBadgeHttp(HttpCase, BadgeMixin, AttendanceCommon):
         start = max(now - timedelta(minutes=30), _today_at(0))
         cls.badge_session = cls.make_session(start=start, name="Atelier du jour")
         cls.amina_line = cls.line_of(cls.badge_session, cls.amina)
-        cls.other_day = cls.make_session(partners=cls.amina, name="Atelier de demain",
-                                         start=_today_at(8) + timedelta(days=1))
+        cls.other_day = cls.make_session(
+            partners=cls.amina, name="Atelier de demain", start=_today_at(8) + timedelta(days=1)
+        )
 
     def _assert_nothing_signed(self):
         self.env.invalidate_all()
@@ -170,8 +175,9 @@ class TestAttendanceBadgeHttp(HttpCase, BadgeMixin, AttendanceCommon):
         self.assertIn("Atelier du jour", page.text)
         session = self.badge_session
         local = pytz.utc.localize(session.start).astimezone(pytz.timezone("Europe/Paris"))
-        self.assertIn(f"{local:%H:%M} – {local + timedelta(hours=3):%H:%M}", page.text,
-                      "times in the site's timezone")
+        self.assertIn(
+            f"{local:%H:%M} – {local + timedelta(hours=3):%H:%M}", page.text, "times in the site's timezone"
+        )
         self.assertNotIn("Atelier de demain", page.text, "only today's sessions")
         self._assert_nothing_signed()
 
@@ -183,13 +189,13 @@ class TestAttendanceBadgeHttp(HttpCase, BadgeMixin, AttendanceCommon):
         response = self.url_open(url, data={"line_id": self.amina_line.id})
         self.assertEqual(response.status_code, 400, "no CSRF token")
         self._assert_nothing_signed()
-        response = self.url_open(url, data={"csrf_token": csrf,
-                                            "line_id": self.line_of(self.other_day,
-                                                                    self.amina).id})
+        response = self.url_open(
+            url, data={"csrf_token": csrf, "line_id": self.line_of(self.other_day, self.amina).id}
+        )
         self.assertEqual(response.status_code, 400, "not a session of today")
-        response = self.url_open(url, data={"csrf_token": csrf,
-                                            "line_id": self.line_of(self.badge_session,
-                                                                    self.lucas).id})
+        response = self.url_open(
+            url, data={"csrf_token": csrf, "line_id": self.line_of(self.badge_session, self.lucas).id}
+        )
         self.assertEqual(response.status_code, 400, "another person's line")
         self._assert_nothing_signed()
         response = self.url_open(url, data={"csrf_token": csrf, "line_id": self.amina_line.id})
@@ -207,8 +213,7 @@ class TestAttendanceBadgeHttp(HttpCase, BadgeMixin, AttendanceCommon):
         self.assertEqual(self.badge_session.line_ids.filtered("signed_at"), line)
         # signed once: the session leaves the list, a second post is refused
         self.assertIn("o_az_badge_nothing", self._page(token).text)
-        self.assertEqual(self.url_open(url, data={"csrf_token": csrf,
-                                                  "line_id": line.id}).status_code, 400)
+        self.assertEqual(self.url_open(url, data={"csrf_token": csrf, "line_id": line.id}).status_code, 400)
 
     def test_bad_or_renewed_badges_are_refused(self):
         token = self.badge_token(self.amina)
@@ -227,8 +232,9 @@ class TestAttendanceBadgeHttp(HttpCase, BadgeMixin, AttendanceCommon):
             page = self._page(bad)
             self.assertEqual(page.status_code, 403, label)
             self.assertNotIn("Amina Diallo", page.text, label)
-            response = self.url_open(f"/attendance/badge/{bad}", data={
-                "csrf_token": csrf, "line_id": self.amina_line.id})
+            response = self.url_open(
+                f"/attendance/badge/{bad}", data={"csrf_token": csrf, "line_id": self.amina_line.id}
+            )
             self.assertEqual(response.status_code, 403, label)
         self._assert_nothing_signed()
 
@@ -245,23 +251,22 @@ class TestAttendanceBadgeHttp(HttpCase, BadgeMixin, AttendanceCommon):
         page = self._page(token)
         self.assertEqual(page.status_code, 403)
         self.assertNotIn("Atelier du jour", page.text)
-        response = self.url_open(url, data={"csrf_token": self._csrf(page),
-                                            "line_id": self.amina_line.id})
+        response = self.url_open(url, data={"csrf_token": self._csrf(page), "line_id": self.amina_line.id})
         self.assertEqual(response.status_code, 403)
         # staff of another project: the session is not theirs
         self.authenticate("az_att_other", "az_att_other")
         page = self._page(token)
         self.assertEqual(page.status_code, 200)
         self.assertNotIn("Atelier du jour", page.text)
-        response = self.url_open(url, data={"csrf_token": self._csrf(page),
-                                            "line_id": self.amina_line.id})
+        response = self.url_open(url, data={"csrf_token": self._csrf(page), "line_id": self.amina_line.id})
         self.assertEqual(response.status_code, 400)
         self._assert_nothing_signed()
 
     def test_verify_page_and_pdf_show_the_methods(self):
         session = self.badge_session
         self.amina_line.with_user(self.trainer)._record_signature(
-            None, "badge", witness_name="Claire Trainer")
+            None, "badge", witness_name="Claire Trainer"
+        )
         session.paper_sheet = base64.b64encode(b"%PDF-1.4 scan")
         self.line_of(session, self.lucas).with_user(self.trainer).action_sign_on_paper()
         self.line_of(session, self.sofia)._record_signature(signature_data_uri(), "kiosk")
@@ -276,8 +281,10 @@ class TestAttendanceBadgeHttp(HttpCase, BadgeMixin, AttendanceCommon):
         methods = re.search(r'o_az_verify_methods">(.*?)</dd>', page.text, re.S).group(1)
         for expected in ("Kiosk: 1", "Paper sheet: 1", "Printed badge: 1"):
             self.assertIn(expected, re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", methods)))
-        pdf, kind = self.env["ir.actions.report"].with_context(
-            force_report_rendering=True)._render_qweb_pdf(
-            "az_attendance.action_report_attendance_badge", self.amina.ids)
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("az_attendance.action_report_attendance_badge", self.amina.ids)
+        )
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))

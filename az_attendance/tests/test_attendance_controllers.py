@@ -12,7 +12,6 @@ from .common import AttendanceCommon, signature_values
 
 @tagged("post_install", "-at_install")
 class TestAttendanceControllers(HttpCase, AttendanceCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -47,30 +46,52 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
         post = url + "/sign"
         # wrong code: refused, nothing written
         wrong = "000000" if self.amina_line.sign_code != "000000" else "111111"
-        response = self.url_open(post, data={"csrf_token": csrf, "line_id": self.amina_line.id,
-                                             "code": wrong, **signature_values()})
+        response = self.url_open(
+            post,
+            data={"csrf_token": csrf, "line_id": self.amina_line.id, "code": wrong, **signature_values()},
+        )
         self.assertEqual(response.status_code, 403)
         self.assertIn("does not match", response.text)
         # another person's code
-        response = self.url_open(post, data={
-            "csrf_token": csrf, "line_id": self.amina_line.id,
-            "code": self.lucas_line.sign_code, **signature_values()})
+        response = self.url_open(
+            post,
+            data={
+                "csrf_token": csrf,
+                "line_id": self.amina_line.id,
+                "code": self.lucas_line.sign_code,
+                **signature_values(),
+            },
+        )
         self.assertEqual(response.status_code, 403)
         # hostile input
-        for data in ({"line_id": "abc"}, {"line_id": "9" * 40}, {"line_id": self.amina_line.id,
-                     "code": self.amina_line.sign_code, "signature": "<script>" * 1000}):
+        for data in (
+            {"line_id": "abc"},
+            {"line_id": "9" * 40},
+            {
+                "line_id": self.amina_line.id,
+                "code": self.amina_line.sign_code,
+                "signature": "<script>" * 1000,
+            },
+        ):
             response = self.url_open(post, data={"csrf_token": csrf, **data})
             self.assertEqual(response.status_code, 400, data)
         # no CSRF token
-        response = self.url_open(post, data={"line_id": self.amina_line.id,
-                                             "code": self.amina_line.sign_code,
-                                             **signature_values()})
+        response = self.url_open(
+            post,
+            data={"line_id": self.amina_line.id, "code": self.amina_line.sign_code, **signature_values()},
+        )
         self.assertEqual(response.status_code, 400)
         self._assert_nothing_signed()
         # the genuine person
-        response = self.url_open(post, data={
-            "csrf_token": csrf, "line_id": self.amina_line.id,
-            "code": self.amina_line.sign_code, **signature_values()})
+        response = self.url_open(
+            post,
+            data={
+                "csrf_token": csrf,
+                "line_id": self.amina_line.id,
+                "code": self.amina_line.sign_code,
+                **signature_values(),
+            },
+        )
         self.assertEqual(response.status_code, 200)
         self.assertIn("your signature is recorded", response.text)
         self.env.invalidate_all()
@@ -81,9 +102,15 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
         self.assertFalse(self.amina_line.sign_user_id)
         # reused: refused, the first signature stays
         first = self.amina_line.signature_sha256
-        response = self.url_open(post, data={
-            "csrf_token": csrf, "line_id": self.amina_line.id,
-            "code": self.amina_line.sign_code, **signature_values(3)})
+        response = self.url_open(
+            post,
+            data={
+                "csrf_token": csrf,
+                "line_id": self.amina_line.id,
+                "code": self.amina_line.sign_code,
+                **signature_values(3),
+            },
+        )
         self.assertEqual(response.status_code, 400)
         self.env.invalidate_all()
         self.assertEqual(self.amina_line.signature_sha256, first)
@@ -95,16 +122,29 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
         codes = [f"{n:06d}" for n in range(20) if f"{n:06d}" != self.lucas_line.sign_code]
         statuses = []
         for code in codes[:6]:
-            statuses.append(self.url_open(url + "/sign", data={
-                "csrf_token": csrf, "line_id": self.lucas_line.id, "code": code,
-                **signature_values()}).status_code)
+            statuses.append(
+                self.url_open(
+                    url + "/sign",
+                    data={
+                        "csrf_token": csrf,
+                        "line_id": self.lucas_line.id,
+                        "code": code,
+                        **signature_values(),
+                    },
+                ).status_code
+            )
         self.assertEqual(statuses, [403] * 5 + [429])
         # counted in PostgreSQL, so every worker and server sees the same count
-        self.assertEqual(self.env["az.attendance.sign.attempt"].sudo()._tries(
-            self.lucas_line.id), 5)
-        response = self.url_open(url + "/sign", data={
-            "csrf_token": csrf, "line_id": self.lucas_line.id,
-            "code": self.lucas_line.sign_code, **signature_values()})
+        self.assertEqual(self.env["az.attendance.sign.attempt"].sudo()._tries(self.lucas_line.id), 5)
+        response = self.url_open(
+            url + "/sign",
+            data={
+                "csrf_token": csrf,
+                "line_id": self.lucas_line.id,
+                "code": self.lucas_line.sign_code,
+                **signature_values(),
+            },
+        )
         self.assertEqual(response.status_code, 429, "even the right code waits")
         self._assert_nothing_signed()
 
@@ -115,36 +155,45 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
         self.att_session.action_regenerate_qr()
         self.assertEqual(self.url_open(f"/attendance/qr/{token}").status_code, 404)
         self.att_session.action_reset_to_draft()
-        self.assertEqual(self.url_open(f"/attendance/qr/{self.att_session.qr_token}").status_code,
-                         410)
+        self.assertEqual(self.url_open(f"/attendance/qr/{self.att_session.qr_token}").status_code, 410)
         # GET on the POST route changes nothing
-        self.assertIn(self.url_open(f"/attendance/qr/{self.att_session.qr_token}/sign").status_code,
-                      (404, 405))
+        self.assertIn(
+            self.url_open(f"/attendance/qr/{self.att_session.qr_token}/sign").status_code, (404, 405)
+        )
 
     # ------------------------------------------------------------------ remote link
     def test_remote_link_end_to_end(self):
         self.att_session.with_user(self.trainer).action_send_remote_links()
-        mails = self.env["mail.mail"].sudo().search([("model", "=", "az.attendance.line"),
-                                                    ("res_id", "=", self.amina_line.id)])
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "az.attendance.line"), ("res_id", "=", self.amina_line.id)])
+        )
         self.assertEqual(len(mails), 1)
         url = re.search(r'href="[^"]*(/attendance/sign/[^"]+)"', mails.body_html).group(1)
         self.assertIn(self.amina_line.sign_code, mails.body_html, "the QR code's personal code")
-        self.assertFalse(self.env["mail.mail"].sudo().search(
-            [("res_id", "=", self.line_of(self.att_session, self.sofia).id),
-             ("model", "=", "az.attendance.line")]), "no e-mail address, no link")
+        self.assertFalse(
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("res_id", "=", self.line_of(self.att_session, self.sofia).id),
+                    ("model", "=", "az.attendance.line"),
+                ]
+            ),
+            "no e-mail address, no link",
+        )
         page = self.url_open(url)
         self.assertEqual(page.status_code, 200)
         self.assertIn("Signing as", page.text)
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        response = self.url_open(url, data={"csrf_token": csrf,
-                                            **signature_values()})
+        response = self.url_open(url, data={"csrf_token": csrf, **signature_values()})
         self.assertEqual(response.status_code, 200, response.text[:300])
         self.env.invalidate_all()
         self.assertEqual(self.amina_line.sign_method, "remote")
         # single use
         self.assertEqual(self.url_open(url).status_code, 410)
-        response = self.url_open(url, data={"csrf_token": csrf,
-                                            **signature_values(2)})
+        response = self.url_open(url, data={"csrf_token": csrf, **signature_values(2)})
         self.assertEqual(response.status_code, 410)
 
     def test_remote_link_refusals_write_nothing(self):
@@ -155,21 +204,20 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
             "tampered mac": f"{line_id}-{session_id}-{expiry}-{mac[:-2]}{'AA' if mac[-2:] != 'AA' else 'BB'}",
             "another person's line": f"{self.amina_line.id}-{session_id}-{expiry}-{mac}",
             "extended expiry": f"{line_id}-{session_id}-{int(expiry) + 86400}-{mac}",
-            "other secret": tokens.make_token("guess", int(line_id), int(session_id),
-                                              int(expiry)),
+            "other secret": tokens.make_token("guess", int(line_id), int(session_id), int(expiry)),
             "junk": "1-2-3-" + "<" * 43,
             "huge": "9" * 5000,
         }
         csrf = self._csrf(f"/attendance/qr/{self.att_session.qr_token}")
         for label, bad in bad_tokens.items():
             for method in ("GET", "POST"):
-                data = {**signature_values(), "csrf_token": csrf} \
-                    if method == "POST" else None
+                data = {**signature_values(), "csrf_token": csrf} if method == "POST" else None
                 response = self.url_open(f"/attendance/sign/{bad}", data=data)
                 self.assertIn(response.status_code, (400, 403, 404), f"{label} {method}")
         # a genuine token whose expiry has passed
-        expired = tokens.make_token(secret, int(line_id), int(session_id),
-                                    int(datetime(2020, 1, 1).timestamp()))
+        expired = tokens.make_token(
+            secret, int(line_id), int(session_id), int(datetime(2020, 1, 1).timestamp())
+        )
         self.assertEqual(self.url_open(f"/attendance/sign/{expired}").status_code, 410)
         self._assert_nothing_signed()
 
@@ -187,14 +235,21 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
     # ------------------------------------------------------------------ kiosk route
     def test_kiosk_route_needs_staff_of_the_project(self):
         self.authenticate("az_att_other", "az_att_other")
-        result = self.make_jsonrpc_request("/attendance/kiosk/sign", {
-            "line_id": self.amina_line.id, **signature_values()})
+        result = self.make_jsonrpc_request(
+            "/attendance/kiosk/sign", {"line_id": self.amina_line.id, **signature_values()}
+        )
         self.assertFalse(result["ok"])
         self._assert_nothing_signed()
         self.authenticate("az_att_trainer", "az_att_trainer")
-        result = self.make_jsonrpc_request("/attendance/kiosk/sign", {
-            "line_id": self.amina_line.id, **signature_values(),
-            "device_time": "2025-03-11T08:03:00.000Z", "offline": True})
+        result = self.make_jsonrpc_request(
+            "/attendance/kiosk/sign",
+            {
+                "line_id": self.amina_line.id,
+                **signature_values(),
+                "device_time": "2025-03-11T08:03:00.000Z",
+                "offline": True,
+            },
+        )
         self.assertTrue(result["ok"], result)
         self.assertTrue(result["line"]["signed"])
         self.env.invalidate_all()
@@ -202,27 +257,39 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
         self.assertEqual(self.amina_line.sign_user_id, self.trainer)
         self.assertTrue(self.amina_line.offline)
         self.assertEqual(self.amina_line.device_time, datetime(2025, 3, 11, 8, 3))
-        for bad in ({"line_id": "x"}, {"line_id": 10**9, **signature_values()},
-                    {"line_id": self.lucas_line.id, "signature": "garbage"}):
+        for bad in (
+            {"line_id": "x"},
+            {"line_id": 10**9, **signature_values()},
+            {"line_id": self.lucas_line.id, "signature": "garbage"},
+        ):
             self.assertFalse(self.make_jsonrpc_request("/attendance/kiosk/sign", bad)["ok"])
-        self.assertFalse(self.make_jsonrpc_request("/attendance/kiosk/sign", {
-            "line_id": self.amina_line.id, **signature_values(2)})["ok"],
-            "a line is signed once")
+        self.assertFalse(
+            self.make_jsonrpc_request(
+                "/attendance/kiosk/sign", {"line_id": self.amina_line.id, **signature_values(2)}
+            )["ok"],
+            "a line is signed once",
+        )
 
     # ------------------------------------------------------------------ verify page
     def test_public_verify_page(self):
-        self.assertEqual(self.url_open(f"/attendance/verify/{self.att_session.verify_token}")
-                         .status_code, 404, "not sealed yet")
+        self.assertEqual(
+            self.url_open(f"/attendance/verify/{self.att_session.verify_token}").status_code,
+            404,
+            "not sealed yet",
+        )
         self.sign_all_and_validate(self.att_session)
         url = f"/attendance/verify/{self.att_session.verify_token}"
         page = self.url_open(url)
         self.assertEqual(page.status_code, 200)
         self.assertIn("o_az_verify_ok", page.text)
         self.assertIn(self.att_session.seal, page.text)
-        self.env.cr.execute("UPDATE az_attendance_line SET status='late' WHERE id=%s",
-                            [self.line_of(self.att_session, self.sofia).id])
-        self.env.cr.execute("UPDATE az_attendance_line SET sign_method='paper' WHERE id=%s",
-                            [self.lucas_line.id])
+        self.env.cr.execute(
+            "UPDATE az_attendance_line SET status='late' WHERE id=%s",
+            [self.line_of(self.att_session, self.sofia).id],
+        )
+        self.env.cr.execute(
+            "UPDATE az_attendance_line SET sign_method='paper' WHERE id=%s", [self.lucas_line.id]
+        )
         page = self.url_open(url)
         self.assertIn("o_az_verify_broken", page.text)
         self.assertIn("Lucas Martin", page.text)
@@ -232,8 +299,9 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
 
     # ------------------------------------------------------------------ portal
     def test_portal_shows_only_my_own_lines(self):
-        other = self.make_session(partners=self.lucas, name="Atelier CV",
-                                  start=self.att_session.start + timedelta(days=1))
+        other = self.make_session(
+            partners=self.lucas, name="Atelier CV", start=self.att_session.start + timedelta(days=1)
+        )
         self.authenticate("az_att_portal", "az_att_portal")
         page = self.url_open("/my/attendance")
         self.assertEqual(page.status_code, 200)

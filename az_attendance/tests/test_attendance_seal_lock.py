@@ -14,7 +14,6 @@ from .common import AttendanceCommon, signature_data_uri, signature_png
 
 @tagged("post_install", "-at_install")
 class TestAttendanceSealLock(AttendanceCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -30,7 +29,7 @@ class TestAttendanceSealLock(AttendanceCommon):
     def test_validation_seals_every_line_in_a_chain(self):
         lines = self.session.line_ids.sorted("id")
         self.assertEqual(lines[0].previous_hash, self.session.header_hash)
-        for before, after in zip(lines[:-1], lines[1:]):
+        for before, after in zip(lines[:-1], lines[1:], strict=False):
             self.assertEqual(after.previous_hash, before.hash)
         self.assertEqual(self.session.seal, lines[-1].hash)
         self.assertEqual(self._verify(), [])
@@ -63,12 +62,12 @@ class TestAttendanceSealLock(AttendanceCommon):
                 env.with_context(az_attendance_purge=True).write({"signature": False})
         # the purge itself may clear an image, never change anything else
         with self.assertRaisesRegex(UserError, "validated and sealed"):
-            line.with_env(root).with_context(az_attendance_purge=PURGE).write(
-                {"status": "absent"})
+            line.with_env(root).with_context(az_attendance_purge=PURGE).write({"status": "absent"})
         self.assertTrue(line.signature)
         with self.assertRaisesRegex(UserError, "validated or cancelled"):
-            self.env["az.attendance.line"].create({"session_id": self.session.id,
-                                                   "partner_id": self.funder.id})
+            self.env["az.attendance.line"].create(
+                {"session_id": self.session.id, "partner_id": self.funder.id}
+            )
         with self.assertRaisesRegex(UserError, "cannot be added"):
             self.session._add_participants(self.funder)
         with self.assertRaisesRegex(UserError, "cannot be cancelled"):
@@ -81,8 +80,7 @@ class TestAttendanceSealLock(AttendanceCommon):
     def test_sql_tampering_is_detected_and_named(self):
         line = self.line_of(self.session, self.lucas)
         line.invalidate_recordset()
-        self.env.cr.execute("UPDATE az_attendance_line SET status='absent' WHERE id=%s",
-                            [line.id])
+        self.env.cr.execute("UPDATE az_attendance_line SET status='absent' WHERE id=%s", [line.id])
         problems = self._verify()
         self.assertEqual(len(problems), 1, problems)
         self.assertIn("Lucas Martin", problems[0])
@@ -93,15 +91,18 @@ class TestAttendanceSealLock(AttendanceCommon):
     def test_sql_tampering_of_time_hash_or_header_is_detected(self):
         amina = self.line_of(self.session, self.amina)
         self.env.cr.execute(
-            "UPDATE az_attendance_line SET signed_at = signed_at - interval '2 hours' "
-            "WHERE id=%s", [amina.id])
+            "UPDATE az_attendance_line SET signed_at = signed_at - interval '2 hours' WHERE id=%s", [amina.id]
+        )
         problems = self._verify()
         self.assertTrue(any("Amina Diallo" in p for p in problems), problems)
-        self.env.cr.execute("UPDATE az_attendance_line SET signed_at = signed_at + "
-                            "interval '2 hours' WHERE id=%s", [amina.id])
+        self.env.cr.execute(
+            "UPDATE az_attendance_line SET signed_at = signed_at + interval '2 hours' WHERE id=%s", [amina.id]
+        )
         self.assertEqual(self._verify(), [])
-        self.env.cr.execute("UPDATE az_attendance_session SET start = start - interval "
-                            "'1 hour' WHERE id=%s", [self.session.id])
+        self.env.cr.execute(
+            "UPDATE az_attendance_session SET start = start - interval '1 hour' WHERE id=%s",
+            [self.session.id],
+        )
         problems = self._verify()
         self.assertTrue(problems and "Sheet header" in problems[0], problems)
 
@@ -110,26 +111,46 @@ class TestAttendanceSealLock(AttendanceCommon):
         Attachment = self.env["ir.attachment"].sudo()
 
         def attachment_of(line):
-            return Attachment.search([("res_model", "=", "az.attendance.line"),
-                                      ("res_id", "=", line.id), ("res_field", "=", "signature")])
+            return Attachment.search(
+                [
+                    ("res_model", "=", "az.attendance.line"),
+                    ("res_id", "=", line.id),
+                    ("res_field", "=", "signature"),
+                ]
+            )
 
         # nobody replaces it through the ORM, superuser included
         with self.assertRaisesRegex(UserError, "neither deleted nor replaced"):
             attachment_of(sofia).write({"datas": base64.b64encode(signature_png(77))})
         # behind the ORM: Sofia's attachment now points at Amina's file
-        self.env.cr.execute("UPDATE ir_attachment SET store_fname = %s WHERE id = %s",
-                            [attachment_of(amina).store_fname, attachment_of(sofia).id])
+        self.env.cr.execute(
+            "UPDATE ir_attachment SET store_fname = %s WHERE id = %s",
+            [attachment_of(amina).store_fname, attachment_of(sofia).id],
+        )
         self.assertEqual(self._verify(), ["Line 3: Sofia Pereira (signature image)"])
 
     def test_amendment_is_traced_chained_and_immutable(self):
         line = self.line_of(self.session, self.lucas)
         Amendment = self.env["az.attendance.amendment"].with_user(self.trainer)
         with self.assertRaises(ValidationError):
-            Amendment.create({"session_id": self.session.id, "line_id": line.id,
-                              "field_name": "status", "new_status": "absent", "reason": "  "})
-        amendment = Amendment.create({
-            "session_id": self.session.id, "line_id": line.id, "field_name": "status",
-            "new_status": "late", "reason": "Arrived at 10:00, noted on the paper log"})
+            Amendment.create(
+                {
+                    "session_id": self.session.id,
+                    "line_id": line.id,
+                    "field_name": "status",
+                    "new_status": "absent",
+                    "reason": "  ",
+                }
+            )
+        amendment = Amendment.create(
+            {
+                "session_id": self.session.id,
+                "line_id": line.id,
+                "field_name": "status",
+                "new_status": "late",
+                "reason": "Arrived at 10:00, noted on the paper log",
+            }
+        )
         self.assertEqual((amendment.old_value, amendment.new_value), ("present", "late"))
         self.assertEqual(amendment.author_id, self.trainer)
         self.assertEqual(amendment.previous_hash, self.session.seal)
@@ -137,9 +158,15 @@ class TestAttendanceSealLock(AttendanceCommon):
         self.assertEqual(line.status, "present", "the sealed line itself never changes")
         self.assertEqual(line.effective_status, "late")
         self.assertIn("Arrived at 10:00", self.session.message_ids[0].body)
-        second = Amendment.create({
-            "session_id": self.session.id, "line_id": line.id, "field_name": "hours_attended",
-            "new_hours": 2.0, "reason": "Left early"})
+        second = Amendment.create(
+            {
+                "session_id": self.session.id,
+                "line_id": line.id,
+                "field_name": "hours_attended",
+                "new_hours": 2.0,
+                "reason": "Left early",
+            }
+        )
         self.assertEqual(second.previous_hash, amendment.hash)
         self.assertEqual(line.effective_hours, 2.0)
         with self.assertRaisesRegex(UserError, "cannot be changed"):
@@ -162,8 +189,9 @@ class TestAttendanceSealLock(AttendanceCommon):
         self.assertTrue(all(self.session.line_ids.mapped("signature_purged")))
         self.assertTrue(all(self.session.line_ids.mapped("signature_sha256")))
         self.assertEqual(self._verify(), [], "the digests keep the seal valid")
-        self.env.cr.execute("UPDATE az_attendance_line SET status='absent' WHERE id=%s",
-                            [self.session.line_ids[0].id])
+        self.env.cr.execute(
+            "UPDATE az_attendance_line SET status='absent' WHERE id=%s", [self.session.line_ids[0].id]
+        )
         self.assertEqual(len(self._verify()), 1, "tampering is still detected after purge")
 
     def test_eu_funding_keeps_signatures_ten_years(self):
@@ -181,27 +209,43 @@ class TestAttendanceSealLock(AttendanceCommon):
         with freeze_time("2032-03-12"):
             self.assertFalse(self.env["az.attendance.session"]._cron_purge_signatures())
         with freeze_time("2033-03-12"):
-            self.assertEqual(self.env["az.attendance.session"]._cron_purge_signatures(),
-                             self.session)
+            self.assertEqual(self.env["az.attendance.session"]._cron_purge_signatures(), self.session)
 
     def test_tampered_amendment_is_detected(self):
         line = self.line_of(self.session, self.lucas)
-        amendment = self.env["az.attendance.amendment"].with_user(self.trainer).create({
-            "session_id": self.session.id, "line_id": line.id, "field_name": "status",
-            "new_status": "absent", "reason": "Left before the start"})
+        amendment = (
+            self.env["az.attendance.amendment"]
+            .with_user(self.trainer)
+            .create(
+                {
+                    "session_id": self.session.id,
+                    "line_id": line.id,
+                    "field_name": "status",
+                    "new_status": "absent",
+                    "reason": "Left before the start",
+                }
+            )
+        )
         self.env.flush_all()
         self.assertEqual(self._verify(), [])
-        self.env.cr.execute("UPDATE az_attendance_amendment SET new_value='present' WHERE id=%s",
-                            [amendment.id])
+        self.env.cr.execute(
+            "UPDATE az_attendance_amendment SET new_value='present' WHERE id=%s", [amendment.id]
+        )
         self.assertEqual(self._verify(), ["Amendment 1 (Lucas Martin)"])
 
     def test_purge_clears_justifications_and_keeps_the_seal(self):
-        session = self.make_session(partners=self.amina | self.lucas, name="Atelier CV",
-                                    start=self.day_start + timedelta(days=2))
+        session = self.make_session(
+            partners=self.amina | self.lucas, name="Atelier CV", start=self.day_start + timedelta(days=2)
+        )
         self.line_of(session, self.amina)._record_signature(signature_data_uri(), "kiosk")
         excused = self.line_of(session, self.lucas)
-        excused.write({"status": "excused", "justification": base64.b64encode(b"%PDF note"),
-                       "justification_filename": "note.pdf"})
+        excused.write(
+            {
+                "status": "excused",
+                "justification": base64.b64encode(b"%PDF note"),
+                "justification_filename": "note.pdf",
+            }
+        )
         session.trainer_signature = base64.b64encode(signature_png(8))
         session.with_user(self.trainer).action_validate()
         self.env.flush_all()

@@ -13,13 +13,13 @@ from .common import AttendanceCommon, signature_data_uri, signature_png
 
 @tagged("post_install", "-at_install")
 class TestAttendanceSession(AttendanceCommon):
-
     def test_signing_records_method_time_and_proof(self):
         session = self.make_session()
         line = self.line_of(session, self.amina)
         with freeze_time("2025-03-11 08:05:00"):
             line.with_user(self.trainer)._record_signature(
-                signature_data_uri(), "kiosk", ip="192.0.2.7", user_agent="Mozilla/5.0 Tablet")
+                signature_data_uri(), "kiosk", ip="192.0.2.7", user_agent="Mozilla/5.0 Tablet"
+            )
         self.assertEqual(line.status, "present")
         self.assertEqual(line.sign_method, "kiosk")
         self.assertEqual(line.signed_at, datetime(2025, 3, 11, 8, 5))
@@ -35,9 +35,13 @@ class TestAttendanceSession(AttendanceCommon):
 
     def test_signature_must_be_a_png(self):
         line = self.line_of(self.make_session(), self.amina)
-        for bad in ("", "data:image/svg+xml;base64,PHN2Zz4=", "not base64 at all!",
-                    base64.b64encode(b"GIF89a" + b"x" * 200).decode(),
-                    "data:image/png;base64," + "A" * 1_000_000):
+        for bad in (
+            "",
+            "data:image/svg+xml;base64,PHN2Zz4=",
+            "not base64 at all!",
+            base64.b64encode(b"GIF89a" + b"x" * 200).decode(),
+            "data:image/png;base64," + "A" * 1_000_000,
+        ):
             with self.assertRaises(UserError):
                 line._record_signature(bad, "kiosk")
         self.assertFalse(line.signed_at)
@@ -47,8 +51,9 @@ class TestAttendanceSession(AttendanceCommon):
         session = self.make_session(open_it=False)
         with self.assertRaisesRegex(UserError, "not open"):
             self.line_of(session, self.amina)._record_signature(signature_data_uri(), "kiosk")
-        absent = self.line_of(self.make_session(name="Other", start=self.day_start
-                                                + timedelta(days=1)), self.lucas)
+        absent = self.line_of(
+            self.make_session(name="Other", start=self.day_start + timedelta(days=1)), self.lucas
+        )
         absent.status = "absent"
         with self.assertRaisesRegex(UserError, "absent"):
             absent._record_signature(signature_data_uri(), "kiosk")
@@ -57,14 +62,25 @@ class TestAttendanceSession(AttendanceCommon):
         session = self.make_session()
         line = self.line_of(session, self.sofia)
         Wizard = self.env["az.attendance.sign.wizard"].with_user(self.trainer)
-        wizard = Wizard.create({"line_id": line.id, "witness_name": "  ", "reason": "Injured hand",
-                                "signature": base64.b64encode(signature_png())})
+        wizard = Wizard.create(
+            {
+                "line_id": line.id,
+                "witness_name": "  ",
+                "reason": "Injured hand",
+                "signature": base64.b64encode(signature_png()),
+            }
+        )
         with self.assertRaisesRegex(UserError, "witness"):
             wizard.action_confirm()
         self.assertFalse(line.signed_at)
-        wizard = Wizard.create({"line_id": line.id, "witness_name": "Jean Témoin",
-                                "reason": "Injured hand",
-                                "signature": base64.b64encode(signature_png())})
+        wizard = Wizard.create(
+            {
+                "line_id": line.id,
+                "witness_name": "Jean Témoin",
+                "reason": "Injured hand",
+                "signature": base64.b64encode(signature_png()),
+            }
+        )
         wizard.action_confirm()
         self.assertEqual(line.sign_method, "on_behalf")
         self.assertEqual(line.witness_name, "Jean Témoin")
@@ -76,8 +92,11 @@ class TestAttendanceSession(AttendanceCommon):
     def test_paper_line_needs_the_scan(self):
         session = self.make_session()
         line = self.line_of(session, self.lucas)
-        wizard = self.env["az.attendance.sign.wizard"].with_user(self.trainer).create(
-            {"line_id": line.id, "method": "paper"})
+        wizard = (
+            self.env["az.attendance.sign.wizard"]
+            .with_user(self.trainer)
+            .create({"line_id": line.id, "method": "paper"})
+        )
         with self.assertRaisesRegex(UserError, "paper sheet"):
             wizard.action_confirm()
         session.paper_sheet = base64.b64encode(b"%PDF-1.4 scan")
@@ -103,8 +122,9 @@ class TestAttendanceSession(AttendanceCommon):
         sofia.status = "excused"
         session.invalidate_recordset(["checklist_message", "checklist_ok"])
         self.assertIn("Sofia Pereira: excused without justification", session.checklist_message)
-        sofia.write({"justification": base64.b64encode(b"%PDF medical note"),
-                     "justification_filename": "note.pdf"})
+        sofia.write(
+            {"justification": base64.b64encode(b"%PDF medical note"), "justification_filename": "note.pdf"}
+        )
         session.invalidate_recordset(["checklist_message", "checklist_ok"])
         self.assertEqual(session.checklist_message, "The trainer's signature")
         with self.assertRaisesRegex(UserError, "trainer's signature"):
@@ -129,14 +149,22 @@ class TestAttendanceSession(AttendanceCommon):
         session = self.make_session()
         self.assertFalse(session.warning_message)
         # public holiday
-        self.env["resource.calendar.leaves"].create({
-            "name": "Fête imaginaire", "date_from": "2025-03-11 00:00:00",
-            "date_to": "2025-03-11 23:00:00", "resource_id": False,
-            "calendar_id": False,
-        })
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Fête imaginaire",
+                "date_from": "2025-03-11 00:00:00",
+                "date_to": "2025-03-11 23:00:00",
+                "resource_id": False,
+                "calendar_id": False,
+            }
+        )
         # the trainer in another session at the same time
-        self.make_session(partners=self.env["res.partner"], name="Permanence",
-                          start=self.day_start + timedelta(hours=1), open_it=False)
+        self.make_session(
+            partners=self.env["res.partner"],
+            name="Permanence",
+            start=self.day_start + timedelta(hours=1),
+            open_it=False,
+        )
         # more people than the site receives
         session._add_participants(self.env["res.partner"].create({"name": "Zoé Quatre"}))
         # a signature long after the session
@@ -151,21 +179,40 @@ class TestAttendanceSession(AttendanceCommon):
 
     def test_warning_trainer_on_leave(self):
         session = self.make_session(partners=self.amina)
-        resource = self.env["resource.resource"].create({
-            "name": self.trainer.name, "user_id": self.trainer.id,
-            "calendar_id": self.company.resource_calendar_id.id})
-        self.env["resource.calendar.leaves"].create({
-            "name": "Congés", "resource_id": resource.id,
-            "calendar_id": self.company.resource_calendar_id.id,
-            "date_from": "2025-03-10 00:00:00", "date_to": "2025-03-12 23:00:00"})
+        resource = self.env["resource.resource"].create(
+            {
+                "name": self.trainer.name,
+                "user_id": self.trainer.id,
+                "calendar_id": self.company.resource_calendar_id.id,
+            }
+        )
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Congés",
+                "resource_id": resource.id,
+                "calendar_id": self.company.resource_calendar_id.id,
+                "date_from": "2025-03-10 00:00:00",
+                "date_to": "2025-03-12 23:00:00",
+            }
+        )
         session.invalidate_recordset(["warning_message"])
         self.assertIn("Claire Trainer is on leave during the session.", session.warning_message)
         self.assertNotIn("public holiday", session.warning_message)
 
     def test_state_changes_are_tracked_in_the_chatter(self):
-        session = self.env["az.attendance.session"].with_context(tracking_disable=False).create({
-            "name": "Atelier suivi", "project_id": self.project.id, "site_id": self.site.id,
-            "start": self.day_start, "stop": self.day_start + timedelta(hours=2)})
+        session = (
+            self.env["az.attendance.session"]
+            .with_context(tracking_disable=False)
+            .create(
+                {
+                    "name": "Atelier suivi",
+                    "project_id": self.project.id,
+                    "site_id": self.site.id,
+                    "start": self.day_start,
+                    "stop": self.day_start + timedelta(hours=2),
+                }
+            )
+        )
         # the creation is committed first: changes made in the creating transaction are not
         # tracked separately
         self.env.flush_all()
@@ -174,10 +221,8 @@ class TestAttendanceSession(AttendanceCommon):
         self.env.flush_all()
         self.env.cr.precommit.run()  # tracking values are written just before the commit
         session.invalidate_recordset(["message_ids"])
-        tracked = session.message_ids.tracking_value_ids.filtered(
-            lambda t: t.field_id.name == "state")
-        self.assertEqual((tracked.old_value_char, tracked.new_value_char),
-                         ("Draft", "Signing open"))
+        tracked = session.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "state")
+        self.assertEqual((tracked.old_value_char, tracked.new_value_char), ("Draft", "Signing open"))
 
     def test_add_participants_and_split_half_days(self):
         session = self.make_session(partners=self.amina, open_it=False, hours=8)
@@ -185,7 +230,8 @@ class TestAttendanceSession(AttendanceCommon):
         self.assertEqual(new.partner_id, self.lucas, "Amina was already on the sheet")
         session.action_split_half_days()
         afternoon = self.env["az.attendance.session"].search(
-            [("name", "=", "Atelier e-administration (afternoon)")])
+            [("name", "=", "Atelier e-administration (afternoon)")]
+        )
         self.assertEqual(session.name, "Atelier e-administration (morning)")
         # Paris is UTC+1 in March: noon local = 11:00 UTC; the afternoon starts 13:30 local
         self.assertEqual(session.stop, datetime(2025, 3, 11, 11, 0))
@@ -213,27 +259,25 @@ class TestAttendanceSession(AttendanceCommon):
         session = self.make_session()
         Session = self.env["az.attendance.session"]
         Line = self.env["az.attendance.line"]
-        self.assertEqual(Session.with_user(self.trainer).search([("id", "=", session.id)]),
-                         session)
+        self.assertEqual(Session.with_user(self.trainer).search([("id", "=", session.id)]), session)
         self.assertFalse(Session.with_user(self.other_staff).search([("id", "=", session.id)]))
-        self.assertFalse(Line.with_user(self.other_staff).search(
-            [("session_id", "=", session.id)]))
+        self.assertFalse(Line.with_user(self.other_staff).search([("session_id", "=", session.id)]))
         with self.assertRaises(AccessError):
             session.with_user(self.other_staff).read(["name"])
         with self.assertRaises(AccessError):
-            self.line_of(session, self.amina).with_user(self.other_staff).write(
-                {"status": "absent"})
+            self.line_of(session, self.amina).with_user(self.other_staff).write({"status": "absent"})
         # following the project gives access
         self.project.message_subscribe(self.other_staff.partner_id.ids)
-        self.assertEqual(Session.with_user(self.other_staff).search([("id", "=", session.id)]),
-                         session)
-        self.assertEqual(Session.with_user(self.manager).search([("id", "=", session.id)]),
-                         session)
+        self.assertEqual(Session.with_user(self.other_staff).search([("id", "=", session.id)]), session)
+        self.assertEqual(Session.with_user(self.manager).search([("id", "=", session.id)]), session)
         # accountants read every sheet (invoices, grant reports) but change none
-        accountant = new_test_user(self.env, login="az_att_accountant", name="Alice Compta",
-                                   groups="az_project_base.group_accountant")
-        self.assertEqual(Session.with_user(accountant).search([("id", "=", session.id)]),
-                         session)
+        accountant = new_test_user(
+            self.env,
+            login="az_att_accountant",
+            name="Alice Compta",
+            groups="az_project_base.group_accountant",
+        )
+        self.assertEqual(Session.with_user(accountant).search([("id", "=", session.id)]), session)
         with self.assertRaises(AccessError):
             self.line_of(session, self.amina).with_user(accountant).write({"status": "absent"})
         # a portal user sees only their own line, not the others nor the codes
@@ -251,8 +295,12 @@ class TestAttendanceSession(AttendanceCommon):
         boss = self.manager
         boss.write({"company_ids": [Command.link(other_company.id)]})
         session = self.make_session()
-        visible = self.env["az.attendance.session"].with_user(boss).with_context(
-            allowed_company_ids=[other_company.id]).search([("id", "=", session.id)])
+        visible = (
+            self.env["az.attendance.session"]
+            .with_user(boss)
+            .with_context(allowed_company_ids=[other_company.id])
+            .search([("id", "=", session.id)])
+        )
         self.assertFalse(visible)
 
     def test_funding_counts_validated_hours(self):
@@ -275,14 +323,18 @@ class TestAttendanceSession(AttendanceCommon):
     def test_proof_cannot_be_forged_through_the_orm(self):
         session = self.make_session()
         line = self.line_of(session, self.amina).with_user(self.trainer)
-        forged = {"signature": base64.b64encode(signature_png()), "signed_at": "2025-03-11 08:00:00",
-                  "sign_method": "kiosk"}
+        forged = {
+            "signature": base64.b64encode(signature_png()),
+            "signed_at": "2025-03-11 08:00:00",
+            "sign_method": "kiosk",
+        }
         for vals in (forged, {"hash": "0" * 64}, {"sign_ip": "1.2.3.4"}):
             with self.assertRaisesRegex(UserError, "signing method only"):
                 line.write(vals)
         with self.assertRaisesRegex(UserError, "signing method only"):
-            self.env["az.attendance.line"].with_user(self.trainer).create({
-                "session_id": session.id, "partner_id": self.funder.id, **forged})
+            self.env["az.attendance.line"].with_user(self.trainer).create(
+                {"session_id": session.id, "partner_id": self.funder.id, **forged}
+            )
         # a context key sent by a client opens nothing
         with self.assertRaisesRegex(UserError, "signing method only"):
             line.with_context(az_attendance_internal=True).write(forged)

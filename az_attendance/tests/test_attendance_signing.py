@@ -32,8 +32,9 @@ def _png(image):
 
 
 def _chunk(kind, data):
-    return (struct.pack(">I", len(data)) + kind + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    return (
+        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def bad_signatures():
@@ -45,12 +46,12 @@ def bad_signatures():
     compressor = zlib.compressobj(9)
     row = b"\x00" * (1 + 4 * 20000)
     data = b"".join(compressor.compress(row) for _ in range(50)) + compressor.flush()
-    bomb = (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", data)
-            + _chunk(b"IEND", b""))
+    bomb = b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
     typed = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
     # a name typed in a large font: enough ink, but not drawn along strokes
-    ImageDraw.Draw(typed).text((20, 40), "Amina D.", fill=(0, 0, 0, 255),
-                               font=ImageFont.truetype("DejaVuSans.ttf", 80))
+    ImageDraw.Draw(typed).text(
+        (20, 40), "Amina D.", fill=(0, 0, 0, 255), font=ImageFont.truetype("DejaVuSans.ttf", 80)
+    )
     return {
         "blank": _uri(blank),
         "magic bytes and zeros": _uri(b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000),
@@ -68,7 +69,6 @@ HOSTILE_IDS = ["²", "①", "\u0661\u0662", "1\x00", "\x00", "-1", "0", "9" * 30
 
 @tagged("post_install", "-at_install")
 class TestSigningRoutes(HttpCase, AttendanceCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -97,8 +97,9 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
 
     def _move_session(self, days):
         session = self.att_session
-        session.write({"start": session.start + timedelta(days=days),
-                       "stop": session.stop + timedelta(days=days)})
+        session.write(
+            {"start": session.start + timedelta(days=days), "stop": session.stop + timedelta(days=days)}
+        )
         self.env.flush_all()
 
     # ------------------------------------------------------------------ signing windows
@@ -107,8 +108,7 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         csrf = self._csrf(url)
         self._move_session(-2)
         self.assertEqual(self.url_open(url).status_code, 410)
-        response = self.url_open(url, data={"csrf_token": csrf,
-                                            **signature_values()})
+        response = self.url_open(url, data={"csrf_token": csrf, **signature_values()})
         self.assertEqual(response.status_code, 410)
         self.assertIn("only valid around the time of the session", response.text)
         # moved later: not yet
@@ -121,17 +121,18 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         csrf = self._csrf(url)
         self._move_session(-2)
         self.assertEqual(self.url_open(url).status_code, 410)
-        response = self.url_open(url + "/sign", data={
-            "csrf_token": csrf, "line_id": self.amina_line.id, "code": "135790",
-            **signature_values()})
+        response = self.url_open(
+            url + "/sign",
+            data={"csrf_token": csrf, "line_id": self.amina_line.id, "code": "135790", **signature_values()},
+        )
         self.assertEqual(response.status_code, 410)
         self.authenticate("az_att_trainer", "az_att_trainer")
-        result = self.make_jsonrpc_request("/attendance/kiosk/sign", {
-            "line_id": self.amina_line.id, **signature_values()})
+        result = self.make_jsonrpc_request(
+            "/attendance/kiosk/sign", {"line_id": self.amina_line.id, **signature_values()}
+        )
         self.assertFalse(result["ok"])
         self.assertIn("around the time of the session", result["error"])
-        self.assertFalse(self.att_session.with_user(self.trainer).kiosk_data()["lines"][0]
-                         ["can_sign"])
+        self.assertFalse(self.att_session.with_user(self.trainer).kiosk_data()["lines"][0]["can_sign"])
         self._assert_nothing_signed()
 
     # ------------------------------------------------------------------ input checks
@@ -139,22 +140,29 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         url = f"/attendance/qr/{self.att_session.qr_token}"
         csrf = self._csrf(url)
         for value in HOSTILE_IDS:
-            response = self.url_open(url + "/sign", data={
-                "csrf_token": csrf, "line_id": value, "code": "135790",
-                **signature_values()})
+            response = self.url_open(
+                url + "/sign",
+                data={"csrf_token": csrf, "line_id": value, "code": "135790", **signature_values()},
+            )
             self.assertEqual(response.status_code, 400, repr(value))
         for code in ["①②③④⑤⑥", "\u0661" * 6, "13579\x00", "²35790", "13579", "1357900"]:
-            response = self.url_open(url + "/sign", data={
-                "csrf_token": csrf, "line_id": self.amina_line.id, "code": code,
-                **signature_values()})
+            response = self.url_open(
+                url + "/sign",
+                data={"csrf_token": csrf, "line_id": self.amina_line.id, "code": code, **signature_values()},
+            )
             self.assertEqual(response.status_code, 400, repr(code))
         # files where one value is expected
         for field in ("line_id", "code", "signature"):
-            data = {"csrf_token": csrf, "line_id": str(self.amina_line.id), "code": "135790",
-                    **signature_values()}
+            data = {
+                "csrf_token": csrf,
+                "line_id": str(self.amina_line.id),
+                "code": "135790",
+                **signature_values(),
+            }
             data.pop(field)
-            response = self.url_open(url + "/sign", data=data,
-                                     files={field: ("x.png", b"\x89PNG 135790", "image/png")})
+            response = self.url_open(
+                url + "/sign", data=data, files={field: ("x.png", b"\x89PNG 135790", "image/png")}
+            )
             self.assertEqual(response.status_code, 400, field)
         self.assertEqual(self._tries(self.amina_line), 0, "a malformed try checks no code")
         self._assert_nothing_signed()
@@ -163,14 +171,21 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         token = self.amina_line._get_remote_token()
         line_id, rest = token.split("-", 1)
         csrf = self._csrf(f"/attendance/sign/{token}")
-        aliases = [f"²-{rest}", "".join(chr(0x660 + int(d)) for d in line_id) + "-" + rest,
-                   token + "%00", "%00" + token]
+        aliases = [
+            f"²-{rest}",
+            "".join(chr(0x660 + int(d)) for d in line_id) + "-" + rest,
+            token + "%00",
+            "%00" + token,
+        ]
         for alias in aliases:
             for data in (None, {"csrf_token": csrf, **signature_values()}):
                 response = self.url_open(f"/attendance/sign/{alias}", data=data)
                 self.assertIn(response.status_code, (400, 403, 404), alias)
-        response = self.url_open(f"/attendance/sign/{token}", data={"csrf_token": csrf},
-                                 files={"signature": ("s.png", b"\x89PNG", "image/png")})
+        response = self.url_open(
+            f"/attendance/sign/{token}",
+            data={"csrf_token": csrf},
+            files={"signature": ("s.png", b"\x89PNG", "image/png")},
+        )
         self.assertEqual(response.status_code, 400)
         self._assert_nothing_signed()
 
@@ -181,36 +196,45 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         self.assertEqual(page.status_code, 200)
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
         for value in HOSTILE_IDS:
-            response = self.url_open(f"/attendance/badge/{token}",
-                                     data={"csrf_token": csrf, "line_id": value})
+            response = self.url_open(
+                f"/attendance/badge/{token}", data={"csrf_token": csrf, "line_id": value}
+            )
             self.assertEqual(response.status_code, 400, repr(value))
-        response = self.url_open(f"/attendance/badge/{token}", data={"csrf_token": csrf},
-                                 files={"line_id": ("id.txt", str(self.amina_line.id).encode(),
-                                                    "text/plain")})
+        response = self.url_open(
+            f"/attendance/badge/{token}",
+            data={"csrf_token": csrf},
+            files={"line_id": ("id.txt", str(self.amina_line.id).encode(), "text/plain")},
+        )
         self.assertEqual(response.status_code, 400)
         partner_id, mac = token.split("-", 1)
         arabic = "".join(chr(0x660 + int(d)) for d in partner_id)
         for alias in (f"{arabic}-{mac}", f"²-{mac}", token + "%00"):
-            self.assertIn(self.url_open(f"/attendance/badge/{alias}").status_code,
-                          (400, 403, 404), alias)
+            self.assertIn(self.url_open(f"/attendance/badge/{alias}").status_code, (400, 403, 404), alias)
         self._assert_nothing_signed()
 
     def test_kiosk_and_offline_sync_refuse_bad_values(self):
         self.authenticate("az_att_trainer", "az_att_trainer")
-        bad_bodies = [{"line_id": value, **signature_values()}
-                      for value in HOSTILE_IDS + [True, [1], {"id": 1}, 1.5, 2**40]]
+        bad_bodies = [
+            {"line_id": value, **signature_values()}
+            for value in HOSTILE_IDS + [True, [1], {"id": 1}, 1.5, 2**40]
+        ]
         bad_bodies += [
-            {"line_id": self.amina_line.id, **signature_values(),
-             "device_time": value, "offline": True}
-            for value in ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "²",
-                          "2025-13-01T00:00:00", "2025-03-11T08:00:00\x00", 12, ["x"]]
+            {"line_id": self.amina_line.id, **signature_values(), "device_time": value, "offline": True}
+            for value in [
+                "0001-01-01T00:00:00+14:00",
+                "9999-12-31T23:59:59-14:00",
+                "²",
+                "2025-13-01T00:00:00",
+                "2025-03-11T08:00:00\x00",
+                12,
+                ["x"],
+            ]
         ]
         bad_bodies += [
             {"line_id": self.amina_line.id, "signature": value}
             for value in [["data:image/png;base64,AAAA"], {"a": 1}, 42, "\x00"]
         ]
-        bad_bodies.append({"line_id": self.amina_line.id, **signature_values(),
-                           "offline": "yes"})
+        bad_bodies.append({"line_id": self.amina_line.id, **signature_values(), "offline": "yes"})
         for body in bad_bodies:
             result = self.make_jsonrpc_request("/attendance/kiosk/sign", body)
             self.assertFalse(result["ok"], body)
@@ -218,18 +242,30 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         self._assert_nothing_signed()
         # a device time more than a day away: kept as sent, flagged
         far = (fields.Datetime.now() - timedelta(days=3)).replace(microsecond=0)
-        result = self.make_jsonrpc_request("/attendance/kiosk/sign", {
-            "line_id": self.amina_line.id, **signature_values(),
-            "device_time": far.isoformat() + "Z", "offline": True})
+        result = self.make_jsonrpc_request(
+            "/attendance/kiosk/sign",
+            {
+                "line_id": self.amina_line.id,
+                **signature_values(),
+                "device_time": far.isoformat() + "Z",
+                "offline": True,
+            },
+        )
         self.assertTrue(result["ok"], result)
         self.env.invalidate_all()
         self.assertEqual(self.amina_line.device_time, far)
         self.assertTrue(self.amina_line.device_time_skewed)
         self.assertIn("more than a day off", self.att_session.warning_message)
         near = fields.Datetime.now().replace(microsecond=0) - timedelta(minutes=5)
-        result = self.make_jsonrpc_request("/attendance/kiosk/sign", {
-            "line_id": self.lucas_line.id, **signature_values(2),
-            "device_time": near.isoformat(), "offline": True})
+        result = self.make_jsonrpc_request(
+            "/attendance/kiosk/sign",
+            {
+                "line_id": self.lucas_line.id,
+                **signature_values(2),
+                "device_time": near.isoformat(),
+                "offline": True,
+            },
+        )
         self.assertTrue(result["ok"], result)
         self.env.invalidate_all()
         self.assertFalse(self.lucas_line.device_time_skewed)
@@ -239,20 +275,39 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         url = f"/attendance/qr/{self.att_session.qr_token}"
         csrf = self._csrf(url)
         for label, signature in bad_signatures().items():
-            response = self.url_open(url + "/sign", data={
-                "csrf_token": csrf, "line_id": self.amina_line.id, "code": "135790",
-                "signature": signature})
+            response = self.url_open(
+                url + "/sign",
+                data={
+                    "csrf_token": csrf,
+                    "line_id": self.amina_line.id,
+                    "code": "135790",
+                    "signature": signature,
+                },
+            )
             self.assertEqual(response.status_code, 400, label)
             self.assertIn("o_az_error", response.text, label)
-        self.assertIn("Please sign again", self.url_open(url + "/sign", data={
-            "csrf_token": csrf, "line_id": self.amina_line.id, "code": "135790",
-            "signature": bad_signatures()["blank"]}).text)
+        self.assertIn(
+            "Please sign again",
+            self.url_open(
+                url + "/sign",
+                data={
+                    "csrf_token": csrf,
+                    "line_id": self.amina_line.id,
+                    "code": "135790",
+                    "signature": bad_signatures()["blank"],
+                },
+            ).text,
+        )
         self._assert_nothing_signed()
         self.assertEqual(self._tries(self.amina_line), 0, "right codes do not count")
         # a real picture, but sent without the strokes of a drawing, or with other strokes
         for strokes in (None, signature_values(9)["strokes"]):
-            data = {"csrf_token": csrf, "line_id": self.amina_line.id, "code": "135790",
-                    "signature": signature_values(1)["signature"]}
+            data = {
+                "csrf_token": csrf,
+                "line_id": self.amina_line.id,
+                "code": "135790",
+                "signature": signature_values(1)["signature"],
+            }
             if strokes:
                 data["strokes"] = strokes
             response = self.url_open(url + "/sign", data=data)
@@ -260,8 +315,10 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
             self.assertIn("must be drawn in the box", response.text)
         # a wrong code: the drawing comes back with the page
         drawing = signature_values(5)
-        response = self.url_open(url + "/sign", data={
-            "csrf_token": csrf, "line_id": self.amina_line.id, "code": "000000", **drawing})
+        response = self.url_open(
+            url + "/sign",
+            data={"csrf_token": csrf, "line_id": self.amina_line.id, "code": "000000", **drawing},
+        )
         self.assertEqual(response.status_code, 403)
         self.assertIn(f'value="{drawing["signature"]}"', response.text)
         self.assertIn(str(markupsafe.escape(drawing["strokes"])), response.text)
@@ -275,8 +332,7 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
     def test_a_used_link_says_the_signature_is_recorded(self):
         url = f"/attendance/sign/{self.amina_line._get_remote_token()}"
         csrf = self._csrf(url)
-        response = self.url_open(url, data={"csrf_token": csrf,
-                                            **signature_values()})
+        response = self.url_open(url, data={"csrf_token": csrf, **signature_values()})
         self.assertEqual(response.status_code, 200)
         again = self.url_open(url)
         self.assertEqual(again.status_code, 410)
@@ -287,18 +343,24 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
     # ------------------------------------------------------------------ wording
     def test_people_read_names_and_sentences(self):
         self.att_session.with_user(self.trainer).action_send_remote_links()
-        mail = self.env["mail.mail"].sudo().search([("model", "=", "az.attendance.line"),
-                                                   ("res_id", "=", self.amina_line.id)])
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "az.attendance.line"), ("res_id", "=", self.amina_line.id)])
+        )
         self.assertEqual(len(mail), 1)
-        for technical in ("az.attendance.line", "o_mail_notification", "Powered by",
-                          "/odoo/", "/mail/view"):
+        for technical in ("az.attendance.line", "o_mail_notification", "Powered by", "/odoo/", "/mail/view"):
             self.assertNotIn(technical, mail.body_html)
         self.assertIn(self.company.name, mail.body_html)
         self.assertIn("Amina Diallo", mail.body_html)
         self.assertEqual(self.amina_line.display_name, "Amina Diallo, Atelier e-administration")
         action = self.amina_line.with_user(self.trainer).action_sign_on_behalf()
-        wizard = self.env["az.attendance.sign.wizard"].with_user(self.trainer).with_context(
-            action["context"]).create({})
+        wizard = (
+            self.env["az.attendance.sign.wizard"]
+            .with_user(self.trainer)
+            .with_context(action["context"])
+            .create({})
+        )
         self.assertEqual(wizard.partner_name, "Amina Diallo")
         self.assertIn("Atelier e-administration", wizard.session_label)
         arch = wizard.get_views([(False, "form")])["views"]["form"]["arch"]
@@ -333,8 +395,7 @@ class TestWrongCodeLimitUnderConcurrency(BaseCase):
 
         def cleanup():
             with db.cursor() as cr:
-                cr.execute("DELETE FROM az_attendance_sign_attempt WHERE line_id = %s",
-                           [line_id])
+                cr.execute("DELETE FROM az_attendance_sign_attempt WHERE line_id = %s", [line_id])
                 cr.commit()
 
         cleanup()
@@ -347,6 +408,5 @@ class TestWrongCodeLimitUnderConcurrency(BaseCase):
         self.assertFalse(errors)
         self.assertEqual(len(checked), MAX_ATTEMPTS)
         with db.cursor() as cr:
-            cr.execute("SELECT tries FROM az_attendance_sign_attempt WHERE line_id = %s",
-                       [line_id])
+            cr.execute("SELECT tries FROM az_attendance_sign_attempt WHERE line_id = %s", [line_id])
             self.assertEqual(cr.fetchone()[0], MAX_ATTEMPTS)

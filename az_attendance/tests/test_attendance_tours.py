@@ -15,17 +15,17 @@ class AttendanceTourCommon(HttpCase, AttendanceCommon):
     def setUpClass(cls):
         super().setUpClass()
         now = fields.Datetime.now().replace(microsecond=0)
-        cls.att_session = cls.make_session(start=now - timedelta(minutes=15),
-                                       name="Atelier tablette")
+        cls.att_session = cls.make_session(start=now - timedelta(minutes=15), name="Atelier tablette")
 
 
 @tagged("post_install", "-at_install")
 class TestAttendanceTours(AttendanceTourCommon):
-
     def test_kiosk_tour(self):
         self.start_tour(
             f"/odoo/action-az_attendance.az_attendance_session_action/{self.att_session.id}",
-            "az_attendance_kiosk", login="az_att_trainer")
+            "az_attendance_kiosk",
+            login="az_att_trainer",
+        )
         line = self.line_of(self.att_session, self.amina)
         self.assertEqual(line.sign_method, "kiosk")
         self.assertEqual(line.status, "present")
@@ -50,8 +50,9 @@ class TestAttendanceTours(AttendanceTourCommon):
         self.assertIn(self.att_session.id, [s["id"] for s in mine])
         self.assertFalse(Session.with_user(self.other_staff).kiosk_open_sessions())
         data = self.att_session.with_user(self.trainer).kiosk_data()
-        self.assertEqual([line["name"] for line in data["lines"]],
-                         ["Amina Diallo", "Lucas Martin", "Sofia Pereira"])
+        self.assertEqual(
+            [line["name"] for line in data["lines"]], ["Amina Diallo", "Lucas Martin", "Sofia Pereira"]
+        )
         for line in self.att_session.line_ids:
             self.assertNotIn(line.sign_code, str(data), "the kiosk never shows personal codes")
 
@@ -71,18 +72,23 @@ class TestAttendanceTours(AttendanceTourCommon):
         self.assertEqual(self.url_open(url).status_code, 409)
         # leaving needs the password of the staff member logged in on the tablet
         for password in ("", "123456", None, ["az_att_trainer"]):
-            result = self.make_jsonrpc_request("/attendance/kiosk/unlock", {
-                "password": password, "session_id": self.att_session.id})
+            result = self.make_jsonrpc_request(
+                "/attendance/kiosk/unlock", {"password": password, "session_id": self.att_session.id}
+            )
             self.assertFalse(result["ok"], password)
-        result = self.make_jsonrpc_request("/attendance/kiosk/unlock", {
-            "password": "az_att_trainer", "session_id": self.att_session.id})
+        result = self.make_jsonrpc_request(
+            "/attendance/kiosk/unlock", {"password": "az_att_trainer", "session_id": self.att_session.id}
+        )
         self.assertTrue(result["ok"])
         self.assertIn(str(self.att_session.id), result["url"])
 
     def test_signing_codes_are_not_in_lists(self):
         view = self.env.ref("az_attendance.az_attendance_session_view_form")
-        arch = self.env["az.attendance.session"].with_user(self.trainer).get_views(
-            [(view.id, "form")])["views"]["form"]["arch"]
+        arch = (
+            self.env["az.attendance.session"]
+            .with_user(self.trainer)
+            .get_views([(view.id, "form")])["views"]["form"]["arch"]
+        )
         self.assertNotIn('name="sign_code"', arch)
 
 

@@ -11,7 +11,6 @@ from .common import AttendanceCommon
 
 @tagged("post_install", "-at_install")
 class TestAttendanceVerifyPage(HttpCase, AttendanceCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -41,20 +40,18 @@ class TestAttendanceVerifyPage(HttpCase, AttendanceCommon):
         page = self._page("2-" + "ab" * 32)
         self.assertEqual(page.status_code, 200)
         self.assertIn("o_az_verify_broken", page.text)
-        self.assertIn("The seal on the paper matches neither the database nor the company "
-                      "ledger", page.text)
+        self.assertIn("The seal on the paper matches neither the database nor the company ledger", page.text)
 
     def test_database_changed_after_printing_is_named(self):
         printed = sealer.seal_to_url(self.sheet.seal)
-        self.env.cr.execute("UPDATE az_attendance_session SET seal = %s WHERE id = %s",
-                            ["$2$" + "cd" * 32, self.sheet.id])
+        self.env.cr.execute(
+            "UPDATE az_attendance_session SET seal = %s WHERE id = %s", ["$2$" + "cd" * 32, self.sheet.id]
+        )
         page = self._page(printed)
-        self.assertIn("The seal on the paper matches the company ledger but not the database",
-                      page.text)
+        self.assertIn("The seal on the paper matches the company ledger but not the database", page.text)
 
     def test_a_reopened_sheet_is_still_shown_as_broken(self):
-        self.env.cr.execute("UPDATE az_attendance_session SET state = 'open' WHERE id = %s",
-                            [self.sheet.id])
+        self.env.cr.execute("UPDATE az_attendance_session SET state = 'open' WHERE id = %s", [self.sheet.id])
         page = self._page(sealer.seal_to_url(self.sheet.seal))
         self.assertEqual(page.status_code, 200)
         self.assertIn("reopened after its seal", page.text)
@@ -62,17 +59,28 @@ class TestAttendanceVerifyPage(HttpCase, AttendanceCommon):
     def test_a_deleted_sheet_is_named_from_the_ledger(self):
         printed = sealer.seal_to_url(self.sheet.seal)
         token, name = self.sheet.verify_token, self.sheet.name
-        self.env.cr.execute("DELETE FROM az_attendance_session WHERE id = %s",
-                            [self.sheet.id])
+        self.env.cr.execute("DELETE FROM az_attendance_session WHERE id = %s", [self.sheet.id])
         page = self._page(printed, token=token)
         self.assertEqual(page.status_code, 410)
         self.assertIn("no longer in the database", page.text)
         self.assertIn(name, page.text)
 
     def test_no_input_makes_the_page_fail(self):
-        bad_seals = ["x", "2-", "-", "2-" + "g" * 64, "1-" + "a" * 64, "0-" + "a" * 64,
-                     "a" * 5000, "\u202e" + "a" * 64, "2-" + "a" * 64 + "\x00", "' OR 1=1 --",
-                     "<script>alert(1)</script>", "99999-" + "a" * 64, "２-" + "a" * 64]
+        bad_seals = [
+            "x",
+            "2-",
+            "-",
+            "2-" + "g" * 64,
+            "1-" + "a" * 64,
+            "0-" + "a" * 64,
+            "a" * 5000,
+            "\u202e" + "a" * 64,
+            "2-" + "a" * 64 + "\x00",
+            "' OR 1=1 --",
+            "<script>alert(1)</script>",
+            "99999-" + "a" * 64,
+            "２-" + "a" * 64,
+        ]
         for bad in bad_seals:
             with self.subTest(seal=bad[:20]):
                 page = self._page(bad)
@@ -82,6 +90,7 @@ class TestAttendanceVerifyPage(HttpCase, AttendanceCommon):
             self.assertEqual(self._page(token=bad_token).status_code, 404)
             self.assertEqual(self._page("2-" + "a" * 64, token=bad_token).status_code, 404)
         # several seal parameters: the first one counts, nothing fails
-        page = self.url_open(f"/attendance/verify/{self.sheet.verify_token}"
-                             f"?seal=x&seal={sealer.seal_to_url(self.sheet.seal)}")
+        page = self.url_open(
+            f"/attendance/verify/{self.sheet.verify_token}?seal=x&seal={sealer.seal_to_url(self.sheet.seal)}"
+        )
         self.assertLess(page.status_code, 500)

@@ -22,16 +22,17 @@ def summaries(rows):
     """Totals of ``rows`` (dicts with participant, session, date, month and the hour keys)
     per participant, per session and per month: {name: (header, rows)}."""
     tables = {}
-    for name, keys in (("participant", ("participant",)),
-                       ("session", ("session", "date")),
-                       ("month", ("month",))):
+    for name, keys in (
+        ("participant", ("participant",)),
+        ("session", ("session", "date")),
+        ("month", ("month",)),
+    ):
         totals = defaultdict(lambda: dict.fromkeys(HOUR_KEYS, 0.0))
         for row in rows:
             key = tuple(row[k] for k in keys)
             for hour_key in HOUR_KEYS:
                 totals[key][hour_key] += row[hour_key]
-        body = [list(key) + [round(totals[key][h], 2) for h in HOUR_KEYS]
-                for key in sorted(totals)]
+        body = [list(key) + [round(totals[key][h], 2) for h in HOUR_KEYS] for key in sorted(totals)]
         tables[name] = (list(keys) + list(HOUR_KEYS), body)
     return tables
 

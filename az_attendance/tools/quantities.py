@@ -39,12 +39,10 @@ def quantities(unit, lines, count_excused):
             result[("line", line["line_id"])] = round(line_hours(line, count_excused), 2)
         elif unit == "session":
             key = ("session", line["session_id"])
-            result[key] = max(result.get(key, 0.0), 1.0 if counts(line["status"], count_excused)
-                              else 0.0)
+            result[key] = max(result.get(key, 0.0), 1.0 if counts(line["status"], count_excused) else 0.0)
         elif unit == "participant":
             key = ("partner", line["partner_id"])
-            result[key] = max(result.get(key, 0.0), 1.0 if counts(line["status"], count_excused)
-                              else 0.0)
+            result[key] = max(result.get(key, 0.0), 1.0 if counts(line["status"], count_excused) else 0.0)
         else:
             raise ValueError(f"unknown funding unit {unit!r}")
     return result

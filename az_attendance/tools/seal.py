@@ -162,8 +162,7 @@ def compare_manifest(sealed, current):
 
 def manifest_text(entries):
     """Canonical text of the list of what a seal covers: [(id, ...scalars), ...]."""
-    return json.dumps([list(entry) for entry in entries], separators=(",", ":"),
-                      ensure_ascii=False)
+    return json.dumps([list(entry) for entry in entries], separators=(",", ":"), ensure_ascii=False)
 
 
 def parse_manifest(text):

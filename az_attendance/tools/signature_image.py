@@ -97,23 +97,29 @@ def parse_strokes(text):
     width, height, strokes = data.get("width"), data.get("height"), data.get("strokes")
 
     def number(value):
-        return isinstance(value, (int, float)) and not isinstance(value, bool) \
-            and math.isfinite(value)
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
-    if not (number(width) and number(height) and 10 <= width <= MAX_WIDTH
-            and 10 <= height <= MAX_HEIGHT):
+    if not (number(width) and number(height) and 10 <= width <= MAX_WIDTH and 10 <= height <= MAX_HEIGHT):
         raise SignatureImageError(NOT_DRAWN)
     if not isinstance(strokes, list) or not 1 <= len(strokes) <= MAX_STROKES:
         raise SignatureImageError(NOT_DRAWN)
     points_count = 0
     result = []
     for stroke in strokes:
-        if not isinstance(stroke, list) or not stroke or len(stroke) % 2 \
-                or not all(number(value) for value in stroke):
+        if (
+            not isinstance(stroke, list)
+            or not stroke
+            or len(stroke) % 2
+            or not all(number(value) for value in stroke)
+        ):
             raise SignatureImageError(NOT_DRAWN)
         points = list(zip(stroke[0::2], stroke[1::2], strict=True))
-        if any(not (-STROKE_MARGIN <= x <= width + STROKE_MARGIN
-                    and -STROKE_MARGIN <= y <= height + STROKE_MARGIN) for x, y in points):
+        if any(
+            not (
+                -STROKE_MARGIN <= x <= width + STROKE_MARGIN and -STROKE_MARGIN <= y <= height + STROKE_MARGIN
+            )
+            for x, y in points
+        ):
             raise SignatureImageError(NOT_DRAWN)
         points_count += len(points)
         result.append(points)
@@ -141,15 +147,18 @@ def pad_curve(points, steps=12):
         return list(points)
     padded = [points[0], *points, points[-1]]
     curve = [points[0]]
-    for p0, p1, p2, p3 in zip(padded, padded[1:], padded[2:], padded[3:]):  # noqa: B905
+    for p0, p1, p2, p3 in zip(padded, padded[1:], padded[2:], padded[3:], strict=False):
         c1 = _control_points(p0, p1, p2)[1]
         c2 = _control_points(p1, p2, p3)[0]
         for step in range(1, steps + 1):
             t = step / steps
             u = 1 - t
-            curve.append(tuple(
-                u ** 3 * a + 3 * u * u * t * b + 3 * u * t * t * c + t ** 3 * d
-                for a, b, c, d in zip(p1, c1, c2, p2)))  # noqa: B905
+            curve.append(
+                tuple(
+                    u**3 * a + 3 * u * u * t * b + 3 * u * t * t * c + t**3 * d
+                    for a, b, c, d in zip(p1, c1, c2, p2, strict=False)
+                )
+            )
     return curve
 
 
@@ -169,7 +178,7 @@ def check_drawn(image, strokes_text):
         curve = pad_curve(points)
         if len(curve) > 1:
             draw.line(curve, fill=255, width=pen, joint="curve")
-        for (x1, y1), (x2, y2) in zip(points, points[1:]):  # noqa: B905
+        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
             band = max(pen, int(CURVE_SLACK * math.hypot(x2 - x1, y2 - y1)))
             draw.line([(x1, y1), (x2, y2)], fill=255, width=band)
             for x, y in ((x1, y1), (x2, y2)):
@@ -215,8 +224,12 @@ def clean_signature(raw, strokes=None):
     except (OSError, SyntaxError, ValueError, EOFError, zlib.error, MemoryError) as error:
         raise SignatureImageError(UNREADABLE) from error
     count, box = ink_box(image)
-    if (count < MIN_INK_PIXELS or count < MIN_INK_SHARE * width * height or not box
-            or (box[2] - box[0]) < MIN_INK_SPAN * width):
+    if (
+        count < MIN_INK_PIXELS
+        or count < MIN_INK_SHARE * width * height
+        or not box
+        or (box[2] - box[0]) < MIN_INK_SPAN * width
+    ):
         raise SignatureImageError(BLANK)
     if strokes is not None:
         check_drawn(image, strokes)

@@ -32,15 +32,19 @@ def imprint(value):
 def make_request(digest, nonce=None):
     """DER of a TimeStampReq for a SHA-256 ``digest``; returns (request, nonce)."""
     nonce = nonce or secrets.randbits(63)
-    request = tsp.TimeStampReq({
-        "version": "v1",
-        "message_imprint": tsp.MessageImprint({
-            "hash_algorithm": algos.DigestAlgorithm({"algorithm": "sha256"}),
-            "hashed_message": digest,
-        }),
-        "nonce": nonce,
-        "cert_req": True,
-    })
+    request = tsp.TimeStampReq(
+        {
+            "version": "v1",
+            "message_imprint": tsp.MessageImprint(
+                {
+                    "hash_algorithm": algos.DigestAlgorithm({"algorithm": "sha256"}),
+                    "hashed_message": digest,
+                }
+            ),
+            "nonce": nonce,
+            "cert_req": True,
+        }
+    )
     return request.dump(), nonce
 
 
@@ -68,8 +72,11 @@ def parse_response(data, digest, nonce=None):
 def _tst_info(token):
     try:
         content = token["content"]["encap_content_info"]["content"]
-        return content.parsed if isinstance(content, core.ParsableOctetString) else \
-            tsp.TSTInfo.load(content.native)
+        return (
+            content.parsed
+            if isinstance(content, core.ParsableOctetString)
+            else tsp.TSTInfo.load(content.native)
+        )
     except (ValueError, TypeError, KeyError) as error:
         raise TimestampError("unreadable token") from error
 
@@ -88,8 +95,10 @@ def check_token(token_der, digest, pinned_certificate=None):
     except (ValueError, TypeError, KeyError, IndexError) as error:
         raise TimestampError("unreadable token") from error
     imprint_value = info["message_imprint"]
-    if imprint_value["hash_algorithm"]["algorithm"].native != "sha256" \
-            or imprint_value["hashed_message"].native != digest:
+    if (
+        imprint_value["hash_algorithm"]["algorithm"].native != "sha256"
+        or imprint_value["hashed_message"].native != digest
+    ):
         raise TimestampError("the token signs another seal")
     certificate = _signer_certificate(signed, signer)
     if pinned_certificate and certificate.dump() != pinned_certificate:
@@ -103,8 +112,10 @@ def _signer_certificate(signed, signer):
     for choice in signed["certificates"] or []:
         certificate = choice.chosen
         if sid.name == "issuer_and_serial_number":
-            if certificate.issuer == sid.chosen["issuer"] and \
-                    certificate.serial_number == sid.chosen["serial_number"].native:
+            if (
+                certificate.issuer == sid.chosen["issuer"]
+                and certificate.serial_number == sid.chosen["serial_number"].native
+            ):
                 return certificate
         elif certificate.key_identifier == sid.chosen.native:
             return certificate
@@ -117,8 +128,7 @@ def _check_signature(signed, signer, certificate):
         raise TimestampError(f"unsupported digest {algorithm}")
     content = signed["encap_content_info"]["content"].contents
     attributes = signer["signed_attrs"]
-    digests = [attr["values"][0].native for attr in attributes
-               if attr["type"].native == "message_digest"]
+    digests = [attr["values"][0].native for attr in attributes if attr["type"].native == "message_digest"]
     if not digests or digests[0] != hashlib.new(algorithm, content).digest():
         raise TimestampError("the token's content was altered")
     data = attributes.untag().dump()

@@ -9,12 +9,14 @@ class AzAttendanceCertificateWizard(models.TransientModel):
     _description = "Issue certificates of completion"
 
     project_id = fields.Many2one("project.project", string="Action")
-    funding_id = fields.Many2one("az.funding", string="Funding",
-                                 help="Certificates for the hours inside this funding's period.")
+    funding_id = fields.Many2one(
+        "az.funding", string="Funding", help="Certificates for the hours inside this funding's period."
+    )
     date_from = fields.Date(string="From", required=True)
     date_to = fields.Date(string="To", required=True)
-    send_by_email = fields.Boolean(string="Send them by e-mail",
-                                   help="Each person with an e-mail address receives theirs.")
+    send_by_email = fields.Boolean(
+        string="Send them by e-mail", help="Each person with an e-mail address receives theirs."
+    )
 
     @api.onchange("funding_id")
     def _onchange_funding_id(self):
@@ -30,15 +32,16 @@ class AzAttendanceCertificateWizard(models.TransientModel):
         project = self.funding_id.project_id or self.project_id
         project.check_access("write")
         Certificate = self.env["az.attendance.certificate"]
-        made = Certificate._issue(project, self.date_from, self.date_to,
-                                  funding=self.funding_id or None)
+        made = Certificate._issue(project, self.date_from, self.date_to, funding=self.funding_id or None)
         if self.send_by_email:
             made.filtered(lambda c: c.partner_id.email).action_send()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "az_attendance.az_attendance_certificate_action")
+            "az_attendance.az_attendance_certificate_action"
+        )
         action["domain"] = [("project_id", "=", project.id)]
         if not made:
             action["help"] = self.env._(
                 "<p>No new certificate: none of the validated sheets of the period changed "
-                "since the last ones were issued.</p>")
+                "since the last ones were issued.</p>"
+            )
         return action

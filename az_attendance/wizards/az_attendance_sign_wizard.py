@@ -14,9 +14,13 @@ class AzAttendanceSignWizard(models.TransientModel):
     partner_name = fields.Char(related="line_id.partner_name", string="Participant")
     session_label = fields.Char(compute="_compute_session_label", string="Session")
     method = fields.Selection(
-        [("on_behalf", "Staff sign on behalf, with a witness"),
-         ("paper", "Signed on the attached paper sheet")],
-        default="on_behalf", required=True)
+        [
+            ("on_behalf", "Staff sign on behalf, with a witness"),
+            ("paper", "Signed on the attached paper sheet"),
+        ],
+        default="on_behalf",
+        required=True,
+    )
     witness_name = fields.Char(string="Witness")
     reason = fields.Char(help="Why the person cannot sign themselves.")
     signature = fields.Binary(string="Signature of the staff member")
@@ -44,10 +48,19 @@ class AzAttendanceSignWizard(models.TransientModel):
         ip, agent = request_proof()
         line._record_signature(
             self.signature.decode() if isinstance(self.signature, bytes) else self.signature,
-            "on_behalf", ip=ip, user_agent=agent,
-            witness_name=self.witness_name, reason=self.reason)
-        line.session_id.message_post(body=self.env._(
-            "%(user)s signed on behalf of %(name)s, witnessed by %(witness)s: %(reason)s",
-            user=self.env.user.name, name=line.partner_name, witness=self.witness_name,
-            reason=self.reason))
+            "on_behalf",
+            ip=ip,
+            user_agent=agent,
+            witness_name=self.witness_name,
+            reason=self.reason,
+        )
+        line.session_id.message_post(
+            body=self.env._(
+                "%(user)s signed on behalf of %(name)s, witnessed by %(witness)s: %(reason)s",
+                user=self.env.user.name,
+                name=line.partner_name,
+                witness=self.witness_name,
+                reason=self.reason,
+            )
+        )
         return True

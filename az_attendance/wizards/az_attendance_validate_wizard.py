@@ -11,15 +11,13 @@ class AzAttendanceValidateWizard(models.TransientModel):
 
     session_id = fields.Many2one("az.attendance.session", required=True, readonly=True)
     session_stop = fields.Datetime(related="session_id.stop", string="Session ends")
-    reason = fields.Text(required=True,
-                         help="Printed on the sheet and sealed with it.")
+    reason = fields.Text(required=True, help="Printed on the sheet and sealed with it.")
 
     def action_confirm(self):
         self.ensure_one()
         reason = (self.reason or "").strip()
         if not reason:
-            raise UserError(self.env._("Say why the sheet is validated before the end of the "
-                                       "session."))
+            raise UserError(self.env._("Say why the sheet is validated before the end of the session."))
         session = self.session_id
         session.write({"early_validation_reason": reason})
         return session.action_validate()

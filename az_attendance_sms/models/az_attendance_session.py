@@ -20,9 +20,10 @@ class AzAttendanceSession(models.Model):
             result = {
                 "type": "ir.actions.client",
                 "tag": "display_notification",
-                "params": {"message": self.env._("%(count)s signing link(s) sent by SMS.",
-                                                 count=len(sent)),
-                           "type": "success"},
+                "params": {
+                    "message": self.env._("%(count)s signing link(s) sent by SMS.", count=len(sent)),
+                    "type": "success",
+                },
             }
         return result
 
@@ -32,5 +33,9 @@ class AzAttendanceSession(models.Model):
         if not self.company_id.az_remote_link_sms or self.state != "open":
             return self.env["az.attendance.line"]
         return self.line_ids.filtered(
-            lambda ln: not ln.signed_at and ln.status not in ("absent", "excused")
-            and (ln.partner_id.mobile or ln.partner_id.phone))
+            lambda ln: (
+                not ln.signed_at
+                and ln.status not in ("absent", "excused")
+                and (ln.partner_id.mobile or ln.partner_id.phone)
+            )
+        )

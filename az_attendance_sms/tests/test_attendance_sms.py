@@ -36,8 +36,9 @@ class TestAttendanceSms(SMSCase, AttendanceCommon):
             session.with_user(self.trainer).action_send_remote_links()
         line = self.line_of(session, self.amina)
         # sent at once (not left to the hourly queue), numbers in international format
-        self.assertSMS(self.amina, "+33611223344", "pending",
-                       content=f"/attendance/sign/{line._get_remote_token()}")
+        self.assertSMS(
+            self.amina, "+33611223344", "pending", content=f"/attendance/sign/{line._get_remote_token()}"
+        )
         self.assertSMS(self.sofia, "+262692001122", "pending")
         self.assertEqual(len(self._new_sms), 2, "absent and no mobile number: no SMS")
         # the delivery state shows on the line

@@ -12,7 +12,6 @@ from datetime import datetime, time, timedelta
 
 import pytz
 from babel.dates import format_date, format_time
-
 from psycopg2 import errors as pg_errors
 
 from odoo import fields, http
@@ -52,10 +51,14 @@ class BookingError(Exception):
 # Helpers shared with the portal controller
 # ----------------------------------------------------------------------------------------
 def error_page(error):
-    return request.render("az_booking.booking_error_page", {
-        "error_title": error.title or request.env._("Sorry, we cannot do that"),
-        "error_message": error.message,
-    }, status=error.status)
+    return request.render(
+        "az_booking.booking_error_page",
+        {
+            "error_title": error.title or request.env._("Sorry, we cannot do that"),
+            "error_message": error.message,
+        },
+        status=error.status,
+    )
 
 
 def _locale():
@@ -85,8 +88,9 @@ def parse_start(value):
     try:
         return pi.parse_minute(value, "start")
     except pi.InputError:
-        raise BookingError(request.env._(
-            "This appointment time is not valid. Please choose a time in the list.")) from None
+        raise BookingError(
+            request.env._("This appointment time is not valid. Please choose a time in the list.")
+        ) from None
 
 
 def format_start(moment):
@@ -100,8 +104,7 @@ def parse_week(booking_type, value):
         try:
             day = pi.parse_date(value, "week")
         except pi.InputError:
-            raise BookingError(request.env._(
-                "This week is not a valid date (YYYY-MM-DD).")) from None
+            raise BookingError(request.env._("This week is not a valid date (YYYY-MM-DD).")) from None
     else:
         day = today
     last_day = today + timedelta(days=booking_type.horizon_days)
@@ -113,8 +116,7 @@ def week_bounds_utc(booking_type, monday):
     zone = pytz.timezone(booking_type.tz or "UTC")
     start = zone.localize(datetime.combine(monday, time.min))
     stop = zone.localize(datetime.combine(monday + timedelta(days=7), time.min))
-    return (start.astimezone(pytz.utc).replace(tzinfo=None),
-            stop.astimezone(pytz.utc).replace(tzinfo=None))
+    return (start.astimezone(pytz.utc).replace(tzinfo=None), stop.astimezone(pytz.utc).replace(tzinfo=None))
 
 
 def slot_days(booking_type, slots, current=None):
@@ -127,17 +129,22 @@ def slot_days(booking_type, slots, current=None):
         full = slot["seats_left"] <= 0
         details = session_details(booking_type, slot)
         when = request.env._("%(day)s at %(time)s", day=day_label(local), time=time_label(local))
-        day["slots"].append({
-            "start": format_start(slot["start"]),
-            "time": time_label(local),
-            "seats_left": slot["seats_left"],
-            "full": full,
-            "label": (request.env._("Join the waiting list for %s", when) if full
-                      else request.env._("Book %s", when)),
-            "move_label": request.env._("Move my appointment to %s", when),
-            "current": bool(current and slot["start"] == current),
-            **details,
-        })
+        day["slots"].append(
+            {
+                "start": format_start(slot["start"]),
+                "time": time_label(local),
+                "seats_left": slot["seats_left"],
+                "full": full,
+                "label": (
+                    request.env._("Join the waiting list for %s", when)
+                    if full
+                    else request.env._("Book %s", when)
+                ),
+                "move_label": request.env._("Move my appointment to %s", when),
+                "current": bool(current and slot["start"] == current),
+                **details,
+            }
+        )
         if details:  # the link's name says everything its text shows
             day["slots"][-1]["label"] += " (%s)" % details["details"]
     return list(days.values())
@@ -149,15 +156,15 @@ def week_values(booking_type, week, exclude=None):
     start_utc, stop_utc = week_bounds_utc(booking_type, monday)
     engine = booking_type.with_context(az_booking_exclude_ids=exclude.ids if exclude else [])
     slots = engine._get_free_slots(
-        start_utc, stop_utc, include_full=booking_type.is_collective and not exclude)
+        start_utc, stop_utc, include_full=booking_type.is_collective and not exclude
+    )
     if exclude:
         slots = [s for s in slots if s["seats_left"] > 0]
     now = fields.Datetime.now()
     horizon = now + timedelta(days=booking_type.horizon_days)
     today = to_local(booking_type, now).date()
     next_week = monday + timedelta(days=7) if stop_utc < horizon else None
-    prev_week = monday - timedelta(days=7) if monday > today - timedelta(days=today.weekday()) \
-        else None
+    prev_week = monday - timedelta(days=7) if monday > today - timedelta(days=today.weekday()) else None
     next_free = None
     if not slots and stop_utc < horizon:
         later = engine._get_free_slots(stop_utc, horizon)
@@ -172,7 +179,8 @@ def week_values(booking_type, week, exclude=None):
         "week_label": request.env._(
             "Week from %(first)s to %(last)s",
             first=format_date(monday, format="EEEE d MMMM", locale=_locale()),
-            last=format_date(sunday, format="EEEE d MMMM y", locale=_locale())),
+            last=format_date(sunday, format="EEEE d MMMM y", locale=_locale()),
+        ),
         "week": monday.isoformat(),
         "next_week": next_week and next_week.isoformat(),
         "prev_week": prev_week and prev_week.isoformat(),
@@ -186,15 +194,15 @@ def find_slot(booking_type, start, exclude=None, include_full=False):
     """The engine's free slot starting at ``start`` (notice and horizon applied)."""
     now = fields.Datetime.now()
     if start <= now:
-        raise BookingError(request.env._(
-            "This time is in the past. Please choose a time in the list."))
+        raise BookingError(request.env._("This time is in the past. Please choose a time in the list."))
     if start > now + timedelta(days=booking_type.horizon_days):
         return None
     stop = start + timedelta(hours=booking_type.duration)
     engine = booking_type.with_context(az_booking_exclude_ids=exclude.ids if exclude else [])
     # a window of whole days, so that the slots lie on the grid of the working hours
     slots = engine._get_free_slots(
-        start - timedelta(days=1), stop + timedelta(days=1), include_full=include_full)
+        start - timedelta(days=1), stop + timedelta(days=1), include_full=include_full
+    )
     if booking_type.is_collective:  # a session keeps its own length
         return next((s for s in slots if s["start"] == start), None)
     return next((s for s in slots if s["start"] == start and s["stop"] == stop), None)
@@ -232,8 +240,7 @@ def next_free_slots(booking_type, after, count=5):
     cursor = after
     while len(slots) < count and cursor < horizon:
         window_stop = min(cursor + timedelta(days=14), horizon)
-        slots += [s for s in booking_type._get_free_slots(cursor, window_stop)
-                  if s["seats_left"] > 0]
+        slots += [s for s in booking_type._get_free_slots(cursor, window_stop) if s["seats_left"] > 0]
         cursor = window_stop
     return slot_days(booking_type, slots[:count])
 
@@ -242,8 +249,7 @@ def booking_values(booking):
     """What the manage pages show of a booking (a sudo record)."""
     booking_type = booking.type_id
     state_labels = dict(booking._fields["state"]._description_selection(request.env))
-    format_labels = dict(booking_type._fields["location_format"]._description_selection(
-        request.env))
+    format_labels = dict(booking_type._fields["location_format"]._description_selection(request.env))
     return {
         "booking": booking,
         "booking_type": booking_type,
@@ -270,7 +276,6 @@ def read_text(post, key, limit, label=None, multiline=False, errors=None):
 
 
 class AzBookingWebsite(http.Controller):
-
     # ------------------------------------------------------------------------------------
     # Access
     # ------------------------------------------------------------------------------------
@@ -279,16 +284,23 @@ class AzBookingWebsite(http.Controller):
         try:
             type_id = pi.parse_id(type_id, field="type_id")
         except pi.InputError:
-            raise BookingError(
-                request.env._("This appointment type does not exist."), 404) from None
-        booking_type = request.env["az.booking.type"].sudo().search([
-            ("id", "=", type_id),
-            ("is_published", "=", True),
-            ("company_id", "=", request.website.company_id.id),
-        ], limit=1)
+            raise BookingError(request.env._("This appointment type does not exist."), 404) from None
+        booking_type = (
+            request.env["az.booking.type"]
+            .sudo()
+            .search(
+                [
+                    ("id", "=", type_id),
+                    ("is_published", "=", True),
+                    ("company_id", "=", request.website.company_id.id),
+                ],
+                limit=1,
+            )
+        )
         if not booking_type:
-            raise BookingError(request.env._(
-                "This appointment type does not exist or cannot be booked online."), 404)
+            raise BookingError(
+                request.env._("This appointment type does not exist or cannot be booked online."), 404
+            )
         return booking_type
 
     # ------------------------------------------------------------------------------------
@@ -296,35 +308,44 @@ class AzBookingWebsite(http.Controller):
     # ------------------------------------------------------------------------------------
     @http.route("/booking", type="http", auth="public", website=True, sitemap=True)
     def booking_types(self, **kwargs):
-        booking_types = request.env["az.booking.type"].sudo().search([
-            ("is_published", "=", True), ("company_id", "=", request.website.company_id.id),
-        ])
+        booking_types = (
+            request.env["az.booking.type"]
+            .sudo()
+            .search(
+                [
+                    ("is_published", "=", True),
+                    ("company_id", "=", request.website.company_id.id),
+                ]
+            )
+        )
         groups = OrderedDict()
-        for booking_type in booking_types.sorted(
-                lambda t: (t.project_id.name or "", t.sequence, t.id)):
+        for booking_type in booking_types.sorted(lambda t: (t.project_id.name or "", t.sequence, t.id)):
             groups.setdefault(booking_type.project_id, []).append(booking_type)
         format_labels = dict(
-            request.env["az.booking.type"]._fields["location_format"]._description_selection(
-                request.env))
-        return request.render("az_booking.booking_types_page", {
-            "groups": [{"project": project, "types": types} for project, types in groups.items()],
-            "format_labels": format_labels,
-        })
+            request.env["az.booking.type"]._fields["location_format"]._description_selection(request.env)
+        )
+        return request.render(
+            "az_booking.booking_types_page",
+            {
+                "groups": [{"project": project, "types": types} for project, types in groups.items()],
+                "format_labels": format_labels,
+            },
+        )
 
-    @http.route("/booking/<string:type_id>", type="http", auth="public", website=True,
-                sitemap=False)
+    @http.route("/booking/<string:type_id>", type="http", auth="public", website=True, sitemap=False)
     def booking_type_page(self, type_id, week=None, **kwargs):
         try:
             booking_type = self._get_booking_type(type_id)
             values = week_values(booking_type, week)
         except BookingError as error:
             return error_page(error)
-        format_labels = dict(booking_type._fields["location_format"]._description_selection(
-            request.env))
-        values.update({
-            "booking_type": booking_type,
-            "format_label": format_labels.get(booking_type.location_format),
-        })
+        format_labels = dict(booking_type._fields["location_format"]._description_selection(request.env))
+        values.update(
+            {
+                "booking_type": booking_type,
+                "format_label": format_labels.get(booking_type.location_format),
+            }
+        )
         return request.render("az_booking.booking_type_page", values)
 
     # ------------------------------------------------------------------------------------
@@ -335,52 +356,68 @@ class AzBookingWebsite(http.Controller):
         if user._is_public():
             return {"name": "", "email": "", "phone": ""}
         partner = user.partner_id
-        return {"name": partner.name or "", "email": partner.email or "",
-                "phone": partner.phone or partner.mobile or ""}
+        return {
+            "name": partner.name or "",
+            "email": partner.email or "",
+            "phone": partner.phone or partner.mobile or "",
+        }
 
-    def _render_form(self, booking_type, slot, values=None, errors=None, message=None,
-                     status=200, next_slots=None):
+    def _render_form(
+        self, booking_type, slot, values=None, errors=None, message=None, status=200, next_slots=None
+    ):
         local = to_local(booking_type, slot["start"]) if slot else None
         values = values if values is not None else self._form_defaults()
         if not values.get(SUBMISSION_KEY_FIELD):
             values[SUBMISSION_KEY_FIELD] = secrets.token_urlsafe(24)
-        return request.render("az_booking.booking_form_page", {
-            "booking_type": booking_type,
-            "slot": slot,
-            "start": format_start(slot["start"]) if slot else "",
-            "when": when_label(booking_type, slot["start"]) if slot else "",
-            "end_time": time_label(to_local(booking_type, slot["stop"])) if slot else "",
-            "local_day": day_label(local) if local else "",
-            "waiting_list": bool(slot and slot["seats_left"] <= 0),
-            "values": values,
-            "submission_key_field": SUBMISSION_KEY_FIELD,
-            "errors": errors or {},
-            "message": message,
-            "next_slots": next_slots,
-            "consent_text": booking_type._get_consent_text(),
-            "staff_choices": (
-                request.env["res.users"].sudo().browse(slot["user_ids"])
-                if slot and booking_type.assignment == "user_picks"
-                and not booking_type.is_collective else []),
-            "honeypot_field": HONEYPOT_FIELD,
-            "tz_name": booking_type.tz_label,
-        }, status=status)
+        return request.render(
+            "az_booking.booking_form_page",
+            {
+                "booking_type": booking_type,
+                "slot": slot,
+                "start": format_start(slot["start"]) if slot else "",
+                "when": when_label(booking_type, slot["start"]) if slot else "",
+                "end_time": time_label(to_local(booking_type, slot["stop"])) if slot else "",
+                "local_day": day_label(local) if local else "",
+                "waiting_list": bool(slot and slot["seats_left"] <= 0),
+                "values": values,
+                "submission_key_field": SUBMISSION_KEY_FIELD,
+                "errors": errors or {},
+                "message": message,
+                "next_slots": next_slots,
+                "consent_text": booking_type._get_consent_text(),
+                "staff_choices": (
+                    request.env["res.users"].sudo().browse(slot["user_ids"])
+                    if slot and booking_type.assignment == "user_picks" and not booking_type.is_collective
+                    else []
+                ),
+                "honeypot_field": HONEYPOT_FIELD,
+                "tz_name": booking_type.tz_label,
+            },
+            status=status,
+        )
 
-    @http.route("/booking/<string:type_id>/book", type="http", auth="public", website=True,
-                methods=["GET"], sitemap=False)
+    @http.route(
+        "/booking/<string:type_id>/book",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
+        sitemap=False,
+    )
     def booking_form(self, type_id, start=None, **kwargs):
         try:
             booking_type = self._get_booking_type(type_id)
-            slot = find_slot(booking_type, parse_start(start),
-                             include_full=booking_type.is_collective)
+            slot = find_slot(booking_type, parse_start(start), include_full=booking_type.is_collective)
         except BookingError as error:
             return error_page(error)
         if not slot:
             return self._render_form(
-                booking_type, None, status=409,
-                message=request.env._("This time is not available. Here are the next free "
-                                      "times:"),
-                next_slots=next_free_slots(booking_type, parse_start(start)))
+                booking_type,
+                None,
+                status=409,
+                message=request.env._("This time is not available. Here are the next free times:"),
+                next_slots=next_free_slots(booking_type, parse_start(start)),
+            )
         return self._render_form(booking_type, slot)
 
     def _validate_email(self, email, errors):
@@ -391,7 +428,8 @@ class AzBookingWebsite(http.Controller):
         normalized = email_normalize(email, strict=True)
         if len(email_split(email)) != 1 or not normalized or not EMAIL_RE.match(email):
             errors["email"] = request.env._(
-                "This e-mail address is not valid (for example: name@example.com).")
+                "This e-mail address is not valid (for example: name@example.com)."
+            )
             return False
         return normalized
 
@@ -415,12 +453,17 @@ class AzBookingWebsite(http.Controller):
             if not PHONE_RE.match(phone) or sum(c.isdigit() for c in phone) < 6:
                 raise UserError(phone)
             formatted = phone_format(
-                phone, country.code or None, country.phone_code or None,
-                force_format="E164", raise_exception=True)
+                phone,
+                country.code or None,
+                country.phone_code or None,
+                force_format="E164",
+                raise_exception=True,
+            )
         except UserError:
             errors["phone"] = request.env._(
                 "This phone number is not valid. Please check it, or write it with its "
-                "country code (for example +33 6 12 34 56 78).")
+                "country code (for example +33 6 12 34 56 78)."
+            )
             return False
         return formatted
 
@@ -435,7 +478,8 @@ class AzBookingWebsite(http.Controller):
                 errors["name"] = env._("Please give your name.")
             elif FORBIDDEN_NAME_CHARS.search(name):
                 errors["name"] = env._(
-                    "Your name contains characters that are not allowed (such as < > or /).")
+                    "Your name contains characters that are not allowed (such as < > or /)."
+                )
         values["name"] = name
         email = read_text(post, "email", EMAIL_MAX, env._("E-mail"), errors=errors)
         values["email"] = email
@@ -446,7 +490,8 @@ class AzBookingWebsite(http.Controller):
         if not email and not phone and "email" not in errors and "phone" not in errors:
             errors["email"] = env._(
                 "Please give an e-mail address or a mobile phone number: we send your "
-                "confirmation and your personal link there.")
+                "confirmation and your personal link there."
+            )
         answers = {}
         for question in booking_type.question_ids:
             key = f"question_{question.id}"
@@ -457,15 +502,15 @@ class AzBookingWebsite(http.Controller):
                 if raw not in (None, "", "yes", "no", "1", "on"):
                     errors[key] = env._("Please answer yes or no.")
             else:
-                value = read_text(post, key, limit, question.name,
-                                  multiline=question.answer_type == "text", errors=errors)
+                value = read_text(
+                    post, key, limit, question.name, multiline=question.answer_type == "text", errors=errors
+                )
             if question.is_required and not value and key not in errors:
                 errors[key] = env._("Please answer this question.")
             answers[question.id] = value
             values[key] = value
         if post.get("consent") != "1":
-            errors["consent"] = env._(
-                "Please accept the processing of your information to book.")
+            errors["consent"] = env._("Please accept the processing of your information to book.")
         values["consent"] = post.get("consent") == "1"
         return values, answers, errors
 
@@ -486,34 +531,47 @@ class AzBookingWebsite(http.Controller):
         Partner = request.env["res.partner"].sudo().with_context(active_test=False)
         own = user.partner_id
         if not user._is_public() and (
-                (values["email_normalized"] and own.email_normalized == values[
-                    "email_normalized"])
-                or (not values["email_normalized"] and values["phone_e164"]
-                    and values["phone_e164"] in (own.phone_sanitized, own.mobile))):
+            (values["email_normalized"] and own.email_normalized == values["email_normalized"])
+            or (
+                not values["email_normalized"]
+                and values["phone_e164"]
+                and values["phone_e164"] in (own.phone_sanitized, own.mobile)
+            )
+        ):
             return own.sudo(), Partner
         company_domain = [("company_id", "in", [False, booking_type.company_id.id])]
         if values["email_normalized"]:
             address_domain = [("email_normalized", "=", values["email_normalized"])]
         else:
-            address_domain = ["|", ("phone_sanitized", "=", values["phone_e164"]),
-                              ("mobile", "=", values["phone_e164"])]
+            address_domain = [
+                "|",
+                ("phone_sanitized", "=", values["phone_e164"]),
+                ("mobile", "=", values["phone_e164"]),
+            ]
         matches = Partner.search(address_domain + company_domain, order="id")
-        same = matches.filtered(lambda p: (
-            not p.user_ids and p.active
-            and (p.name or "").strip().casefold() == values["name"].casefold()
-            and (p.phone or False) == (values["phone_e164"] or False)
-            and (p.email or False) == (values["email"] or False)))
+        same = matches.filtered(
+            lambda p: (
+                not p.user_ids
+                and p.active
+                and (p.name or "").strip().casefold() == values["name"].casefold()
+                and (p.phone or False) == (values["phone_e164"] or False)
+                and (p.email or False) == (values["email"] or False)
+            )
+        )
         if same:
             return same[0], Partner
-        partner = Partner.with_context(mail_create_nosubscribe=True).create({
-            "name": values["name"],
-            "email": values["email"] or False,
-            "phone": values["phone_e164"] or False,
-            "lang": request.env.lang if request.env.lang in dict(
-                request.env["res.lang"].get_installed()) else False,
-            "az_is_beneficiary": True,
-            "company_id": booking_type.company_id.id,
-        })
+        partner = Partner.with_context(mail_create_nosubscribe=True).create(
+            {
+                "name": values["name"],
+                "email": values["email"] or False,
+                "phone": values["phone_e164"] or False,
+                "lang": request.env.lang
+                if request.env.lang in dict(request.env["res.lang"].get_installed())
+                else False,
+                "az_is_beneficiary": True,
+                "company_id": booking_type.company_id.id,
+            }
+        )
         return partner, matches[:1]
 
     def _booking_of_submission(self, key):
@@ -526,9 +584,15 @@ class AzBookingWebsite(http.Controller):
 
     def _redirect_to_confirmation(self, booking):
         if booking.state == "cancelled":
-            return error_page(BookingError(request.env._(
-                "This form was already sent, and the booking it made has been cancelled "
-                "since. Please open the booking page again."), 409))
+            return error_page(
+                BookingError(
+                    request.env._(
+                        "This form was already sent, and the booking it made has been cancelled "
+                        "since. Please open the booking page again."
+                    ),
+                    409,
+                )
+            )
         return request.redirect(booking.get_portal_url(query_string="&booked=1"), code=303)
 
     def _verify_bot_protection(self):
@@ -539,8 +603,14 @@ class AzBookingWebsite(http.Controller):
         except (UserError, ValidationError):
             return False
 
-    @http.route("/booking/<string:type_id>/book", type="http", auth="public", website=True,
-                methods=["POST"], sitemap=False)
+    @http.route(
+        "/booking/<string:type_id>/book",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+        sitemap=False,
+    )
     def booking_submit(self, type_id, **post):
         try:
             booking_type = self._get_booking_type(type_id)
@@ -548,21 +618,35 @@ class AzBookingWebsite(http.Controller):
         except BookingError as error:
             return error_page(error)
         if post.get(HONEYPOT_FIELD):
-            return error_page(BookingError(request.env._(
-                "Your request could not be processed. Please try again without filling the "
-                "hidden field."), 400))
+            return error_page(
+                BookingError(
+                    request.env._(
+                        "Your request could not be processed. Please try again without filling the "
+                        "hidden field."
+                    ),
+                    400,
+                )
+            )
         try:
             key = pi.parse_token(post.get(SUBMISSION_KEY_FIELD), field=SUBMISSION_KEY_FIELD)
         except pi.InputError:
-            return error_page(BookingError(request.env._(
-                "This form is not valid or has expired. Please open the booking page again."),
-                400))
+            return error_page(
+                BookingError(
+                    request.env._(
+                        "This form is not valid or has expired. Please open the booking page again."
+                    ),
+                    400,
+                )
+            )
         first = self._booking_of_submission(key)
         if first:  # the same form sent again: show what the first sending booked
             return self._redirect_to_confirmation(first)
         if not self._verify_bot_protection():
-            return error_page(BookingError(request.env._(
-                "We could not check that you are not a robot. Please try again."), 400))
+            return error_page(
+                BookingError(
+                    request.env._("We could not check that you are not a robot. Please try again."), 400
+                )
+            )
         waiting_list = booking_type.is_collective and post.get("waiting_list") == "1"
         try:
             slot = find_slot(booking_type, start, include_full=waiting_list)
@@ -571,8 +655,11 @@ class AzBookingWebsite(http.Controller):
         values, answers, errors = self._validate_form(booking_type, post)
         values[SUBMISSION_KEY_FIELD] = key
         staff_id = False
-        if booking_type.assignment == "user_picks" and not booking_type.is_collective \
-                and post.get("staff_id") not in (None, ""):
+        if (
+            booking_type.assignment == "user_picks"
+            and not booking_type.is_collective
+            and post.get("staff_id") not in (None, "")
+        ):
             try:
                 staff_id = pi.parse_id(post.get("staff_id"), field="staff_id")
             except pi.InputError:
@@ -580,45 +667,63 @@ class AzBookingWebsite(http.Controller):
             values["staff_id"] = staff_id
             if staff_id == -1 or (slot and staff_id not in slot["user_ids"]):
                 errors["staff_id"] = request.env._(
-                    "This person is not free at this time: choose another one.")
+                    "This person is not free at this time: choose another one."
+                )
         if not slot:
             return self._render_form(
-                booking_type, None, values=values, status=409,
-                message=request.env._("This time is no longer available. Here are the next "
-                                      "free times:"),
-                next_slots=next_free_slots(booking_type, start))
+                booking_type,
+                None,
+                values=values,
+                status=409,
+                message=request.env._("This time is no longer available. Here are the next free times:"),
+                next_slots=next_free_slots(booking_type, start),
+            )
         if errors:
             return self._render_form(
-                booking_type, slot, values=values, errors=errors, status=400,
-                message=request.env._("Please correct the fields marked below."))
+                booking_type,
+                slot,
+                values=values,
+                errors=errors,
+                status=400,
+                message=request.env._("Please correct the fields marked below."),
+            )
         user = request.env.user
         try:
             with request.env.cr.savepoint():
                 partner, claim_partner = self._find_or_create_partner(booking_type, values)
                 booked_by = partner if user._is_public() else user.partner_id
-                booking = request.env["az.booking"].sudo().with_context(
-                    mail_create_nosubscribe=True,
-                    az_booking_no_waiting=not waiting_list,
-                ).create({
-                    "type_id": booking_type.id,
-                    "partner_id": partner.id,
-                    "claim_partner_id": claim_partner.id,
-                    "booked_by_id": booked_by.id,
-                    "booked_by_kind": "self" if booked_by == partner else "referrer",
-                    "consent_datetime": fields.Datetime.now(),
-                    "site_id": slot.get("site_id") or booking_type.site_ids[:1].id,
-                    **({"slot_id": slot["session_id"]} if slot.get("session_id") else {}),
-                    "start": slot["start"],
-                    "stop": slot["stop"],
-                    "lang": request.env.lang if request.env.lang in dict(
-                        request.env["res.lang"].get_installed()) else False,
-                    "submission_key": key,
-                    **({"user_id": staff_id} if staff_id else {}),
-                    "answer_ids": [
-                        fields.Command.create({"question_id": question_id, "value": value})
-                        for question_id, value in answers.items() if value
-                    ],
-                })
+                booking = (
+                    request.env["az.booking"]
+                    .sudo()
+                    .with_context(
+                        mail_create_nosubscribe=True,
+                        az_booking_no_waiting=not waiting_list,
+                    )
+                    .create(
+                        {
+                            "type_id": booking_type.id,
+                            "partner_id": partner.id,
+                            "claim_partner_id": claim_partner.id,
+                            "booked_by_id": booked_by.id,
+                            "booked_by_kind": "self" if booked_by == partner else "referrer",
+                            "consent_datetime": fields.Datetime.now(),
+                            "site_id": slot.get("site_id") or booking_type.site_ids[:1].id,
+                            **({"slot_id": slot["session_id"]} if slot.get("session_id") else {}),
+                            "start": slot["start"],
+                            "stop": slot["stop"],
+                            "lang": request.env.lang
+                            if request.env.lang in dict(request.env["res.lang"].get_installed())
+                            else False,
+                            "submission_key": key,
+                            **({"user_id": staff_id} if staff_id else {}),
+                            "answer_ids": [
+                                fields.Command.create({"question_id": question_id, "value": value})
+                                for question_id, value in answers.items()
+                                if value
+                            ],
+                        }
+                    )
+                )
         except pg_errors.UniqueViolation:
             # the same form, sent twice at once: the other sending committed first
             first = self._booking_of_submission(key)
@@ -627,10 +732,13 @@ class AzBookingWebsite(http.Controller):
             raise
         except UserError as error:
             return self._render_form(
-                booking_type, None, values=values, status=409,
-                message=error.args[0] if error.args else request.env._(
-                    "This time is no longer available."),
-                next_slots=next_free_slots(booking_type, start))
+                booking_type,
+                None,
+                values=values,
+                status=409,
+                message=error.args[0] if error.args else request.env._("This time is no longer available."),
+                next_slots=next_free_slots(booking_type, start),
+            )
         booking.message_post(body=request.env._("Booked from the website."))
         booking._send_portal_notification("confirmation")
         return request.redirect(booking.get_portal_url(query_string="&booked=1"), code=303)
@@ -638,13 +746,24 @@ class AzBookingWebsite(http.Controller):
     # ------------------------------------------------------------------------------------
     # Former manage links
     # ------------------------------------------------------------------------------------
-    @http.route(["/booking/manage/<path:token>"], type="http", auth="public", website=True,
-                methods=["GET", "POST"], csrf=False, sitemap=False)
+    @http.route(
+        ["/booking/manage/<path:token>"],
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET", "POST"],
+        csrf=False,
+        sitemap=False,
+    )
     def booking_manage_former(self, token=None, **kwargs):
         """The personal links of the former scheme: a clear 404, never an action."""
-        return error_page(BookingError(
-            request.env._("This link is no longer in use. Please use the button of your "
-                          "latest e-mail or message, or call us."),
-            404, title=request.env._("Link not valid")))
-
-
+        return error_page(
+            BookingError(
+                request.env._(
+                    "This link is no longer in use. Please use the button of your "
+                    "latest e-mail or message, or call us."
+                ),
+                404,
+                title=request.env._("Link not valid"),
+            )
+        )

@@ -14,7 +14,8 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.az_project_base.tools import public_input as pi
-from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from .main import (
     REASON_MAX,
@@ -32,15 +33,17 @@ PAGE_SIZE = 20
 
 
 class AzBookingPortal(CustomerPortal):
-
     def _az_booking_domain(self):
         return request.env["az.booking"]._portal_domain(request.env.user.partner_id)
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "az_booking_count" in counters:
-            values["az_booking_count"] = request.env["az.booking"].sudo().search_count(
-                self._az_booking_domain() + [("start", ">=", fields.Datetime.now())])
+            values["az_booking_count"] = (
+                request.env["az.booking"]
+                .sudo()
+                .search_count(self._az_booking_domain() + [("start", ">=", fields.Datetime.now())])
+            )
         return values
 
     # ------------------------------------------------------------------------------------
@@ -48,9 +51,13 @@ class AzBookingPortal(CustomerPortal):
     # ------------------------------------------------------------------------------------
     def _az_link_error(self):
         return BookingError(
-            request.env._("This link is not valid or has expired. Please use the button of "
-                          "your latest e-mail or message, or call us."),
-            404, title=request.env._("Link not valid"))
+            request.env._(
+                "This link is not valid or has expired. Please use the button of "
+                "your latest e-mail or message, or call us."
+            ),
+            404,
+            title=request.env._("Link not valid"),
+        )
 
     def _az_booking_access(self, booking_id, access_token=None):
         """``(booking, token)``: the booking (sudo) if the visitor may see it, by their own
@@ -58,8 +65,7 @@ class AzBookingPortal(CustomerPortal):
         values are checked (ASCII id, URL-safe token) before any lookup."""
         try:
             booking_id = pi.parse_id(booking_id, field="booking_id")
-            access_token = pi.parse_token(
-                access_token, field="access_token", min_length=16, required=False)
+            access_token = pi.parse_token(access_token, field="access_token", min_length=16, required=False)
         except pi.InputError:
             raise self._az_link_error() from None
         try:
@@ -88,12 +94,13 @@ class AzBookingPortal(CustomerPortal):
 
     def _az_page_values(self, booking, token, is_own=None, **extra):
         values = booking_values(booking)
-        values.update({
-            "manage_url": lambda suffix="", **query: self._az_url(
-                booking, token, suffix, **query),
-            "is_own": (not token) if is_own is None else is_own,
-            "reason_max": REASON_MAX,
-        })
+        values.update(
+            {
+                "manage_url": lambda suffix="", **query: self._az_url(booking, token, suffix, **query),
+                "is_own": (not token) if is_own is None else is_own,
+                "reason_max": REASON_MAX,
+            }
+        )
         values.update(extra)
         return values
 
@@ -102,44 +109,55 @@ class AzBookingPortal(CustomerPortal):
         return request.render("az_booking.booking_manage_page", values, status=status)
 
     def _az_cannot_change(self, booking, token):
-        return self._az_render_manage(booking, token, status=403, message=request.env._(
-            "This booking can no longer be changed online."))
+        return self._az_render_manage(
+            booking, token, status=403, message=request.env._("This booking can no longer be changed online.")
+        )
 
     # ------------------------------------------------------------------------------------
     # Pages
     # ------------------------------------------------------------------------------------
-    @http.route(["/my/bookings", "/my/bookings/page/<int:page>"], type="http", auth="user",
-                website=True)
+    @http.route(["/my/bookings", "/my/bookings/page/<int:page>"], type="http", auth="user", website=True)
     def portal_my_bookings(self, page=1, filterby="upcoming", **kwargs):
         if filterby not in ("upcoming", "past"):
             filterby = "upcoming"
         now = fields.Datetime.now()
         domain = self._az_booking_domain() + (
-            [("stop", ">=", now)] if filterby == "upcoming" else [("stop", "<", now)])
+            [("stop", ">=", now)] if filterby == "upcoming" else [("stop", "<", now)]
+        )
         Booking = request.env["az.booking"].sudo()
         total = Booking.search_count(domain)
         pager = portal_pager(
-            url="/my/bookings", url_args={"filterby": filterby}, total=total,
-            page=page, step=PAGE_SIZE)
+            url="/my/bookings", url_args={"filterby": filterby}, total=total, page=page, step=PAGE_SIZE
+        )
         bookings = Booking.search(
-            domain, order="start asc" if filterby == "upcoming" else "start desc",
-            limit=PAGE_SIZE, offset=pager["offset"])
+            domain,
+            order="start asc" if filterby == "upcoming" else "start desc",
+            limit=PAGE_SIZE,
+            offset=pager["offset"],
+        )
         values = self._prepare_portal_layout_values()
-        values.update({
-            "page_name": "az_bookings",
-            "rows": [booking_values(booking) for booking in bookings],
-            "pager": pager,
-            "filterby": filterby,
-            "default_url": "/my/bookings",
-        })
+        values.update(
+            {
+                "page_name": "az_bookings",
+                "rows": [booking_values(booking) for booking in bookings],
+                "pager": pager,
+                "filterby": filterby,
+                "default_url": "/my/bookings",
+            }
+        )
         return request.render("az_booking.portal_my_bookings", values)
 
-    @http.route("/my/bookings/<string:booking_id>", type="http", auth="public",
-                website=True, methods=["GET"], sitemap=False)
+    @http.route(
+        "/my/bookings/<string:booking_id>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
+        sitemap=False,
+    )
     def portal_my_booking(self, booking_id, access_token=None, claim=None, **kwargs):
         if request.env.user._is_public() and not access_token:
-            return request.redirect(
-                "/web/login?" + url_encode({"redirect": request.httprequest.path}))
+            return request.redirect("/web/login?" + url_encode({"redirect": request.httprequest.path}))
         try:
             booking, token = self._az_booking_access(booking_id, access_token)
         except BookingError as error:
@@ -152,35 +170,60 @@ class AzBookingPortal(CustomerPortal):
             except pi.InputError:
                 claim_ok = False
         return self._az_render_manage(
-            booking, token,
+            booking,
+            token,
             just_booked=kwargs.get("booked") == "1",
             just_moved=kwargs.get("moved") == "1",
             just_cancelled=kwargs.get("cancelled") == "1",
             just_claimed=kwargs.get("claimed") == "1",
-            claim=claim if claim_ok else False)
+            claim=claim if claim_ok else False,
+        )
 
-    @http.route("/my/bookings/<string:booking_id>/appointment.ics", type="http",
-                auth="public", website=True, methods=["GET"], sitemap=False)
+    @http.route(
+        "/my/bookings/<string:booking_id>/appointment.ics",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
+        sitemap=False,
+    )
     def portal_my_booking_ics(self, booking_id, access_token=None, **kwargs):
         try:
             booking, _token = self._az_booking_access(booking_id, access_token)
         except BookingError as error:
             return error_page(error)
         if booking.state == "waiting":
-            return error_page(BookingError(request.env._(
-                "You are on the waiting list: there is no appointment to add to a calendar "
-                "yet."), 404))
+            return error_page(
+                BookingError(
+                    request.env._(
+                        "You are on the waiting list: there is no appointment to add to a calendar yet."
+                    ),
+                    404,
+                )
+            )
         content = booking._get_ics_content()
-        return request.make_response(content, headers=[
-            ("Content-Type", "text/calendar; charset=utf-8; method=%s" % (
-                "CANCEL" if booking.state == "cancelled" else "REQUEST")),
-            ("Content-Disposition", 'attachment; filename="appointment.ics"'),
-            ("Content-Length", str(len(content))),
-            ("Cache-Control", "no-store"),
-        ])
+        return request.make_response(
+            content,
+            headers=[
+                (
+                    "Content-Type",
+                    "text/calendar; charset=utf-8; method=%s"
+                    % ("CANCEL" if booking.state == "cancelled" else "REQUEST"),
+                ),
+                ("Content-Disposition", 'attachment; filename="appointment.ics"'),
+                ("Content-Length", str(len(content))),
+                ("Cache-Control", "no-store"),
+            ],
+        )
 
-    @http.route("/my/bookings/<string:booking_id>/claim", type="http", auth="public",
-                website=True, methods=["POST"], sitemap=False)
+    @http.route(
+        "/my/bookings/<string:booking_id>/claim",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+        sitemap=False,
+    )
     def portal_my_booking_claim(self, booking_id, access_token=None, claim=None, **post):
         try:
             booking, token = self._az_booking_access(booking_id, access_token)
@@ -196,8 +239,14 @@ class AzBookingPortal(CustomerPortal):
     # ------------------------------------------------------------------------------------
     # Cancel: a page that asks, then the POST that cancels
     # ------------------------------------------------------------------------------------
-    @http.route("/my/bookings/<string:booking_id>/cancel", type="http", auth="public",
-                website=True, methods=["GET"], sitemap=False)
+    @http.route(
+        "/my/bookings/<string:booking_id>/cancel",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
+        sitemap=False,
+    )
     def portal_my_booking_cancel_form(self, booking_id, access_token=None, **kwargs):
         try:
             booking, token = self._az_booking_access(booking_id, access_token)
@@ -205,24 +254,31 @@ class AzBookingPortal(CustomerPortal):
             return error_page(error)
         if not booking._portal_can_change():
             return self._az_cannot_change(booking, token)
-        return request.render("az_booking.booking_cancel_page",
-                              self._az_page_values(booking, token))
+        return request.render("az_booking.booking_cancel_page", self._az_page_values(booking, token))
 
-    @http.route("/my/bookings/<string:booking_id>/cancel", type="http", auth="public",
-                website=True, methods=["POST"], sitemap=False)
+    @http.route(
+        "/my/bookings/<string:booking_id>/cancel",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+        sitemap=False,
+    )
     def portal_my_booking_cancel(self, booking_id, access_token=None, **post):
         try:
             booking, token = self._az_booking_access(booking_id, access_token)
         except BookingError as error:
             return error_page(error)
         errors = {}
-        reason = read_text(post, "reason", REASON_MAX, request.env._("Reason"),
-                           multiline=True, errors=errors)
+        reason = read_text(post, "reason", REASON_MAX, request.env._("Reason"), multiline=True, errors=errors)
         if not booking._portal_can_change():
             return self._az_cannot_change(booking, token)
         if errors:
-            return request.render("az_booking.booking_cancel_page", self._az_page_values(
-                booking, token, message=errors["reason"]), status=400)
+            return request.render(
+                "az_booking.booking_cancel_page",
+                self._az_page_values(booking, token, message=errors["reason"]),
+                status=400,
+            )
         try:
             with request.env.cr.savepoint():
                 booking._portal_cancel(reason)
@@ -251,17 +307,24 @@ class AzBookingPortal(CustomerPortal):
             start = parse_start(start)
             slot = find_slot(booking.type_id, start, exclude=booking)
         except BookingError as error:
-            return None, self._az_render_reschedule(
-                booking, token, message=error.message, status=400)
+            return None, self._az_render_reschedule(booking, token, message=error.message, status=400)
         if not slot or (slot["start"] == booking.start and booking.state != "waiting"):
             return None, self._az_render_reschedule(
-                booking, token, message=booking._slot_taken_message(), status=409)
+                booking, token, message=booking._slot_taken_message(), status=409
+            )
         return slot, None
 
-    @http.route("/my/bookings/<string:booking_id>/reschedule", type="http", auth="public",
-                website=True, methods=["GET"], sitemap=False)
-    def portal_my_booking_reschedule_form(self, booking_id, access_token=None, week=None,
-                                          start=None, **kwargs):
+    @http.route(
+        "/my/bookings/<string:booking_id>/reschedule",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
+        sitemap=False,
+    )
+    def portal_my_booking_reschedule_form(
+        self, booking_id, access_token=None, week=None, start=None, **kwargs
+    ):
         try:
             booking, token = self._az_booking_access(booking_id, access_token)
         except BookingError as error:
@@ -273,12 +336,24 @@ class AzBookingPortal(CustomerPortal):
         slot, refusal = self._az_move_target(booking, token, start)
         if refusal:
             return refusal
-        return request.render("az_booking.booking_reschedule_confirm_page", self._az_page_values(
-            booking, token, new_start=slot["start"].strftime("%Y-%m-%dT%H:%M"),
-            new_when=when_label(booking.type_id, slot["start"])))
+        return request.render(
+            "az_booking.booking_reschedule_confirm_page",
+            self._az_page_values(
+                booking,
+                token,
+                new_start=slot["start"].strftime("%Y-%m-%dT%H:%M"),
+                new_when=when_label(booking.type_id, slot["start"]),
+            ),
+        )
 
-    @http.route("/my/bookings/<string:booking_id>/reschedule", type="http", auth="public",
-                website=True, methods=["POST"], sitemap=False)
+    @http.route(
+        "/my/bookings/<string:booking_id>/reschedule",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+        sitemap=False,
+    )
     def portal_my_booking_reschedule(self, booking_id, access_token=None, **post):
         try:
             booking, token = self._az_booking_access(booking_id, access_token)
@@ -293,12 +368,10 @@ class AzBookingPortal(CustomerPortal):
             with request.env.cr.savepoint():
                 new_booking = booking._portal_reschedule(slot["start"])
         except UserError as error:
-            return self._az_render_reschedule(booking, token, message=error.args[0],
-                                              status=409)
+            return self._az_render_reschedule(booking, token, message=error.args[0], status=409)
         new_booking._send_portal_notification("confirmation")
         if new_booking == booking:
             return request.redirect(self._az_url(booking, token, moved="1"), code=303)
         if token:
-            return request.redirect(new_booking.get_portal_url(query_string="&moved=1"),
-                                    code=303)
+            return request.redirect(new_booking.get_portal_url(query_string="&moved=1"), code=303)
         return request.redirect(self._az_url(new_booking, "", moved="1"), code=303)

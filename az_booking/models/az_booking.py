@@ -40,44 +40,56 @@ class AzBooking(models.Model):
     _order = "start desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False, default="/", index=True
-    )
+    name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/", index=True)
     type_id = fields.Many2one(
-        "az.booking.type", string="Type", required=True, index=True, tracking=True,
-        ondelete="restrict", check_company=True,
+        "az.booking.type",
+        string="Type",
+        required=True,
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        check_company=True,
     )
-    project_id = fields.Many2one(
-        related="type_id.project_id", store=True, index=True, precompute=True
-    )
-    company_id = fields.Many2one(
-        related="type_id.company_id", store=True, index=True, precompute=True
-    )
+    project_id = fields.Many2one(related="type_id.project_id", store=True, index=True, precompute=True)
+    company_id = fields.Many2one(related="type_id.company_id", store=True, index=True, precompute=True)
     is_collective = fields.Boolean(
-        compute="_compute_is_collective", store=True, precompute=True,
+        compute="_compute_is_collective",
+        store=True,
+        precompute=True,
         help="A seat in a collective workshop (several people at the same time).",
     )
     is_sensitive = fields.Boolean(related="type_id.is_sensitive")
     location_format = fields.Selection(related="type_id.location_format")
     user_id = fields.Many2one(
-        "res.users", string="Staff member", index=True, tracking=True,
+        "res.users",
+        string="Staff member",
+        index=True,
+        tracking=True,
         domain="[('share', '=', False)]",
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Person", required=True, index=True, tracking=True,
+        "res.partner",
+        string="Person",
+        required=True,
+        index=True,
+        tracking=True,
         help="The person who comes to the appointment.",
     )
     booked_by_id = fields.Many2one(
-        "res.partner", string="Booked by", default=lambda self: self.env.user.partner_id,
+        "res.partner",
+        string="Booked by",
+        default=lambda self: self.env.user.partner_id,
         help="Who made the booking: the person, a staff member or a referrer.",
     )
     booked_by_kind = fields.Selection(
-        [("self", "By the person"), ("staff", "By staff on their behalf"),
-         ("referrer", "By a referrer")],
-        string="Booked", required=True, default="staff",
+        [("self", "By the person"), ("staff", "By staff on their behalf"), ("referrer", "By a referrer")],
+        string="Booked",
+        required=True,
+        default="staff",
     )
     consent_datetime = fields.Datetime(
-        string="Consent recorded on", copy=False,
+        string="Consent recorded on",
+        copy=False,
         help="When the person agreed to the processing of their data for this booking.",
     )
     site_id = fields.Many2one("az.site", string="Site", check_company=True)
@@ -85,11 +97,15 @@ class AzBooking(models.Model):
     stop = fields.Datetime(required=True, tracking=True)
     duration = fields.Float(compute="_compute_duration", help="In hours.")
     busy_start = fields.Datetime(
-        compute="_compute_busy", store=True, precompute=True,
+        compute="_compute_busy",
+        store=True,
+        precompute=True,
         help="Start of the time held, buffer included.",
     )
     busy_stop = fields.Datetime(
-        compute="_compute_busy", store=True, precompute=True,
+        compute="_compute_busy",
+        store=True,
+        precompute=True,
         help="End of the time held, buffer included.",
     )
     seats = fields.Integer(required=True, default=1)
@@ -98,7 +114,9 @@ class AzBooking(models.Model):
     )
     cancel_by = fields.Selection(
         [("person", "By the person"), ("service", "By the service")],
-        string="Cancelled", tracking=True, copy=False,
+        string="Cancelled",
+        tracking=True,
+        copy=False,
     )
     cancel_reason = fields.Text(tracking=True, copy=False)
     answer_ids = fields.One2many("az.booking.answer", "booking_id", string="Answers")
@@ -107,33 +125,50 @@ class AzBooking(models.Model):
         "calendar.event", string="Calendar event", copy=False, readonly=True, index="btree_not_null"
     )
     slot_id = fields.Many2one(
-        "az.booking.slot", string="Workshop session", readonly=True, copy=False, index=True)
+        "az.booking.slot", string="Workshop session", readonly=True, copy=False, index=True
+    )
     series_id = fields.Many2one(
-        "az.booking.series", string="Series", readonly=True, copy=False, index="btree_not_null",
-        help="The series of follow-up appointments this one belongs to.")
+        "az.booking.series",
+        string="Series",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The series of follow-up appointments this one belongs to.",
+    )
     is_upcoming = fields.Boolean(
-        string="To come", compute="_compute_list_filters", search="_search_is_upcoming",
-        help="Not over yet, and still held or waiting.")
-    is_today = fields.Boolean(
-        string="Today", compute="_compute_list_filters", search="_search_is_today")
+        string="To come",
+        compute="_compute_list_filters",
+        search="_search_is_upcoming",
+        help="Not over yet, and still held or waiting.",
+    )
+    is_today = fields.Boolean(string="Today", compute="_compute_list_filters", search="_search_is_today")
     is_my_site = fields.Boolean(
-        string="My sites", compute="_compute_list_filters", search="_search_is_my_site",
-        help="At a site where I receive appointments or run workshops.")
+        string="My sites",
+        compute="_compute_list_filters",
+        search="_search_is_my_site",
+        help="At a site where I receive appointments or run workshops.",
+    )
     partner_phone = fields.Char(related="partner_id.phone", string="Phone")
     partner_mobile = fields.Char(related="partner_id.mobile", string="Mobile")
     partner_email = fields.Char(related="partner_id.email", string="E-mail")
     color = fields.Integer(related="type_id.color")
     lang = fields.Selection(
-        _lang_get, string="Language",
+        _lang_get,
+        string="Language",
         help="The language the person booked in: their pages and messages use it.",
     )
     submission_key = fields.Char(
-        copy=False, readonly=True, groups="base.group_system",
+        copy=False,
+        readonly=True,
+        groups="base.group_system",
         help="One-time key of the website form that made this booking: the same form sent "
         "again shows this booking instead of making another one.",
     )
     claim_partner_id = fields.Many2one(
-        "res.partner", string="Possibly also", copy=False, readonly=True,
+        "res.partner",
+        string="Possibly also",
+        copy=False,
+        readonly=True,
         groups="az_project_base.group_user",
         help="An existing contact with the e-mail or phone typed on the website. The booking "
         "joins that contact only when the person confirms it through the link sent to that "
@@ -143,8 +178,7 @@ class AzBooking(models.Model):
     _sql_constraints = [
         ("stop_after_start", "CHECK(stop > start)", "A booking must end after it starts."),
         ("seats_positive", "CHECK(seats >= 1)", "A booking takes at least one seat."),
-        ("submission_key_unique", "UNIQUE(submission_key)",
-         "This form has already been sent."),
+        ("submission_key_unique", "UNIQUE(submission_key)", "This form has already been sent."),
     ]
 
     def init(self):
@@ -169,38 +203,41 @@ class AzBooking(models.Model):
                 continue
             try:
                 with self.env.cr.savepoint():
-                    self.env.cr.execute(
-                        f"ALTER TABLE az_booking ADD CONSTRAINT {name} {definition}")
+                    self.env.cr.execute(f"ALTER TABLE az_booking ADD CONSTRAINT {name} {definition}")
             except pg_errors.ExclusionViolation:
                 # older data breaking the rule: the module still loads; staff cancel the
                 # duplicates, and the next update adds the guarantee
                 _logger.warning(
                     "az_booking: constraint %s not added: some active bookings overlap. "
-                    "Cancel the duplicates, then update the module.", name)
+                    "Cancel the duplicates, then update the module.",
+                    name,
+                )
 
     def _compute_list_filters(self):
         now = fields.Datetime.now()
         day_start, day_stop = self._today_bounds()
         sites = self._my_sites()
         for booking in self:
-            booking.is_upcoming = bool(booking.stop and booking.stop >= now
-                                       and booking.state in ("waiting",) + ACTIVE_STATES)
+            booking.is_upcoming = bool(
+                booking.stop and booking.stop >= now and booking.state in ("waiting",) + ACTIVE_STATES
+            )
             booking.is_today = bool(booking.start and day_start <= booking.start < day_stop)
             booking.is_my_site = booking.site_id in sites
 
     def _search_is_upcoming(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search."))
-        domain = [("stop", ">=", fields.Datetime.now()),
-                  ("state", "in", ("waiting",) + ACTIVE_STATES)]
+        domain = [("stop", ">=", fields.Datetime.now()), ("state", "in", ("waiting",) + ACTIVE_STATES)]
         return domain if (operator == "=") == value else ["!", "&"] + domain
 
     def _today_bounds(self):
         """Today in the user's timezone, as naive UTC bounds."""
         tz = pytz.timezone(self.env.user.tz or self.env.context.get("tz") or "UTC")
         today = datetime.now(tz).date()
-        bounds = [tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(
-            tzinfo=None) for day in (today, today + timedelta(days=1))]
+        bounds = [
+            tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+            for day in (today, today + timedelta(days=1))
+        ]
         return bounds[0], bounds[1]
 
     def _search_is_today(self, operator, value):
@@ -232,7 +269,8 @@ class AzBooking(models.Model):
         for booking in self:
             booking.duration = (
                 (booking.stop - booking.start).total_seconds() / 3600
-                if booking.start and booking.stop else 0.0
+                if booking.start and booking.stop
+                else 0.0
             )
 
     @api.depends("start", "stop", "type_id")
@@ -248,8 +286,7 @@ class AzBooking(models.Model):
     def _compute_display_name(self):
         for booking in self:
             booking.display_name = (
-                f"{booking.name} - {booking.partner_id.name}" if booking.partner_id
-                else booking.name
+                f"{booking.name} - {booking.partner_id.name}" if booking.partner_id else booking.name
             )
 
     def _compute_access_url(self):
@@ -263,17 +300,20 @@ class AzBooking(models.Model):
             if booking.slot_id:
                 continue  # checked against the session's seats when it is booked
             if booking.seats > booking.type_id.capacity:
-                raise ValidationError(self.env._(
-                    "%(type)s has %(capacity)s seat(s): a booking cannot take %(seats)s.",
-                    type=booking.type_id.name, capacity=booking.type_id.capacity,
-                    seats=booking.seats))
+                raise ValidationError(
+                    self.env._(
+                        "%(type)s has %(capacity)s seat(s): a booking cannot take %(seats)s.",
+                        type=booking.type_id.name,
+                        capacity=booking.type_id.capacity,
+                        seats=booking.seats,
+                    )
+                )
 
     @api.constrains("user_id", "type_id", "state")
     def _check_staff(self):
         for booking in self:
             if booking.state in ACTIVE_STATES and not booking.user_id:
-                raise ValidationError(self.env._(
-                    "Booking %s needs a staff member.", booking.name))
+                raise ValidationError(self.env._("Booking %s needs a staff member.", booking.name))
 
     # ------------------------------------------------------------------------------------
     # CRUD
@@ -286,7 +326,8 @@ class AzBooking(models.Model):
             booking_type = self.env["az.booking.type"].browse(vals["type_id"])
             if vals.get("start") and not vals.get("stop"):
                 vals["stop"] = fields.Datetime.to_datetime(vals["start"]) + timedelta(
-                    hours=booking_type.duration)
+                    hours=booking_type.duration
+                )
             if "state" not in vals:
                 vals["state"] = "requested" if booking_type.needs_validation else "confirmed"
             if not vals.get("lang") and vals.get("partner_id"):
@@ -311,15 +352,18 @@ class AzBooking(models.Model):
         if moving and not self.env.context.get("az_booking_skip_check"):
             for booking in self.filtered(lambda b: b.state in ACTIVE_STATES):
                 if booking.is_collective:
-                    raise UserError(self.env._(
-                        "A seat in a workshop cannot be moved: cancel it and book another "
-                        "session."))
+                    raise UserError(
+                        self.env._(
+                            "A seat in a workshop cannot be moved: cancel it and book another session."
+                        )
+                    )
                 user = self.env["res.users"].browse(vals.get("user_id", booking.user_id.id))
                 self._lock_staff([user.id, booking.user_id.id])
                 start = fields.Datetime.to_datetime(vals.get("start", booking.start))
                 stop = fields.Datetime.to_datetime(vals.get("stop", booking.stop))
-                if not booking.type_id.with_context(
-                        az_booking_exclude_ids=booking.ids)._is_available(user, start, stop):
+                if not booking.type_id.with_context(az_booking_exclude_ids=booking.ids)._is_available(
+                    user, start, stop
+                ):
                     raise UserError(self._slot_taken_message())
         with self._slot_guard():
             result = super().write(vals)
@@ -328,8 +372,9 @@ class AzBooking(models.Model):
         return result
 
     def unlink(self):
-        raise UserError(self.env._(
-            "Bookings are never deleted: cancel them instead, so that their history stays."))
+        raise UserError(
+            self.env._("Bookings are never deleted: cancel them instead, so that their history stays.")
+        )
 
     # ------------------------------------------------------------------------------------
     # Slot holding
@@ -339,8 +384,8 @@ class AzBooking(models.Model):
 
     def _already_booked_message(self):
         return self.env._(
-            "This person already has a booking of this type at this time (or a seat in this "
-            "workshop).")
+            "This person already has a booking of this type at this time (or a seat in this workshop)."
+        )
 
     def _exclusion_message(self, error):
         if getattr(error.diag, "constraint_name", None) == PERSON_CONSTRAINT:
@@ -385,9 +430,9 @@ class AzBooking(models.Model):
                 vals["user_id"] = booking_type.specific_user_id.id
             else:
                 slots = booking_type._get_free_slots(
-                    start, stop, include_full=True, apply_notice=self_booking)
-                slot = next((s for s in slots if s["start"] == start and s["stop"] == stop),
-                            None)
+                    start, stop, include_full=True, apply_notice=self_booking
+                )
+                slot = next((s for s in slots if s["start"] == start and s["stop"] == stop), None)
                 if not slot:
                     raise UserError(self._slot_taken_message())
                 vals["user_id"] = booking_type._pick_least_loaded(slot["user_ids"], start)
@@ -417,13 +462,13 @@ class AzBooking(models.Model):
         start = fields.Datetime.to_datetime(vals.get("start"))
         if not session_id and start:
             # the scheduled session starting then (read before the lock, as the page did)
-            found = booking_type._get_session_slots(
-                start, start + timedelta(seconds=1), include_full=True)
+            found = booking_type._get_session_slots(start, start + timedelta(seconds=1), include_full=True)
             session_id = found[0]["session_id"] if found else False
             if not session_id and not self_booking:
                 cr.execute(  # a cancelled or done session: refused below
                     "SELECT id FROM az_booking_slot WHERE type_id = %s AND start = %s",
-                    [booking_type.id, start])
+                    [booking_type.id, start],
+                )
                 row = cr.fetchone()
                 session_id = row and row[0]
         if not session_id:
@@ -432,7 +477,9 @@ class AzBooking(models.Model):
             session_id = self._open_session_for_staff(booking_type, vals, start, check)
         cr.execute(
             "SELECT state, capacity, start, stop, user_id, type_id FROM az_booking_slot "
-            "WHERE id = %s FOR UPDATE", [session_id])
+            "WHERE id = %s FOR UPDATE",
+            [session_id],
+        )
         row = cr.fetchone()
         if not row:
             raise UserError(self._slot_taken_message())
@@ -440,27 +487,37 @@ class AzBooking(models.Model):
         if type_id != booking_type.id or state not in ("scheduled", "full"):
             raise UserError(self._slot_taken_message())
         now = fields.Datetime.now()
-        if check and self_booking and not (
-                now + timedelta(hours=booking_type.min_notice_hours) <= s_start
-                <= now + timedelta(days=booking_type.horizon_days)):
+        if (
+            check
+            and self_booking
+            and not (
+                now + timedelta(hours=booking_type.min_notice_hours)
+                <= s_start
+                <= now + timedelta(days=booking_type.horizon_days)
+            )
+        ):
             raise UserError(self._slot_taken_message())
         if check and s_stop <= now:
             raise UserError(self._slot_taken_message())
         session = self.env["az.booking.slot"].sudo().browse(session_id)
-        if not vals.get("user_id") or vals["user_id"] not in (
-                session.user_ids | session.user_id).ids:
+        if not vals.get("user_id") or vals["user_id"] not in (session.user_ids | session.user_id).ids:
             vals["user_id"] = holder_id or vals.get("user_id")
         vals.update(slot_id=session_id, start=s_start, stop=s_stop)
         if not vals.get("site_id") and session.site_id:
             vals["site_id"] = session.site_id.id
         cr.execute(
             "SELECT COALESCE(SUM(seats), 0) FROM az_booking WHERE slot_id = %s AND state IN %s",
-            [session_id, ACTIVE_STATES])
+            [session_id, ACTIVE_STATES],
+        )
         taken = cr.fetchone()[0]
         if vals.get("seats", 1) > capacity:
-            raise UserError(self.env._(
-                "This session has %(capacity)s seat(s): a booking cannot take %(seats)s.",
-                capacity=capacity, seats=vals.get("seats", 1)))
+            raise UserError(
+                self.env._(
+                    "This session has %(capacity)s seat(s): a booking cannot take %(seats)s.",
+                    capacity=capacity,
+                    seats=vals.get("seats", 1),
+                )
+            )
         if taken + vals.get("seats", 1) > capacity:
             if self.env.context.get("az_booking_no_waiting"):
                 raise UserError(self._slot_taken_message())
@@ -469,30 +526,41 @@ class AzBooking(models.Model):
     def _open_session_for_staff(self, booking_type, vals, start, check):
         """Staff booking a seat at a time without a session: the session is opened there
         when the staff member is free (as a single booking would be). Returns its id."""
-        stop = fields.Datetime.to_datetime(vals.get("stop")) or start + timedelta(
-            hours=booking_type.duration)
+        stop = fields.Datetime.to_datetime(vals.get("stop")) or start + timedelta(hours=booking_type.duration)
         user_id = vals.get("user_id") or booking_type.specific_user_id.id
         if not user_id:
             raise UserError(self._slot_taken_message())
-        if check and not booking_type._is_available(
-                self.env["res.users"].browse(user_id), start, stop):
+        if check and not booking_type._is_available(self.env["res.users"].browse(user_id), start, stop):
             raise UserError(self._slot_taken_message())
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             INSERT INTO az_booking_slot (type_id, company_id, start, stop, user_id, capacity,
                                          seats_taken, state, site_id,
                                          create_uid, write_uid, create_date, write_date)
             VALUES (%s, %s, %s, %s, %s, %s, 0, 'scheduled', %s, %s, %s,
                     now() at time zone 'UTC', now() at time zone 'UTC')
             ON CONFLICT (type_id, start) DO NOTHING
-        """, [booking_type.id, booking_type.company_id.id, start, stop, user_id,
-              booking_type.capacity, vals.get("site_id") or None, self.env.uid, self.env.uid])
+        """,
+            [
+                booking_type.id,
+                booking_type.company_id.id,
+                start,
+                stop,
+                user_id,
+                booking_type.capacity,
+                vals.get("site_id") or None,
+                self.env.uid,
+                self.env.uid,
+            ],
+        )
         self.env.cr.execute(
-            "SELECT id FROM az_booking_slot WHERE type_id = %s AND start = %s",
-            [booking_type.id, start])
+            "SELECT id FROM az_booking_slot WHERE type_id = %s AND start = %s", [booking_type.id, start]
+        )
         session_id = self.env.cr.fetchone()[0]
         self.env.cr.execute(
-            "INSERT INTO az_booking_slot_user_rel (slot_id, user_id) VALUES (%s, %s) "
-            "ON CONFLICT DO NOTHING", [session_id, user_id])
+            "INSERT INTO az_booking_slot_user_rel (slot_id, user_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            [session_id, user_id],
+        )
         self.env["az.booking.slot"].invalidate_model()
         return session_id
 
@@ -510,13 +578,16 @@ class AzBooking(models.Model):
         if not slots:
             return
         self.env.flush_all()
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             UPDATE az_booking_slot s
                SET seats_taken = (SELECT COALESCE(SUM(b.seats), 0) FROM az_booking b
                                    WHERE b.slot_id = s.id AND b.state IN %s),
                    write_date = now() at time zone 'UTC'
              WHERE s.id IN %s
-        """, [ACTIVE_STATES, tuple(slots.ids)])
+        """,
+            [ACTIVE_STATES, tuple(slots.ids)],
+        )
         slots.invalidate_recordset(["seats_taken"])
         slots = slots.sudo()
         slots._update_state_from_seats()
@@ -529,15 +600,23 @@ class AzBooking(models.Model):
         self.ensure_one()
         partners = self.user_id.partner_id | self.partner_id
         name = self.env._(
-            "%(type)s with %(person)s", type=self.type_id.public_name, person=self.partner_id.name)
+            "%(type)s with %(person)s", type=self.type_id.public_name, person=self.partner_id.name
+        )
         return self.type_id._calendar_event_values(self, name, partners)
 
     def _sync_calendar_event(self):
         """Keep each booking's calendar event in line with it: created when the booking
         holds time, moved with it, archived when it is cancelled or waits."""
-        events = self.env["calendar.event"].sudo().with_context(
-            no_mail_to_attendees=True, dont_notify=True, mail_create_nosubscribe=True,
-            mail_auto_subscribe_no_notify=True)
+        events = (
+            self.env["calendar.event"]
+            .sudo()
+            .with_context(
+                no_mail_to_attendees=True,
+                dont_notify=True,
+                mail_create_nosubscribe=True,
+                mail_auto_subscribe_no_notify=True,
+            )
+        )
         collective = self.sudo().filtered("slot_id")
         if collective:
             collective.slot_id._sync_calendar_event()
@@ -553,8 +632,7 @@ class AzBooking(models.Model):
                         values["active"] = True
                     event.write(values)
                 else:
-                    booking.with_context(az_booking_skip_check=True).event_id = events.create(
-                        values)
+                    booking.with_context(az_booking_skip_check=True).event_id = events.create(values)
             elif booking.event_id.active:
                 events.browse(booking.event_id.id).active = False
 
@@ -564,12 +642,14 @@ class AzBooking(models.Model):
     def _check_state(self, allowed, action):
         for booking in self:
             if booking.state not in allowed:
-                raise UserError(self.env._(
-                    "%(booking)s is %(state)s: it cannot be %(action)s.",
-                    booking=booking.display_name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        booking.state],
-                    action=action))
+                raise UserError(
+                    self.env._(
+                        "%(booking)s is %(state)s: it cannot be %(action)s.",
+                        booking=booking.display_name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[booking.state],
+                        action=action,
+                    )
+                )
 
     def action_confirm(self):
         self._check_state(("requested",), self.env._("confirmed"))
@@ -627,11 +707,13 @@ class AzBooking(models.Model):
             return self.browse()
         self.env.cr.execute(
             "SELECT COALESCE(SUM(seats), 0) FROM az_booking WHERE slot_id = %s AND state IN %s",
-            [slot.id, ACTIVE_STATES])
+            [slot.id, ACTIVE_STATES],
+        )
         taken = self.env.cr.fetchone()[0]
         free = slot.capacity - taken
         waiting = self.sudo().search(
-            [("slot_id", "=", slot.id), ("state", "=", "waiting")], order="create_date, id")
+            [("slot_id", "=", slot.id), ("state", "=", "waiting")], order="create_date, id"
+        )
         promoted = self.browse()
         for booking in waiting:
             if booking.seats > free:
@@ -642,9 +724,9 @@ class AzBooking(models.Model):
             return promoted
         for booking in promoted:
             booking.with_context(az_booking_skip_check=True).state = (
-                "requested" if booking.type_id.needs_validation else "confirmed")
-            booking.message_post(body=self.env._(
-                "A seat became free: this booking left the waiting list."))
+                "requested" if booking.type_id.needs_validation else "confirmed"
+            )
+            booking.message_post(body=self.env._("A seat became free: this booking left the waiting list."))
         promoted._update_slot_seats()
         promoted._send_portal_notification("promoted")
         return promoted

@@ -20,7 +20,7 @@ class AzBookingAnswer(models.Model):
         for answer in self:
             if answer.answer_type == "boolean":
                 answer.display_value = (
-                    self.env._("Yes") if answer.value in ("1", "True", "true", "yes")
-                    else self.env._("No"))
+                    self.env._("Yes") if answer.value in ("1", "True", "true", "yes") else self.env._("No")
+                )
             else:
                 answer.display_value = answer.value or ""

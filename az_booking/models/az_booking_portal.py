@@ -24,9 +24,9 @@ class AzBookingType(models.Model):
     _inherit = "az.booking.type"
 
     consent_text = fields.Text(
-        string="Consent text", translate=True,
-        help="What people agree to when they book on the website. Empty: the text of the "
-        "company is used.",
+        string="Consent text",
+        translate=True,
+        help="What people agree to when they book on the website. Empty: the text of the company is used.",
     )
     website_url = fields.Char(compute="_compute_website_url")
 
@@ -41,7 +41,9 @@ class AzBookingType(models.Model):
             or self.company_id.az_booking_consent_text
             or self.env._(
                 "I agree that %(company)s processes the information in this form to manage my "
-                "appointment and contact me about it.", company=self.company_id.name)
+                "appointment and contact me about it.",
+                company=self.company_id.name,
+            )
         )
 
     def _get_contact_phone(self):
@@ -55,7 +57,8 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     az_booking_consent_text = fields.Text(
-        string="Booking consent text", translate=True,
+        string="Booking consent text",
+        translate=True,
         help="Default consent text of the website booking form.",
     )
 
@@ -64,15 +67,20 @@ class AzBooking(models.Model):
     _inherit = "az.booking"
 
     manage_token_expiry = fields.Datetime(
-        compute="_compute_manage_token_expiry", store=True, copy=False,
+        compute="_compute_manage_token_expiry",
+        store=True,
+        copy=False,
         string="Manage link valid until",
     )
     manage_url = fields.Char(compute="_compute_manage_url", string="Manage link")
     reminder_sent_datetime = fields.Datetime(
-        string="Reminder sent on", copy=False, readonly=True,
+        string="Reminder sent on",
+        copy=False,
+        readonly=True,
     )
     when_label = fields.Char(
-        compute="_compute_when_label", string="When (as told to the person)",
+        compute="_compute_when_label",
+        string="When (as told to the person)",
         help="Day and time in the booking's timezone and language, without seconds.",
     )
     waiting_position = fields.Integer(
@@ -80,12 +88,15 @@ class AzBooking(models.Model):
         help="Place on the waiting list of the workshop session (1 = next).",
     )
     claim_url = fields.Char(
-        compute="_compute_claim_url", groups="az_project_base.group_user",
+        compute="_compute_claim_url",
+        groups="az_project_base.group_user",
         help="Link sent to the typed address only: it adds the booking to the existing "
         "contact of that address.",
     )
     ics_sequence = fields.Integer(
-        string="Calendar version", copy=False, readonly=True,
+        string="Calendar version",
+        copy=False,
+        readonly=True,
         help="SEQUENCE of the calendar file: raised each time the appointment moves or is "
         "cancelled, so that calendar programs take the newest version.",
     )
@@ -120,13 +131,14 @@ class AzBooking(models.Model):
         for booking in self:
             booking.manage_url = (
                 booking.get_base_url() + booking.get_portal_url()
-                if booking.id and booking.state != "cancelled" else False)
+                if booking.id and booking.state != "cancelled"
+                else False
+            )
 
     def write(self, vals):
         if {"start", "stop"} & set(vals) and "reminder_sent_datetime" not in vals:
             vals = dict(vals, reminder_sent_datetime=False)
-        if ({"start", "stop"} & set(vals) or vals.get("state") == "cancelled") \
-                and "ics_sequence" not in vals:
+        if ({"start", "stop"} & set(vals) or vals.get("state") == "cancelled") and "ics_sequence" not in vals:
             for booking in self:
                 booking_vals = dict(vals, ics_sequence=booking.ics_sequence + 1)
                 if vals.get("state") == "cancelled":
@@ -151,8 +163,7 @@ class AzBooking(models.Model):
         booking = self.sudo()
         if not booking.claim_partner_id:
             return False
-        return tools_hmac(self.env(su=True), "az_booking_claim",
-                          (booking.id, booking.claim_partner_id.id))
+        return tools_hmac(self.env(su=True), "az_booking_claim", (booking.id, booking.claim_partner_id.id))
 
     def _get_claim_url(self):
         self.ensure_one()
@@ -171,9 +182,12 @@ class AzBooking(models.Model):
             return False
         partner = booking.claim_partner_id
         booking.write({"partner_id": partner.id, "claim_partner_id": False})
-        booking.message_post(body=self.env._(
-            "The person confirmed through the link sent to them that this booking is theirs: "
-            "it now belongs to their contact."))
+        booking.message_post(
+            body=self.env._(
+                "The person confirmed through the link sent to them that this booking is theirs: "
+                "it now belongs to their contact."
+            )
+        )
         return True
 
     @api.model
@@ -189,16 +203,12 @@ class AzBooking(models.Model):
     def _portal_can_change(self):
         """Whether the person may still cancel or move this booking from the website."""
         self.ensure_one()
-        return (
-            self.state in CHANGEABLE_STATES
-            and fields.Datetime.now() < self._portal_deadline()
-        )
+        return self.state in CHANGEABLE_STATES and fields.Datetime.now() < self._portal_deadline()
 
     def _portal_cancel(self, reason=False):
         self.ensure_one()
         if not self._portal_can_change():
-            raise UserError(self.env._(
-                "This booking can no longer be changed online. Please call us."))
+            raise UserError(self.env._("This booking can no longer be changed online. Please call us."))
         self.action_cancel(cancel_by="person", reason=reason or False)
         self.message_post(body=self.env._("Cancelled by the person from the website."))
         return True
@@ -208,17 +218,19 @@ class AzBooking(models.Model):
         the booking that now holds the appointment (a new one for a workshop seat)."""
         self.ensure_one()
         if not self._portal_can_change():
-            raise UserError(self.env._(
-                "This booking can no longer be changed online. Please call us."))
+            raise UserError(self.env._("This booking can no longer be changed online. Please call us."))
         booking_type = self.type_id
         now = fields.Datetime.now()
         if not now < start <= now + timedelta(days=booking_type.horizon_days):
             raise UserError(self._slot_taken_message())
         stop = start + timedelta(hours=booking_type.duration)
         slots = booking_type.with_context(az_booking_exclude_ids=self.ids)._get_free_slots(
-            start - timedelta(days=1), stop + timedelta(days=1))
-        slot = next((s for s in slots if s["start"] == start and (
-            s["stop"] == stop or booking_type.is_collective)), None)  # a session's own length
+            start - timedelta(days=1), stop + timedelta(days=1)
+        )
+        slot = next(
+            (s for s in slots if s["start"] == start and (s["stop"] == stop or booking_type.is_collective)),
+            None,
+        )  # a session's own length
         if slot:
             stop = slot["stop"]
         if not slot or (self.start == start and self.state in ACTIVE_STATES):
@@ -227,29 +239,35 @@ class AzBooking(models.Model):
             # the seat is given back first: the same person cannot hold two seats of the
             # same type at overlapping times, even for an instant
             self.action_cancel(cancel_by="person", reason=self.env._("Moved by the person."))
-            new_booking = self.with_context(az_booking_no_waiting=True).create({
-                "type_id": booking_type.id,
-                "partner_id": self.partner_id.id,
-                "booked_by_id": self.booked_by_id.id,
-                "booked_by_kind": self.booked_by_kind,
-                "consent_datetime": self.consent_datetime,
-                "site_id": self.site_id.id,
-                "lang": self.lang,
-                "start": start,
-                "stop": stop,
-                **({"slot_id": slot["session_id"]} if slot.get("session_id") else {}),
-                "seats": self.seats,
-                "answer_ids": [
-                    fields.Command.create({"question_id": a.question_id.id, "value": a.value})
-                    for a in self.answer_ids
-                ],
-            })
+            new_booking = self.with_context(az_booking_no_waiting=True).create(
+                {
+                    "type_id": booking_type.id,
+                    "partner_id": self.partner_id.id,
+                    "booked_by_id": self.booked_by_id.id,
+                    "booked_by_kind": self.booked_by_kind,
+                    "consent_datetime": self.consent_datetime,
+                    "site_id": self.site_id.id,
+                    "lang": self.lang,
+                    "start": start,
+                    "stop": stop,
+                    **({"slot_id": slot["session_id"]} if slot.get("session_id") else {}),
+                    "seats": self.seats,
+                    "answer_ids": [
+                        fields.Command.create({"question_id": a.question_id.id, "value": a.value})
+                        for a in self.answer_ids
+                    ],
+                }
+            )
             self.cancel_reason = self.env._("Moved to %s by the person.", new_booking.name)
-            new_booking.message_post(body=self.env._(
-                "Booked by the person from the website, in place of %s.", self.name))
+            new_booking.message_post(
+                body=self.env._("Booked by the person from the website, in place of %s.", self.name)
+            )
             return new_booking
-        user = self.user_id if self.user_id.id in slot["user_ids"] else self.env[
-            "res.users"].browse(booking_type._pick_least_loaded(slot["user_ids"], start))
+        user = (
+            self.user_id
+            if self.user_id.id in slot["user_ids"]
+            else self.env["res.users"].browse(booking_type._pick_least_loaded(slot["user_ids"], start))
+        )
         values = {"start": start, "stop": stop, "user_id": user.id}
         if self.state == "waiting":
             values["state"] = "requested" if booking_type.needs_validation else "confirmed"
@@ -278,15 +296,18 @@ class AzBooking(models.Model):
         domain = (booking.get_base_url() or "odoo").split("//")[-1].split("/")[0].split(":")[0]
         company = booking.company_id
         person = booking.partner_id
-        number = "".join(c for c in (person.mobile or person.phone or "")
-                         if c.isdigit() or c == "+")
-        person_address = (person.email_normalized or (number and f"tel:{number}")
-                          or f"urn:az-booking:{booking.id}")
+        number = "".join(c for c in (person.mobile or person.phone or "") if c.isdigit() or c == "+")
+        person_address = (
+            person.email_normalized or (number and f"tel:{number}") or f"urn:az-booking:{booking.id}"
+        )
         text = make_ics(
             uid=f"az-booking-{booking.id}@{domain}",
-            start=booking.start, stop=booking.stop,
+            start=booking.start,
+            stop=booking.stop,
             summary=f"{booking.type_id.public_name} ({company.name})",
-            description=description, location=location, url=manage_url or "",
+            description=description,
+            location=location,
+            url=manage_url or "",
             cancelled=booking.state == "cancelled",
             tentative=booking.state == "requested",
             sequence=booking.ics_sequence,
@@ -297,33 +318,50 @@ class AzBooking(models.Model):
 
     def _get_ics_attachment(self):
         self.ensure_one()
-        return self.env["ir.attachment"].sudo().create({
-            "name": "appointment.ics",
-            "datas": base64.b64encode(self._get_ics_content()),
-            "mimetype": "text/calendar",
-            "res_model": self._name,
-            "res_id": self.id,
-        })
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": "appointment.ics",
+                    "datas": base64.b64encode(self._get_ics_content()),
+                    "mimetype": "text/calendar",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
 
     def _get_when_label(self, moment=None):
-        """"Tuesday 3 March 2026, 10:00" in the booking's timezone and language: what the
+        """ "Tuesday 3 March 2026, 10:00" in the booking's timezone and language: what the
         messages to the person say (no seconds)."""
         self.ensure_one()
         booking = self.sudo()
         lang = booking.lang or booking.partner_id.lang or self.env.lang or "en_US"
         return format_datetime(
-            self.env, moment or booking.start, tz=booking.type_id.tz or "UTC",
-            dt_format="EEEE d MMMM y, HH:mm", lang_code=lang)
+            self.env,
+            moment or booking.start,
+            tz=booking.type_id.tz or "UTC",
+            dt_format="EEEE d MMMM y, HH:mm",
+            lang_code=lang,
+        )
 
     def _get_waiting_position(self):
         """Place of this booking on its workshop session's waiting list (1 = next)."""
         self.ensure_one()
         if self.state != "waiting" or not self.slot_id:
             return 0
-        ahead = self.sudo().search_count([
-            ("slot_id", "=", self.slot_id.id), ("state", "=", "waiting"),
-            "|", ("create_date", "<", self.create_date),
-            "&", ("create_date", "=", self.create_date), ("id", "<", self.id)])
+        ahead = self.sudo().search_count(
+            [
+                ("slot_id", "=", self.slot_id.id),
+                ("state", "=", "waiting"),
+                "|",
+                ("create_date", "<", self.create_date),
+                "&",
+                ("create_date", "=", self.create_date),
+                ("id", "<", self.id),
+            ]
+        )
         return ahead + 1
 
     # Mail templates of each message sent to the person.
@@ -382,24 +420,32 @@ class AzBooking(models.Model):
         bookings = self.sudo().with_context(lang=self[:1].lang or partner.lang).sorted("start")
         env = bookings.env
         items = Markup("").join(
-            Markup('<li>%s - <a href="%s">%s</a></li>') % (
-                booking.when_label, booking.manage_url, env._("see or cancel"))
-            for booking in bookings)
+            Markup('<li>%s - <a href="%s">%s</a></li>')
+            % (booking.when_label, booking.manage_url, env._("see or cancel"))
+            for booking in bookings
+        )
         company = bookings[:1].company_id
         body = Markup("<div><p>%s</p><p>%s</p><ul>%s</ul><p>%s</p></div>") % (
             env._("Hello %s,", partner.name),
-            env._("Here are your %(count)s appointments %(type)s:", count=len(bookings),
-                  type=bookings[:1].type_id.public_name),
-            items, company.name or "")
-        env["mail.mail"].sudo().create({
-            "subject": env._("Your appointments: %s", bookings[:1].type_id.public_name),
-            "body_html": body,
-            "email_from": company.email_formatted or env.user.email_formatted,
-            "recipient_ids": [fields.Command.link(partner.id)],
-            "model": "az.booking.series",
-            "res_id": series.id,
-            "auto_delete": True,
-        })
+            env._(
+                "Here are your %(count)s appointments %(type)s:",
+                count=len(bookings),
+                type=bookings[:1].type_id.public_name,
+            ),
+            items,
+            company.name or "",
+        )
+        env["mail.mail"].sudo().create(
+            {
+                "subject": env._("Your appointments: %s", bookings[:1].type_id.public_name),
+                "body_html": body,
+                "email_from": company.email_formatted or env.user.email_formatted,
+                "recipient_ids": [fields.Command.link(partner.id)],
+                "model": "az.booking.series",
+                "res_id": series.id,
+                "auto_delete": True,
+            }
+        )
         return True
 
     @api.model
@@ -407,20 +453,26 @@ class AzBooking(models.Model):
         """Remind people of their appointment ``reminder_hours`` before it: once each,
         never for a cancelled booking or one on the waiting list."""
         now = fields.Datetime.now()
-        types = self.env["az.booking.type"].sudo().with_context(active_test=False).search(
-            [("reminder_hours", ">", 0)])
+        types = (
+            self.env["az.booking.type"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("reminder_hours", ">", 0)])
+        )
         if not types:
             return
         longest = max(types.mapped("reminder_hours"))
-        candidates = self.sudo().search([
-            ("type_id", "in", types.ids),
-            ("state", "in", ACTIVE_STATES),
-            ("reminder_sent_datetime", "=", False),
-            ("start", ">", now),
-            ("start", "<=", now + timedelta(hours=longest)),
-        ], order="start, id")
-        due = candidates.filtered(
-            lambda b: b.start <= now + timedelta(hours=b.type_id.reminder_hours))
+        candidates = self.sudo().search(
+            [
+                ("type_id", "in", types.ids),
+                ("state", "in", ACTIVE_STATES),
+                ("reminder_sent_datetime", "=", False),
+                ("start", ">", now),
+                ("start", "<=", now + timedelta(hours=longest)),
+            ],
+            order="start, id",
+        )
+        due = candidates.filtered(lambda b: b.start <= now + timedelta(hours=b.type_id.reminder_hours))
         for booking in due:
             booking.reminder_sent_datetime = now
             booking._send_portal_notification("reminder")

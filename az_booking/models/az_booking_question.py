@@ -13,6 +13,7 @@ class AzBookingQuestion(models.Model):
     name = fields.Char(string="Question", required=True, translate=True)
     answer_type = fields.Selection(
         [("char", "Short text"), ("text", "Long text"), ("boolean", "Yes / no")],
-        required=True, default="char",
+        required=True,
+        default="char",
     )
     is_required = fields.Boolean(string="Required")

@@ -26,40 +26,62 @@ class AzBookingSlot(models.Model):
     _check_company_auto = True
 
     type_id = fields.Many2one(
-        "az.booking.type", string="Workshop", required=True, index=True, ondelete="cascade",
-        domain="[('is_collective', '=', True)]", check_company=True, tracking=True,
+        "az.booking.type",
+        string="Workshop",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        domain="[('is_collective', '=', True)]",
+        check_company=True,
+        tracking=True,
     )
     company_id = fields.Many2one(related="type_id.company_id", store=True, index=True)
     start = fields.Datetime(required=True, tracking=True)
     stop = fields.Datetime(required=True, tracking=True)
     site_id = fields.Many2one("az.site", string="Site", check_company=True, tracking=True)
     user_id = fields.Many2one(
-        "res.users", string="Main facilitator", index=True, tracking=True,
+        "res.users",
+        string="Main facilitator",
+        index=True,
+        tracking=True,
         domain="[('share', '=', False)]",
         help="The facilitator whose name the bookings carry.",
     )
     user_ids = fields.Many2many(
-        "res.users", "az_booking_slot_user_rel", "slot_id", "user_id",
-        string="Facilitators", domain="[('share', '=', False)]",
+        "res.users",
+        "az_booking_slot_user_rel",
+        "slot_id",
+        "user_id",
+        string="Facilitators",
+        domain="[('share', '=', False)]",
     )
     capacity = fields.Integer(string="Seats", required=True, tracking=True)
     seats_taken = fields.Integer(readonly=True)
     seats_left = fields.Integer(compute="_compute_seats")
     waiting_count = fields.Integer(string="Waiting list", compute="_compute_seats")
     state = fields.Selection(
-        SESSION_STATES, string="Status", required=True, default="scheduled", readonly=True,
-        tracking=True, index=True, copy=False,
+        SESSION_STATES,
+        string="Status",
+        required=True,
+        default="scheduled",
+        readonly=True,
+        tracking=True,
+        index=True,
+        copy=False,
     )
     cancel_reason = fields.Text(readonly=True, copy=False, tracking=True)
     booking_ids = fields.One2many("az.booking", "slot_id", string="Bookings")
     event_id = fields.Many2one(
-        "calendar.event", string="Calendar event", copy=False, readonly=True,
-        index="btree_not_null")
+        "calendar.event", string="Calendar event", copy=False, readonly=True, index="btree_not_null"
+    )
     color = fields.Integer(related="type_id.color")
 
     _sql_constraints = [
-        ("type_start_unique", "UNIQUE(type_id, start)",
-         "A workshop holds one session at a given start time."),
+        (
+            "type_start_unique",
+            "UNIQUE(type_id, start)",
+            "A workshop holds one session at a given start time.",
+        ),
         ("capacity_positive", "CHECK(capacity >= 1)", "A session needs at least one seat."),
         ("stop_after_start", "CHECK(stop > start)", "A session must end after it starts."),
     ]
@@ -72,19 +94,18 @@ class AzBookingSlot(models.Model):
                 continue
             session.display_name = "%s - %s" % (
                 session.type_id.public_name or session.type_id.name,
-                session._local_label(session.start))
+                session._local_label(session.start),
+            )
 
     @api.depends("capacity", "seats_taken", "booking_ids.state")
     def _compute_seats(self):
         for session in self:
             session.seats_left = max(session.capacity - session.seats_taken, 0)
-            session.waiting_count = len(
-                session.booking_ids.filtered(lambda b: b.state == "waiting"))
+            session.waiting_count = len(session.booking_ids.filtered(lambda b: b.state == "waiting"))
 
     def _local_label(self, moment):
         tz = self.type_id.tz or self.env.user.tz or "UTC"
-        return fields.Datetime.context_timestamp(
-            self.with_context(tz=tz), moment).strftime("%d/%m/%Y %H:%M")
+        return fields.Datetime.context_timestamp(self.with_context(tz=tz), moment).strftime("%d/%m/%Y %H:%M")
 
     # ------------------------------------------------------------------------------------
     # CRUD
@@ -97,15 +118,17 @@ class AzBookingSlot(models.Model):
                 vals["capacity"] = booking_type.capacity
             if vals.get("start") and not vals.get("stop"):
                 vals["stop"] = fields.Datetime.to_datetime(vals["start"]) + timedelta(
-                    hours=booking_type.duration)
+                    hours=booking_type.duration
+                )
             user_ids = self._user_ids_from_vals(vals)
             if not vals.get("user_id"):
-                vals["user_id"] = (user_ids[0] if user_ids
-                                   else booking_type.specific_user_id.id
-                                   or booking_type.staff_user_ids[:1].id or False)
+                vals["user_id"] = (
+                    user_ids[0]
+                    if user_ids
+                    else booking_type.specific_user_id.id or booking_type.staff_user_ids[:1].id or False
+                )
             if vals.get("user_id") and vals["user_id"] not in user_ids:
-                vals["user_ids"] = [fields.Command.link(vals["user_id"])] + list(
-                    vals.get("user_ids") or [])
+                vals["user_ids"] = [fields.Command.link(vals["user_id"])] + list(vals.get("user_ids") or [])
         sessions = super().create(vals_list)
         sessions._sync_calendar_event()
         return sessions
@@ -128,19 +151,7 @@ class AzBookingSlot(models.Model):
         if "start" in vals and "stop" not in vals and len(self) == 1 and self.stop:
             vals["stop"] = fields.Datetime.to_datetime(vals["start"]) + (self.stop - self.start)
         moving = {"start", "stop"} & set(vals)
-        if moving:
-            for session in self:
-                if session.state in ("cancelled", "done"):
-                    raise UserError(self.env._(
-                        "Session %s is cancelled or done: it cannot be moved.",
-                        session.display_name))
-        if "capacity" in vals:
-            for session in self:
-                if vals["capacity"] < session.seats_taken:
-                    raise ValidationError(self.env._(
-                        "Session %(session)s already has %(taken)s participant(s): it cannot "
-                        "have fewer seats.", session=session.display_name,
-                        taken=session.seats_taken))
+        self._check_write_allowed(vals)
         before = {session.id: (session.start, session.stop) for session in self}
         result = super().write(vals)
         if "user_ids" in vals or "user_id" in vals:
@@ -160,10 +171,31 @@ class AzBookingSlot(models.Model):
             self._sync_calendar_event()
         return result
 
+    def _check_write_allowed(self, vals):
+        """Refuse moving a closed session, or giving a session fewer seats than it has people."""
+        if {"start", "stop"} & set(vals):
+            for session in self:
+                if session.state in ("cancelled", "done"):
+                    raise UserError(
+                        self.env._(
+                            "Session %s is cancelled or done: it cannot be moved.", session.display_name
+                        )
+                    )
+        if "capacity" in vals:
+            for session in self:
+                if vals["capacity"] < session.seats_taken:
+                    raise ValidationError(
+                        self.env._(
+                            "Session %(session)s already has %(taken)s participant(s): it cannot "
+                            "have fewer seats.",
+                            session=session.display_name,
+                            taken=session.seats_taken,
+                        )
+                    )
+
     def unlink(self):
         if self.booking_ids:
-            raise UserError(self.env._(
-                "A session with bookings is never deleted: cancel it instead."))
+            raise UserError(self.env._("A session with bookings is never deleted: cancel it instead."))
         self.event_id.sudo().unlink()
         return super().unlink()
 
@@ -173,8 +205,7 @@ class AzBookingSlot(models.Model):
     def _lock(self):
         """Lock these session rows until the end of the transaction, in a fixed order."""
         for session_id in sorted(self.ids):
-            self.env.cr.execute(
-                "SELECT id FROM az_booking_slot WHERE id = %s FOR UPDATE", [session_id])
+            self.env.cr.execute("SELECT id FROM az_booking_slot WHERE id = %s FOR UPDATE", [session_id])
 
     def _has_started(self):
         self.ensure_one()
@@ -186,8 +217,7 @@ class AzBookingSlot(models.Model):
     def action_open_cancel_wizard(self):
         for session in self:
             if session.state not in OPEN_SESSION_STATES:
-                raise UserError(self.env._(
-                    "Session %s is already cancelled or done.", session.display_name))
+                raise UserError(self.env._("Session %s is already cancelled or done.", session.display_name))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Cancel session"),
@@ -206,38 +236,41 @@ class AzBookingSlot(models.Model):
             raise UserError(self.env._("Say why the session is cancelled."))
         for session in self:
             if session.state not in OPEN_SESSION_STATES:
-                raise UserError(self.env._(
-                    "Session %s is already cancelled or done.", session.display_name))
+                raise UserError(self.env._("Session %s is already cancelled or done.", session.display_name))
         self._lock()
         # the status first: no seat freed below goes to the waiting list
-        super(AzBookingSlot, self).write({"state": "cancelled", "cancel_reason": reason})
-        bookings = self.sudo().booking_ids.filtered(
-            lambda b: b.state in ("waiting",) + ACTIVE_STATES)
+        super().write({"state": "cancelled", "cancel_reason": reason})
+        bookings = self.sudo().booking_ids.filtered(lambda b: b.state in ("waiting",) + ACTIVE_STATES)
         if bookings:
             waiting = bookings.filtered(lambda b: b.state == "waiting")
             bookings.action_cancel(cancel_by="service", reason=reason)
             bookings.with_context(az_booking_no_ics_ids=waiting.ids)._send_portal_notification(
-                "session_cancelled")
+                "session_cancelled"
+            )
         for session in self:
-            session.message_post(body=self.env._(
-                "Session cancelled: %(reason)s. %(count)s person(s) told.",
-                reason=reason, count=len(bookings.filtered(lambda b: b.slot_id == session))))
+            session.message_post(
+                body=self.env._(
+                    "Session cancelled: %(reason)s. %(count)s person(s) told.",
+                    reason=reason,
+                    count=len(bookings.filtered(lambda b, s=session: b.slot_id == s)),
+                )
+            )
         self._sync_calendar_event()
         return True
 
     def action_done(self):
         for session in self:
             if session.state not in OPEN_SESSION_STATES:
-                raise UserError(self.env._(
-                    "Session %s is already cancelled or done.", session.display_name))
+                raise UserError(self.env._("Session %s is already cancelled or done.", session.display_name))
         self.write({"state": "done"})
         return True
 
     @api.model
     def _cron_mark_done(self):
         """Sessions that are over are done: they leave the lists of sessions to come."""
-        over = self.sudo().search([("state", "in", OPEN_SESSION_STATES),
-                                   ("stop", "<=", fields.Datetime.now())])
+        over = self.sudo().search(
+            [("state", "in", OPEN_SESSION_STATES), ("stop", "<=", fields.Datetime.now())]
+        )
         over.write({"state": "done"})
         return over
 
@@ -252,16 +285,15 @@ class AzBookingSlot(models.Model):
         """The session moved: its bookings follow (their calendar file gets the same UID
         and a higher SEQUENCE) and each person is told the new time."""
         self.ensure_one()
-        bookings = self.sudo().booking_ids.filtered(
-            lambda b: b.state in ("waiting",) + ACTIVE_STATES)
+        bookings = self.sudo().booking_ids.filtered(lambda b: b.state in ("waiting",) + ACTIVE_STATES)
         if not bookings:
             return
-        bookings.with_context(az_booking_skip_check=True).write(
-            {"start": self.start, "stop": self.stop})
+        bookings.with_context(az_booking_skip_check=True).write({"start": self.start, "stop": self.stop})
         bookings._send_portal_notification("moved")
         for booking in bookings:
-            booking.message_post(body=self.env._(
-                "The session moved to %s: the person was told.", booking.when_label))
+            booking.message_post(
+                body=self.env._("The session moved to %s: the person was told.", booking.when_label)
+            )
 
     def _update_state_from_seats(self):
         """scheduled <-> full as the seats fill up or free."""
@@ -280,16 +312,26 @@ class AzBookingSlot(models.Model):
         participants = self.booking_ids.filtered(lambda b: b.state in ACTIVE_STATES)
         partners = self.user_ids.partner_id | self.user_id.partner_id | participants.partner_id
         name = self.env._(
-            "%(type)s (%(count)s/%(capacity)s)", type=self.type_id.public_name or self.type_id.name,
-            count=sum(participants.mapped("seats")), capacity=self.capacity)
+            "%(type)s (%(count)s/%(capacity)s)",
+            type=self.type_id.public_name or self.type_id.name,
+            count=sum(participants.mapped("seats")),
+            capacity=self.capacity,
+        )
         return self.type_id._calendar_event_values(self, name, partners)
 
     def _sync_calendar_event(self):
         """One calendar event per session: the facilitators and participants attend, the
         title counts the participants; archived once the session is cancelled."""
-        events = self.env["calendar.event"].sudo().with_context(
-            no_mail_to_attendees=True, dont_notify=True, mail_create_nosubscribe=True,
-            mail_auto_subscribe_no_notify=True)
+        events = (
+            self.env["calendar.event"]
+            .sudo()
+            .with_context(
+                no_mail_to_attendees=True,
+                dont_notify=True,
+                mail_create_nosubscribe=True,
+                mail_auto_subscribe_no_notify=True,
+            )
+        )
         for session in self.sudo():
             if session.state != "cancelled":
                 values = session._calendar_event_values()

@@ -38,7 +38,11 @@ class AzBookingType(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     project_id = fields.Many2one(
-        "project.project", required=True, index=True, check_company=True, tracking=True,
+        "project.project",
+        required=True,
+        index=True,
+        check_company=True,
+        tracking=True,
         ondelete="restrict",
         help="The action this appointment belongs to: bookings count in its indicators.",
     )
@@ -46,7 +50,9 @@ class AzBookingType(models.Model):
         required=True, default=1.0, tracking=True, help="Length of one appointment, in hours."
     )
     slot_step = fields.Float(
-        string="Slot step", required=True, default=0.5,
+        string="Slot step",
+        required=True,
+        default=0.5,
         help="Time between two possible start times, in hours (0:30 gives 9:00, 9:30...).",
     )
     location_format = fields.Selection(
@@ -54,22 +60,31 @@ class AzBookingType(models.Model):
     )
     site_ids = fields.Many2many("az.site", string="Sites", check_company=True)
     staff_user_ids = fields.Many2many(
-        "res.users", "az_booking_type_staff_rel", "type_id", "user_id", string="Staff",
+        "res.users",
+        "az_booking_type_staff_rel",
+        "type_id",
+        "user_id",
+        string="Staff",
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
-        help="Who can receive these appointments; their working hours come from their "
-        "working schedule.",
+        help="Who can receive these appointments; their working hours come from their working schedule.",
     )
     assignment = fields.Selection(
-        [("user_picks", "The person picks"), ("least_loaded", "Least loaded staff member"),
-         ("specific", "A specific staff member")],
-        required=True, default="least_loaded",
+        [
+            ("user_picks", "The person picks"),
+            ("least_loaded", "Least loaded staff member"),
+            ("specific", "A specific staff member"),
+        ],
+        required=True,
+        default="least_loaded",
         help="How the staff member of a booking is chosen among those free at that time.",
     )
     specific_user_id = fields.Many2one(
         "res.users", string="Assigned staff member", domain="[('id', 'in', staff_user_ids)]"
     )
     capacity = fields.Integer(
-        required=True, default=1, tracking=True,
+        required=True,
+        default=1,
+        tracking=True,
         help="1 for an individual appointment; N for a collective workshop of N seats.",
     )
     is_collective = fields.Boolean(compute="_compute_is_collective", store=True)
@@ -81,31 +96,33 @@ class AzBookingType(models.Model):
     buffer_before = fields.Float(help="Free time kept before each appointment, in hours.")
     buffer_after = fields.Float(help="Free time kept after each appointment, in hours.")
     min_notice_hours = fields.Float(
-        string="Minimum notice", default=24.0,
+        string="Minimum notice",
+        default=24.0,
         help="How many hours in advance a person must book by themselves.",
     )
     horizon_days = fields.Integer(
-        string="Booking horizon", default=60,
+        string="Booking horizon",
+        default=60,
         help="How many days ahead a person can book by themselves.",
     )
     cancel_deadline_hours = fields.Float(
-        string="Cancel / reschedule deadline", default=24.0,
+        string="Cancel / reschedule deadline",
+        default=24.0,
         help="Up to how many hours before the appointment a person can cancel or move it.",
     )
     question_ids = fields.One2many("az.booking.question", "type_id", string="Questions")
-    needs_validation = fields.Boolean(
-        help="Bookings stay 'requested' until a staff member confirms them."
-    )
-    is_published = fields.Boolean(
-        string="Published on the website", copy=False, tracking=True
-    )
+    needs_validation = fields.Boolean(help="Bookings stay 'requested' until a staff member confirms them.")
+    is_published = fields.Boolean(string="Published on the website", copy=False, tracking=True)
     tz = fields.Selection(
-        _tz_get, string="Timezone", required=True,
+        _tz_get,
+        string="Timezone",
+        required=True,
         default=lambda self: self.env.user.tz or "Europe/Paris",
         help="Timezone in which slots are shown to people booking.",
     )
     tz_label = fields.Char(
-        string="Time shown as", compute="_compute_tz_label",
+        string="Time shown as",
+        compute="_compute_tz_label",
         help="The timezone as people say it: the public pages and messages say 'Paris time', "
         "not 'Europe/Paris'.",
     )
@@ -119,7 +136,8 @@ class AzBookingType(models.Model):
         help="The name shown outside the back office: neutral for sensitive types.",
     )
     reminder_hours = fields.Float(
-        string="Reminder", default=24.0,
+        string="Reminder",
+        default=24.0,
         help="A reminder is sent this many hours before the appointment; 0 sends none.",
     )
     booking_ids = fields.One2many("az.booking", "type_id", string="Bookings")
@@ -129,10 +147,16 @@ class AzBookingType(models.Model):
         ("capacity_positive", "CHECK(capacity >= 1)", "A booking type needs at least one seat."),
         ("duration_positive", "CHECK(duration > 0)", "An appointment must last some time."),
         ("slot_step_positive", "CHECK(slot_step > 0)", "The slot step must be positive."),
-        ("buffers_positive", "CHECK(buffer_before >= 0 AND buffer_after >= 0)",
-         "Buffers cannot be negative."),
-        ("notice_horizon_positive", "CHECK(min_notice_hours >= 0 AND horizon_days >= 0)",
-         "Notice and horizon cannot be negative."),
+        (
+            "buffers_positive",
+            "CHECK(buffer_before >= 0 AND buffer_after >= 0)",
+            "Buffers cannot be negative.",
+        ),
+        (
+            "notice_horizon_positive",
+            "CHECK(min_notice_hours >= 0 AND horizon_days >= 0)",
+            "Notice and horizon cannot be negative.",
+        ),
     ]
 
     @api.depends("capacity")
@@ -161,13 +185,16 @@ class AzBookingType(models.Model):
         sensitive type whatever the channel: ``type_id`` read over JSON-RPC gives this."""
         share = self.env.user.share
         for booking_type in self:
-            booking_type.display_name = (
-                booking_type.public_name if share else booking_type.name)
+            booking_type.display_name = booking_type.public_name if share else booking_type.name
 
     def _compute_booking_count(self):
-        counts = dict(self.env["az.booking"]._read_group(
-            [("type_id", "in", self.ids), ("state", "not in", ("cancelled", "waiting"))],
-            ["type_id"], ["__count"]))
+        counts = dict(
+            self.env["az.booking"]._read_group(
+                [("type_id", "in", self.ids), ("state", "not in", ("cancelled", "waiting"))],
+                ["type_id"],
+                ["__count"],
+            )
+        )
         for booking_type in self:
             booking_type.booking_count = counts.get(booking_type._origin, 0)
 
@@ -176,10 +203,14 @@ class AzBookingType(models.Model):
         for booking_type in self:
             missing = booking_type.staff_user_ids.filtered(lambda u: not u.resource_calendar_id)
             if missing:
-                raise ValidationError(self.env._(
-                    "%(users)s need a working schedule to receive appointments of "
-                    "'%(type)s': set one on their employee or user form.",
-                    users=", ".join(missing.mapped("name")), type=booking_type.name))
+                raise ValidationError(
+                    self.env._(
+                        "%(users)s need a working schedule to receive appointments of "
+                        "'%(type)s': set one on their employee or user form.",
+                        users=", ".join(missing.mapped("name")),
+                        type=booking_type.name,
+                    )
+                )
 
     @api.constrains("assignment", "specific_user_id", "staff_user_ids")
     def _check_specific_user(self):
@@ -187,8 +218,9 @@ class AzBookingType(models.Model):
             if booking_type.assignment == "specific" and (
                 booking_type.specific_user_id not in booking_type.staff_user_ids
             ):
-                raise ValidationError(self.env._(
-                    "Choose the staff member of '%s' among its staff.", booking_type.name))
+                raise ValidationError(
+                    self.env._("Choose the staff member of '%s' among its staff.", booking_type.name)
+                )
 
     def action_view_bookings(self):
         self.ensure_one()
@@ -230,12 +262,12 @@ class AzBookingType(models.Model):
         members or days. Returns plain Python structures."""
         self.env.flush_all()
         cr = self.env.cr
-        data = {"staff": {}, "attendances": defaultdict(list), "leaves": [],
-                "events": [], "bookings": []}
+        data = {"staff": {}, "attendances": defaultdict(list), "leaves": [], "events": [], "bookings": []}
         if not user_ids:
             return data
         # 1. staff, their resource (the one of the type's company first) and calendar
-        cr.execute("""
+        cr.execute(
+            """
             SELECT DISTINCT ON (u.id) u.id, u.partner_id, r.id, r.company_id, c.id,
                    COALESCE(c.tz, r.tz, 'UTC'), COALESCE(c.two_weeks_calendar, FALSE),
                    COALESCE(c.flexible_hours, FALSE)
@@ -244,14 +276,27 @@ class AzBookingType(models.Model):
               JOIN resource_calendar c ON c.id = r.calendar_id
              WHERE u.id IN %s
           ORDER BY u.id, (r.company_id = %s) DESC NULLS LAST, r.id
-        """, [tuple(user_ids), self.company_id.id])
-        for (user_id, partner_id, resource_id, company_id, calendar_id, tz, two_weeks,
-             flexible) in cr.fetchall():
+        """,
+            [tuple(user_ids), self.company_id.id],
+        )
+        for (
+            user_id,
+            partner_id,
+            resource_id,
+            company_id,
+            calendar_id,
+            tz,
+            two_weeks,
+            flexible,
+        ) in cr.fetchall():
             if flexible:
                 continue  # no fixed hours: nothing can be offered automatically
             data["staff"][user_id] = {
-                "partner_id": partner_id, "resource_id": resource_id,
-                "company_id": company_id, "calendar_id": calendar_id, "tz": tz,
+                "partner_id": partner_id,
+                "resource_id": resource_id,
+                "company_id": company_id,
+                "calendar_id": calendar_id,
+                "tz": tz,
                 "two_weeks": two_weeks,
             }
         staff = data["staff"].values()
@@ -261,33 +306,54 @@ class AzBookingType(models.Model):
         resource_ids = tuple(s["resource_id"] for s in staff)
         partner_ids = tuple(s["partner_id"] for s in staff)
         # 2. weekly working hours
-        cr.execute("""
+        cr.execute(
+            """
             SELECT calendar_id, resource_id, dayofweek, hour_from, hour_to, date_from,
                    date_to, week_type
               FROM resource_calendar_attendance
              WHERE calendar_id IN %s AND display_type IS NULL
                AND COALESCE(day_period, '') != 'lunch'
                AND (resource_id IS NULL OR resource_id IN %s)
-        """, [calendar_ids, resource_ids])
-        for calendar_id, resource_id, dayofweek, hour_from, hour_to, date_from, date_to, \
-                week_type in cr.fetchall():
-            data["attendances"][calendar_id].append({
-                "resource_id": resource_id, "dayofweek": dayofweek, "hour_from": hour_from,
-                "hour_to": hour_to, "date_from": date_from, "date_to": date_to,
-                "week_type": week_type,
-            })
+        """,
+            [calendar_ids, resource_ids],
+        )
+        for (
+            calendar_id,
+            resource_id,
+            dayofweek,
+            hour_from,
+            hour_to,
+            date_from,
+            date_to,
+            week_type,
+        ) in cr.fetchall():
+            data["attendances"][calendar_id].append(
+                {
+                    "resource_id": resource_id,
+                    "dayofweek": dayofweek,
+                    "hour_from": hour_from,
+                    "hour_to": hour_to,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                    "week_type": week_type,
+                }
+            )
         # 3. leaves: the staff's own, and public holidays of their calendars/companies
-        cr.execute("""
+        cr.execute(
+            """
             SELECT resource_id, calendar_id, company_id, date_from, date_to
               FROM resource_calendar_leaves
              WHERE time_type = 'leave' AND date_from < %s AND date_to > %s
                AND (resource_id IN %s
                     OR (resource_id IS NULL AND (calendar_id IS NULL OR calendar_id IN %s)))
-        """, [stop, start, resource_ids, calendar_ids])
+        """,
+            [stop, start, resource_ids, calendar_ids],
+        )
         data["leaves"] = cr.fetchall()
         # 4. busy calendar events the staff attend (not the ones made for bookings, which
         #    are read below with their buffers)
-        cr.execute("""
+        cr.execute(
+            """
             SELECT a.partner_id, e.start, e.stop, e.allday, e.start_date, e.stop_date
               FROM calendar_event e
               JOIN calendar_attendee a ON a.event_id = e.id
@@ -295,16 +361,27 @@ class AzBookingType(models.Model):
                AND e.active AND e.show_as = 'busy'
                AND e.start < %s AND e.stop > %s
                AND NOT EXISTS (SELECT 1 FROM az_booking b WHERE b.event_id = e.id)
-        """, [partner_ids, stop + timedelta(days=1), start - timedelta(days=1)])
+        """,
+            [partner_ids, stop + timedelta(days=1), start - timedelta(days=1)],
+        )
         data["events"] = cr.fetchall()
         # 5. bookings holding time: of these staff, and seats of this type
-        cr.execute("""
+        cr.execute(
+            """
             SELECT user_id, type_id, start, stop, busy_start, busy_stop, seats
               FROM az_booking
              WHERE state IN %s AND busy_start < %s AND busy_stop > %s
                AND (user_id IN %s OR type_id = %s) AND id != ALL(%s)
-        """, [ACTIVE_STATES, stop, start, tuple(data["staff"]), self.id,
-              list(self.env.context.get("az_booking_exclude_ids") or [0])])
+        """,
+            [
+                ACTIVE_STATES,
+                stop,
+                start,
+                tuple(data["staff"]),
+                self.id,
+                list(self.env.context.get("az_booking_exclude_ids") or [0]),
+            ],
+        )
         data["bookings"] = cr.fetchall()
         return data
 
@@ -343,26 +420,27 @@ class AzBookingType(models.Model):
         result = {}
         for user_id, info in data["staff"].items():
             attendances = [
-                a for a in data["attendances"][info["calendar_id"]]
+                a
+                for a in data["attendances"][info["calendar_id"]]
                 if not a["resource_id"] or a["resource_id"] == info["resource_id"]
             ]
             if not info["two_weeks"]:
                 attendances = [dict(a, week_type=None) for a in attendances]
             # whole working periods, even when the window starts or ends inside one: they
             # are the grid slots are laid on, whatever the window asked for
-            frames = iv.weekly_intervals(
-                attendances, info["tz"], start - margin, stop + margin)
+            frames = iv.weekly_intervals(attendances, info["tz"], start - margin, stop + margin)
             off = list(leaves_by_resource[info["resource_id"]])
             off += [
                 (date_from, date_to)
                 for calendar_id, company_id, date_from, date_to in public_leaves
-                if (calendar_id == info["calendar_id"]
-                    or (not calendar_id and company_id in (False, None, info["company_id"])))
+                if (
+                    calendar_id == info["calendar_id"]
+                    or (not calendar_id and company_id in (False, None, info["company_id"]))
+                )
             ]
             work = iv.subtract(frames, iv.union(off))
             taken = list(busy[user_id])
-            for e_start, e_stop, allday, start_date, stop_date in events_by_partner[
-                    info["partner_id"]]:
+            for e_start, e_stop, allday, start_date, stop_date in events_by_partner[info["partner_id"]]:
                 if allday and start_date and stop_date:
                     taken.append(iv.local_day_bounds_utc(start_date, stop_date, info["tz"]))
                 else:
@@ -370,13 +448,11 @@ class AzBookingType(models.Model):
             free = iv.available_intervals(work, iv.union(taken), before=before, after=after)
             # a workshop already held by this staff member: its exact slot stays open,
             # overlapping ones of the same type do not
-            free_strict = iv.available_intervals(
-                free, iv.union(own[user_id]), before=before, after=after)
+            free_strict = iv.available_intervals(free, iv.union(own[user_id]), before=before, after=after)
             result[user_id] = {"frames": frames, "free": free_strict, "free_loose": free}
         return result, seats, workshop_staff
 
-    def _get_free_slots(self, start_utc, stop_utc, staff=None, include_full=False,
-                        apply_notice=True):
+    def _get_free_slots(self, start_utc, stop_utc, staff=None, include_full=False, apply_notice=True):
         """Free slots of this type between two UTC naive datetimes.
 
         Returns a list of dicts ``{"start", "stop", "user_ids", "seats_left"}`` sorted by
@@ -394,8 +470,7 @@ class AzBookingType(models.Model):
             return []
         if self.is_collective:
             return self._get_session_slots(start, stop, staff=staff, include_full=include_full)
-        per_user, seats, workshop_staff = self._get_available_intervals(
-            start_utc, stop_utc, staff)
+        per_user, seats, workshop_staff = self._get_available_intervals(start_utc, stop_utc, staff)
         duration = timedelta(hours=self.duration)
         step = timedelta(hours=self.slot_step)
         slots = defaultdict(list)
@@ -405,7 +480,8 @@ class AzBookingType(models.Model):
             if self.is_collective:
                 loose = iv.clip(avail["free_loose"], start, stop)
                 found = set(found) | {
-                    key for key, holder in workshop_staff.items()
+                    key
+                    for key, holder in workshop_staff.items()
                     if holder == user_id and iv.contains(loose, *key)
                 }
             for key in found:
@@ -418,10 +494,14 @@ class AzBookingType(models.Model):
             seats_left = self.capacity - seats.get((slot_start, slot_stop), 0)
             if seats_left <= 0 and not include_full:
                 continue
-            result.append({
-                "start": slot_start, "stop": slot_stop, "user_ids": sorted(user_ids),
-                "seats_left": max(seats_left, 0),
-            })
+            result.append(
+                {
+                    "start": slot_start,
+                    "stop": slot_stop,
+                    "user_ids": sorted(user_ids),
+                    "seats_left": max(seats_left, 0),
+                }
+            )
         return result
 
     def _get_session_slots(self, start, stop, staff=None, include_full=False):
@@ -431,7 +511,8 @@ class AzBookingType(models.Model):
         self.ensure_one()
         self.env.flush_all()
         exclude = list(self.env.context.get("az_booking_exclude_ids") or [0])
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT s.id, s.start, s.stop, s.capacity, s.site_id, s.user_id,
                    ARRAY(SELECT r.user_id FROM az_booking_slot_user_rel r
                           WHERE r.slot_id = s.id ORDER BY r.user_id),
@@ -441,21 +522,37 @@ class AzBookingType(models.Model):
              WHERE s.type_id = %s AND s.state IN ('scheduled', 'full')
                AND s.start >= %s AND s.start < %s
           ORDER BY s.start, s.id
-        """, [ACTIVE_STATES, exclude, self.id, start, stop])
+        """,
+            [ACTIVE_STATES, exclude, self.id, start, stop],
+        )
         result = []
-        for session_id, s_start, s_stop, capacity, site_id, user_id, user_ids, taken \
-                in self.env.cr.fetchall():
+        for (
+            session_id,
+            s_start,
+            s_stop,
+            capacity,
+            site_id,
+            user_id,
+            user_ids,
+            taken,
+        ) in self.env.cr.fetchall():
             user_ids = sorted(set(user_ids) | ({user_id} if user_id else set()))
             if staff and not set(user_ids) & set(staff.ids):
                 continue
             seats_left = capacity - taken
             if seats_left <= 0 and not include_full:
                 continue
-            result.append({
-                "start": s_start, "stop": s_stop, "user_ids": user_ids,
-                "seats_left": max(seats_left, 0), "session_id": session_id,
-                "site_id": site_id, "capacity": capacity,
-            })
+            result.append(
+                {
+                    "start": s_start,
+                    "stop": s_stop,
+                    "user_ids": user_ids,
+                    "seats_left": max(seats_left, 0),
+                    "session_id": session_id,
+                    "site_id": site_id,
+                    "capacity": capacity,
+                }
+            )
         return result
 
     def _is_available(self, user, start, stop):
@@ -464,8 +561,9 @@ class AzBookingType(models.Model):
         workshop: a session of ``user`` is scheduled then, or ``user`` is free to open one."""
         self.ensure_one()
         if self.is_collective:
-            sessions = self._get_session_slots(start, start + timedelta(seconds=1),
-                                               staff=user, include_full=True)
+            sessions = self._get_session_slots(
+                start, start + timedelta(seconds=1), staff=user, include_full=True
+            )
             if any(s["stop"] == stop for s in sessions):
                 return True
         per_user, _seats, workshop_staff = self._get_available_intervals(start, stop, user)
@@ -481,9 +579,19 @@ class AzBookingType(models.Model):
         around ``start`` (ties: the first id)."""
         if len(user_ids) <= 1:
             return user_ids[0] if user_ids else False
-        counts = dict(self.env["az.booking"].sudo()._read_group(
-            [("user_id", "in", user_ids), ("state", "in", ACTIVE_STATES),
-             ("start", ">=", start - timedelta(days=7)), ("start", "<", start + timedelta(days=7))],
-            ["user_id"], ["__count"]))
+        counts = dict(
+            self.env["az.booking"]
+            .sudo()
+            ._read_group(
+                [
+                    ("user_id", "in", user_ids),
+                    ("state", "in", ACTIVE_STATES),
+                    ("start", ">=", start - timedelta(days=7)),
+                    ("start", "<", start + timedelta(days=7)),
+                ],
+                ["user_id"],
+                ["__count"],
+            )
+        )
         loads = {user.id: count for user, count in counts.items()}
         return min(user_ids, key=lambda uid: (loads.get(uid, 0), uid))

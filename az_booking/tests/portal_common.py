@@ -15,22 +15,30 @@ from ..tools.recurrence import local_to_utc
 
 
 class AzBookingPortalCommon(HttpCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, no_reset_password=True))
         cls.company = cls.env.company
         cls.company.phone = "+33 5 56 00 00 00"
-        cls.calendar = cls.env["resource.calendar"].create({
-            "name": "Every day 8-20",
-            "tz": "Europe/Paris",
-            "attendance_ids": [
-                Command.create({"name": f"Day {day}", "dayofweek": str(day), "hour_from": 8.0,
-                                "hour_to": 20.0, "day_period": "morning"})
-                for day in range(7)
-            ],
-        })
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Every day 8-20",
+                "tz": "Europe/Paris",
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"Day {day}",
+                            "dayofweek": str(day),
+                            "hour_from": 8.0,
+                            "hour_to": 20.0,
+                            "day_period": "morning",
+                        }
+                    )
+                    for day in range(7)
+                ],
+            }
+        )
         cls.staff = cls._make_staff("az_portal_staff")
         cls.staff_2 = cls._make_staff("az_portal_staff_2")
         cls.project = cls.env["project.project"].create({"name": "Accueil et orientation"})
@@ -44,49 +52,106 @@ class AzBookingPortalCommon(HttpCase):
             "is_published": True,
             "company_id": cls.company.id,
         }
-        cls.type_individual = cls.env["az.booking.type"].create(dict(
-            common, name="Premier accueil", duration=1.0, assignment="specific",
-            staff_user_ids=[Command.set(cls.staff.ids)], specific_user_id=cls.staff.id))
-        cls.question = cls.env["az.booking.question"].create({
-            "type_id": cls.type_individual.id, "name": "Votre besoin", "answer_type": "text",
-            "is_required": True,
-        })
-        cls.question_bool = cls.env["az.booking.question"].create({
-            "type_id": cls.type_individual.id, "name": "Besoin d'un interprète ?",
-            "answer_type": "boolean",
-        })
-        cls.type_workshop = cls.env["az.booking.type"].create(dict(
-            common, name="Atelier numérique", duration=2.0, capacity=2, assignment="specific",
-            staff_user_ids=[Command.set(cls.staff_2.ids)], specific_user_id=cls.staff_2.id))
+        cls.type_individual = cls.env["az.booking.type"].create(
+            dict(
+                common,
+                name="Premier accueil",
+                duration=1.0,
+                assignment="specific",
+                staff_user_ids=[Command.set(cls.staff.ids)],
+                specific_user_id=cls.staff.id,
+            )
+        )
+        cls.question = cls.env["az.booking.question"].create(
+            {
+                "type_id": cls.type_individual.id,
+                "name": "Votre besoin",
+                "answer_type": "text",
+                "is_required": True,
+            }
+        )
+        cls.question_bool = cls.env["az.booking.question"].create(
+            {
+                "type_id": cls.type_individual.id,
+                "name": "Besoin d'un interprète ?",
+                "answer_type": "boolean",
+            }
+        )
+        cls.type_workshop = cls.env["az.booking.type"].create(
+            dict(
+                common,
+                name="Atelier numérique",
+                duration=2.0,
+                capacity=2,
+                assignment="specific",
+                staff_user_ids=[Command.set(cls.staff_2.ids)],
+                specific_user_id=cls.staff_2.id,
+            )
+        )
         # the workshop's sessions: every day at 10:00 (Paris) from tomorrow, for ten days
         today = fields.Date.context_today(cls.type_workshop.with_context(tz="Europe/Paris"))
-        cls.workshop_sessions = cls.env["az.booking.slot"].create([{
-            "type_id": cls.type_workshop.id,
-            "start": local_to_utc(today + timedelta(days=day), 10.0, "Europe/Paris"),
-            "user_ids": [Command.set(cls.staff_2.ids)],
-        } for day in range(1, 11)])
-        cls.type_hidden = cls.env["az.booking.type"].create(dict(
-            common, name="Entretien interne", is_published=False, duration=1.0,
-            staff_user_ids=[Command.set(cls.staff_2.ids)]))
-        cls.type_sensitive = cls.env["az.booking.type"].create(dict(
-            common, name="Suivi addictologie", is_sensitive=True, duration=1.0,
-            staff_user_ids=[Command.set(cls.staff_2.ids)]))
+        cls.workshop_sessions = cls.env["az.booking.slot"].create(
+            [
+                {
+                    "type_id": cls.type_workshop.id,
+                    "start": local_to_utc(today + timedelta(days=day), 10.0, "Europe/Paris"),
+                    "user_ids": [Command.set(cls.staff_2.ids)],
+                }
+                for day in range(1, 11)
+            ]
+        )
+        cls.type_hidden = cls.env["az.booking.type"].create(
+            dict(
+                common,
+                name="Entretien interne",
+                is_published=False,
+                duration=1.0,
+                staff_user_ids=[Command.set(cls.staff_2.ids)],
+            )
+        )
+        cls.type_sensitive = cls.env["az.booking.type"].create(
+            dict(
+                common,
+                name="Suivi addictologie",
+                is_sensitive=True,
+                duration=1.0,
+                staff_user_ids=[Command.set(cls.staff_2.ids)],
+            )
+        )
         cls.portal_user = new_test_user(
-            cls.env, login="az_portal_nadia", password="az_portal_nadia",
-            groups="base.group_portal", name="Nadia Portail", email="nadia.portail@example.com")
+            cls.env,
+            login="az_portal_nadia",
+            password="az_portal_nadia",
+            groups="base.group_portal",
+            name="Nadia Portail",
+            email="nadia.portail@example.com",
+        )
         cls.portal_user_2 = new_test_user(
-            cls.env, login="az_portal_paul", password="az_portal_paul",
-            groups="base.group_portal", name="Paul Portail", email="paul.portail@example.com")
+            cls.env,
+            login="az_portal_paul",
+            password="az_portal_paul",
+            groups="base.group_portal",
+            name="Paul Portail",
+            email="paul.portail@example.com",
+        )
 
     @classmethod
     def _make_staff(cls, login):
         user = new_test_user(
-            cls.env, login=login, groups="base.group_user,az_project_base.group_user",
-            tz="Europe/Paris", name=login.replace("_", " ").title())
-        cls.env["resource.resource"].create({
-            "name": user.name, "user_id": user.id, "calendar_id": cls.calendar.id,
-            "tz": "Europe/Paris",
-        })
+            cls.env,
+            login=login,
+            groups="base.group_user,az_project_base.group_user",
+            tz="Europe/Paris",
+            name=login.replace("_", " ").title(),
+        )
+        cls.env["resource.resource"].create(
+            {
+                "name": user.name,
+                "user_id": user.id,
+                "calendar_id": cls.calendar.id,
+                "tz": "Europe/Paris",
+            }
+        )
         return user
 
     def setUp(self):
@@ -108,9 +173,11 @@ class AzBookingPortalCommon(HttpCase):
 
     def counts(self):
         self.env.invalidate_all()
-        return (self.env["az.booking"].sudo().search_count([]),
-                self.env["res.partner"].sudo().with_context(active_test=False).search_count([]),
-                self.env["az.booking.answer"].sudo().search_count([]))
+        return (
+            self.env["az.booking"].sudo().search_count([]),
+            self.env["res.partner"].sudo().with_context(active_test=False).search_count([]),
+            self.env["az.booking.answer"].sudo().search_count([]),
+        )
 
     def get_doc(self, url, expected_status=200):
         response = self.url_open(url)
@@ -154,11 +221,17 @@ class AzBookingPortalCommon(HttpCase):
         return {key: value for key, value in data.items() if value is not None}
 
     def book_directly(self, booking_type, slot, partner, booked_by=None):
-        return self.env["az.booking"].sudo().create({
-            "type_id": booking_type.id,
-            "partner_id": partner.id,
-            "booked_by_id": (booked_by or partner).id,
-            "booked_by_kind": "self" if not booked_by or booked_by == partner else "referrer",
-            "start": slot["start"],
-            "stop": slot["stop"],
-        })
+        return (
+            self.env["az.booking"]
+            .sudo()
+            .create(
+                {
+                    "type_id": booking_type.id,
+                    "partner_id": partner.id,
+                    "booked_by_id": (booked_by or partner).id,
+                    "booked_by_kind": "self" if not booked_by or booked_by == partner else "referrer",
+                    "start": slot["start"],
+                    "stop": slot["stop"],
+                }
+            )
+        )

@@ -9,14 +9,16 @@ from .common import AzBookingCommon, paris
 @tagged("post_install", "-at_install")
 @freeze_time("2026-02-27 10:00:00")
 class TestAccess(AzBookingCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.booking = cls.env["az.booking"].create({
-            "type_id": cls.type_individual.id, "partner_id": cls.person.id,
-            "start": paris(2026, 3, 2, 10),
-        })
+        cls.booking = cls.env["az.booking"].create(
+            {
+                "type_id": cls.type_individual.id,
+                "partner_id": cls.person.id,
+                "start": paris(2026, 3, 2, 10),
+            }
+        )
 
     def visible(self, user):
         return self.env["az.booking"].with_user(user).search([("id", "=", self.booking.id)])
@@ -42,7 +44,8 @@ class TestAccess(AzBookingCommon):
 
     def test_project_indicators_follow_access(self):
         project_user = new_test_user(
-            self.env, login="az_project_only", groups="base.group_user,project.group_project_user")
+            self.env, login="az_project_only", groups="base.group_user,project.group_project_user"
+        )
         project = self.project.with_user(project_user)
         self.assertEqual(project.az_booking_count, 0)
         self.assertEqual(self.project.with_user(self.staff_a).az_booking_count, 1)
@@ -50,12 +53,14 @@ class TestAccess(AzBookingCommon):
 
     def test_portal_user_reads_only_their_own_bookings(self):
         portal = new_test_user(self.env, login="az_portal", groups="base.group_portal")
-        self.assertFalse(self.env["az.booking"].with_user(portal).search([]),
-                         "someone else's booking stays hidden")
+        self.assertFalse(
+            self.env["az.booking"].with_user(portal).search([]), "someone else's booking stays hidden"
+        )
         with self.assertRaises(AccessError):
             self.booking.with_user(portal).read(["partner_id"])
-        owner = new_test_user(self.env, login="az_portal_owner", groups="base.group_portal",
-                              partner_id=self.person.id)
+        owner = new_test_user(
+            self.env, login="az_portal_owner", groups="base.group_portal", partner_id=self.person.id
+        )
         self.assertEqual(self.env["az.booking"].with_user(owner).search([]), self.booking)
         with self.assertRaises(AccessError):
             self.booking.with_user(owner).write({"note": "x"})
@@ -65,15 +70,26 @@ class TestAccess(AzBookingCommon):
     def test_other_company_is_hidden(self):
         other_company = self.env["res.company"].create({"name": "Autre association"})
         other_manager = new_test_user(
-            self.env, login="az_manager_2", groups="base.group_user,az_project_base.group_manager",
-            company_id=other_company.id, company_ids=[(6, 0, other_company.ids)])
+            self.env,
+            login="az_manager_2",
+            groups="base.group_user,az_project_base.group_manager",
+            company_id=other_company.id,
+            company_ids=[(6, 0, other_company.ids)],
+        )
         self.assertFalse(self.visible(other_manager))
-        self.assertFalse(self.env["az.booking.type"].with_user(other_manager).search(
-            [("id", "=", self.type_individual.id)]))
+        self.assertFalse(
+            self.env["az.booking.type"]
+            .with_user(other_manager)
+            .search([("id", "=", self.type_individual.id)])
+        )
         # a manager of both companies sees it only with the company enabled
         self.manager.company_ids = [(4, other_company.id)]
-        in_other = self.env["az.booking"].with_user(self.manager).with_context(
-            allowed_company_ids=other_company.ids).search([("id", "=", self.booking.id)])
+        in_other = (
+            self.env["az.booking"]
+            .with_user(self.manager)
+            .with_context(allowed_company_ids=other_company.ids)
+            .search([("id", "=", self.booking.id)])
+        )
         self.assertFalse(in_other)
         self.assertEqual(self.visible(self.manager), self.booking)
 
@@ -90,7 +106,8 @@ class TestAccess(AzBookingCommon):
         self.assertEqual(booking_type._get_staff(), self.staff_b)
         with self.assertRaises(ValidationError):
             booking_type.staff_user_ids = [(3, self.staff_b.id)]
-        nobody = new_test_user(self.env, login="az_no_schedule",
-                               groups="base.group_user,az_project_base.group_user")
+        nobody = new_test_user(
+            self.env, login="az_no_schedule", groups="base.group_user,az_project_base.group_user"
+        )
         with self.assertRaises(ValidationError):
             booking_type.staff_user_ids = [(4, nobody.id)]

@@ -13,11 +13,9 @@ SLOT_TAKEN = "This slot is no longer available"
 @tagged("post_install", "-at_install")
 @freeze_time("2026-02-27 10:00:00")
 class TestBooking(AzBookingCommon):
-
     def _tracked_states(self, booking):
         self.env.cr.precommit.run()
-        values = booking.sudo().message_ids.tracking_value_ids.filtered(
-            lambda v: v.field_id.name == "state")
+        values = booking.sudo().message_ids.tracking_value_ids.filtered(lambda v: v.field_id.name == "state")
         return sorted((v.old_value_char, v.new_value_char) for v in values)
 
     def test_booking_by_staff_is_confirmed_and_in_the_calendar(self):
@@ -55,8 +53,8 @@ class TestBooking(AzBookingCommon):
         with self.assertRaises(UserError):
             booking.action_confirm()
         self.assertEqual(
-            self._tracked_states(booking),
-            sorted([("Requested", "Confirmed"), ("Confirmed", "No-show")]))
+            self._tracked_states(booking), sorted([("Requested", "Confirmed"), ("Confirmed", "No-show")])
+        )
 
     def test_done_and_excused(self):
         first = self._book(self.type_individual, paris(2026, 3, 2, 9))
@@ -71,8 +69,7 @@ class TestBooking(AzBookingCommon):
     def test_cancel_wizard_keeps_the_booking_and_frees_the_slot(self):
         booking = self._book(self.type_individual, paris(2026, 3, 2, 10), as_user=self.staff_a)
         action = booking.with_user(self.staff_a).action_open_cancel_wizard()
-        wizard = Form(self.env[action["res_model"]].with_user(self.staff_a).with_context(
-            action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_user(self.staff_a).with_context(action["context"]))
         wizard.cancel_by = "service"
         wizard.reason = "Staff member ill"
         wizard.save().action_cancel()
@@ -81,8 +78,9 @@ class TestBooking(AzBookingCommon):
         self.assertEqual(booking.cancel_reason, "Staff member ill")
         self.assertFalse(booking.event_id.active)
         self.assertIn(("Confirmed", "Cancelled"), self._tracked_states(booking))
-        starts = [s["start"] for s in self.type_individual._get_free_slots(
-            paris(2026, 3, 2), paris(2026, 3, 3))]
+        starts = [
+            s["start"] for s in self.type_individual._get_free_slots(paris(2026, 3, 2), paris(2026, 3, 3))
+        ]
         self.assertIn(paris(2026, 3, 2, 10), starts)
         # nothing is lost
         with self.assertRaises(UserError):
@@ -105,8 +103,9 @@ class TestBooking(AzBookingCommon):
     def test_slot_already_taken_is_refused(self):
         self._book(self.type_individual, paris(2026, 3, 2, 10))
         with self.assertRaisesRegex(UserError, SLOT_TAKEN):
-            self._book(self.type_individual, paris(2026, 3, 2, 10, 30), person=self.person_2,
-                       user=self.staff_a)
+            self._book(
+                self.type_individual, paris(2026, 3, 2, 10, 30), person=self.person_2, user=self.staff_a
+            )
         with self.assertRaisesRegex(UserError, SLOT_TAKEN):  # Sunday
             self._book(self.type_individual, paris(2026, 3, 1, 10), person=self.person_2)
 
@@ -115,20 +114,32 @@ class TestBooking(AzBookingCommon):
         self._book(self.type_individual, paris(2026, 3, 2, 10))
         Booking = self.env["az.booking"].with_context(az_booking_skip_check=True)
         with self.assertRaisesRegex(UserError, SLOT_TAKEN):
-            Booking.create({
-                "type_id": self.type_individual.id, "partner_id": self.person_2.id,
-                "user_id": self.staff_a.id, "start": paris(2026, 3, 2, 10, 30),
-            })
+            Booking.create(
+                {
+                    "type_id": self.type_individual.id,
+                    "partner_id": self.person_2.id,
+                    "user_id": self.staff_a.id,
+                    "start": paris(2026, 3, 2, 10, 30),
+                }
+            )
         # back to back is fine, and a cancelled booking holds nothing
-        after = Booking.create({
-            "type_id": self.type_individual.id, "partner_id": self.person_2.id,
-            "user_id": self.staff_a.id, "start": paris(2026, 3, 2, 11),
-        })
+        after = Booking.create(
+            {
+                "type_id": self.type_individual.id,
+                "partner_id": self.person_2.id,
+                "user_id": self.staff_a.id,
+                "start": paris(2026, 3, 2, 11),
+            }
+        )
         after.action_cancel(reason="test")
-        again = Booking.create({
-            "type_id": self.type_individual.id, "partner_id": self.person_3.id,
-            "user_id": self.staff_a.id, "start": paris(2026, 3, 2, 11),
-        })
+        again = Booking.create(
+            {
+                "type_id": self.type_individual.id,
+                "partner_id": self.person_3.id,
+                "user_id": self.staff_a.id,
+                "start": paris(2026, 3, 2, 11),
+            }
+        )
         self.assertEqual(again.state, "confirmed")
 
     @mute_logger("odoo.sql_db")
@@ -136,10 +147,14 @@ class TestBooking(AzBookingCommon):
         self.type_individual.buffer_after = 0.5
         self._book(self.type_individual, paris(2026, 3, 2, 10))
         with self.assertRaisesRegex(UserError, SLOT_TAKEN):
-            self.env["az.booking"].with_context(az_booking_skip_check=True).create({
-                "type_id": self.type_individual.id, "partner_id": self.person_2.id,
-                "user_id": self.staff_a.id, "start": paris(2026, 3, 2, 11),
-            })
+            self.env["az.booking"].with_context(az_booking_skip_check=True).create(
+                {
+                    "type_id": self.type_individual.id,
+                    "partner_id": self.person_2.id,
+                    "user_id": self.staff_a.id,
+                    "start": paris(2026, 3, 2, 11),
+                }
+            )
 
     def test_least_loaded_staff_member_is_chosen(self):
         self.type_individual.staff_user_ids = [Command.link(self.staff_b.id)]

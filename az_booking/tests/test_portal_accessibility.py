@@ -11,7 +11,6 @@ from .portal_common import AzBookingPortalCommon
 
 @tagged("post_install", "-at_install")
 class TestPortalAccessibility(AzBookingPortalCommon):
-
     def assert_accessible(self, url, expected_status=200, content=None):
         response = self.url_open(url) if content is None else None
         if response is not None:
@@ -30,21 +29,21 @@ class TestPortalAccessibility(AzBookingPortalCommon):
             field_id = field.get("id")
             labelled = (
                 (field_id and main.xpath(f".//label[@for='{field_id}']"))
-                or field.get("aria-label") or field.get("aria-labelledby")
+                or field.get("aria-label")
+                or field.get("aria-labelledby")
                 or field.xpath("ancestor::label")
             )
             self.assertTrue(labelled, f"{url}: field {field.get('name')} has no label")
         # links and buttons say what they do
         for element in main.xpath(".//a | .//button"):
-            name = (element.text_content() or "").strip() or element.get("aria-label") \
-                or element.get("title")
+            name = (element.text_content() or "").strip() or element.get("aria-label") or element.get("title")
             self.assertTrue(name, f"{url}: {html.tostring(element)[:200]} has no text")
         # no positive tabindex anywhere (it breaks the focus order)
         for value in doc.xpath("//@tabindex"):
             self.assertLessEqual(int(value), 0, f"{url}: positive tabindex")
         # headings do not skip levels inside the content
         levels = [int(h.tag[1]) for h in main.xpath(".//h1 | .//h2 | .//h3 | .//h4")]
-        for previous, current in zip(levels, levels[1:]):
+        for previous, current in zip(levels, levels[1:], strict=False):
             self.assertLessEqual(current, previous + 1, f"{url}: heading levels {levels}")
         # an error message is announced
         for alert in main.xpath(".//*[contains(@class, 'alert-danger')]"):
@@ -55,12 +54,14 @@ class TestPortalAccessibility(AzBookingPortalCommon):
         self.assert_accessible("/booking")
         slot = self.free_slots(self.type_individual)[0]
         doc, main = self.assert_accessible(
-            f"/booking/{self.type_individual.id}?week={slot['start'].date().isoformat()}")
+            f"/booking/{self.type_individual.id}?week={slot['start'].date().isoformat()}"
+        )
         slot_links = main.xpath(".//a[contains(@class, 'o_az_slot')]")
         self.assertTrue(slot_links)
         for link in slot_links:
-            self.assertTrue(link.get("href").startswith(f"/booking/{self.type_individual.id}/"
-                                                        "book?start="), "a real link")
+            self.assertTrue(
+                link.get("href").startswith(f"/booking/{self.type_individual.id}/book?start="), "a real link"
+            )
             self.assertRegex(link.text_content().strip(), r"^Book \w+ \d+ \w+ \d{4} at \d\d:\d\d")
         self.assertTrue(main.xpath(".//nav[@aria-label]"))
         self.assert_accessible(f"/booking/{self.type_workshop.id}")
@@ -82,8 +83,7 @@ class TestPortalAccessibility(AzBookingPortalCommon):
         name_field = main.xpath(".//input[@name='name']")[0]
         self.assertEqual(name_field.get("aria-invalid"), "true")
         described = name_field.get("aria-describedby")
-        self.assertTrue(main.xpath(f".//*[@id='{described}']/text()"),
-                        "the error is tied to its field")
+        self.assertTrue(main.xpath(f".//*[@id='{described}']/text()"), "the error is tied to its field")
         # slot taken: the proposed times are labelled radio buttons
         self.book_directly(self.type_individual, slot, self.portal_user_2.partner_id)
         response = self.url_open(url, data=self.form_data(slot, csrf))
@@ -101,14 +101,17 @@ class TestPortalAccessibility(AzBookingPortalCommon):
         links = main.xpath(".//a[contains(@class, 'o_az_slot')]")
         self.assertTrue(links)
         self.assertTrue(links[0].text_content().strip().startswith("Move my appointment to"))
-        self.assertTrue(main.xpath(".//*[@aria-current='true'][contains(@class, "
-                                   "'o_az_slot_current')]"), "the current time is marked")
+        self.assertTrue(
+            main.xpath(".//*[@aria-current='true'][contains(@class, 'o_az_slot_current')]"),
+            "the current time is marked",
+        )
         _doc, main = self.assert_accessible(links[0].get("href"))
-        self.assertEqual(main.xpath(".//button[contains(@class, 'o_az_booking_move')]"
-                                    "/ancestor::form/@method"), ["post"])
+        self.assertEqual(
+            main.xpath(".//button[contains(@class, 'o_az_booking_move')]/ancestor::form/@method"), ["post"]
+        )
         self.assert_accessible("/booking/manage/1-nope", expected_status=404)
-        self.assert_accessible(f"/my/bookings/{booking.id}?access_token=nope-nope-nope-nope",
-                               expected_status=404)
+        self.assert_accessible(
+            f"/my/bookings/{booking.id}?access_token=nope-nope-nope-nope", expected_status=404
+        )
         self.assert_accessible("/booking/999999", expected_status=404)
-        self.assert_accessible(f"/booking/{self.type_individual.id}?week=2026-13-45",
-                               expected_status=400)
+        self.assert_accessible(f"/booking/{self.type_individual.id}?week=2026-13-45", expected_status=400)

@@ -9,15 +9,20 @@ from .portal_common import AzBookingPortalCommon
 
 @tagged("post_install", "-at_install")
 class TestPortalPublicPages(AzBookingPortalCommon):
-
     def test_list_shows_published_types_of_the_company_with_neutral_names(self):
         other_company = self.env["res.company"].create({"name": "Autre structure"})
-        other_project = self.env["project.project"].create({
-            "name": "Projet ailleurs", "company_id": other_company.id})
-        self.env["az.booking.type"].create({
-            "name": "Type d'une autre structure", "project_id": other_project.id,
-            "company_id": other_company.id, "is_published": True, "tz": "Europe/Paris",
-        })
+        other_project = self.env["project.project"].create(
+            {"name": "Projet ailleurs", "company_id": other_company.id}
+        )
+        self.env["az.booking.type"].create(
+            {
+                "name": "Type d'une autre structure",
+                "project_id": other_project.id,
+                "company_id": other_company.id,
+                "is_published": True,
+                "tz": "Europe/Paris",
+            }
+        )
         response, doc = self.get_doc("/booking")
         text = response.text
         self.assertIn("Premier accueil", text)
@@ -32,14 +37,13 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         slots = self.free_slots(self.type_individual)
         first = slots[0]
         monday = (first["start"] + timedelta(hours=2)).date()
-        _response, doc = self.get_doc(
-            f"/booking/{self.type_individual.id}?week={monday.isoformat()}")
+        _response, doc = self.get_doc(f"/booking/{self.type_individual.id}?week={monday.isoformat()}")
         links = doc.xpath("//main//a[contains(@class, 'o_az_slot')]")
         self.assertTrue(links)
         hrefs = [link.get("href") for link in links]
         self.assertIn(
-            f"/booking/{self.type_individual.id}/book?start={self.start_param(first['start'])}",
-            hrefs)
+            f"/booking/{self.type_individual.id}/book?start={self.start_param(first['start'])}", hrefs
+        )
         label = links[0].text_content().strip()
         self.assertTrue(label.startswith("Book "), label)
         # the time zone is said as people say it
@@ -63,7 +67,8 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         before = self.counts()
         response = self.url_open(
             f"/booking/{self.type_workshop.id}/book",
-            data=self.form_data(slot, self.csrf_from(form), waiting_list="1"))
+            data=self.form_data(slot, self.csrf_from(form), waiting_list="1"),
+        )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self.counts()[0], before[0] + 1)
         booking = self.env["az.booking"].sudo().search([], order="id desc", limit=1)
@@ -78,8 +83,13 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         self.assertIn("cannot be booked online", response.text)
 
     def test_malformed_week_is_a_clear_400(self):
-        for week in ("2026-13-45", "yesterday", "2026-02-30", "9" * 500,
-                     "\u0662\u0660\u0662\u0666-\u0660\u0663-\u0660\u0662"):
+        for week in (
+            "2026-13-45",
+            "yesterday",
+            "2026-02-30",
+            "9" * 500,
+            "\u0662\u0660\u0662\u0666-\u0660\u0663-\u0660\u0662",
+        ):
             response = self.url_open(f"/booking/{self.type_individual.id}?week={week}")
             self.assertEqual(response.status_code, 400, week)
             self.assertIn("not a valid date", response.text)
@@ -91,16 +101,16 @@ class TestPortalPublicPages(AzBookingPortalCommon):
     def test_book_as_visitor_creates_booking_partner_mail_and_manage_link(self):
         slot = self.free_slots(self.type_individual)[1]
         _response, form = self.get_doc(
-            f"/booking/{self.type_individual.id}/book?start={self.start_param(slot['start'])}")
+            f"/booking/{self.type_individual.id}/book?start={self.start_param(slot['start'])}"
+        )
         self.assertEqual(len(form.xpath("//main//form[@method='post']")), 1)
         before = self.counts()
         response = self.url_open(
-            f"/booking/{self.type_individual.id}/book",
-            data=self.form_data(slot, self.csrf_from(form)))
+            f"/booking/{self.type_individual.id}/book", data=self.form_data(slot, self.csrf_from(form))
+        )
         self.assertEqual(response.status_code, 200)
         booking = self.env["az.booking"].sudo().search([], order="id desc", limit=1)
-        self.assertIn(f"/my/bookings/{booking.id}?access_token={booking.access_token}",
-                      response.url)
+        self.assertIn(f"/my/bookings/{booking.id}?access_token={booking.access_token}", response.url)
         self.assertIn("Your appointment is booked", response.text)
         self.assertEqual(self.counts(), (before[0] + 1, before[1] + 1, before[2] + 2))
         booking = self.env["az.booking"].sudo().search([], order="id desc", limit=1)
@@ -110,10 +120,10 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         self.assertEqual(booking.user_id, self.staff)
         self.assertTrue(booking.consent_datetime)
         self.assertTrue(booking.event_id, "the staff member's calendar shows it")
-        self.assertEqual(
-            sorted(booking.answer_ids.mapped("display_value")), ["No", "Trouver une formation"])
-        mail = self.env["mail.mail"].sudo().search(
-            [("model", "=", "az.booking"), ("res_id", "=", booking.id)])
+        self.assertEqual(sorted(booking.answer_ids.mapped("display_value")), ["No", "Trouver une formation"])
+        mail = (
+            self.env["mail.mail"].sudo().search([("model", "=", "az.booking"), ("res_id", "=", booking.id)])
+        )
         mail = mail.filtered(lambda m: booking.partner_id in m.recipient_ids)
         self.assertEqual(len(mail), 1)
         self.assertIn(booking.access_token, mail.body_html)
@@ -134,11 +144,15 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         paul = self.portal_user_2.partner_id
         paul.phone = "+33 6 99 88 77 66"
         _response, form = self.get_doc(
-            f"/booking/{self.type_individual.id}/book?start={self.start_param(slot['start'])}")
+            f"/booking/{self.type_individual.id}/book?start={self.start_param(slot['start'])}"
+        )
         before = self.counts()
-        response = self.url_open(f"/booking/{self.type_individual.id}/book", data=self.form_data(
-            slot, self.csrf_from(form), name="Someone Else", email="PAUL.portail@example.com",
-            phone=""))
+        response = self.url_open(
+            f"/booking/{self.type_individual.id}/book",
+            data=self.form_data(
+                slot, self.csrf_from(form), name="Someone Else", email="PAUL.portail@example.com", phone=""
+            ),
+        )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self.counts()[:2], (before[0] + 1, before[1] + 1))
         self.assertIn("Someone Else", response.text)
@@ -149,17 +163,26 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         self.assertEqual(booking.partner_id.name, "Someone Else")
         self.assertEqual(booking.claim_partner_id, paul)
         self.assertEqual(paul.name, "Paul Portail")
-        mail = self.env["mail.mail"].sudo().search(
-            [("model", "=", "az.booking"), ("res_id", "=", booking.id),
-             ("recipient_ids", "in", booking.partner_id.ids)])
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "az.booking"),
+                    ("res_id", "=", booking.id),
+                    ("recipient_ids", "in", booking.partner_id.ids),
+                ]
+            )
+        )
         self.assertEqual(len(mail), 1)
         self.assertNotIn("Paul Portail", mail.body_html)
         self.assertIn("claim=", mail.body_html)
         # Paul's account does not show it
         self.authenticate("az_portal_paul", "az_portal_paul")
         _response, doc = self.get_doc("/my/bookings")
-        self.assertNotIn(f"/my/bookings/{booking.id}", doc.xpath(
-            "//a[contains(@class, 'o_az_my_booking_link')]/@href"))
+        self.assertNotIn(
+            f"/my/bookings/{booking.id}", doc.xpath("//a[contains(@class, 'o_az_my_booking_link')]/@href")
+        )
         response = self.url_open(f"/my/bookings/{booking.id}")
         self.assertEqual(response.status_code, 404)
         # the link of the e-mail sent to Paul's address offers to add it to his account
@@ -167,8 +190,9 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         self.assertIn(claim_url.replace("&", "&amp;"), mail.body_html)
         _response, page = self.get_doc(claim_url.replace(booking.get_base_url(), ""))
         # a forged proof moves nothing; the manage link alone does not offer it
-        response = self.url_open(self.manage_url(booking, "/claim"), data={
-            "csrf_token": self.csrf_from(page), "claim": "f" * 64})
+        response = self.url_open(
+            self.manage_url(booking, "/claim"), data={"csrf_token": self.csrf_from(page), "claim": "f" * 64}
+        )
         self.assertEqual(response.status_code, 404)
         self.assertNotEqual(booking.partner_id, paul)
         _response, plain = self.get_doc(self.manage_url(booking))
@@ -176,15 +200,20 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         # with the real one, Paul confirms it is his
         claim_form = page.xpath("//form[contains(@class, 'o_az_booking_claim_form')]")
         self.assertTrue(claim_form, "the page offers to add it to the account")
-        response = self.url_open(claim_form[0].get("action"), data={
-            "csrf_token": self.csrf_from(page),
-            "claim": claim_form[0].xpath("string(.//input[@name='claim']/@value)")})
+        response = self.url_open(
+            claim_form[0].get("action"),
+            data={
+                "csrf_token": self.csrf_from(page),
+                "claim": claim_form[0].xpath("string(.//input[@name='claim']/@value)"),
+            },
+        )
         self.assertEqual(response.status_code, 200)
         booking.invalidate_recordset()
         self.assertEqual(booking.partner_id, paul)
         _response, doc = self.get_doc("/my/bookings")
-        self.assertIn(f"/my/bookings/{booking.id}", doc.xpath(
-            "//a[contains(@class, 'o_az_my_booking_link')]/@href"))
+        self.assertIn(
+            f"/my/bookings/{booking.id}", doc.xpath("//a[contains(@class, 'o_az_my_booking_link')]/@href")
+        )
 
     def test_same_typed_details_reuse_the_contact_the_form_made(self):
         slots = self.free_slots(self.type_individual)
@@ -203,10 +232,14 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         """The same form sent twice (double click, reload, replay) makes one booking and
         shows its confirmation again; on a type where two staff members are free and on a
         workshop."""
-        least_loaded = self.type_individual.copy({
-            "name": "Deux conseillers", "assignment": "least_loaded", "is_published": True,
-            "staff_user_ids": [(6, 0, (self.staff | self.staff_2).ids)],
-        })
+        least_loaded = self.type_individual.copy(
+            {
+                "name": "Deux conseillers",
+                "assignment": "least_loaded",
+                "is_published": True,
+                "staff_user_ids": [(6, 0, (self.staff | self.staff_2).ids)],
+            }
+        )
         for booking_type in (least_loaded, self.type_workshop):
             slot = self.free_slots(booking_type)[0]
             url = f"/booking/{booking_type.id}/book"
@@ -282,57 +315,85 @@ class TestPortalPublicPages(AzBookingPortalCommon):
             "missing csrf": (self.form_data(slot, None), 400, None),
             "wrong csrf": (self.form_data(slot, "x" * 40), 400, None),
             "huge name": (self.form_data(slot, csrf, name="A" * 10000), 400, "too long"),
-            "script name": (self.form_data(slot, csrf, name="<script>alert(1)</script>"), 400,
-                            "not allowed"),
+            "script name": (self.form_data(slot, csrf, name="<script>alert(1)</script>"), 400, "not allowed"),
             "empty name": (self.form_data(slot, csrf, name="  "), 400, "Please give your name"),
-            "bad email": (self.form_data(slot, csrf, email="nadia@@example"), 400,
-                          "not valid"),
-            "two emails": (self.form_data(slot, csrf, email="a@example.com, b@example.com"), 400,
-                           "not valid"),
-            "huge email": (self.form_data(slot, csrf, email="a" * 300 + "@example.com"), 400,
-                           "too long"),
+            "bad email": (self.form_data(slot, csrf, email="nadia@@example"), 400, "not valid"),
+            "two emails": (
+                self.form_data(slot, csrf, email="a@example.com, b@example.com"),
+                400,
+                "not valid",
+            ),
+            "huge email": (self.form_data(slot, csrf, email="a" * 300 + "@example.com"), 400, "too long"),
             "bad phone": (self.form_data(slot, csrf, phone="<b>call me</b>"), 400, "phone"),
             "no consent": (self.form_data(slot, csrf, consent=None), 400, "accept"),
-            "missing answer": (self.form_data(slot, csrf, **{
-                f"question_{self.question.id}": ""}), 400, "answer this question"),
-            "huge answer": (self.form_data(slot, csrf, **{
-                f"question_{self.question.id}": "x" * 5000}), 400, "too long"),
-            "honeypot": (self.form_data(slot, csrf, website_url="http://spam.example"), 400,
-                         "could not be processed"),
-            "past slot": (self.form_data(slot, csrf, start=self.start_param(
-                now - timedelta(days=1))), 400, "in the past"),
-            "malformed start": (self.form_data(slot, csrf, start="2026-13-45T10:00"), 400,
-                                "not valid"),
-            "garbage start": (self.form_data(slot, csrf, start="'; DROP TABLE az_booking;--"),
-                              400, "not valid"),
-            "arabic-indic start": (self.form_data(slot, csrf, start=self.start_param(
-                slot["start"]).replace("0", "\u0660")), 400, "not valid"),
-            "slot outside hours": (self.form_data(slot, csrf, start=self.start_param(night)),
-                                   409, "no longer available"),
-            "misaligned slot": (self.form_data(slot, csrf, start=self.start_param(
-                slot["start"] + timedelta(minutes=7))), 409, "no longer available"),
-            "year 9999": (self.form_data(slot, csrf, start="9999-12-31T23:30"), 409,
-                          "no longer available"),
-            "year 1": (self.form_data(slot, csrf, start="0001-01-01T00:00"), 400,
-                       "in the past"),
-            "nul in name": (self.form_data(slot, csrf, name="Samia\x00"), 400,
-                            "cannot be used"),
-            "nul in email": (self.form_data(slot, csrf, email="a\x00@example.com"), 400,
-                             "cannot be used"),
-            "nul in answer": (self.form_data(slot, csrf, **{
-                f"question_{self.question.id}": "a\x00b"}), 400, "cannot be used"),
-            "bidi email": (self.form_data(slot, csrf, email="\u202emoc.elpmaxe@a"), 400,
-                           "invisible"),
-            "zero-width name": (self.form_data(slot, csrf, name="Sa\u200bmia"), 400,
-                                "invisible"),
-            "line separator name": (self.form_data(slot, csrf, name="Sa\u2028mia"), 400,
-                                    "invisible"),
-            "no submission key": (self.form_data(slot, csrf, submission_key=""), 400,
-                                  "open the booking page again"),
-            "bad submission key": (self.form_data(slot, csrf, submission_key="x\u00b2" * 10),
-                                   400, "open the booking page again"),
-            "beyond horizon": (self.form_data(slot, csrf, start=self.start_param(
-                slot["start"] + timedelta(days=90))), 409, "no longer available"),
+            "missing answer": (
+                self.form_data(slot, csrf, **{f"question_{self.question.id}": ""}),
+                400,
+                "answer this question",
+            ),
+            "huge answer": (
+                self.form_data(slot, csrf, **{f"question_{self.question.id}": "x" * 5000}),
+                400,
+                "too long",
+            ),
+            "honeypot": (
+                self.form_data(slot, csrf, website_url="http://spam.example"),
+                400,
+                "could not be processed",
+            ),
+            "past slot": (
+                self.form_data(slot, csrf, start=self.start_param(now - timedelta(days=1))),
+                400,
+                "in the past",
+            ),
+            "malformed start": (self.form_data(slot, csrf, start="2026-13-45T10:00"), 400, "not valid"),
+            "garbage start": (
+                self.form_data(slot, csrf, start="'; DROP TABLE az_booking;--"),
+                400,
+                "not valid",
+            ),
+            "arabic-indic start": (
+                self.form_data(slot, csrf, start=self.start_param(slot["start"]).replace("0", "\u0660")),
+                400,
+                "not valid",
+            ),
+            "slot outside hours": (
+                self.form_data(slot, csrf, start=self.start_param(night)),
+                409,
+                "no longer available",
+            ),
+            "misaligned slot": (
+                self.form_data(slot, csrf, start=self.start_param(slot["start"] + timedelta(minutes=7))),
+                409,
+                "no longer available",
+            ),
+            "year 9999": (self.form_data(slot, csrf, start="9999-12-31T23:30"), 409, "no longer available"),
+            "year 1": (self.form_data(slot, csrf, start="0001-01-01T00:00"), 400, "in the past"),
+            "nul in name": (self.form_data(slot, csrf, name="Samia\x00"), 400, "cannot be used"),
+            "nul in email": (self.form_data(slot, csrf, email="a\x00@example.com"), 400, "cannot be used"),
+            "nul in answer": (
+                self.form_data(slot, csrf, **{f"question_{self.question.id}": "a\x00b"}),
+                400,
+                "cannot be used",
+            ),
+            "bidi email": (self.form_data(slot, csrf, email="\u202emoc.elpmaxe@a"), 400, "invisible"),
+            "zero-width name": (self.form_data(slot, csrf, name="Sa\u200bmia"), 400, "invisible"),
+            "line separator name": (self.form_data(slot, csrf, name="Sa\u2028mia"), 400, "invisible"),
+            "no submission key": (
+                self.form_data(slot, csrf, submission_key=""),
+                400,
+                "open the booking page again",
+            ),
+            "bad submission key": (
+                self.form_data(slot, csrf, submission_key="x\u00b2" * 10),
+                400,
+                "open the booking page again",
+            ),
+            "beyond horizon": (
+                self.form_data(slot, csrf, start=self.start_param(slot["start"] + timedelta(days=90))),
+                409,
+                "no longer available",
+            ),
         }
         before = self.counts()
         for case, (data, status, text) in cases.items():
@@ -344,16 +405,14 @@ class TestPortalPublicPages(AzBookingPortalCommon):
                 self.assertNotIn("<script>alert(1)</script>", response.text)
                 self.assertEqual(self.counts(), before, case)
         # the form keeps what was typed, escaped
-        response = self.url_open(url, data=self.form_data(
-            slot, csrf, name="<script>alert(1)</script>"))
+        response = self.url_open(url, data=self.form_data(slot, csrf, name="<script>alert(1)</script>"))
         self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", response.text)
         # values sent as files where text is expected
         for field in ("name", "email", "phone", f"question_{self.question.id}"):
             data = self.form_data(slot, csrf)
             files = {field: ("x.txt", b"hello", "text/plain")}
             data.pop(field, None)
-            response = self.opener.post(self.base_url() + url, data=data, files=files,
-                                        timeout=60)
+            response = self.opener.post(self.base_url() + url, data=data, files=files, timeout=60)
             self.assertEqual(response.status_code, 400, field)
             self.assertIn("expects text", response.text, field)
         self.assertEqual(self.counts(), before)
@@ -377,14 +436,14 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         self.assertEqual(self.counts(), before)
         self.assertIn("no longer available", response.text)
         from lxml import html
+
         doc = html.fromstring(response.content)
         radios = doc.xpath("//main//input[@type='radio'][@name='start']/@value")
         self.assertIn(self.start_param(slots[1]["start"]), radios)
         self.assertNotIn(self.start_param(slot["start"]), radios)
         self.assertEqual(doc.xpath("//main//input[@name='name']/@value"), ["Samia Haddad"])
         # picking one of the proposed times books it
-        response = self.url_open(url, data=self.form_data(
-            slots[1], self.csrf_from(doc)))
+        response = self.url_open(url, data=self.form_data(slots[1], self.csrf_from(doc)))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self.counts()[0], before[0] + 1)
 
@@ -399,8 +458,7 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         original = type_model._get_free_slots
 
         def stale_engine(booking_type, *args, **kwargs):
-            return original(booking_type.with_context(az_booking_exclude_ids=rival.ids),
-                            *args, **kwargs)
+            return original(booking_type.with_context(az_booking_exclude_ids=rival.ids), *args, **kwargs)
 
         self.patch(type_model, "_get_free_slots", stale_engine)
         _response, form = self.get_doc(f"{url}?start={self.start_param(slot['start'])}")
@@ -413,12 +471,10 @@ class TestPortalPublicPages(AzBookingPortalCommon):
 
 @tagged("post_install", "-at_install")
 class TestPortalManage(AzBookingPortalCommon):
-
     def setUp(self):
         super().setUp()
         self.slots = self.free_slots(self.type_individual)
-        self.booking = self.book_directly(
-            self.type_individual, self.slots[1], self.portal_user.partner_id)
+        self.booking = self.book_directly(self.type_individual, self.slots[1], self.portal_user.partner_id)
         self.token = self.booking._portal_ensure_token()
         self.path = f"/my/bookings/{self.booking.id}"
 
@@ -429,9 +485,12 @@ class TestPortalManage(AzBookingPortalCommon):
         _response, doc = self.get_doc(self.url())
         self.assertIn(self.booking.name, doc.text_content())
         self.assertFalse(doc.xpath("//main//form[@method='post']"), "no action on one tap")
-        for suffix, query in (("/cancel", {}), ("/reschedule", {}), ("/cancel", {"reason": "x"}),
-                              ("/reschedule", {"start": self.start_param(
-                                  self.slots[2]["start"])})):
+        for suffix, query in (
+            ("/cancel", {}),
+            ("/reschedule", {}),
+            ("/cancel", {"reason": "x"}),
+            ("/reschedule", {"start": self.start_param(self.slots[2]["start"])}),
+        ):
             response = self.url_open(self.url(suffix, **query))
             self.assertEqual(response.status_code, 200, suffix)
         self.booking.invalidate_recordset()
@@ -455,8 +514,7 @@ class TestPortalManage(AzBookingPortalCommon):
         update = vobject.readOne(self.url_open(self.url("/appointment.ics")).text)
         self.assertEqual(update.vevent.uid.value, event.uid.value)
         self.assertGreater(int(update.vevent.sequence.value), int(event.sequence.value))
-        self.assertEqual(update.vevent.dtstart.value.replace(tzinfo=None),
-                         self.slots[2]["start"])
+        self.assertEqual(update.vevent.dtstart.value.replace(tzinfo=None), self.slots[2]["start"])
         self.booking.sudo().action_cancel()
         cancel = vobject.readOne(self.booking._get_ics_content().decode())
         self.assertEqual(cancel.method.value, "CANCEL")
@@ -467,11 +525,9 @@ class TestPortalManage(AzBookingPortalCommon):
         self.assertGreater(int(cancel.vevent.sequence.value), int(update.vevent.sequence.value))
         # waiting list: no calendar file that would say CONFIRMED
         workshop_slot = self.free_slots(self.type_workshop)[0]
-        for partner in (self.portal_user_2.partner_id, self.env["res.partner"].create(
-                {"name": "Autre"})):
+        for partner in (self.portal_user_2.partner_id, self.env["res.partner"].create({"name": "Autre"})):
             self.book_directly(self.type_workshop, workshop_slot, partner)
-        waiting = self.book_directly(self.type_workshop, workshop_slot,
-                                     self.portal_user.partner_id)
+        waiting = self.book_directly(self.type_workshop, workshop_slot, self.portal_user.partner_id)
         self.assertEqual(waiting.state, "waiting")
         response = self.url_open(self.manage_url(waiting, "/appointment.ics"))
         self.assertEqual(response.status_code, 404)
@@ -479,23 +535,26 @@ class TestPortalManage(AzBookingPortalCommon):
 
     def test_type_name_of_a_sensitive_booking_never_reaches_a_portal_user(self):
         booking = self.book_directly(
-            self.type_sensitive, self.free_slots(self.type_sensitive)[3],
-            self.portal_user.partner_id)
+            self.type_sensitive, self.free_slots(self.type_sensitive)[3], self.portal_user.partner_id
+        )
         self.authenticate("az_portal_nadia", "az_portal_nadia")
-        read = self.make_jsonrpc_request("/web/dataset/call_kw/az.booking/read", {
-            "model": "az.booking", "method": "read", "args": [booking.ids, ["type_id"]],
-            "kwargs": {}})
+        read = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/az.booking/read",
+            {"model": "az.booking", "method": "read", "args": [booking.ids, ["type_id"]], "kwargs": {}},
+        )
         self.assertEqual(read[0]["type_id"][1], "Appointment")
-        for url in (f"/my/bookings/{booking.id}", "/my/bookings",
-                    f"/my/bookings/{booking.id}/appointment.ics"):
+        for url in (
+            f"/my/bookings/{booking.id}",
+            "/my/bookings",
+            f"/my/bookings/{booking.id}/appointment.ics",
+        ):
             self.assertNotIn("Suivi addictologie", self.url_open(url).text, url)
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["az_booking_count"]})
         self.assertNotIn("Suivi addictologie", str(counters))
 
     @mute_logger("odoo.http")
     def test_tampered_foreign_or_expired_tokens_are_refused(self):
-        other = self.book_directly(
-            self.type_individual, self.slots[3], self.portal_user_2.partner_id)
+        other = self.book_directly(self.type_individual, self.slots[3], self.portal_user_2.partner_id)
         other._portal_ensure_token()
         bad = [
             f"{self.path}?access_token={self.token[:-1]}{'a' if self.token[-1] != 'a' else 'b'}",
@@ -551,17 +610,19 @@ class TestPortalManage(AzBookingPortalCommon):
         # without CSRF: refused
         response = self.url_open(self.url("/reschedule"), data={"start": target})
         self.assertEqual(response.status_code, 400)
-        for bad in ("2026-13-45T10:00", "nonsense", "2026-03-01T10:0\u0661",
-                    self.start_param(fields.Datetime.now() - timedelta(hours=3))):
-            response = self.url_open(self.url("/reschedule"),
-                                     data={"csrf_token": csrf, "start": bad})
+        for bad in (
+            "2026-13-45T10:00",
+            "nonsense",
+            "2026-03-01T10:0\u0661",
+            self.start_param(fields.Datetime.now() - timedelta(hours=3)),
+        ):
+            response = self.url_open(self.url("/reschedule"), data={"csrf_token": csrf, "start": bad})
             self.assertEqual(response.status_code, 400, bad)
         self.booking.invalidate_recordset()
         self.assertEqual(self.booking.start, self.slots[1]["start"])
         sequence = self.booking.ics_sequence
         # step 2: the POST moves it
-        response = self.url_open(self.url("/reschedule"), data={
-            "csrf_token": csrf, "start": target})
+        response = self.url_open(self.url("/reschedule"), data={"csrf_token": csrf, "start": target})
         self.assertEqual(response.status_code, 200)
         self.assertIn("has been moved", response.text)
         self.booking.invalidate_recordset()
@@ -571,11 +632,9 @@ class TestPortalManage(AzBookingPortalCommon):
         # cancel: a page that asks, then the POST
         _response, confirm = self.get_doc(self.url("/cancel"))
         self.assertIn("Cancel this appointment?", confirm.text_content())
-        response = self.url_open(self.url("/cancel"), data={
-            "csrf_token": csrf, "reason": "x" * 5000})
+        response = self.url_open(self.url("/cancel"), data={"csrf_token": csrf, "reason": "x" * 5000})
         self.assertEqual(response.status_code, 400)
-        response = self.url_open(self.url("/cancel"), data={
-            "csrf_token": csrf, "reason": "a\x00b"})
+        response = self.url_open(self.url("/cancel"), data={"csrf_token": csrf, "reason": "a\x00b"})
         self.assertEqual(response.status_code, 400)
         response = self.url_open(self.url("/cancel"), data={"reason": "Malade"})
         self.assertEqual(response.status_code, 400, "no CSRF token")
@@ -589,12 +648,17 @@ class TestPortalManage(AzBookingPortalCommon):
         self.booking.invalidate_recordset()
         self.assertEqual(
             (self.booking.state, self.booking.cancel_by, self.booking.cancel_reason),
-            ("cancelled", "person", "Malade"))
+            ("cancelled", "person", "Malade"),
+        )
         self.assertTrue(self.booking.exists(), "cancelling never deletes")
         self.assertFalse(self.booking.access_token, "the link is revoked")
-        mail = self.env["mail.mail"].sudo().search([
-            ("model", "=", "az.booking"), ("res_id", "=", self.booking.id)],
-            order="id desc", limit=1)
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [("model", "=", "az.booking"), ("res_id", "=", self.booking.id)], order="id desc", limit=1
+            )
+        )
         self.assertIn(b"METHOD:CANCEL", mail.attachment_ids.raw)
         # the old link now answers a clear 404, and a second cancel changes nothing
         response = self.url_open(f"{self.path}?access_token={self.token}")
@@ -609,9 +673,17 @@ class TestPortalManage(AzBookingPortalCommon):
         self.assertIn("+33 5 56 00 00 00", doc.text_content())
         for suffix in ("/cancel", "/reschedule"):
             self.assertEqual(self.url_open(self.url(suffix)).status_code, 403, suffix)
-        response = self.url_open(self.url("/cancel"), data={"csrf_token": self.csrf_from(
-            self.get_doc("/booking/%s/book?start=%s" % (
-                self.type_individual.id, self.start_param(self.slots[0]["start"])))[1])})
+        response = self.url_open(
+            self.url("/cancel"),
+            data={
+                "csrf_token": self.csrf_from(
+                    self.get_doc(
+                        "/booking/%s/book?start=%s"
+                        % (self.type_individual.id, self.start_param(self.slots[0]["start"]))
+                    )[1]
+                )
+            },
+        )
         self.assertEqual(response.status_code, 403)
         self.booking.invalidate_recordset()
         self.assertEqual(self.booking.state, "confirmed")
@@ -619,41 +691,44 @@ class TestPortalManage(AzBookingPortalCommon):
     def test_workshop_seat_moves_to_another_session(self):
         slots = self.free_slots(self.type_workshop)
         seat = self.book_directly(self.type_workshop, slots[0], self.portal_user.partner_id)
-        _response, doc = self.get_doc(self.manage_url(
-            seat, "/reschedule", start=self.start_param(slots[1]["start"])))
-        response = self.url_open(self.manage_url(seat, "/reschedule"), data={
-            "csrf_token": self.csrf_from(doc), "start": self.start_param(slots[1]["start"])})
+        _response, doc = self.get_doc(
+            self.manage_url(seat, "/reschedule", start=self.start_param(slots[1]["start"]))
+        )
+        response = self.url_open(
+            self.manage_url(seat, "/reschedule"),
+            data={"csrf_token": self.csrf_from(doc), "start": self.start_param(slots[1]["start"])},
+        )
         self.assertEqual(response.status_code, 200)
         seat.invalidate_recordset()
         self.assertEqual(seat.state, "cancelled")
-        new_seat = self.env["az.booking"].sudo().search(
-            [("type_id", "=", self.type_workshop.id), ("state", "=", "confirmed")])
+        new_seat = (
+            self.env["az.booking"]
+            .sudo()
+            .search([("type_id", "=", self.type_workshop.id), ("state", "=", "confirmed")])
+        )
         self.assertEqual(new_seat.start, slots[1]["start"])
-        self.assertIn(f"/my/bookings/{new_seat.id}?access_token={new_seat.access_token}",
-                      response.url)
+        self.assertIn(f"/my/bookings/{new_seat.id}?access_token={new_seat.access_token}", response.url)
 
 
 @tagged("post_install", "-at_install")
 class TestPortalMyBookings(AzBookingPortalCommon):
-
     def setUp(self):
         super().setUp()
         slots = self.free_slots(self.type_individual)
         nadia = self.portal_user.partner_id
         self.relative = self.env["res.partner"].create({"name": "Yanis (son of Nadia)"})
         self.own = self.book_directly(self.type_individual, slots[0], nadia)
-        self.for_relative = self.book_directly(
-            self.type_individual, slots[2], self.relative, booked_by=nadia)
-        self.foreign = self.book_directly(
-            self.type_individual, slots[4], self.portal_user_2.partner_id)
+        self.for_relative = self.book_directly(self.type_individual, slots[2], self.relative, booked_by=nadia)
+        self.foreign = self.book_directly(self.type_individual, slots[4], self.portal_user_2.partner_id)
         self.slots = slots
 
     def test_my_bookings_lists_own_and_relatives_only(self):
         self.authenticate("az_portal_nadia", "az_portal_nadia")
         _response, doc = self.get_doc("/my/bookings")
         links = doc.xpath("//a[contains(@class, 'o_az_my_booking_link')]/@href")
-        self.assertEqual(sorted(links), sorted(
-            [f"/my/bookings/{self.own.id}", f"/my/bookings/{self.for_relative.id}"]))
+        self.assertEqual(
+            sorted(links), sorted([f"/my/bookings/{self.own.id}", f"/my/bookings/{self.for_relative.id}"])
+        )
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["az_booking_count"]})
         self.assertEqual(counters["az_booking_count"], 2)
         _response, doc = self.get_doc(f"/my/bookings/{self.for_relative.id}")
@@ -668,23 +743,25 @@ class TestPortalMyBookings(AzBookingPortalCommon):
             response = self.url_open(f"/my/bookings/{self.foreign.id}{path}")
             self.assertEqual(response.status_code, 404, path)
             self.assertNotIn("Paul Portail", response.text)
-        response = self.url_open(f"/my/bookings/{self.foreign.id}/cancel",
-                                 data={"csrf_token": csrf})
+        response = self.url_open(f"/my/bookings/{self.foreign.id}/cancel", data={"csrf_token": csrf})
         self.assertEqual(response.status_code, 404)
-        response = self.url_open(f"/my/bookings/{self.foreign.id}/reschedule", data={
-            "csrf_token": csrf, "start": self.start_param(self.slots[5]["start"])})
+        response = self.url_open(
+            f"/my/bookings/{self.foreign.id}/reschedule",
+            data={"csrf_token": csrf, "start": self.start_param(self.slots[5]["start"])},
+        )
         self.assertEqual(response.status_code, 404)
         response = self.url_open("/my/bookings/99999999")
         self.assertEqual(response.status_code, 404)
         self.foreign.invalidate_recordset()
-        self.assertEqual((self.foreign.state, self.foreign.start),
-                         ("confirmed", self.slots[4]["start"]))
+        self.assertEqual((self.foreign.state, self.foreign.start), ("confirmed", self.slots[4]["start"]))
 
     def test_portal_user_cancels_a_relatives_booking(self):
         self.authenticate("az_portal_nadia", "az_portal_nadia")
         _response, doc = self.get_doc(f"/my/bookings/{self.for_relative.id}/cancel")
-        response = self.url_open(f"/my/bookings/{self.for_relative.id}/cancel", data={
-            "csrf_token": self.csrf_from(doc), "reason": ""})
+        response = self.url_open(
+            f"/my/bookings/{self.for_relative.id}/cancel",
+            data={"csrf_token": self.csrf_from(doc), "reason": ""},
+        )
         self.assertEqual(response.status_code, 200)
         self.for_relative.invalidate_recordset()
         self.assertEqual(self.for_relative.state, "cancelled")
@@ -694,19 +771,21 @@ class TestPortalMyBookings(AzBookingPortalCommon):
         slot = self.slots[6]
         url = f"/booking/{self.type_individual.id}/book"
         _response, doc = self.get_doc(f"{url}?start={self.start_param(slot['start'])}")
-        self.assertEqual(doc.xpath("//main//input[@name='email']/@value"),
-                         ["nadia.portail@example.com"])
+        self.assertEqual(doc.xpath("//main//input[@name='email']/@value"), ["nadia.portail@example.com"])
         self.assertEqual(doc.xpath("//main//input[@name='name']/@value"), ["Nadia Portail"])
-        response = self.url_open(url, data=self.form_data(
-            slot, self.csrf_from(doc), name="Lina Portail", email="lina.p@example.com"))
+        response = self.url_open(
+            url,
+            data=self.form_data(slot, self.csrf_from(doc), name="Lina Portail", email="lina.p@example.com"),
+        )
         self.assertEqual(response.status_code, 200)
         booking = self.env["az.booking"].sudo().search([], order="id desc", limit=1)
         self.assertEqual(booking.partner_id.name, "Lina Portail")
         self.assertEqual(booking.booked_by_id, self.portal_user.partner_id)
         self.assertEqual(booking.booked_by_kind, "referrer")
         _response, doc = self.get_doc("/my/bookings")
-        self.assertIn(f"/my/bookings/{booking.id}",
-                      doc.xpath("//a[contains(@class, 'o_az_my_booking_link')]/@href"))
+        self.assertIn(
+            f"/my/bookings/{booking.id}", doc.xpath("//a[contains(@class, 'o_az_my_booking_link')]/@href")
+        )
 
     def test_anonymous_visitor_is_sent_to_login(self):
         response = self.url_open(f"/my/bookings/{self.own.id}", allow_redirects=False)
@@ -716,12 +795,15 @@ class TestPortalMyBookings(AzBookingPortalCommon):
 
 @tagged("post_install", "-at_install")
 class TestPortalStaffChoice(AzBookingPortalCommon):
-
     def test_person_picks_the_staff_member_among_the_free_ones(self):
-        booking_type = self.type_individual.copy({
-            "name": "Entretien au choix", "assignment": "user_picks", "is_published": True,
-            "staff_user_ids": [(6, 0, (self.staff | self.staff_2).ids)],
-        })
+        booking_type = self.type_individual.copy(
+            {
+                "name": "Entretien au choix",
+                "assignment": "user_picks",
+                "is_published": True,
+                "staff_user_ids": [(6, 0, (self.staff | self.staff_2).ids)],
+            }
+        )
         slot = self.free_slots(booking_type)[0]
         self.assertEqual(len(slot["user_ids"]), 2)
         url = f"/booking/{booking_type.id}/book"
@@ -730,21 +812,29 @@ class TestPortalStaffChoice(AzBookingPortalCommon):
         self.assertEqual(sorted(options), sorted(["", str(self.staff.id), str(self.staff_2.id)]))
         csrf = self.csrf_from(doc)
         before = self.counts()
-        for bad in (str(self.portal_user.id), "abc", "9" * 40, "\u00b2", "\u2460",
-                    f"{self.staff.id}\u00b2", "\u0661", "1\x00"):
-            response = self.url_open(url, data=dict(
-                self.form_data(slot, csrf), staff_id=bad))
+        for bad in (
+            str(self.portal_user.id),
+            "abc",
+            "9" * 40,
+            "\u00b2",
+            "\u2460",
+            f"{self.staff.id}\u00b2",
+            "\u0661",
+            "1\x00",
+        ):
+            response = self.url_open(url, data=dict(self.form_data(slot, csrf), staff_id=bad))
             self.assertEqual(response.status_code, 400, bad)
             self.assertIn("not free at this time", response.text)
         # a file where the staff member's id is expected
         response = self.opener.post(
-            self.base_url() + url, data=self.form_data(slot, csrf),
+            self.base_url() + url,
+            data=self.form_data(slot, csrf),
             files={"staff_id": ("id.txt", str(self.staff.id).encode(), "text/plain")},
-            timeout=60)
+            timeout=60,
+        )
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self.counts(), before)
-        response = self.url_open(url, data=dict(
-            self.form_data(slot, csrf), staff_id=str(self.staff_2.id)))
+        response = self.url_open(url, data=dict(self.form_data(slot, csrf), staff_id=str(self.staff_2.id)))
         self.assertEqual(response.status_code, 200)
         booking = self.env["az.booking"].sudo().search([], order="id desc", limit=1)
         self.assertEqual((booking.type_id, booking.user_id), (booking_type, self.staff_2))
@@ -752,14 +842,16 @@ class TestPortalStaffChoice(AzBookingPortalCommon):
 
 @tagged("post_install", "-at_install")
 class TestPortalMenuAndButton(AzBookingPortalCommon):
-
     def test_menu_entry_and_button_to_put_on_any_page(self):
         menu = self.env.ref("az_booking.website_menu_booking")
         self.assertEqual(menu.url, "/booking")
         _response, doc = self.get_doc("/")
         self.assertTrue(doc.xpath("//header//a[@href='/booking']"), "the menu shows it")
-        button = str(self.env["ir.qweb"]._render(
-            "az_booking.booking_type_button", {"booking_type": self.type_sensitive}))
+        button = str(
+            self.env["ir.qweb"]._render(
+                "az_booking.booking_type_button", {"booking_type": self.type_sensitive}
+            )
+        )
         self.assertIn(f'href="/booking/{self.type_sensitive.id}"', button)
         self.assertNotIn("Suivi addictologie", button)
         snippet = str(self.env["ir.qweb"]._render("az_booking.s_az_booking_button", {}))
@@ -768,20 +860,39 @@ class TestPortalMenuAndButton(AzBookingPortalCommon):
 
 @tagged("post_install", "-at_install")
 class TestBookOnBehalf(AzBookingPortalCommon):
-
     def _book_on_behalf(self, person, slot, **values):
-        wizard = self.env(user=self.staff)["az.booking.book.wizard"].create(dict({
-            "type_id": self.type_individual.id, "partner_id": person.id, "consent": True,
-            "date_from": slot["start"].date(), "date_to": slot["start"].date()}, **values))
+        wizard = self.env(user=self.staff)["az.booking.book.wizard"].create(
+            dict(
+                {
+                    "type_id": self.type_individual.id,
+                    "partner_id": person.id,
+                    "consent": True,
+                    "date_from": slot["start"].date(),
+                    "date_to": slot["start"].date(),
+                },
+                **values,
+            )
+        )
         wizard.action_search_slots()
         wizard.line_ids.filtered(lambda line: line.start == slot["start"]).action_book()
-        return self.env["az.booking"].sudo().search(
-            [("partner_id", "=", person.id), ("start", "=", slot["start"])])
+        return (
+            self.env["az.booking"]
+            .sudo()
+            .search([("partner_id", "=", person.id), ("start", "=", slot["start"])])
+        )
 
     def mails(self, booking):
-        return self.env["mail.mail"].sudo().search([
-            ("model", "=", "az.booking"), ("res_id", "=", booking.id),
-            ("recipient_ids", "in", booking.partner_id.ids)])
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "az.booking"),
+                    ("res_id", "=", booking.id),
+                    ("recipient_ids", "in", booking.partner_id.ids),
+                ]
+            )
+        )
 
     def test_staff_booking_on_behalf_sends_the_confirmation_unless_unticked(self):
         slots = self.free_slots(self.type_individual)

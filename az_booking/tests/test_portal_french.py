@@ -28,22 +28,33 @@ class TestPortalFrench(AzBookingPortalCommon):
         self.assertIn("heure de Paris", response.text)
         self.assertNotIn("Europe/Paris", response.text)
         response = self.url_open(
-            f"/fr/booking/{self.type_individual.id}/book?start={self.start_param(slot['start'])}")
+            f"/fr/booking/{self.type_individual.id}/book?start={self.start_param(slot['start'])}"
+        )
         doc = html.fromstring(response.content)
         self.assertIn("Confirmer", doc.xpath("string(//main//button[@type='submit'])"))
-        response = self.url_open(f"/fr/booking/{self.type_individual.id}/book",
-                                 data=self.form_data(slot, self.csrf_from(doc), name=""))
+        response = self.url_open(
+            f"/fr/booking/{self.type_individual.id}/book",
+            data=self.form_data(slot, self.csrf_from(doc), name=""),
+        )
         self.assertEqual(response.status_code, 400)
-        self.assertIn("votre nom", html.fromstring(response.content).xpath(
-            "string(//*[@id='name_error'])"))
-        response = self.url_open(f"/fr/booking/{self.type_individual.id}/book",
-                                 data=self.form_data(slot, self.csrf_from(doc)))
+        self.assertIn("votre nom", html.fromstring(response.content).xpath("string(//*[@id='name_error'])"))
+        response = self.url_open(
+            f"/fr/booking/{self.type_individual.id}/book", data=self.form_data(slot, self.csrf_from(doc))
+        )
         self.assertEqual(response.status_code, 200)
         booking = self.env["az.booking"].sudo().search([], order="id desc", limit=1)
         self.assertEqual(booking.partner_id.lang, "fr_FR")
-        mail = self.env["mail.mail"].sudo().search([
-            ("model", "=", "az.booking"), ("res_id", "=", booking.id),
-            ("recipient_ids", "in", booking.partner_id.ids)])
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "az.booking"),
+                    ("res_id", "=", booking.id),
+                    ("recipient_ids", "in", booking.partner_id.ids),
+                ]
+            )
+        )
         self.assertEqual(len(mail), 1)
         self.assertIn("Votre rendez-vous", mail.subject)
         self.assertIn("Bonjour", mail.body_html)

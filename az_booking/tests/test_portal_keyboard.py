@@ -11,13 +11,11 @@ from .portal_common import AzBookingPortalCommon
 
 @tagged("post_install", "-at_install")
 class TestPortalKeyboard(AzBookingPortalCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         lang_fr = cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["az_project_base", "az_booking"], ["fr_FR"])
+        cls.env["ir.module.module"]._load_module_terms(["az_project_base", "az_booking"], ["fr_FR"])
         website = cls.env["website"].get_current_website()
         website.language_ids = [(4, lang_fr.id)]
 
@@ -43,8 +41,9 @@ class TestPortalKeyboard(AzBookingPortalCommon):
             kb.wait_for("!location.pathname.endsWith('/book')", what="the confirmation page")
             kb.wait_for_page("")
             self.assertIn("Samia Clavier", kb.text())
-            booking = self.env["az.booking"].sudo().search(
-                [("partner_id.email", "=", "samia.clavier@example.com")])
+            booking = (
+                self.env["az.booking"].sudo().search([("partner_id.email", "=", "samia.clavier@example.com")])
+            )
             self.assertEqual(len(booking), 1)
             self.assertEqual(booking.start, slot["start"])
             # move it: another time, then the confirmation step
@@ -63,8 +62,10 @@ class TestPortalKeyboard(AzBookingPortalCommon):
             kb.wait_for_page("/cancel")
             kb.fill("#az_cancel_reason", "Un empêchement")
             kb.activate("button.o_az_booking_cancel")
-            kb.wait_for("!!document.querySelector('.o_az_booking_cancelled')",
-                        what="the page saying the appointment is cancelled")
+            kb.wait_for(
+                "!!document.querySelector('.o_az_booking_cancelled')",
+                what="the page saying the appointment is cancelled",
+            )
         booking.invalidate_recordset()
         self.assertEqual(booking.state, "cancelled")
         self.assertEqual(booking.cancel_reason, "Un empêchement")

@@ -17,10 +17,17 @@ class TestPortalReminders(AzBookingCommon):
         cls.type_workshop.reminder_hours = 2
 
     def reminders(self, booking):
-        return self.env["mail.mail"].sudo().search([
-            ("model", "=", "az.booking"), ("res_id", "=", booking.id),
-            ("subject", "ilike", "reminder"),
-        ])
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "az.booking"),
+                    ("res_id", "=", booking.id),
+                    ("subject", "ilike", "reminder"),
+                ]
+            )
+        )
 
     def run_cron(self):
         self.env["az.booking"]._cron_send_reminders()
@@ -28,8 +35,7 @@ class TestPortalReminders(AzBookingCommon):
     def test_reminder_sent_once_at_the_right_time(self):
         with freeze_time("2026-03-01 08:00:00"):
             booking = self._book(self.type_individual, paris(2026, 3, 3, 10))
-            workshop = self._book(self.type_workshop, paris(2026, 3, 3, 14),
-                                  person=self.person_2)
+            workshop = self._book(self.type_workshop, paris(2026, 3, 3, 14), person=self.person_2)
         with freeze_time("2026-03-02 08:00:00"):  # 25 hours before
             self.run_cron()
             self.assertFalse(booking.reminder_sent_datetime)

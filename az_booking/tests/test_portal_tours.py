@@ -5,7 +5,6 @@ from .portal_common import AzBookingPortalCommon
 
 @tagged("post_install", "-at_install")
 class TestPortalTours(AzBookingPortalCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -17,10 +16,8 @@ class TestPortalTours(AzBookingPortalCommon):
         """In French, with a confirmation page before moving and before cancelling."""
         slots = self.free_slots(self.type_individual)
         week = slots[0]["start"].date().isoformat()
-        self.start_tour(f"/fr/booking/{self.type_individual.id}?week={week}",
-                        "az_booking_visitor")
-        booking = self.env["az.booking"].sudo().search(
-            [("partner_id.email", "=", "samia.tour@example.com")])
+        self.start_tour(f"/fr/booking/{self.type_individual.id}?week={week}", "az_booking_visitor")
+        booking = self.env["az.booking"].sudo().search([("partner_id.email", "=", "samia.tour@example.com")])
         self.assertEqual(len(booking), 1)
         self.assertEqual(booking.state, "cancelled")
         self.assertEqual(booking.cancel_by, "person")
@@ -53,8 +50,7 @@ class TestWorkshopTourOnPhone(AzBookingPortalCommon):
         lang_fr = cls.env["res.lang"]._activate_lang("fr_FR")
         cls.env["ir.module.module"]._load_module_terms(["az_booking"], ["fr_FR"])
         cls.env["website"].get_current_website().language_ids = [(4, lang_fr.id)]
-        site = cls.env["az.site"].create({"name": "Maison des solidarités",
-                                          "tz": "Europe/Paris"})
+        site = cls.env["az.site"].create({"name": "Maison des solidarités", "tz": "Europe/Paris"})
         cls.workshop_sessions.site_id = site
         cls.type_workshop.show_facilitator = True
 
@@ -62,14 +58,13 @@ class TestWorkshopTourOnPhone(AzBookingPortalCommon):
         sessions = self.workshop_sessions.sorted("start")
         full = sessions[1]  # the week shown has it and at least one session with seats
         for partner in (self.portal_user.partner_id, self.portal_user_2.partner_id):
-            self.book_directly(self.type_workshop, {"start": full.start, "stop": full.stop},
-                               partner)
+            self.book_directly(self.type_workshop, {"start": full.start, "stop": full.stop}, partner)
         self.assertEqual(full.state, "full")
         week = full.start.date().isoformat()
-        self.start_tour(f"/fr/booking/{self.type_workshop.id}?week={week}",
-                        "az_booking_workshop_phone")
-        booking = self.env["az.booking"].sudo().search(
-            [("partner_id.email", "=", "yasmine.atelier@example.com")])
+        self.start_tour(f"/fr/booking/{self.type_workshop.id}?week={week}", "az_booking_workshop_phone")
+        booking = (
+            self.env["az.booking"].sudo().search([("partner_id.email", "=", "yasmine.atelier@example.com")])
+        )
         self.assertEqual(len(booking), 1)
         self.assertIn(booking.slot_id, sessions - full)
         self.assertEqual(booking.state, "confirmed")

@@ -18,51 +18,78 @@ from .common import AzBookingCommon, local, paris
 @tagged("post_install", "-at_install")
 @freeze_time("2026-02-27 10:00:00")
 class TestWorkshopSessions(AzBookingCommon):
-
     def _series(self, **values):
-        wizard = self.env["az.booking.session.wizard"].with_user(self.staff_b).create({
-            "type_id": self.type_workshop.id, "duration": 2.0,
-            "user_ids": [Command.set(self.staff_b.ids)], "capacity": 3,
-            "date_from": date(2026, 3, 2), "hour": 14.0, "end_type": "count", "count": 4,
-            **values,
-        })
+        wizard = (
+            self.env["az.booking.session.wizard"]
+            .with_user(self.staff_b)
+            .create(
+                {
+                    "type_id": self.type_workshop.id,
+                    "duration": 2.0,
+                    "user_ids": [Command.set(self.staff_b.ids)],
+                    "capacity": 3,
+                    "date_from": date(2026, 3, 2),
+                    "hour": 14.0,
+                    "end_type": "count",
+                    "count": 4,
+                    **values,
+                }
+            )
+        )
         wizard.action_schedule()
         return wizard, self.env["az.booking.slot"].search(
-            [("type_id", "=", self.type_workshop.id)], order="start")
+            [("type_id", "=", self.type_workshop.id)], order="start"
+        )
 
     def _session(self, start=None, **values):
-        return self.env["az.booking.slot"].create({
-            "type_id": self.type_workshop.id, "start": start or paris(2026, 3, 2, 14),
-            **values})
+        return self.env["az.booking.slot"].create(
+            {"type_id": self.type_workshop.id, "start": start or paris(2026, 3, 2, 14), **values}
+        )
 
     # ------------------------------------------------------------------------------------
     # Series
     # ------------------------------------------------------------------------------------
     def test_series_weekly_on_chosen_days_every_n_weeks(self):
         _wizard, sessions = self._series(tue=True, thu=True, interval=2, count=4)
-        self.assertEqual(sessions.mapped("start"), [
-            paris(2026, 3, 3, 14), paris(2026, 3, 5, 14),
-            paris(2026, 3, 17, 14), paris(2026, 3, 19, 14)])
+        self.assertEqual(
+            sessions.mapped("start"),
+            [paris(2026, 3, 3, 14), paris(2026, 3, 5, 14), paris(2026, 3, 17, 14), paris(2026, 3, 19, 14)],
+        )
         self.assertEqual(set(sessions.mapped("state")), {"scheduled"})
         self.assertEqual(sessions[0].stop, paris(2026, 3, 3, 16))
         self.assertEqual(sessions[0].user_ids, self.staff_b)
 
     def test_series_until_a_date_skips_holidays_and_leaves_and_says_so(self):
-        self.env["resource.calendar.leaves"].create({
-            "name": "Lundi de Pâques", "date_from": paris(2026, 4, 6), "date_to": paris(2026, 4, 7),
-            "time_type": "leave",
-        })
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Lundi de Pâques",
+                "date_from": paris(2026, 4, 6),
+                "date_to": paris(2026, 4, 7),
+                "time_type": "leave",
+            }
+        )
         resource = self.env["resource.resource"].search([("user_id", "=", self.staff_b.id)])
-        self.env["resource.calendar.leaves"].create({
-            "name": "Congés", "resource_id": resource.id, "calendar_id": self.calendar.id,
-            "date_from": paris(2026, 3, 16, 8), "date_to": paris(2026, 3, 16, 18),
-            "time_type": "leave",
-        })
-        wizard, sessions = self._series(mon=True, end_type="until",
-                                        date_until=date(2026, 4, 13))
-        self.assertEqual(sessions.mapped("start"), [
-            paris(2026, 3, 2, 14), paris(2026, 3, 9, 14), paris(2026, 3, 23, 14),
-            paris(2026, 3, 30, 14), paris(2026, 4, 13, 14)])
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Congés",
+                "resource_id": resource.id,
+                "calendar_id": self.calendar.id,
+                "date_from": paris(2026, 3, 16, 8),
+                "date_to": paris(2026, 3, 16, 18),
+                "time_type": "leave",
+            }
+        )
+        wizard, sessions = self._series(mon=True, end_type="until", date_until=date(2026, 4, 13))
+        self.assertEqual(
+            sessions.mapped("start"),
+            [
+                paris(2026, 3, 2, 14),
+                paris(2026, 3, 9, 14),
+                paris(2026, 3, 23, 14),
+                paris(2026, 3, 30, 14),
+                paris(2026, 4, 13, 14),
+            ],
+        )
         self.assertIn("5 session(s) scheduled", wizard.result)
         self.assertIn("Lundi de Pâques", wizard.result)
         self.assertIn("leave of Az Staff B", wizard.result)
@@ -75,17 +102,19 @@ class TestWorkshopSessions(AzBookingCommon):
     def test_series_keeps_local_time_across_summer_time(self):
         # Paris changes to summer time on Sunday 29 March 2026
         _wizard, sessions = self._series(thu=True, date_from=date(2026, 3, 19), count=3)
-        self.assertEqual(sessions.mapped("start"), [
-            datetime(2026, 3, 19, 13), datetime(2026, 3, 26, 13), datetime(2026, 4, 2, 12)])
+        self.assertEqual(
+            sessions.mapped("start"),
+            [datetime(2026, 3, 19, 13), datetime(2026, 3, 26, 13), datetime(2026, 4, 2, 12)],
+        )
 
     def test_series_in_an_overseas_timezone(self):
-        site = self.env["az.site"].create({"name": "Antenne de Saint-Denis",
-                                           "tz": "Indian/Reunion"})
+        site = self.env["az.site"].create({"name": "Antenne de Saint-Denis", "tz": "Indian/Reunion"})
         _wizard, sessions = self._series(wed=True, count=2, hour=9.0, site_id=site.id)
-        self.assertEqual(sessions.mapped("start"), [
-            local("Indian/Reunion", 2026, 3, 4, 9), local("Indian/Reunion", 2026, 3, 11, 9)])
-        self.assertEqual(sessions.mapped("start"), [datetime(2026, 3, 4, 5),
-                                                    datetime(2026, 3, 11, 5)])
+        self.assertEqual(
+            sessions.mapped("start"),
+            [local("Indian/Reunion", 2026, 3, 4, 9), local("Indian/Reunion", 2026, 3, 11, 9)],
+        )
+        self.assertEqual(sessions.mapped("start"), [datetime(2026, 3, 4, 5), datetime(2026, 3, 11, 5)])
         self.assertEqual(sessions.site_id, site)
 
     def test_series_refuses_a_series_without_days(self):
@@ -110,8 +139,12 @@ class TestWorkshopSessions(AzBookingCommon):
         self.assertEqual(session.state, "full")
 
     def test_website_cannot_book_a_time_without_a_session_or_a_cancelled_one(self):
-        values = {"type_id": self.type_workshop.id, "partner_id": self.person.id,
-                  "booked_by_kind": "self", "start": paris(2026, 3, 2, 9)}
+        values = {
+            "type_id": self.type_workshop.id,
+            "partner_id": self.person.id,
+            "booked_by_kind": "self",
+            "start": paris(2026, 3, 2, 9),
+        }
         with self.assertRaisesRegex(UserError, "no longer available"):
             self.env["az.booking"].sudo().create(values)
         session = self._session(paris(2026, 3, 2, 9))
@@ -145,18 +178,25 @@ class TestWorkshopSessions(AzBookingCommon):
     # Cancel and move
     # ------------------------------------------------------------------------------------
     def _mails(self, booking):
-        return self.env["mail.mail"].sudo().search(
-            [("model", "=", "az.booking"), ("res_id", "=", booking.id)], order="id")
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "az.booking"), ("res_id", "=", booking.id)], order="id")
+        )
 
     def test_cancelling_a_session_tells_everyone_and_clears_the_waiting_list(self):
         session = self._session(capacity=2)
         seats = self._book(self.type_workshop, session.start, person=self.person) | self._book(
-            self.type_workshop, session.start, person=self.person_2)
+            self.type_workshop, session.start, person=self.person_2
+        )
         waiting = self._book(self.type_workshop, session.start, person=self.person_3)
         with self.assertRaisesRegex(UserError, "why"):
             session.action_cancel("  ")
-        wizard = self.env["az.booking.session.cancel.wizard"].with_user(self.staff_b).create({
-            "session_ids": [Command.set(session.ids)], "reason": "Animatrice malade"})
+        wizard = (
+            self.env["az.booking.session.cancel.wizard"]
+            .with_user(self.staff_b)
+            .create({"session_ids": [Command.set(session.ids)], "reason": "Animatrice malade"})
+        )
         wizard.action_cancel()
         self.assertEqual(session.state, "cancelled")
         self.assertFalse(session.event_id.active)
@@ -175,12 +215,12 @@ class TestWorkshopSessions(AzBookingCommon):
     def test_moving_a_session_sends_the_new_time_and_an_updated_calendar_file(self):
         session = self._session()
         booking = self._book(self.type_workshop, session.start, person=self.person)
-        uid_line = next(line for line in booking._get_ics_content().decode().splitlines()
-                        if line.startswith("UID:"))
+        uid_line = next(
+            line for line in booking._get_ics_content().decode().splitlines() if line.startswith("UID:")
+        )
         sequence = booking.ics_sequence
         session.start = paris(2026, 3, 3, 15)
-        self.assertEqual((booking.start, booking.stop),
-                         (paris(2026, 3, 3, 15), paris(2026, 3, 3, 17)))
+        self.assertEqual((booking.start, booking.stop), (paris(2026, 3, 3, 15), paris(2026, 3, 3, 17)))
         self.assertEqual(session.event_id.start, paris(2026, 3, 3, 15))
         mail = self._mails(booking)[-1]
         self.assertIn("New time", mail.subject)
@@ -203,23 +243,23 @@ class TestWorkshopSessions(AzBookingCommon):
         # the rows as the former version left them: no seats, status, site nor facilitators
         cr.execute("ALTER TABLE az_booking_slot ALTER COLUMN capacity DROP NOT NULL")
         cr.execute("ALTER TABLE az_booking_slot ALTER COLUMN state DROP NOT NULL")
-        cr.execute("UPDATE az_booking_slot SET capacity = NULL, state = NULL, event_id = NULL "
-                   "WHERE id IN %s", [tuple((session | done | empty).ids)])
+        cr.execute(
+            "UPDATE az_booking_slot SET capacity = NULL, state = NULL, event_id = NULL WHERE id IN %s",
+            [tuple((session | done | empty).ids)],
+        )
         cr.execute("DELETE FROM az_booking_slot_user_rel")
         pre, post = (_migration_script(name) for name in ("pre-migrate", "post-migrate"))
         pre.migrate(cr, "18.0.1.0.0")
         self.env.invalidate_all()
         post.migrate(cr, "18.0.1.0.0")
         self.env.invalidate_all()
-        self.assertEqual((session.capacity, session.state, session.seats_taken),
-                         (3, "scheduled", 1))
+        self.assertEqual((session.capacity, session.state, session.seats_taken), (3, "scheduled", 1))
         self.assertEqual(session.user_ids, self.staff_b)
         self.assertEqual(done.state, "done")
         self.assertEqual(empty.state, "cancelled")
         self.assertIn(self.person, session.event_id.partner_ids)
         self.assertIn("(1/3)", session.event_id.name)
         self.assertEqual(booking.slot_id, session, "the bookings keep their session")
-
 
 
 def _migration_script(name):
@@ -232,7 +272,6 @@ def _migration_script(name):
 
 @tagged("post_install", "-at_install")
 class TestWorkshopDemo(AzBookingCommon):
-
     def test_demo_has_a_weekly_workshop_with_a_full_session(self):
         modules = self.env["ir.module.module"].search([("name", "in", ("base", "az_booking"))])
         demo = {module.name: module.demo for module in modules}
@@ -241,7 +280,8 @@ class TestWorkshopDemo(AzBookingCommon):
         self.assertTrue(demo["az_booking"], "the demo data of az_booking loads")
         workshop = self.env.ref("az_booking.az_booking_type_cv_workshop_demo")
         sessions = self.env["az.booking.slot"].search(
-            [("type_id", "=", workshop.id), ("state", "in", ("scheduled", "full"))])
+            [("type_id", "=", workshop.id), ("state", "in", ("scheduled", "full"))]
+        )
         self.assertGreaterEqual(len(sessions), 4)
         full = sessions.filtered(lambda s: s.state == "full")
         self.assertEqual(len(full), 1)

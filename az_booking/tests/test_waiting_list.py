@@ -9,7 +9,6 @@ from .common import AzBookingCommon, paris
 @tagged("post_install", "-at_install")
 @freeze_time("2026-02-27 10:00:00")
 class TestWaitingList(AzBookingCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -19,10 +18,8 @@ class TestWaitingList(AzBookingCommon):
     def test_full_workshop_puts_people_on_the_waiting_list_and_promotes_them(self):
         first = self._book(self.type_workshop, self.start, person=self.person)
         second = self._book(self.type_workshop, self.start, person=self.person_2)
-        waiting = self._book(self.type_workshop, self.start, person=self.person_3,
-                             as_user=self.staff_b)
-        self.assertEqual((first.state, second.state, waiting.state),
-                         ("confirmed", "confirmed", "waiting"))
+        waiting = self._book(self.type_workshop, self.start, person=self.person_3, as_user=self.staff_b)
+        self.assertEqual((first.state, second.state, waiting.state), ("confirmed", "confirmed", "waiting"))
         self.assertEqual(first.slot_id, waiting.slot_id)
         self.assertEqual(first.slot_id.seats_taken, 2)
         session = first.slot_id
@@ -30,8 +27,7 @@ class TestWaitingList(AzBookingCommon):
         self.assertFalse(first.event_id, "a seat has no event of its own")
         # one event for the session: the facilitator and the participants, not the person
         # waiting; the title counts the seats
-        self.assertEqual(session.event_id.partner_ids,
-                         self.staff_b.partner_id | self.person | self.person_2)
+        self.assertEqual(session.event_id.partner_ids, self.staff_b.partner_id | self.person | self.person_2)
         self.assertIn("(2/2)", session.event_id.name)
         self.assertEqual(session.state, "full")
         self.assertEqual(session.waiting_count, 1)
@@ -39,10 +35,12 @@ class TestWaitingList(AzBookingCommon):
         first.with_user(self.staff_b).action_cancel(cancel_by="person", reason="Found a job")
         self.assertEqual(waiting.state, "confirmed")
         self.assertEqual(first.slot_id.seats_taken, 2)
-        self.assertEqual(session.event_id.partner_ids,
-                         self.staff_b.partner_id | self.person_2 | self.person_3)
-        mails = self.env["mail.mail"].sudo().search([
-            ("model", "=", "az.booking"), ("res_id", "=", waiting.id)])
+        self.assertEqual(
+            session.event_id.partner_ids, self.staff_b.partner_id | self.person_2 | self.person_3
+        )
+        mails = (
+            self.env["mail.mail"].sudo().search([("model", "=", "az.booking"), ("res_id", "=", waiting.id)])
+        )
         self.assertEqual(len(mails), 1)
         self.assertEqual(mails.recipient_ids, self.person_3)
         self.assertIn("Atelier CV", mails.subject)
@@ -52,16 +50,20 @@ class TestWaitingList(AzBookingCommon):
         self._book(self.type_workshop, self.start, person=self.person)
         self._book(self.type_workshop, self.start, person=self.person_2)
         with self.assertRaisesRegex(UserError, "This slot is no longer available"):
-            self.env["az.booking"].with_context(az_booking_no_waiting=True).create({
-                "type_id": self.type_workshop.id, "partner_id": self.person_3.id,
-                "start": self.start,
-            })
+            self.env["az.booking"].with_context(az_booking_no_waiting=True).create(
+                {
+                    "type_id": self.type_workshop.id,
+                    "partner_id": self.person_3.id,
+                    "start": self.start,
+                }
+            )
         slots = self.type_workshop._get_free_slots(paris(2026, 3, 2), paris(2026, 3, 3))
         self.assertNotIn(self.start, [s["start"] for s in slots])
-        full = self.type_workshop._get_free_slots(
-            paris(2026, 3, 2), paris(2026, 3, 3), include_full=True)
-        self.assertIn((self.start, paris(2026, 3, 2, 16), [self.staff_b.id], 0), [
-            (s["start"], s["stop"], s["user_ids"], s["seats_left"]) for s in full])
+        full = self.type_workshop._get_free_slots(paris(2026, 3, 2), paris(2026, 3, 3), include_full=True)
+        self.assertIn(
+            (self.start, paris(2026, 3, 2, 16), [self.staff_b.id], 0),
+            [(s["start"], s["stop"], s["user_ids"], s["seats_left"]) for s in full],
+        )
 
     def test_sensitive_workshop_name_not_in_the_mail(self):
         self.type_workshop.is_sensitive = True
@@ -69,8 +71,9 @@ class TestWaitingList(AzBookingCommon):
         self._book(self.type_workshop, self.start, person=self.person_2)
         waiting = self._book(self.type_workshop, self.start, person=self.person_3)
         first.action_cancel(reason="ill")
-        mail = self.env["mail.mail"].sudo().search([
-            ("model", "=", "az.booking"), ("res_id", "=", waiting.id)])
+        mail = (
+            self.env["mail.mail"].sudo().search([("model", "=", "az.booking"), ("res_id", "=", waiting.id)])
+        )
         self.assertEqual(len(mail), 1)
         self.assertNotIn("Atelier CV", mail.subject + mail.body_html)
         self.assertNotIn("Atelier CV", waiting.slot_id.event_id.name)
@@ -87,12 +90,14 @@ class TestWaitingList(AzBookingCommon):
         first = self._book(self.type_workshop, self.start, person=self.person)
         self._book(self.type_workshop, self.start, person=self.person_2)
         waiting = self._book(self.type_workshop, self.start, person=self.person_3)
-        behind = self._book(self.type_workshop, self.start, person=self.env["res.partner"].create(
-            {"name": "Nora Behind", "email": "nora@example.com"}))
+        behind = self._book(
+            self.type_workshop,
+            self.start,
+            person=self.env["res.partner"].create({"name": "Nora Behind", "email": "nora@example.com"}),
+        )
         self.assertEqual((waiting.waiting_position, behind.waiting_position), (1, 2))
         (waiting | behind)._send_portal_notification("confirmation")
-        mail = self.env["mail.mail"].sudo().search([
-            ("model", "=", "az.booking"), ("res_id", "=", behind.id)])
+        mail = self.env["mail.mail"].sudo().search([("model", "=", "az.booking"), ("res_id", "=", behind.id)])
         self.assertEqual(len(mail), 1)
         self.assertIn("waiting list", mail.subject)
         self.assertNotIn("Your appointment", mail.subject)
@@ -102,9 +107,11 @@ class TestWaitingList(AzBookingCommon):
         self.assertFalse(mail.attachment_ids, "no calendar file while waiting")
         # a seat frees: the first person waiting gets a message saying it is theirs
         first.action_cancel(cancel_by="person", reason="Found a job")
-        promoted = self.env["mail.mail"].sudo().search([
-            ("model", "=", "az.booking"), ("res_id", "=", waiting.id)], order="id desc",
-            limit=1)
+        promoted = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "az.booking"), ("res_id", "=", waiting.id)], order="id desc", limit=1)
+        )
         self.assertIn("A seat is now yours", promoted.subject)
         self.assertIn("it is now yours", promoted.body_html)
         self.assertIn(b"METHOD:REQUEST", promoted.attachment_ids.raw)

@@ -43,9 +43,21 @@ def _cal_address(name, address):
     return (f';CN="{cn}"' if cn else "") + f":{uri}"
 
 
-def make_ics(uid, start, stop, summary, description="", location="", url="",
-             cancelled=False, sequence=0, stamp=None, organizer=None, attendee=None,
-             tentative=False):
+def make_ics(
+    uid,
+    start,
+    stop,
+    summary,
+    description="",
+    location="",
+    url="",
+    cancelled=False,
+    sequence=0,
+    stamp=None,
+    organizer=None,
+    attendee=None,
+    tentative=False,
+):
     """iCalendar text of one appointment; ``start``, ``stop`` and ``stamp`` are naive UTC.
 
     An iTIP message (RFC 5546): ``METHOD:REQUEST`` for a booking and its updates (a higher
@@ -71,9 +83,10 @@ def make_ics(uid, start, stop, summary, description="", location="", url="",
     if organizer:
         lines.append("ORGANIZER" + _cal_address(*organizer))
     if attendee:
-        lines.append("ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=%s;RSVP=FALSE%s" % (
-            "DECLINED" if cancelled else "TENTATIVE" if tentative else "ACCEPTED",
-            _cal_address(*attendee)))
+        lines.append(
+            "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=%s;RSVP=FALSE%s"
+            % ("DECLINED" if cancelled else "TENTATIVE" if tentative else "ACCEPTED", _cal_address(*attendee))
+        )
     if description:
         lines.append("DESCRIPTION:%s" % _escape(description))
     if location:

@@ -19,9 +19,7 @@ def union(*interval_lists):
 
     Touching intervals (``a.stop == b.start``) are merged; empty ones are dropped.
     """
-    items = sorted(
-        (start, stop) for intervals in interval_lists for start, stop in intervals if start < stop
-    )
+    items = sorted((start, stop) for intervals in interval_lists for start, stop in intervals if start < stop)
     result = []
     for start, stop in items:
         if result and start <= result[-1][1]:
@@ -176,10 +174,12 @@ def weekly_intervals(attendances, tz_name, start_utc, stop_utc):
             week_type = attendance.get("week_type")
             if week_type not in (None, False, "") and int(week_type) != week_parity(day):
                 continue
-            result.append((
-                local_to_utc(day, attendance["hour_from"], tz),
-                local_to_utc(day, attendance["hour_to"], tz),
-            ))
+            result.append(
+                (
+                    local_to_utc(day, attendance["hour_from"], tz),
+                    local_to_utc(day, attendance["hour_to"], tz),
+                )
+            )
         day += timedelta(days=1)
     return clip(union(result), start_utc, stop_utc)
 
@@ -196,7 +196,16 @@ def local_day_bounds_utc(first_day, last_day, tz_name):
 
 
 __all__ = [
-    "available_intervals", "clip", "contains", "expand", "generate_slots",
-    "intersect", "local_day_bounds_utc", "local_to_utc", "subtract", "union",
-    "weekly_intervals", "week_parity",
+    "available_intervals",
+    "clip",
+    "contains",
+    "expand",
+    "generate_slots",
+    "intersect",
+    "local_day_bounds_utc",
+    "local_to_utc",
+    "subtract",
+    "union",
+    "weekly_intervals",
+    "week_parity",
 ]

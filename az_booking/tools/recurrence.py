@@ -10,8 +10,7 @@ import pytz
 MAX_OCCURRENCES = 200
 
 
-def weekly_dates(first_day, weekdays, interval=1, count=None, until=None,
-                 limit=MAX_OCCURRENCES):
+def weekly_dates(first_day, weekdays, interval=1, count=None, until=None, limit=MAX_OCCURRENCES):
     """Dates from ``first_day`` (included) falling on ``weekdays`` (0 = Monday), in the
     weeks 0, N, 2N... counted from the week of ``first_day``; stops after ``count``
     dates or after the date ``until`` (included), whichever is given (at least one of

@@ -12,26 +12,35 @@ class AzBookingBookWizard(models.TransientModel):
     _description = "Book on behalf"
 
     type_id = fields.Many2one(
-        "az.booking.type", string="Type", required=True,
+        "az.booking.type",
+        string="Type",
+        required=True,
         domain="[('company_id', 'in', allowed_company_ids)]",
     )
     partner_id = fields.Many2one("res.partner", string="Person", required=True)
     user_id = fields.Many2one(
-        "res.users", string="Staff member", domain="[('id', 'in', allowed_user_ids)]",
+        "res.users",
+        string="Staff member",
+        domain="[('id', 'in', allowed_user_ids)]",
         help="Leave empty to let the type's assignment rule choose.",
     )
     allowed_user_ids = fields.Many2many("res.users", compute="_compute_allowed_user_ids")
     date_from = fields.Date(string="From", required=True, default=fields.Date.context_today)
     date_to = fields.Date(
-        string="To", required=True,
+        string="To",
+        required=True,
         default=lambda self: fields.Date.context_today(self) + timedelta(days=14),
     )
     booked_by_kind = fields.Selection(
         [("staff", "By staff on their behalf"), ("referrer", "By a referrer")],
-        string="Booked", required=True, default="staff",
+        string="Booked",
+        required=True,
+        default="staff",
     )
     booked_by_id = fields.Many2one(
-        "res.partner", string="Booked by", required=True,
+        "res.partner",
+        string="Booked by",
+        required=True,
         default=lambda self: self.env.user.partner_id,
     )
     consent = fields.Boolean(
@@ -39,7 +48,8 @@ class AzBookingBookWizard(models.TransientModel):
         help="The person agreed that their data is processed to manage this appointment.",
     )
     notify = fields.Boolean(
-        string="Send the confirmation", default=True,
+        string="Send the confirmation",
+        default=True,
         help="Send the person the confirmation with their personal link to see, move or "
         "cancel it (by e-mail, or by SMS without e-mail).",
     )
@@ -79,18 +89,24 @@ class AzBookingBookWizard(models.TransientModel):
         tz = ZoneInfo(self.type_id.tz or "UTC")
         utc = ZoneInfo("UTC")
         start = datetime.combine(self.date_from, time(0), tzinfo=tz).astimezone(utc)
-        stop = datetime.combine(
-            self.date_to + timedelta(days=1), time(0), tzinfo=tz).astimezone(utc)
+        stop = datetime.combine(self.date_to + timedelta(days=1), time(0), tzinfo=tz).astimezone(utc)
         start = max(start.replace(tzinfo=None), fields.Datetime.now())
         stop = stop.replace(tzinfo=None)
-        slots = self.type_id.sudo()._get_free_slots(
-            start, stop, staff=self.user_id or None, apply_notice=False) if start < stop else []
+        slots = (
+            self.type_id.sudo()._get_free_slots(start, stop, staff=self.user_id or None, apply_notice=False)
+            if start < stop
+            else []
+        )
         self.line_ids = [fields.Command.clear()] + [
-            fields.Command.create({
-                "start": slot["start"], "stop": slot["stop"],
-                "user_ids": [fields.Command.set(slot["user_ids"])],
-                "seats_left": slot["seats_left"],
-            }) for slot in slots[:300]
+            fields.Command.create(
+                {
+                    "start": slot["start"],
+                    "stop": slot["stop"],
+                    "user_ids": [fields.Command.set(slot["user_ids"])],
+                    "seats_left": slot["seats_left"],
+                }
+            )
+            for slot in slots[:300]
         ]
         self.searched = True
         return self._reopen()
@@ -98,8 +114,7 @@ class AzBookingBookWizard(models.TransientModel):
     def _book(self, line):
         self.ensure_one()
         if not self.consent:
-            raise UserError(self.env._(
-                "Record the person's consent before booking on their behalf."))
+            raise UserError(self.env._("Record the person's consent before booking on their behalf."))
         vals = {
             "type_id": self.type_id.id,
             "partner_id": self.partner_id.id,

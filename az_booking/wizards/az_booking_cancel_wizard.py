@@ -10,7 +10,9 @@ class AzBookingCancelWizard(models.TransientModel):
     booking_ids = fields.Many2many("az.booking", string="Bookings", required=True)
     cancel_by = fields.Selection(
         [("person", "By the person"), ("service", "By the service")],
-        string="Cancelled", required=True, default="person",
+        string="Cancelled",
+        required=True,
+        default="person",
     )
     reason = fields.Text(required=True)
 

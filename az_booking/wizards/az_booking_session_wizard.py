@@ -43,7 +43,10 @@ class AzBookingSeriesMixin(models.AbstractModel):
     interval = fields.Integer(string="Every (weeks)", required=True, default=1)
     end_type = fields.Selection(
         [("count", "After a number of times"), ("until", "On a date")],
-        string="Ends", required=True, default="count")
+        string="Ends",
+        required=True,
+        default="count",
+    )
     count = fields.Integer(string="Number of times", default=8)
     date_until = fields.Date(string="Last day")
     hour = fields.Float(string="Start time", required=True, default=14.0)
@@ -59,15 +62,17 @@ class AzBookingSeriesMixin(models.AbstractModel):
             raise UserError(self.env._("The series repeats every 1 week or more."))
         if self.end_type == "count" and self.count < 1:
             raise UserError(self.env._("Give a number of times (1 or more)."))
-        if self.end_type == "until" and (not self.date_until
-                                         or self.date_until < self.date_from):
+        if self.end_type == "until" and (not self.date_until or self.date_until < self.date_from):
             raise UserError(self.env._("Give a last day after the first day."))
         if not 0 <= self.hour < 24:
             raise UserError(self.env._("The start time is between 00:00 and 23:59."))
         return recurrence.weekly_dates(
-            self.date_from, weekdays, interval=self.interval,
+            self.date_from,
+            weekdays,
+            interval=self.interval,
             count=self.count if self.end_type == "count" else None,
-            until=self.date_until if self.end_type == "until" else None)
+            until=self.date_until if self.end_type == "until" else None,
+        )
 
     def _reopen(self):
         return {
@@ -84,15 +89,29 @@ class AzBookingSeriesMixin(models.AbstractModel):
         """Why ``users`` cannot work over [start, stop) (naive UTC): a public holiday or
         the leave of one of them; False when nothing stops them."""
         resources = self.env["resource.resource"].sudo().search([("user_id", "in", users.ids)])
-        leaves = self.env["resource.calendar.leaves"].sudo().search([
-            ("time_type", "=", "leave"),
-            ("date_from", "<", stop), ("date_to", ">", start),
-            "|", ("resource_id", "in", resources.ids),
-            "&", ("resource_id", "=", False),
-            "&", "|", ("calendar_id", "=", False),
-            ("calendar_id", "in", resources.calendar_id.ids),
-            "|", ("company_id", "=", False), ("company_id", "=", company.id),
-        ], order="resource_id desc, id")
+        leaves = (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .search(
+                [
+                    ("time_type", "=", "leave"),
+                    ("date_from", "<", stop),
+                    ("date_to", ">", start),
+                    "|",
+                    ("resource_id", "in", resources.ids),
+                    "&",
+                    ("resource_id", "=", False),
+                    "&",
+                    "|",
+                    ("calendar_id", "=", False),
+                    ("calendar_id", "in", resources.calendar_id.ids),
+                    "|",
+                    ("company_id", "=", False),
+                    ("company_id", "=", company.id),
+                ],
+                order="resource_id desc, id",
+            )
+        )
         for leave in leaves:
             if leave.resource_id:
                 return self.env._("leave of %s", leave.resource_id.name)
@@ -103,11 +122,13 @@ class AzBookingSeriesMixin(models.AbstractModel):
         html = Markup("<p>%s</p>") % done_title
         if done_lines:
             html += Markup("<ul>%s</ul>") % Markup("").join(
-                Markup("<li>%s</li>") % escape(line) for line in done_lines)
+                Markup("<li>%s</li>") % escape(line) for line in done_lines
+            )
         if skipped_lines:
             html += Markup("<p><strong>%s</strong></p><ul>%s</ul>") % (
-                skipped_title, Markup("").join(
-                    Markup("<li>%s</li>") % escape(line) for line in skipped_lines))
+                skipped_title,
+                Markup("").join(Markup("<li>%s</li>") % escape(line) for line in skipped_lines),
+            )
         return html
 
 
@@ -121,12 +142,13 @@ class AzBookingSessionWizard(models.TransientModel):
     _description = "Schedule workshop sessions"
 
     type_id = fields.Many2one(
-        "az.booking.type", string="Workshop", required=True,
-        domain="[('is_collective', '=', True)]")
+        "az.booking.type", string="Workshop", required=True, domain="[('is_collective', '=', True)]"
+    )
     duration = fields.Float(string="Length (hours)", required=True, default=2.0)
     site_id = fields.Many2one("az.site", string="Site")
-    user_ids = fields.Many2many("res.users", string="Facilitators", required=True,
-                                domain="[('share', '=', False)]")
+    user_ids = fields.Many2many(
+        "res.users", string="Facilitators", required=True, domain="[('share', '=', False)]"
+    )
     capacity = fields.Integer(string="Seats")
 
     @api.onchange("type_id")
@@ -160,26 +182,38 @@ class AzBookingSessionWizard(models.TransientModel):
             if reason:
                 skipped.append("%s: %s" % (label, reason))
                 continue
-            sessions |= sessions.create({
-                "type_id": booking_type.id, "start": start, "stop": stop,
-                "site_id": self.site_id.id, "user_id": self.user_ids[:1].id,
-                "user_ids": [fields.Command.set(self.user_ids.ids)],
-                "capacity": self.capacity or booking_type.capacity,
-            })
+            sessions |= sessions.create(
+                {
+                    "type_id": booking_type.id,
+                    "start": start,
+                    "stop": stop,
+                    "site_id": self.site_id.id,
+                    "user_id": self.user_ids[:1].id,
+                    "user_ids": [fields.Command.set(self.user_ids.ids)],
+                    "capacity": self.capacity or booking_type.capacity,
+                }
+            )
             created.append(label)
-        self.write({
-            "done": True,
-            "result": self._result_html(
-                created, skipped,
-                self.env._("%s session(s) scheduled.", len(created)),
-                self.env._("Not scheduled:")),
-        })
+        self.write(
+            {
+                "done": True,
+                "result": self._result_html(
+                    created,
+                    skipped,
+                    self.env._("%s session(s) scheduled.", len(created)),
+                    self.env._("Not scheduled:"),
+                ),
+            }
+        )
         return self._reopen()
 
     def _day_label(self, day, tz):
         hour = round(self.hour * 60)
-        return "%s %02d:%02d" % (format_date(self.env, day, date_format="EEEE d MMMM y"),
-                                 hour // 60, hour % 60)
+        return "%s %02d:%02d" % (
+            format_date(self.env, day, date_format="EEEE d MMMM y"),
+            hour // 60,
+            hour % 60,
+        )
 
 
 class AzBookingSeriesWizard(models.TransientModel):
@@ -192,11 +226,12 @@ class AzBookingSeriesWizard(models.TransientModel):
     _description = "Book a series of follow-up appointments"
 
     type_id = fields.Many2one(
-        "az.booking.type", string="Type", required=True,
-        domain="[('is_collective', '=', False)]")
+        "az.booking.type", string="Type", required=True, domain="[('is_collective', '=', False)]"
+    )
     partner_id = fields.Many2one("res.partner", string="Person", required=True)
-    user_id = fields.Many2one("res.users", string="Staff member", required=True,
-                              domain="[('share', '=', False)]")
+    user_id = fields.Many2one(
+        "res.users", string="Staff member", required=True, domain="[('share', '=', False)]"
+    )
     notify = fields.Boolean(string="Send the dates to the person", default=True)
     series_id = fields.Many2one("az.booking.series", readonly=True)
 
@@ -209,14 +244,16 @@ class AzBookingSeriesWizard(models.TransientModel):
         self.ensure_one()
         booking_type = self.type_id
         if booking_type.is_collective:
-            raise UserError(self.env._(
-                "A workshop is booked session by session, not as a series."))
+            raise UserError(self.env._("A workshop is booked session by session, not as a series."))
         tz = booking_type.tz
-        series = self.env["az.booking.series"].create({
-            "name": "%s - %s" % (booking_type.name, self.partner_id.name),
-            "type_id": booking_type.id, "partner_id": self.partner_id.id,
-            "user_id": self.user_id.id,
-        })
+        series = self.env["az.booking.series"].create(
+            {
+                "name": "%s - %s" % (booking_type.name, self.partner_id.name),
+                "type_id": booking_type.id,
+                "partner_id": self.partner_id.id,
+                "user_id": self.user_id.id,
+            }
+        )
         Booking = self.env["az.booking"].with_context(mail_create_nosubscribe=True)
         booked, skipped = Booking, []
         for day in self._series_dates():
@@ -224,32 +261,46 @@ class AzBookingSeriesWizard(models.TransientModel):
             label = self._label(start)
             try:
                 with self.env.cr.savepoint():
-                    booked |= Booking.create({
-                        "type_id": booking_type.id, "partner_id": self.partner_id.id,
-                        "user_id": self.user_id.id, "start": start,
-                        "booked_by_kind": "staff", "series_id": series.id,
-                        "site_id": booking_type.site_ids[:1].id,
-                    })
+                    booked |= Booking.create(
+                        {
+                            "type_id": booking_type.id,
+                            "partner_id": self.partner_id.id,
+                            "user_id": self.user_id.id,
+                            "start": start,
+                            "booked_by_kind": "staff",
+                            "series_id": series.id,
+                            "site_id": booking_type.site_ids[:1].id,
+                        }
+                    )
             except UserError as error:
                 stop = start + timedelta(hours=booking_type.duration)
-                reason = self._time_off_reason(
-                    self.user_id, start, stop, booking_type.company_id) or error.args[0]
+                reason = (
+                    self._time_off_reason(self.user_id, start, stop, booking_type.company_id) or error.args[0]
+                )
                 skipped.append("%s: %s" % (label, reason))
         if booked and self.notify:
             booked._send_series_message(series)
-        series.message_post(body=self._result_html(
-            [self._label(b.start) for b in booked], skipped,
-            self.env._("%s appointment(s) booked.", len(booked)),
-            self.env._("To place by hand:")))
-        self.write({
-            "done": True, "series_id": series.id,
-            "result": self._result_html(
-                [self._label(b.start) for b in booked], skipped,
+        series.message_post(
+            body=self._result_html(
+                [self._label(b.start) for b in booked],
+                skipped,
                 self.env._("%s appointment(s) booked.", len(booked)),
-                self.env._("Not booked, to place by hand:")),
-        })
+                self.env._("To place by hand:"),
+            )
+        )
+        self.write(
+            {
+                "done": True,
+                "series_id": series.id,
+                "result": self._result_html(
+                    [self._label(b.start) for b in booked],
+                    skipped,
+                    self.env._("%s appointment(s) booked.", len(booked)),
+                    self.env._("Not booked, to place by hand:"),
+                ),
+            }
+        )
         return self._reopen()
 
     def _label(self, start):
-        return format_datetime(self.env, start, tz=self.type_id.tz or "UTC",
-                               dt_format="EEEE d MMMM y, HH:mm")
+        return format_datetime(self.env, start, tz=self.type_id.tz or "UTC", dt_format="EEEE d MMMM y, HH:mm")

@@ -7,7 +7,10 @@ class AzAttendanceSession(models.Model):
     _inherit = "az.attendance.session"
 
     booking_type_id = fields.Many2one(
-        "az.booking.type", string="Booking type", index=True, readonly=True,
+        "az.booking.type",
+        string="Booking type",
+        index=True,
+        readonly=True,
         ondelete="set null",
     )
     booking_ids = fields.One2many("az.booking", "attendance_session_id", string="Bookings")

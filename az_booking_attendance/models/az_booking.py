@@ -18,18 +18,25 @@ class AzBooking(models.Model):
     _inherit = "az.booking"
 
     attendance_session_id = fields.Many2one(
-        "az.attendance.session", string="Attendance sheet", copy=False, index=True,
-        readonly=True, ondelete="set null",
+        "az.attendance.session",
+        string="Attendance sheet",
+        copy=False,
+        index=True,
+        readonly=True,
+        ondelete="set null",
     )
     attendance_line_id = fields.Many2one(
-        "az.attendance.line", string="Attendance line", compute="_compute_attendance_line_id",
+        "az.attendance.line",
+        string="Attendance line",
+        compute="_compute_attendance_line_id",
     )
 
     @api.depends("attendance_session_id.line_ids.partner_id", "partner_id")
     def _compute_attendance_line_id(self):
         for booking in self:
             booking.attendance_line_id = booking.attendance_session_id.line_ids.filtered(
-                lambda line, b=booking: line.partner_id == b.partner_id)[:1]
+                lambda line, b=booking: line.partner_id == b.partner_id
+            )[:1]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -50,9 +57,13 @@ class AzBooking(models.Model):
         """A seat taken (or given from the waiting list) in a session whose sheet exists
         puts its person on that sheet."""
         for booking in self.sudo().filtered(
-                lambda b: b.state in EXPECTED_STATES and b.slot_id.attendance_session_id
+            lambda b: (
+                b.state in EXPECTED_STATES
+                and b.slot_id.attendance_session_id
                 and b.slot_id.attendance_session_id.state in ("draft", "open")
-                and b.attendance_session_id != b.slot_id.attendance_session_id):
+                and b.attendance_session_id != b.slot_id.attendance_session_id
+            )
+        ):
             booking.attendance_session_id = booking.slot_id.attendance_session_id
             booking._join_attendance_sheet()
 
@@ -65,8 +76,7 @@ class AzBooking(models.Model):
         if booking_type.is_collective:
             name = booking_type.name
         else:
-            name = self.env._("%(type)s – %(person)s", type=booking_type.name,
-                              person=self.partner_id.name)
+            name = self.env._("%(type)s – %(person)s", type=booking_type.name, person=self.partner_id.name)
         site = self.site_id or booking_type.site_ids[:1]
         return {
             "name": name,
@@ -82,11 +92,15 @@ class AzBooking(models.Model):
         self.ensure_one()
         if self.slot_id:  # the one sheet of the workshop session, with all its participants
             return self.slot_id._get_or_create_attendance_sheet()
-        return self.env["az.attendance.session"].search([
-            ("booking_type_id", "=", self.type_id.id),
-            ("start", "=", self.start), ("stop", "=", self.stop),
-            ("state", "!=", "cancelled"),
-        ], limit=1)
+        return self.env["az.attendance.session"].search(
+            [
+                ("booking_type_id", "=", self.type_id.id),
+                ("start", "=", self.start),
+                ("stop", "=", self.stop),
+                ("state", "!=", "cancelled"),
+            ],
+            limit=1,
+        )
 
     def _get_or_create_attendance_session(self):
         """The sheet this booking signs on, created when missing; its person added to it."""
@@ -94,16 +108,18 @@ class AzBooking(models.Model):
         sessions = Session
         for booking in self:
             if booking.state not in EXPECTED_STATES:
-                raise UserError(self.env._(
-                    "%(booking)s is not expected any more: it gets no attendance sheet.",
-                    booking=booking.display_name))
+                raise UserError(
+                    self.env._(
+                        "%(booking)s is not expected any more: it gets no attendance sheet.",
+                        booking=booking.display_name,
+                    )
+                )
             session = booking.attendance_session_id
             if not session and booking.type_id.is_collective:
                 session = booking._find_workshop_session()
             if not session:
                 session = Session.create(booking._attendance_session_values())
-            elif booking.user_id and booking.user_id not in session.trainer_ids \
-                    and session.state == "draft":
+            elif booking.user_id and booking.user_id not in session.trainer_ids and session.state == "draft":
                 session.trainer_ids = [(4, booking.user_id.id)]
             booking.attendance_session_id = session
             sessions |= session
@@ -124,11 +140,13 @@ class AzBooking(models.Model):
             if session.state not in ("draft", "open"):
                 continue
             other_bookings = session.booking_ids.filtered(
-                lambda b, me=booking: b != me and b.partner_id == me.partner_id
-                and b.state in EXPECTED_STATES)
+                lambda b, me=booking: b != me and b.partner_id == me.partner_id and b.state in EXPECTED_STATES
+            )
             lines = session.line_ids.filtered(
-                lambda line, b=booking: line.partner_id == b.partner_id
-                and not line.signed_at and line.status == "expected")
+                lambda line, b=booking: (
+                    line.partner_id == b.partner_id and not line.signed_at and line.status == "expected"
+                )
+            )
             if lines and not other_bookings:
                 lines.unlink()
 
@@ -159,9 +177,14 @@ class AzBooking(models.Model):
         """Sheets for the confirmed bookings of the coming hours, so that the kiosk and the
         QR code are ready when people arrive."""
         now = fields.Datetime.now()
-        bookings = self.search([
-            ("state", "=", "confirmed"), ("attendance_session_id", "=", False),
-            ("start", ">=", now), ("start", "<", now + timedelta(hours=hours)),
-        ], order="start, id")
+        bookings = self.search(
+            [
+                ("state", "=", "confirmed"),
+                ("attendance_session_id", "=", False),
+                ("start", ">=", now),
+                ("start", "<", now + timedelta(hours=hours)),
+            ],
+            order="start, id",
+        )
         bookings._get_or_create_attendance_session()
         return bookings

@@ -8,8 +8,12 @@ class AzBookingSlot(models.Model):
     _inherit = "az.booking.slot"
 
     attendance_session_id = fields.Many2one(
-        "az.attendance.session", string="Attendance sheet", copy=False, index=True,
-        readonly=True, ondelete="set null",
+        "az.attendance.session",
+        string="Attendance sheet",
+        copy=False,
+        index=True,
+        readonly=True,
+        ondelete="set null",
         help="The one attendance sheet of this workshop session: every participant is on it.",
     )
 
@@ -33,16 +37,17 @@ class AzBookingSlot(models.Model):
         sheets = Sheet
         for session in self.sudo():
             if session.state == "cancelled":
-                raise UserError(self.env._(
-                    "Session %s is cancelled: it gets no attendance sheet.",
-                    session.display_name))
+                raise UserError(
+                    self.env._("Session %s is cancelled: it gets no attendance sheet.", session.display_name)
+                )
             sheet = session.attendance_session_id
             if not sheet or sheet.state == "cancelled":
                 sheet = Sheet.create(session._attendance_sheet_values())
                 session.attendance_session_id = sheet
             participants = session.booking_ids.filtered(lambda b: b.state in EXPECTED_STATES)
             participants.filtered(lambda b, s=sheet: b.attendance_session_id != s).write(
-                {"attendance_session_id": sheet.id})
+                {"attendance_session_id": sheet.id}
+            )
             participants._join_attendance_sheet()
             sheets |= sheet
         return sheets.with_env(self.env)
@@ -61,7 +66,8 @@ class AzBookingSlot(models.Model):
         """A cancelled session's sheet is cancelled too, unless someone signed it."""
         result = super().action_cancel(reason)
         sheets = self.sudo().attendance_session_id.filtered(
-            lambda s: s.state in ("draft", "open") and not s.line_ids.filtered("signed_at"))
+            lambda s: s.state in ("draft", "open") and not s.line_ids.filtered("signed_at")
+        )
         sheets.action_cancel()
         return result
 

@@ -13,7 +13,6 @@ from odoo.addons.az_booking.tests.common import AzBookingCommon, paris
 
 @tagged("post_install", "-at_install")
 class TestBookingAttendance(AzBookingCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -24,10 +23,14 @@ class TestBookingAttendance(AzBookingCommon):
         cls.ws_start, cls.ws_stop = paris(2027, 3, 1, 14), paris(2027, 3, 1, 16)
 
     def _book(self, booking_type, person, start, stop=None):
-        return self.env["az.booking"].create({
-            "type_id": booking_type.id, "partner_id": person.id, "start": start,
-            **({"stop": stop} if stop else {}),
-        })
+        return self.env["az.booking"].create(
+            {
+                "type_id": booking_type.id,
+                "partner_id": person.id,
+                "start": start,
+                **({"stop": stop} if stop else {}),
+            }
+        )
 
     def test_workshop_bookings_share_one_sheet(self):
         people = self.person | self.person_2 | self.person_3
@@ -47,10 +50,15 @@ class TestBookingAttendance(AzBookingCommon):
         self.assertEqual(bookings[0].attendance_line_id.partner_id, bookings[0].partner_id)
 
     def test_a_workshop_session_has_one_sheet_with_all_its_participants(self):
-        session = self.env["az.booking.slot"].create({
-            "type_id": self.type_workshop.id, "start": self.ws_start, "capacity": 2,
-            "site_id": self.site.id,
-            "user_ids": [Command.set((self.staff_b | self.staff_a).ids)]})
+        session = self.env["az.booking.slot"].create(
+            {
+                "type_id": self.type_workshop.id,
+                "start": self.ws_start,
+                "capacity": 2,
+                "site_id": self.site.id,
+                "user_ids": [Command.set((self.staff_b | self.staff_a).ids)],
+            }
+        )
         first = self._book(self.type_workshop, self.person, self.ws_start)
         second = self._book(self.type_workshop, self.person_2, self.ws_start)
         waiting = self._book(self.type_workshop, self.person_3, self.ws_start)
@@ -67,8 +75,9 @@ class TestBookingAttendance(AzBookingCommon):
         self.assertEqual(sheet.line_ids.partner_id, self.person_2 | self.person_3)
 
     def test_cancelled_session_cancels_its_unsigned_sheet(self):
-        session = self.env["az.booking.slot"].create({
-            "type_id": self.type_workshop.id, "start": self.ws_start})
+        session = self.env["az.booking.slot"].create(
+            {"type_id": self.type_workshop.id, "start": self.ws_start}
+        )
         self._book(self.type_workshop, self.person, self.ws_start)
         sheet = session._get_or_create_attendance_sheet()
         session.action_cancel("Salle inondée")
@@ -131,8 +140,7 @@ class TestBookingAttendance(AzBookingCommon):
             session.with_user(self.staff_b).action_validate()
         self.assertEqual(session.state, "validated")
         state_of = {b.partner_id: b.state for b in bookings}
-        self.assertEqual(state_of, {
-            self.person: "done", self.person_2: "no_show", self.person_3: "excused"})
+        self.assertEqual(state_of, {self.person: "done", self.person_2: "no_show", self.person_3: "excused"})
 
     @freeze_time("2027-03-01 06:00:00")
     def test_cron_prepares_the_sheets_of_the_coming_day(self):

@@ -23,50 +23,76 @@ CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 
 def signature_uri():
     image = Image.new("RGBA", (300, 100), (255, 255, 255, 0))
-    ImageDraw.Draw(image).line([(10, 80), (80, 20), (160, 70), (290, 30)], fill=(0, 0, 90, 255),
-                               width=3)
+    ImageDraw.Draw(image).line([(10, 80), (80, 20), (160, 70), (290, 30)], fill=(0, 0, 90, 255), width=3)
     stream = io.BytesIO()
     image.save(stream, format="PNG")
     return "data:image/png;base64," + base64.b64encode(stream.getvalue()).decode()
 
 
 # the strokes the signing page sends with the drawing above (a 300 x 100 box)
-STROKES = json.dumps({"width": 300, "height": 100,
-                      "strokes": [[10, 80, 80, 20, 160, 70, 290, 30]]})
+STROKES = json.dumps({"width": 300, "height": 100, "strokes": [[10, 80, 80, 20, 160, 70, 290, 30]]})
 
 
 @tagged("post_install", "-at_install")
 class TestQueryCounts(HttpCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        cls.calendar = env["resource.calendar"].create({
-            "name": "Guard 9-17", "tz": "Europe/Paris",
-            "attendance_ids": [(5, 0, 0)] + [
-                (0, 0, {"name": f"d{day}", "dayofweek": str(day), "hour_from": 9.0,
-                        "hour_to": 17.0, "day_period": "morning"}) for day in range(5)],
-        })
+        cls.calendar = env["resource.calendar"].create(
+            {
+                "name": "Guard 9-17",
+                "tz": "Europe/Paris",
+                "attendance_ids": [(5, 0, 0)]
+                + [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": f"d{day}",
+                            "dayofweek": str(day),
+                            "hour_from": 9.0,
+                            "hour_to": 17.0,
+                            "day_period": "morning",
+                        },
+                    )
+                    for day in range(5)
+                ],
+            }
+        )
         cls.staff = env["res.users"]
         for i in range(8):
-            user = new_test_user(env, login=f"guard_staff_{i}", tz="Europe/Paris",
-                                 groups="az_project_base.group_user")
-            env["resource.resource"].create({
-                "name": user.name, "user_id": user.id, "calendar_id": cls.calendar.id,
-                "tz": "Europe/Paris", "resource_type": "user"})
+            user = new_test_user(
+                env, login=f"guard_staff_{i}", tz="Europe/Paris", groups="az_project_base.group_user"
+            )
+            env["resource.resource"].create(
+                {
+                    "name": user.name,
+                    "user_id": user.id,
+                    "calendar_id": cls.calendar.id,
+                    "tz": "Europe/Paris",
+                    "resource_type": "user",
+                }
+            )
             cls.staff |= user
-        cls.projects = env["project.project"].create(
-            [{"name": f"Guard project {i}"} for i in range(4)])
+        cls.projects = env["project.project"].create([{"name": f"Guard project {i}"} for i in range(4)])
         cls.site = env["az.site"].create({"name": "Guard site", "tz": "Europe/Paris"})
 
     def _type(self, staff, horizon_days=14):
-        return self.env["az.booking.type"].create({
-            "name": f"Guard type {len(staff)}", "project_id": self.projects[0].id,
-            "duration": 0.5, "slot_step": 0.5, "staff_user_ids": [Command.set(staff.ids)],
-            "min_notice_hours": 0, "horizon_days": horizon_days, "tz": "Europe/Paris",
-            "is_published": True, "site_ids": [Command.set(self.site.ids)],
-        })
+        return self.env["az.booking.type"].create(
+            {
+                "name": f"Guard type {len(staff)}",
+                "project_id": self.projects[0].id,
+                "duration": 0.5,
+                "slot_step": 0.5,
+                "staff_user_ids": [Command.set(staff.ids)],
+                "min_notice_hours": 0,
+                "horizon_days": horizon_days,
+                "tz": "Europe/Paris",
+                "is_published": True,
+                "site_ids": [Command.set(self.site.ids)],
+            }
+        )
 
     def _queries(self, func):
         func()  # warm: caches, assets, routing map
@@ -82,8 +108,7 @@ class TestQueryCounts(HttpCase):
         week = monday.isoformat()
         small_count = self._queries(lambda: self.url_open(f"/booking/{small.id}?week={week}"))
         large_count = self._queries(lambda: self.url_open(f"/booking/{large.id}?week={week}"))
-        self.assertEqual(large_count, small_count,
-                         "4× the staff must not add queries to the slot page")
+        self.assertEqual(large_count, small_count, "4× the staff must not add queries to the slot page")
         self.assertLessEqual(large_count, 25)
 
     def test_booking_post_queries_are_bounded(self):
@@ -97,10 +122,18 @@ class TestQueryCounts(HttpCase):
             csrf = CSRF_RE.search(form.text).group(1)
             key = re.search(r'name="submission_key"\s+value="([^"]+)"', form.text).group(1)
             before = odoo.sql_db.sql_counter
-            response = self.url_open(f"/booking/{booking_type.id}/book", data={
-                "csrf_token": csrf, "start": start, "name": f"Guard Person {index}",
-                "email": f"guard{index}@example.com", "consent": "1",
-                "submission_key": key}, allow_redirects=False)
+            response = self.url_open(
+                f"/booking/{booking_type.id}/book",
+                data={
+                    "csrf_token": csrf,
+                    "start": start,
+                    "name": f"Guard Person {index}",
+                    "email": f"guard{index}@example.com",
+                    "consent": "1",
+                    "submission_key": key,
+                },
+                allow_redirects=False,
+            )
             counts.append(odoo.sql_db.sql_counter - before)
             self.assertEqual(response.status_code, 303)
         _logger.info("booking POST: %s queries", counts[1])
@@ -111,13 +144,17 @@ class TestQueryCounts(HttpCase):
         now = datetime.now()
         counts = {}
         for size in (3, 12):
-            session = self.env["az.attendance.session"].create({
-                "name": f"Guard session {size}", "project_id": self.projects[0].id,
-                "site_id": self.site.id, "trainer_ids": [Command.set(self.staff[:1].ids)],
-                "start": now - timedelta(minutes=5), "stop": now + timedelta(hours=2),
-            })
-            people = self.env["res.partner"].create(
-                [{"name": f"Guard {size}-{i}"} for i in range(size)])
+            session = self.env["az.attendance.session"].create(
+                {
+                    "name": f"Guard session {size}",
+                    "project_id": self.projects[0].id,
+                    "site_id": self.site.id,
+                    "trainer_ids": [Command.set(self.staff[:1].ids)],
+                    "start": now - timedelta(minutes=5),
+                    "stop": now + timedelta(hours=2),
+                }
+            )
+            people = self.env["res.partner"].create([{"name": f"Guard {size}-{i}"} for i in range(size)])
             session._add_participants(people)
             session.action_open()
             measured = []
@@ -126,8 +163,10 @@ class TestQueryCounts(HttpCase):
                 page = self.url_open(f"/attendance/{url}")
                 csrf = CSRF_RE.search(page.text).group(1)
                 before = odoo.sql_db.sql_counter
-                response = self.url_open(f"/attendance/{url}", data={
-                    "csrf_token": csrf, "signature": signature_uri(), "strokes": STROKES})
+                response = self.url_open(
+                    f"/attendance/{url}",
+                    data={"csrf_token": csrf, "signature": signature_uri(), "strokes": STROKES},
+                )
                 measured.append(odoo.sql_db.sql_counter - before)
                 self.assertEqual(response.status_code, 200)
                 self.assertTrue(line.signed_at)
@@ -139,10 +178,18 @@ class TestQueryCounts(HttpCase):
         def kpis(projects):
             projects.invalidate_recordset()
             before = odoo.sql_db.sql_counter
-            projects.read(["az_booking_count", "az_booking_no_show_rate",
-                           "az_attendance_hours", "az_funded_hours_target",
-                           "az_funded_hours_used", "az_session_count"])
+            projects.read(
+                [
+                    "az_booking_count",
+                    "az_booking_no_show_rate",
+                    "az_attendance_hours",
+                    "az_funded_hours_target",
+                    "az_funded_hours_used",
+                    "az_session_count",
+                ]
+            )
             return odoo.sql_db.sql_counter - before
+
         kpis(self.projects)  # warm
         one, four = kpis(self.projects[:1]), kpis(self.projects)
         self.assertEqual(four, one, "KPIs of four projects cost what those of one cost")

@@ -27,8 +27,11 @@ class AzBooking(models.Model):
         for number in (partner.mobile, partner.phone):
             if number:
                 formatted = partner._phone_format(
-                    number=number, country=partner.country_id or self.company_id.country_id,
-                    force_format="E164", raise_exception=False)
+                    number=number,
+                    country=partner.country_id or self.company_id.country_id,
+                    force_format="E164",
+                    raise_exception=False,
+                )
                 if formatted:
                     return formatted
         return False
@@ -39,8 +42,7 @@ class AzBooking(models.Model):
         mailed = super()._send_portal_notification(kind)
         if kind == "confirmation":
             for booking in self:
-                booking._send_portal_sms("waiting" if booking.state == "waiting"
-                                         else "confirmation", mailed)
+                booking._send_portal_sms("waiting" if booking.state == "waiting" else "confirmation", mailed)
         else:
             for booking in self:
                 booking._send_portal_sms(kind, mailed)
@@ -56,8 +58,11 @@ class AzBooking(models.Model):
         if not number or not template:
             return False
         booking._message_sms_with_template(
-            template=template, partner_ids=booking.partner_id.ids,
-            sms_pid_to_number={booking.partner_id.id: number}, put_in_queue=False)
+            template=template,
+            partner_ids=booking.partner_id.ids,
+            sms_pid_to_number={booking.partner_id.id: number},
+            put_in_queue=False,
+        )
         return True
 
     def _send_series_message(self, series):
@@ -69,14 +74,18 @@ class AzBooking(models.Model):
         number = first._sms_number() if first else False
         if not number:
             return False
-        bookings = self.sudo().with_context(lang=first.lang or first.partner_id.lang).sorted(
-            "start")
+        bookings = self.sudo().with_context(lang=first.lang or first.partner_id.lang).sorted("start")
         env = bookings.env
         body = env._(
             "%(company)s: your appointments %(type)s: %(dates)s",
-            company=first.company_id.name, type=first.type_id.public_name,
-            dates="; ".join(f"{b.when_label} ({b.manage_url})" for b in bookings))
+            company=first.company_id.name,
+            type=first.type_id.public_name,
+            dates="; ".join(f"{b.when_label} ({b.manage_url})" for b in bookings),
+        )
         series.sudo()._message_sms(
-            body, partner_ids=first.partner_id.ids,
-            sms_pid_to_number={first.partner_id.id: number}, put_in_queue=False)
+            body,
+            partner_ids=first.partner_id.ids,
+            sms_pid_to_number={first.partner_id.id: number},
+            put_in_queue=False,
+        )
         return True

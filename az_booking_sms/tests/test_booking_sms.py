@@ -13,7 +13,6 @@ WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 @tagged("post_install", "-at_install")
 class TestBookingSms(AzBookingPortalCommon, MockSMS):
-
     def setUp(self):
         super().setUp()
         self.company.country_id = self.env.ref("base.fr")
@@ -28,16 +27,16 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
         url = f"/booking/{self.type_individual.id}/book"
         _response, form = self.get_doc(f"{url}?start={self.start_param(slot['start'])}")
         with self.mockSMSGateway():
-            response = self.url_open(url, data=self.form_data(
-                slot, self.csrf_from(form), email="", phone="06 12 34 56 78"))
+            response = self.url_open(
+                url, data=self.form_data(slot, self.csrf_from(form), email="", phone="06 12 34 56 78")
+            )
         self.assertEqual(response.status_code, 200)
         self.assertIn("A confirmation has been sent to you", response.text)
         booking = self.env["az.booking"].sudo().search([], order="id desc", limit=1)
         bodies = self.sms_to("06 12 34 56 78")
         self.assertEqual(len(bodies), 1, self._sms)
         self.assertIn(booking.name, bodies[0])
-        self.assertIn(f"/my/bookings/{booking.id}?access_token={booking.access_token}",
-                      bodies[0])
+        self.assertIn(f"/my/bookings/{booking.id}?access_token={booking.access_token}", bodies[0])
         self.assertNotRegex(bodies[0], r"\d{2}:\d{2}:\d{2}")
         self.assertIn(booking.when_label, bodies[0])
         # sent at once, and logged on the booking
@@ -59,10 +58,16 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
         person = self.env["res.partner"].create({"name": "Omar", "mobile": "+33 6 55 44 33 22"})
         staff_env = self.env(user=self.staff)
         for notify, slot in ((True, slots[0]), (False, slots[2])):
-            wizard = staff_env["az.booking.book.wizard"].create({
-                "type_id": self.type_individual.id, "partner_id": person.id,
-                "consent": True, "notify": notify,
-                "date_from": slot["start"].date(), "date_to": slot["start"].date()})
+            wizard = staff_env["az.booking.book.wizard"].create(
+                {
+                    "type_id": self.type_individual.id,
+                    "partner_id": person.id,
+                    "consent": True,
+                    "notify": notify,
+                    "date_from": slot["start"].date(),
+                    "date_to": slot["start"].date(),
+                }
+            )
             wizard.action_search_slots()
             line = wizard.line_ids.filtered(lambda line, s=slot: line.start == s["start"])
             with self.mockSMSGateway():
@@ -74,11 +79,13 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
 
     def test_promoted_waiting_list_person_gets_a_seat_message(self):
         slot = self.free_slots(self.type_workshop)[0]
-        people = self.env["res.partner"].create([
-            {"name": "Un", "email": "un@example.com"},
-            {"name": "Deux", "email": "deux@example.com"},
-            {"name": "Trois", "mobile": "0622334455"},
-        ])
+        people = self.env["res.partner"].create(
+            [
+                {"name": "Un", "email": "un@example.com"},
+                {"name": "Deux", "email": "deux@example.com"},
+                {"name": "Trois", "mobile": "0622334455"},
+            ]
+        )
         seats = [self.book_directly(self.type_workshop, slot, p) for p in people[:2]]
         with self.mockSMSGateway():
             waiting = self.book_directly(self.type_workshop, slot, people[2])
@@ -96,7 +103,8 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
         slot = self.free_slots(self.type_individual, days=3)[0]
         no_mail = self.env["res.partner"].create({"name": "Sans", "mobile": "0633445566"})
         with_mail = self.env["res.partner"].create(
-            {"name": "Avec", "email": "avec@example.com", "mobile": "0644556677"})
+            {"name": "Avec", "email": "avec@example.com", "mobile": "0644556677"}
+        )
         booking = self.book_directly(self.type_individual, slot, no_mail)
         with self.mockSMSGateway():
             booking._send_portal_notification("reminder")
@@ -112,11 +120,13 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
     def test_session_cancelled_or_moved_reaches_people_without_e_mail_by_sms(self):
         session, later = self.workshop_sessions.sorted("start")[2:4]
         slot = {"start": session.start, "stop": session.stop}
-        people = self.env["res.partner"].create([
-            {"name": "Avec mail", "email": "avec.mail@example.com", "mobile": "0611111111"},
-            {"name": "Sans mail", "mobile": "0622222222"},
-            {"name": "En attente", "mobile": "0633333333"},
-        ])
+        people = self.env["res.partner"].create(
+            [
+                {"name": "Avec mail", "email": "avec.mail@example.com", "mobile": "0611111111"},
+                {"name": "Sans mail", "mobile": "0622222222"},
+                {"name": "En attente", "mobile": "0633333333"},
+            ]
+        )
         for person in people:
             self.book_directly(self.type_workshop, slot, person)
         self.assertEqual(session.waiting_count, 1)
@@ -139,10 +149,21 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
     def test_series_dates_reach_a_person_without_e_mail_in_one_sms(self):
         person = self.env["res.partner"].create({"name": "Suivi", "mobile": "0644444444"})
         first_day = fields.Date.context_today(self.type_individual) + timedelta(days=2)
-        wizard = self.env["az.booking.series.wizard"].with_user(self.staff).create({
-            "type_id": self.type_individual.id, "partner_id": person.id,
-            "user_id": self.staff.id, "date_from": first_day,
-            WEEKDAYS[first_day.weekday()]: True, "hour": 11.0, "count": 3})
+        wizard = (
+            self.env["az.booking.series.wizard"]
+            .with_user(self.staff)
+            .create(
+                {
+                    "type_id": self.type_individual.id,
+                    "partner_id": person.id,
+                    "user_id": self.staff.id,
+                    "date_from": first_day,
+                    WEEKDAYS[first_day.weekday()]: True,
+                    "hour": 11.0,
+                    "count": 3,
+                }
+            )
+        )
         with self.mockSMSGateway():
             wizard.action_book()
         bookings = wizard.series_id.booking_ids

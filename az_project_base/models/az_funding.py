@@ -36,7 +36,11 @@ class AzFunding(models.Model):
         check_company=True,
     )
     project_id = fields.Many2one(
-        "project.project", required=True, index=True, tracking=True, check_company=True,
+        "project.project",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
         ondelete="restrict",
     )
     company_id = fields.Many2one(
@@ -52,18 +56,23 @@ class AzFunding(models.Model):
     date_start = fields.Date(string="Start date", required=True, tracking=True)
     date_end = fields.Date(string="End date", required=True, tracking=True)
     unit = fields.Selection(
-        UNITS, required=True, default="hour", tracking=True,
+        UNITS,
+        required=True,
+        default="hour",
+        tracking=True,
         help="What the funder pays for: each hour attended, each session held, each "
         "participant followed, or a flat amount for the whole period.",
     )
     rate = fields.Monetary(
-        string="Unit rate", tracking=True,
+        string="Unit rate",
+        tracking=True,
         help="Amount per unit; for a flat funding, the whole amount.",
     )
     target_quantity = fields.Float(
-        string="Target", tracking=True, digits=(16, 2),
-        help="How many units the agreement plans over the period (hours, sessions, "
-        "participants).",
+        string="Target",
+        tracking=True,
+        digits=(16, 2),
+        help="How many units the agreement plans over the period (hours, sessions, participants).",
     )
     amount_planned = fields.Monetary(compute="_compute_amount_planned", store=True)
     count_excused = fields.Boolean(
@@ -75,11 +84,16 @@ class AzFunding(models.Model):
         help="European funds (e.g. ESF+) require proof to be kept 10 years instead of 6.",
     )
     retention_years = fields.Integer(
-        string="Proof retention (years)", compute="_compute_retention_years", store=True,
-        readonly=False, precompute=True, tracking=True,
+        string="Proof retention (years)",
+        compute="_compute_retention_years",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
         help="How long the proofs of this funding (signed sheets, justifications) are kept: "
         "6 years by default, 10 when co-funded by European funds, or a longer period the "
-        "agreement asks for. A sheet is kept as long as its longest-keeping funding asks.")
+        "agreement asks for. A sheet is kept as long as its longest-keeping funding asks.",
+    )
     analytic_account_id = fields.Many2one(
         "account.analytic.account",
         string="Analytic account",
@@ -90,49 +104,58 @@ class AzFunding(models.Model):
         help="Invoices and costs of this funding are booked on this analytic account.",
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("active", "Active"), ("closed", "Closed"),
-         ("cancelled", "Cancelled")],
-        default="draft", required=True, tracking=True, copy=False,
+        [("draft", "Draft"), ("active", "Active"), ("closed", "Closed"), ("cancelled", "Cancelled")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
     )
     quantity_used = fields.Float(
-        compute="_compute_quantity_used", digits=(16, 2),
+        compute="_compute_quantity_used",
+        digits=(16, 2),
         help="Units consumed so far by validated attendance.",
     )
-    quantity_progress = fields.Float(
-        string="Progress (%)", compute="_compute_quantity_used", digits=(16, 1)
-    )
+    quantity_progress = fields.Float(string="Progress (%)", compute="_compute_quantity_used", digits=(16, 1))
     note = fields.Html()
 
     _sql_constraints = [
-        ("period_order", "CHECK(date_end >= date_start)",
-         "A funding cannot end before it starts."),
+        ("period_order", "CHECK(date_end >= date_start)", "A funding cannot end before it starts."),
         ("rate_positive", "CHECK(rate >= 0)", "A funding's rate cannot be negative."),
-        ("retention_minimum", "CHECK(retention_years >= 6)",
-         "Proofs of a funding are kept at least 6 years."),
-        ("target_positive", "CHECK(target_quantity >= 0)",
-         "A funding's target cannot be negative."),
+        (
+            "retention_minimum",
+            "CHECK(retention_years >= 6)",
+            "Proofs of a funding are kept at least 6 years.",
+        ),
+        ("target_positive", "CHECK(target_quantity >= 0)", "A funding's target cannot be negative."),
     ]
 
     @api.depends("project_id")
     def _compute_company_id(self):
         for funding in self:
-            funding.company_id = funding.project_id.company_id or funding.company_id \
-                or self.env.company
+            funding.company_id = funding.project_id.company_id or funding.company_id or self.env.company
 
     @api.depends("is_eu_funded")
     def _compute_retention_years(self):
         for funding in self:
             floor = EU_RETENTION_YEARS if funding.is_eu_funded else DEFAULT_RETENTION_YEARS
-            funding.retention_years = max(funding.retention_years or 0, floor) \
-                if funding.is_eu_funded else (funding.retention_years or floor)
+            funding.retention_years = (
+                max(funding.retention_years or 0, floor)
+                if funding.is_eu_funded
+                else (funding.retention_years or floor)
+            )
 
     @api.constrains("retention_years", "is_eu_funded")
     def _check_retention_years(self):
         for funding in self:
             if funding.is_eu_funded and funding.retention_years < EU_RETENTION_YEARS:
-                raise ValidationError(self.env._(
-                    "Proofs of '%(name)s', co-funded by European funds, are kept at least "
-                    "%(years)s years.", name=funding.name, years=EU_RETENTION_YEARS))
+                raise ValidationError(
+                    self.env._(
+                        "Proofs of '%(name)s', co-funded by European funds, are kept at least "
+                        "%(years)s years.",
+                        name=funding.name,
+                        years=EU_RETENTION_YEARS,
+                    )
+                )
 
     @api.depends("project_id")
     def _compute_analytic_account_id(self):
@@ -155,8 +178,7 @@ class AzFunding(models.Model):
         for funding in self:
             funding.quantity_used = used.get(funding.id, 0.0)
             funding.quantity_progress = (
-                100.0 * funding.quantity_used / funding.target_quantity
-                if funding.target_quantity else 0.0
+                100.0 * funding.quantity_used / funding.target_quantity if funding.target_quantity else 0.0
             )
 
     def _get_quantities_used(self):
@@ -167,9 +189,12 @@ class AzFunding(models.Model):
     def _check_funder(self):
         for funding in self:
             if not funding.funder_id.az_is_funder:
-                raise ValidationError(self.env._(
-                    "%(partner)s is not marked as a funder: tick 'Funder' on the contact "
-                    "first.", partner=funding.funder_id.display_name))
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s is not marked as a funder: tick 'Funder' on the contact first.",
+                        partner=funding.funder_id.display_name,
+                    )
+                )
 
     @api.constrains("unit", "target_quantity", "rate", "state")
     def _check_amounts(self):
@@ -178,19 +203,23 @@ class AzFunding(models.Model):
     def _check_ready_to_activate(self):
         for funding in self:
             if funding.unit != "flat" and funding.target_quantity <= 0:
-                raise ValidationError(self.env._(
-                    "The active funding '%s' needs a target quantity greater than zero.",
-                    funding.name))
+                raise ValidationError(
+                    self.env._(
+                        "The active funding '%s' needs a target quantity greater than zero.", funding.name
+                    )
+                )
             if funding.rate <= 0:
-                raise ValidationError(self.env._(
-                    "The active funding '%s' needs a rate greater than zero.", funding.name))
+                raise ValidationError(
+                    self.env._("The active funding '%s' needs a rate greater than zero.", funding.name)
+                )
 
     @api.constrains("project_id", "company_id")
     def _check_project_company(self):
         for funding in self:
             if funding.project_id.company_id and funding.project_id.company_id != funding.company_id:
-                raise ValidationError(self.env._(
-                    "The funding '%s' must belong to the company of its project.", funding.name))
+                raise ValidationError(
+                    self.env._("The funding '%s' must belong to the company of its project.", funding.name)
+                )
 
     def action_activate(self):
         for funding in self:

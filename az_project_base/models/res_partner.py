@@ -19,7 +19,8 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     az_is_beneficiary = fields.Boolean(
-        string="Beneficiary", index=True,
+        string="Beneficiary",
+        index=True,
         help="A person the structure supports: books appointments, attends sessions.",
     )
     az_consent_date = fields.Date(
@@ -27,21 +28,26 @@ class ResPartner(models.Model):
         help="Date on which the person consented to the processing of their personal data.",
     )
     az_is_funder = fields.Boolean(
-        string="Funder", index=True,
+        string="Funder",
+        index=True,
         help="An organisation that finances projects through fundings.",
     )
     az_funder_type = fields.Selection(FUNDER_TYPES, string="Funder type")
     az_funding_ids = fields.One2many("az.funding", "funder_id", string="Fundings")
     az_funding_count = fields.Integer(compute="_compute_az_funding_count")
     az_project_ids = fields.Many2many(
-        "project.project", "az_project_beneficiary_rel", "partner_id", "project_id",
+        "project.project",
+        "az_project_beneficiary_rel",
+        "partner_id",
+        "project_id",
         string="Supported in projects",
     )
 
     @api.depends("az_funding_ids")
     def _compute_az_funding_count(self):
-        counts = dict(self.env["az.funding"]._read_group(
-            [("funder_id", "in", self.ids)], ["funder_id"], ["__count"]))
+        counts = dict(
+            self.env["az.funding"]._read_group([("funder_id", "in", self.ids)], ["funder_id"], ["__count"])
+        )
         for partner in self:
             partner.az_funding_count = counts.get(partner._origin, 0)
 
@@ -50,8 +56,9 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         for partner in self:
             if partner.az_consent_date and partner.az_consent_date > today:
-                raise ValidationError(self.env._(
-                    "The consent date of %s cannot be in the future.", partner.display_name))
+                raise ValidationError(
+                    self.env._("The consent date of %s cannot be in the future.", partner.display_name)
+                )
 
     def action_view_az_fundings(self):
         self.ensure_one()

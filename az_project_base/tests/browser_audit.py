@@ -101,22 +101,23 @@ def axe_source():
     if not path or not Path(path).is_file():
         raise AssertionError(
             "axe-core is not installed: run the tests through ./setup/test, which installs the "
-            "JavaScript test tools of package.json and sets AZ_AXE_JS (found: %r)" % path)
+            "JavaScript test tools of package.json and sets AZ_AXE_JS (found: %r)" % path
+        )
     return Path(path).read_text(encoding="utf-8")
 
 
 class AccessibilityAuditMixin:
     """For HttpCase classes: ``audit_page(url, label)`` at phone and desktop widths."""
 
-    def audit_page(self, url, label, login=None, widths=(PHONE, DESKTOP), prepare=None,
-                   ready=None):
+    def audit_page(self, url, label, login=None, widths=(PHONE, DESKTOP), prepare=None, ready=None):
         """``ready``: a JavaScript condition for pages that are not website pages (the kiosk
         application), see ``LiveBrowser``."""
         source = axe_source()
         for size in widths:
-            with self.subTest(page=label, size=size), \
-                    LiveBrowser(self, url, login=login, size=size, touch=size == PHONE,
-                                ready=ready) as page:
+            with (
+                self.subTest(page=label, size=size),
+                LiveBrowser(self, url, login=login, size=size, touch=size == PHONE, ready=ready) as page,
+            ):
                 if prepare:
                     page.evaluate(prepare, timeout=60)
                     page.wait_for_page("")
@@ -127,5 +128,5 @@ class AccessibilityAuditMixin:
                     _logger.info("accessibility note on %s at %s: %s", label, size, note)
                 self.assertFalse(
                     result["problems"],
-                    f"accessibility audit of {label} at {size} failed:\n"
-                    + "\n".join(result["problems"]))
+                    f"accessibility audit of {label} at {size} failed:\n" + "\n".join(result["problems"]),
+                )

@@ -9,34 +9,53 @@ class AzProjectBaseCase(TransactionCase):
         super().setUpClass()
         cls.company = cls.env.company
         cls.company_b = cls.env["res.company"].create({"name": "Other association"})
-        cls.user = new_test_user(
-            cls.env, "az_user", groups="az_project_base.group_user", name="Staff member"
-        )
+        cls.user = new_test_user(cls.env, "az_user", groups="az_project_base.group_user", name="Staff member")
         cls.accountant = new_test_user(
-            cls.env, "az_accountant", groups="az_project_base.group_accountant",
+            cls.env,
+            "az_accountant",
+            groups="az_project_base.group_accountant",
             name="Accountant",
         )
         cls.manager = new_test_user(
             cls.env, "az_manager", groups="az_project_base.group_manager", name="Manager"
         )
         cls.user_b = new_test_user(
-            cls.env, "az_user_b", groups="az_project_base.group_manager",
-            company_id=cls.company_b.id, company_ids=[cls.company_b.id], name="Manager B",
+            cls.env,
+            "az_user_b",
+            groups="az_project_base.group_manager",
+            company_id=cls.company_b.id,
+            company_ids=[cls.company_b.id],
+            name="Manager B",
         )
-        cls.funder = cls.env["res.partner"].create({
-            "name": "Fondation Solidaire", "is_company": True, "az_is_funder": True,
-            "az_funder_type": "foundation",
-        })
+        cls.funder = cls.env["res.partner"].create(
+            {
+                "name": "Fondation Solidaire",
+                "is_company": True,
+                "az_is_funder": True,
+                "az_funder_type": "foundation",
+            }
+        )
         cls.plan = cls.env["account.analytic.plan"].create({"name": "Actions"})
-        cls.analytic = cls.env["account.analytic.account"].create({
-            "name": "Action jeunes", "plan_id": cls.plan.id,
-        })
-        cls.project = cls.env["project.project"].create({
-            "name": "Action jeunes", "account_id": cls.analytic.id,
-        })
-        cls.site = cls.env["az.site"].create({
-            "name": "Antenne nord", "city": "Lille", "tz": "Europe/Paris", "capacity": 10,
-        })
+        cls.analytic = cls.env["account.analytic.account"].create(
+            {
+                "name": "Action jeunes",
+                "plan_id": cls.plan.id,
+            }
+        )
+        cls.project = cls.env["project.project"].create(
+            {
+                "name": "Action jeunes",
+                "account_id": cls.analytic.id,
+            }
+        )
+        cls.site = cls.env["az.site"].create(
+            {
+                "name": "Antenne nord",
+                "city": "Lille",
+                "tz": "Europe/Paris",
+                "capacity": 10,
+            }
+        )
 
     @classmethod
     def _funding_vals(cls, **overrides):

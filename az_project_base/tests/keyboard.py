@@ -94,13 +94,20 @@ class LiveBrowser:
     def evaluate(self, expression, timeout=10):
         """The value of a JavaScript expression in the page (promises awaited), or None when
         it raised."""
-        answer = self.browser._websocket_request("Runtime.evaluate", params={
-            "expression": expression, "returnByValue": True, "awaitPromise": True},
-            timeout=timeout)
+        answer = self.browser._websocket_request(
+            "Runtime.evaluate",
+            params={"expression": expression, "returnByValue": True, "awaitPromise": True},
+            timeout=timeout,
+        )
         if answer.get("exceptionDetails"):
-            _logger.info("page script raised: %s",
-                         str(answer["exceptionDetails"].get("exception", {})
-                             .get("description", answer["exceptionDetails"]))[:500])
+            _logger.info(
+                "page script raised: %s",
+                str(
+                    answer["exceptionDetails"]
+                    .get("exception", {})
+                    .get("description", answer["exceptionDetails"])
+                )[:500],
+            )
             return None
         return answer.get("result", {}).get("value")
 
@@ -115,18 +122,23 @@ class LiveBrowser:
             time.sleep(0.1)
         page = self.evaluate("location.pathname + location.search")
         shown = " ".join((self.text() or "").split())[:600]
-        self.test.fail(f"keyboard journey: waited in vain for {what or expression} "
-                       f"(page: {page}; it shows: {shown})")
+        self.test.fail(
+            f"keyboard journey: waited in vain for {what or expression} (page: {page}; it shows: {shown})"
+        )
 
     def press(self, key, shift=False):
         name, code, text = _KEYS[key]
-        params = {"key": key if key != " " else " ", "code": name,
-                  "windowsVirtualKeyCode": code, "nativeVirtualKeyCode": code,
-                  "modifiers": 8 if shift else 0}
-        self.browser._websocket_request("Input.dispatchKeyEvent",
-                                        params=dict(params, type="keyDown", text=text))
-        self.browser._websocket_request("Input.dispatchKeyEvent",
-                                        params=dict(params, type="keyUp"))
+        params = {
+            "key": key if key != " " else " ",
+            "code": name,
+            "windowsVirtualKeyCode": code,
+            "nativeVirtualKeyCode": code,
+            "modifiers": 8 if shift else 0,
+        }
+        self.browser._websocket_request(
+            "Input.dispatchKeyEvent", params=dict(params, type="keyDown", text=text)
+        )
+        self.browser._websocket_request("Input.dispatchKeyEvent", params=dict(params, type="keyUp"))
 
     def type(self, text):
         self.browser._websocket_request("Input.insertText", params={"text": text})
@@ -144,18 +156,20 @@ class LiveBrowser:
             self.press("Tab")
             focus = self.focused()
             if focus:
-                self.test.assertTrue(
-                    focus["shown"], f"keyboard journey: the focus on {focus} cannot be seen")
+                self.test.assertTrue(focus["shown"], f"keyboard journey: the focus on {focus} cannot be seen")
                 self.test.assertNotEqual(
-                    focus["path"], previous and previous["path"],
-                    f"keyboard journey: Tab stays on {focus} (keyboard trap)")
+                    focus["path"],
+                    previous and previous["path"],
+                    f"keyboard journey: Tab stays on {focus} (keyboard trap)",
+                )
                 self.stops.append(focus)
                 previous = focus
             if self.evaluate(matches):
                 return focus
         met = [stop["text"] or stop["name"] or stop["tag"] for stop in self.stops[-max_tabs:]]
-        self.test.fail(f"keyboard journey: {selector} never got the focus after {max_tabs} "
-                       f"Tab presses; met: {met}")
+        self.test.fail(
+            f"keyboard journey: {selector} never got the focus after {max_tabs} Tab presses; met: {met}"
+        )
 
     def activate(self, selector, key="Enter"):
         """Tab to the element and press Enter (links, buttons) or Space (tick boxes)."""
@@ -172,8 +186,12 @@ class LiveBrowser:
         self.wait_for(
             f"location.href.includes({json.dumps(path_fragment)}) "
             f"&& document.readyState === 'complete' && ({self.ready})",
-            timeout=timeout, what=f"a page at {path_fragment or self.url}")
+            timeout=timeout,
+            what=f"a page at {path_fragment or self.url}",
+        )
 
     def text(self, selector="main"):
-        return self.evaluate(
-            f"(document.querySelector({json.dumps(selector)}) || document.body).innerText") or ""
+        return (
+            self.evaluate(f"(document.querySelector({json.dumps(selector)}) || document.body).innerText")
+            or ""
+        )

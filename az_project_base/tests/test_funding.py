@@ -9,17 +9,21 @@ from .common import AzProjectBaseCase
 
 @tagged("post_install", "-at_install")
 class TestFunding(AzProjectBaseCase):
-
     def test_period_must_not_end_before_start(self):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             with self.env.cr.savepoint():
-                self.env["az.funding"].create(self._funding_vals(
-                    date_start="2026-06-01", date_end="2026-05-31"))
+                self.env["az.funding"].create(
+                    self._funding_vals(date_start="2026-06-01", date_end="2026-05-31")
+                )
 
     def test_rate_and_target_cannot_be_negative(self):
         for field, value in (("rate", -1.0), ("target_quantity", -5.0)):
-            with self.subTest(field=field), mute_logger("odoo.sql_db"), \
-                    self.assertRaises(IntegrityError), self.env.cr.savepoint():
+            with (
+                self.subTest(field=field),
+                mute_logger("odoo.sql_db"),
+                self.assertRaises(IntegrityError),
+                self.env.cr.savepoint(),
+            ):
                 self.env["az.funding"].create(self._funding_vals(**{field: value}))
 
     def test_active_funding_needs_target_and_rate(self):
@@ -27,8 +31,7 @@ class TestFunding(AzProjectBaseCase):
         with self.assertRaisesRegex(ValidationError, "target quantity"):
             funding.action_activate()
         self.assertEqual(funding.state, "draft")
-        flat = self.env["az.funding"].create(self._funding_vals(unit="flat", rate=0,
-                                                                target_quantity=0))
+        flat = self.env["az.funding"].create(self._funding_vals(unit="flat", rate=0, target_quantity=0))
         with self.assertRaisesRegex(ValidationError, "rate"):
             flat.action_activate()
         flat.rate = 12000
@@ -56,11 +59,13 @@ class TestFunding(AzProjectBaseCase):
         self.env.cr.flush()  # as at the end of the request that created it
         funding.action_activate()
         self.env.cr.flush()
-        tracked = self.env["mail.tracking.value"].search([
-            ("mail_message_id.model", "=", "az.funding"),
-            ("mail_message_id.res_id", "=", funding.id),
-            ("field_id.name", "=", "state"),
-        ])
+        tracked = self.env["mail.tracking.value"].search(
+            [
+                ("mail_message_id.model", "=", "az.funding"),
+                ("mail_message_id.res_id", "=", funding.id),
+                ("field_id.name", "=", "state"),
+            ]
+        )
         self.assertTrue(tracked, "the activation must appear in the chatter")
         self.assertEqual(tracked[0].new_value_char, "Active")
         with self.assertRaises(UserError):
@@ -72,8 +77,9 @@ class TestFunding(AzProjectBaseCase):
 
     def test_project_kpis(self):
         self.env["az.funding"].create(self._funding_vals()).action_activate()
-        self.env["az.funding"].create(self._funding_vals(
-            name="Second", target_quantity=100.0, rate=30.0)).action_activate()
+        self.env["az.funding"].create(
+            self._funding_vals(name="Second", target_quantity=100.0, rate=30.0)
+        ).action_activate()
         self.env["az.funding"].create(self._funding_vals(name="Draft", target_quantity=999))
         self.assertEqual(self.project.az_funding_count, 2)
         self.assertEqual(self.project.az_funded_hours_target, 350.0)
@@ -83,13 +89,16 @@ class TestFunding(AzProjectBaseCase):
 
     def test_consent_date_not_in_future(self):
         with self.assertRaisesRegex(ValidationError, "future"):
-            self.env["res.partner"].create({
-                "name": "Futur", "az_is_beneficiary": True, "az_consent_date": "2999-01-01",
-            })
+            self.env["res.partner"].create(
+                {
+                    "name": "Futur",
+                    "az_is_beneficiary": True,
+                    "az_consent_date": "2999-01-01",
+                }
+            )
 
     def test_site_capacity_and_timezone(self):
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), \
-                self.env.cr.savepoint():
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.env.cr.savepoint():
             self.env["az.site"].create({"name": "Bad", "capacity": -1, "tz": "Europe/Paris"})
         with self.assertRaisesRegex(ValidationError, "not a known timezone"):
             self.env["az.site"].create({"name": "Bad", "tz": "Mars/Olympus"})

@@ -10,7 +10,7 @@ a translated sentence (``az_project_base.controllers.public_input``).
 
 import re
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 # PostgreSQL ``integer`` columns hold ids up to 2**31 - 1.
 ID_MAX = 2**31 - 1
@@ -88,8 +88,12 @@ def parse_token(value, field=None, min_length=16, max_length=64, required=True):
     refused before any comparison. ``None`` or ``""`` give ``""`` unless ``required``."""
     if value in (None, "") and not required:
         return ""
-    if (not isinstance(value, str) or not min_length <= len(value) <= max_length
-            or not value.isascii() or not TOKEN_CHARS.fullmatch(value)):
+    if (
+        not isinstance(value, str)
+        or not min_length <= len(value) <= max_length
+        or not value.isascii()
+        or not TOKEN_CHARS.fullmatch(value)
+    ):
         raise InputError(BAD_TOKEN, field)
     return value
 
@@ -160,13 +164,12 @@ def parse_device_time(value, now, max_skew=timedelta(days=1), field=None):
     2000-2999 raise InputError(BAD_TIME); ``None`` or ``""`` give ``(None, False)``."""
     if value in (None, ""):
         return None, False
-    if (not isinstance(value, str) or len(value) > 40 or not value.isascii()
-            or not value.isprintable()):
+    if not isinstance(value, str) or len(value) > 40 or not value.isascii() or not value.isprintable():
         raise InputError(BAD_TIME, field)
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         if parsed.tzinfo:
-            parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     except (ValueError, OverflowError) as error:
         raise InputError(BAD_TIME, field) from error
     if not 2000 <= parsed.year <= 2999:

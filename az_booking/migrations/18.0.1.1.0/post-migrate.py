@@ -26,5 +26,6 @@ def link_facilitators_and_events(env):
     sessions.invalidate_recordset()
     sessions._sync_calendar_event()
     bookings = env["az.booking"].search([("slot_id", "!=", False), ("event_id", "!=", False)])
-    bookings.event_id.filtered("active").with_context(
-        no_mail_to_attendees=True, dont_notify=True).write({"active": False})
+    bookings.event_id.filtered("active").with_context(no_mail_to_attendees=True, dont_notify=True).write(
+        {"active": False}
+    )

@@ -31,7 +31,8 @@ def fill_sessions(cr):
                         ORDER BY b.id LIMIT 1)
          WHERE s.site_id IS NULL
     """)
-    cr.execute("""
+    cr.execute(
+        """
         UPDATE az_booking_slot
            SET state = CASE
                    WHEN stop <= %s THEN 'done'
@@ -42,4 +43,6 @@ def fill_sessions(cr):
                    WHEN seats_taken >= capacity THEN 'full'
                    ELSE 'scheduled' END
          WHERE state IS NULL
-    """, [fields.Datetime.now()])
+    """,
+        [fields.Datetime.now()],
+    )
