@@ -1,7 +1,7 @@
 {
     "name": "AZ Project Base",
     "summary": "Beneficiaries, funders, fundings and sites for projects of the social and solidarity economy",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Project",
     "author": "AZ for Odoo",
     "website": "https://github.com/az-for-odoo/az-for-odoo",

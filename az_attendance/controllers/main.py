@@ -8,7 +8,6 @@ from odoo.http import request
 from odoo.addons.az_project_base.controllers.public_input import input_error_message
 from odoo.addons.az_project_base.tools import public_input as pi
 
-from ..models.az_attendance_line import sign_window
 from ..tools.tokens import TokenError
 
 SIGN_CODE_LENGTH = 6
@@ -171,17 +170,9 @@ class AttendanceController(http.Controller):
         if session.state != "open":
             return None, self._error(request.env._("Signing is closed for this session."), 410)
         # the session as it is now: a QR code shown before the session moved does not sign
-        now = fields.Datetime.now()
-        opens, closes = sign_window(session)
-        if not opens or not opens <= now <= closes:
-            return None, self._error(
-                request.env._(
-                    "Signing is only possible around the time of the session (%(start)s - %(stop)s).",
-                    start=session._format_local(session.start),
-                    stop=session._format_local_time(session.stop),
-                ),
-                410,
-            )
+        problem = session._sign_window_problem(fields.Datetime.now())
+        if problem:
+            return None, self._error(problem, 410)
         return session, None
 
     def _qr_values(self, session, **extra):
@@ -286,12 +277,22 @@ class AttendanceController(http.Controller):
         try:
             line = request.env["az.attendance.line"]._get_line_from_token(token)
         except TokenError as error:
+            if str(error) == "outdated":
+                # a link of the former format, already sent by e-mail or SMS
+                return None, self._error(
+                    request.env._(
+                        "This signing link is no longer valid: the signing links have changed. "
+                        "Ask the trainer or the organisation to send you a new link."
+                    ),
+                    410,
+                )
             if str(error) in ("expired", "not yet"):
                 return None, self._error(
                     request.env._("This signing link is only valid around the time of the session."), 410
                 )
             return None, self._error(request.env._("This signing link is not valid."), 403)
-        if line.signed_at:
+        reason, problem = line._sign_refusal(fields.Datetime.now())
+        if reason == "signed":
             return None, request.render(
                 "az_attendance.public_message",
                 {
@@ -306,9 +307,8 @@ class AttendanceController(http.Controller):
                 },
                 status=410,
             )
-        problem = line._sign_problem(fields.Datetime.now())
         if problem:
-            if line.status in ("absent", "excused"):
+            if reason == "absent":
                 problem = request.env._("You are marked absent for this session.")
             return None, self._error(problem, 410)
         return line, None
@@ -379,7 +379,16 @@ class AttendanceController(http.Controller):
             return None, self._error(request.env._("Only staff can record a presence with a badge."), 403)
         try:
             partner = request.env["res.partner"]._az_partner_from_badge(token)
-        except TokenError:
+        except TokenError as error:
+            if str(error) == "outdated":
+                # a badge printed with the former format
+                return None, self._error(
+                    request.env._(
+                        "This badge is no longer valid: badges are now printed with a new code. "
+                        "Print a new badge from the person's contact form."
+                    ),
+                    410,
+                )
             return None, self._error(
                 request.env._("This badge is not valid (it may have been renewed)."), 403
             )
@@ -394,10 +403,9 @@ class AttendanceController(http.Controller):
                 ("partner_id", "=", partner.id),
                 ("session_id.state", "=", "open"),
                 ("session_date", "=", today),
-                ("signed_at", "=", False),
-                ("status", "not in", ("absent", "excused")),
             ]
         )
+        # whether each line may still sign is the line's rule alone (_sign_refusal)
         now = fields.Datetime.now()
         return lines._filtered_access("write").filtered(lambda ln: ln._can_sign(now))
 

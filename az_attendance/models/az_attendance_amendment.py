@@ -59,7 +59,8 @@ class AzAttendanceAmendment(models.Model):
     def write(self, vals):
         raise UserError(self.env._("An amendment cannot be changed: record a new one."))
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_amendment(self):
         raise UserError(self.env._("An amendment cannot be deleted: record a new one."))
 
     def _get_seal_fields(self, version=None):
@@ -134,6 +135,9 @@ class AzAttendanceAmendment(models.Model):
             "UPDATE az_attendance_amendment SET old_value=%s, new_value=%s WHERE id=%s", [old, new, self.id]
         )
         self.invalidate_recordset(["old_value", "new_value"])
+        # the line's stored effective status and hours follow the new value (recomputed by
+        # the ORM, outside the sealed line's write guard: they are not sealed)
+        self.modified(["old_value", "new_value"])
         self.env.flush_all()
         version = sealer.SEAL_VERSION
         text = self.env["az.attendance.session"]._seal_canonicals(self._name, self.ids, version)[self.id]
@@ -147,7 +151,6 @@ class AzAttendanceAmendment(models.Model):
         self.env["az.attendance.ledger"]._append(
             session, "amendment", current, res_ref=self.id, label=self._ledger_label(len(earlier) + 1)
         )
-        line.invalidate_recordset(["effective_status", "effective_hours"])
         session.message_post(
             body=self.env._(
                 "Amendment of %(name)s: %(field)s %(old)s → %(new)s. Reason: %(reason)s",

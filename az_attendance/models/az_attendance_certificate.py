@@ -105,7 +105,8 @@ class AzAttendanceCertificate(models.Model):
             )
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_certificate(self):
         raise UserError(self.env._("A certificate is kept: it cannot be deleted."))
 
     # ------------------------------------------------------------------ issuing

@@ -114,10 +114,10 @@ class AzAttendanceJustification(models.Model):
         self._clean_file_vals(vals)
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_accepted(self):
         if self.filtered(lambda j: j.state == "accepted"):
             raise UserError(self.env._("An accepted justification cannot be deleted."))
-        return super().unlink()
 
     def _clean_file_vals(self, vals):
         """Check the file by its content and size, as the signatures are, and keep its

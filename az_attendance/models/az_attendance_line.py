@@ -1,17 +1,19 @@
 import base64
 import binascii
+import functools
 import secrets
-from datetime import UTC, timedelta
+from datetime import UTC
 
 import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
+from odoo.tools import hmac
 
 from ..tools import seal as sealer
 from ..tools import signature_image, tokens
-from .az_attendance_session import INTERNAL, is_internal
+from .az_attendance_session import INTERNAL, is_internal, sign_window
 
 STATUSES = [
     ("expected", "Expected"),
@@ -57,25 +59,11 @@ MAX_SIGNATURE_BYTES = 512 * 1024
 # and on the next ones, measured on A4 and US Letter with a margin for rows of two lines.
 REPORT_ROWS_FIRST_PAGE = 11
 REPORT_ROWS_OTHER_PAGES = 17
-# Every signing path (kiosk, QR code, personal link, badge) is open from this long before the
-# session to this long after it, read from the session's current times.
-SIGN_WINDOW = timedelta(hours=2)
-# A kiosk without network keeps signatures and sends them later: up to a day after the end.
-OFFLINE_GRACE = timedelta(hours=24)
 
 
 def _epoch(value):
     """Unix seconds of a naive UTC datetime."""
     return int(value.replace(tzinfo=UTC).timestamp())
-
-
-def sign_window(session, offline=False):
-    """(opens, closes) of a session's signing, naive UTC, from its current times; (None,
-    None) without times. A signature taken offline on the kiosk may arrive up to a day
-    after the end."""
-    if not (session.start and session.stop):
-        return None, None
-    return session.start - SIGN_WINDOW, session.stop + (OFFLINE_GRACE if offline else SIGN_WINDOW)
 
 
 def request_proof():
@@ -160,10 +148,25 @@ class AzAttendanceLine(models.Model):
         help="Position of the line in the sheet's seal.",
     )
     amendment_ids = fields.One2many("az.attendance.amendment", "line_id")
+    # Stored so that reports (the grant report's query) read them instead of deriving them
+    # again in SQL. Not sealed: they follow the amendments, which have their own chain.
     effective_status = fields.Selection(
-        STATUSES, compute="_compute_effective", compute_sudo=True, help="Status after amendments."
+        STATUSES,
+        compute="_compute_effective",
+        compute_sudo=True,
+        store=True,
+        help="Status after amendments.",
     )
-    effective_hours = fields.Float(compute="_compute_effective", compute_sudo=True, digits=(16, 2))
+    effective_hours = fields.Float(
+        compute="_compute_effective",
+        compute_sudo=True,
+        store=True,
+        digits=(16, 2),
+        help="Hours attended after amendments.",
+    )
+    can_sign = fields.Boolean(
+        compute="_compute_can_sign", help="The person may still sign this line (see _sign_refusal)."
+    )
 
     _sql_constraints = [
         ("partner_unique", "UNIQUE(session_id, partner_id)", "A person appears only once on a sheet."),
@@ -197,10 +200,24 @@ class AzAttendanceLine(models.Model):
         stop = min(session.stop, self.left_at or session.stop)
         return max((stop - start).total_seconds() / 3600.0, 0.0)
 
-    @api.depends("status", "hours_attended", "amendment_ids")
+    @api.depends(
+        "status",
+        "hours_attended",
+        "arrived_at",
+        "left_at",
+        "session_id.start",
+        "session_id.stop",
+        "amendment_ids.field_name",
+        "amendment_ids.new_value",
+    )
     def _compute_effective(self):
         for line in self:
             line.effective_status, line.effective_hours = line._effective_values()
+
+    @api.depends("session_id.state", "signed_at", "status")
+    def _compute_can_sign(self):
+        for line in self:
+            line.can_sign = line._can_sign()
 
     def _effective_values(self, exclude=None):
         """(status, hours) once the recorded amendments are applied, in their order."""
@@ -270,7 +287,8 @@ class AzAttendanceLine(models.Model):
             self._stamp_digests()
         return result
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sealed_or_signed(self):
         for line in self:
             if line.session_id.state == "validated" or line.hash:
                 raise UserError(
@@ -287,7 +305,6 @@ class AzAttendanceLine(models.Model):
                         name=line.partner_name,
                     )
                 )
-        return super().unlink()
 
     def _check_writable(self, vals):
         locked = self.filtered(lambda ln: ln.session_id.state == "validated" or ln.hash)
@@ -482,28 +499,30 @@ class AzAttendanceLine(models.Model):
         self.ensure_one()
         return sign_window(self.session_id, offline=offline)
 
-    def _sign_problem(self, at=None, offline=False):
-        """Why this line cannot be signed, or False: the one rule of every signing path.
+    def _sign_refusal(self, at=None, offline=False):
+        """(reason, message) saying why this line cannot be signed, or (False, False): the one
+        rule of every signing path (kiosk, QR code, personal link, badge, on behalf, paper,
+        e-mail and SMS links). ``reason`` is one of ``closed``, ``signed``, ``absent``,
+        ``window``, for the pages that word the refusal for the person.
 
         ``at`` (naive UTC, usually now) also checks the session's current times: a link or a
         page opened before the session was moved does not sign after the move."""
         self.ensure_one()
         if self.session_id.state != "open":
-            return self.env._("This sheet is not open for signing.")
+            return "closed", self.env._("This sheet is not open for signing.")
         if self.signed_at:
-            return self.env._("%(name)s has already signed this sheet.", name=self.partner_name)
+            return "signed", self.env._("%(name)s has already signed this sheet.", name=self.partner_name)
         if self.status in ("absent", "excused"):
-            return self.env._("%(name)s is marked absent on this sheet.", name=self.partner_name)
+            return "absent", self.env._("%(name)s is marked absent on this sheet.", name=self.partner_name)
         if at:
-            opens, closes = self._get_sign_window(offline=offline)
-            if not opens or not opens <= at <= closes:
-                session = self.session_id
-                return self.env._(
-                    "Signing is only possible around the time of the session (%(start)s - %(stop)s).",
-                    start=session._format_local(session.start),
-                    stop=session._format_local_time(session.stop),
-                )
-        return False
+            problem = self.session_id._sign_window_problem(at, offline=offline)
+            if problem:
+                return "window", problem
+        return False, False
+
+    def _sign_problem(self, at=None, offline=False):
+        """Why this line cannot be signed (see :meth:`_sign_refusal`), or False."""
+        return self._sign_refusal(at, offline)[1]
 
     def _can_sign(self, at=None):
         self.ensure_one()
@@ -580,8 +599,11 @@ class AzAttendanceLine(models.Model):
         _opens, closes = self._get_sign_window()
         if not closes:
             raise UserError(self.env._("Set the session's times first."))
-        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
-        return tokens.make_token(secret, self.id, self.session_id.id, _epoch(closes))
+        return tokens.make_token(self._token_signer(), self.id, self.session_id.id, _epoch(closes))
+
+    def _token_signer(self):
+        """Odoo's HMAC keyed by the database secret, as ``tools/tokens.py`` calls it."""
+        return functools.partial(hmac, self.env(su=True))
 
     def _get_remote_sign_url(self):
         self.ensure_one()
@@ -591,9 +613,8 @@ class AzAttendanceLine(models.Model):
     def _get_line_from_token(self, token):
         """Return the line of a genuine, unexpired personal signing token, or raise
         tokens.TokenError."""
-        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
         now = _epoch(fields.Datetime.now())
-        line_id, session_id, _expiry = tokens.check_token(secret, token, now=now)
+        line_id, session_id, _expiry = tokens.check_token(self._token_signer(), token, now=now)
         line = self.sudo().browse(line_id).exists()
         if not line or line.session_id.id != session_id:
             raise tokens.TokenError("unknown")

@@ -70,6 +70,22 @@ def qr_data_uri(text):
     return "data:image/png;base64," + base64.b64encode(stream.getvalue()).decode()
 
 
+# Every signing path (kiosk, QR code, personal link, badge) is open from this long before the
+# session to this long after it, read from the session's current times.
+SIGN_WINDOW = timedelta(hours=2)
+# A kiosk without network keeps signatures and sends them later: up to a day after the end.
+OFFLINE_GRACE = timedelta(hours=24)
+
+
+def sign_window(session, offline=False):
+    """(opens, closes) of a session's signing, naive UTC, from its current times; (None,
+    None) without times. A signature taken offline on the kiosk may arrive up to a day
+    after the end."""
+    if not (session.start and session.stop):
+        return None, None
+    return session.start - SIGN_WINDOW, session.stop + (OFFLINE_GRACE if offline else SIGN_WINDOW)
+
+
 class AzAttendanceSession(models.Model):
     """One attendance sheet: a session of a project (a workshop, a half-day of training,
     an individual appointment) with the people expected and their signatures."""
@@ -389,7 +405,8 @@ class AzAttendanceSession(models.Model):
         if (_SESSION_PROOF_FIELDS & set(vals)) or vals.get("state") == "validated":
             raise UserError(self.env._("A sheet is validated and sealed with the Validate button only."))
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sealed_or_signed(self):
         for session in self:
             if session.state == "validated" or session.seal:
                 raise UserError(
@@ -405,7 +422,6 @@ class AzAttendanceSession(models.Model):
                         name=session.name,
                     )
                 )
-        return super().unlink()
 
     def _check_writable(self, vals):
         """A sealed session is frozen for everyone, superuser included: no field the seal
@@ -563,26 +579,38 @@ class AzAttendanceSession(models.Model):
         return True
 
     def action_send_remote_links(self):
+        """Send every personal signing link at once, through each channel of
+        :meth:`_send_remote_links` (e-mail here; add-ons add theirs)."""
         self.ensure_one()
         if self.state != "open":
             raise UserError(self.env._("Open the session for signing first."))
-        lines = self.line_ids.filtered(
-            lambda ln: not ln.signed_at and ln.partner_id.email and ln.status not in ("absent", "excused")
-        )
-        if not lines:
+        messages = self._send_remote_links()
+        if not messages:
             raise UserError(self.env._("No participant left to sign has an e-mail address."))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": " ".join(messages), "type": "success"},
+        }
+
+    def _remote_link_lines(self):
+        """Lines that may still sign (the line's one rule), to send their link to."""
+        self.ensure_one()
+        return self.line_ids.filtered(lambda ln: ln._can_sign())
+
+    def _send_remote_links(self):
+        """Send the personal signing links of an open session; return one message per
+        channel that sent something (an empty list when none could). A channel (the SMS
+        add-on) extends this method and appends its own message."""
+        self.ensure_one()
+        lines = self._remote_link_lines().filtered(lambda ln: ln.partner_id.email)
+        if not lines:
+            return []
         lines._send_remote_link_mail()
         self.message_post(
             body=self.env._("Signing links sent to %(names)s.", names=", ".join(lines.mapped("partner_name")))
         )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "message": self.env._("%(count)s signing link(s) sent.", count=len(lines)),
-                "type": "success",
-            },
-        }
+        return [self.env._("%(count)s signing link(s) sent.", count=len(lines))]
 
     def action_print(self):
         return self.env.ref("az_attendance.action_report_attendance_sheet").report_action(self)
@@ -653,6 +681,20 @@ class AzAttendanceSession(models.Model):
     def _to_utc(self, value):
         tz = pytz.timezone(self.tz or "UTC")
         return tz.localize(value).astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _sign_window_problem(self, at, offline=False):
+        """Why nobody can sign this session at ``at`` (naive UTC) given its current times, or
+        False: the time part of the line's signing rule, also asked by the QR page before a
+        name is chosen."""
+        self.ensure_one()
+        opens, closes = sign_window(self, offline=offline)
+        if opens and opens <= at <= closes:
+            return False
+        return self.env._(
+            "Signing is only possible around the time of the session (%(start)s - %(stop)s).",
+            start=self._format_local(self.start),
+            stop=self._format_local_time(self.stop),
+        )
 
     def _format_local(self, value, dt_format=False):
         """A UTC datetime shown in the site's timezone, for sheets and pages."""

@@ -86,6 +86,6 @@ class IrAttachment(models.Model):
                 self.browse()._az_check_sealed_files(target)
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sealed_file(self):
         self._az_check_sealed_files()
-        return super().unlink()

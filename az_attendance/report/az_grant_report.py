@@ -1,4 +1,5 @@
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..tools import completion
 
@@ -12,6 +13,24 @@ class AzGrantReport(models.Model):
     _auto = False
     _order = "month desc, funding_id"
     _rec_name = "funding_id"
+    # flushed before the report is read
+    _depends = {
+        "az.attendance.line": ["session_id", "partner_id", "effective_status", "effective_hours"],
+        "az.attendance.session": ["project_id", "date", "duration", "state", "seal_broken"],
+        "az.funding": [
+            "funder_id",
+            "project_id",
+            "company_id",
+            "unit",
+            "rate",
+            "date_start",
+            "date_end",
+            "state",
+            "count_excused",
+            "target_quantity",
+        ],
+        "az.attendance.enrolment": ["partner_id", "project_id", "partial_reason"],
+    }
 
     funding_id = fields.Many2one("az.funding", string="Funding", readonly=True)
     funder_id = fields.Many2one("res.partner", string="Funder", readonly=True)
@@ -66,70 +85,86 @@ class AzGrantReport(models.Model):
         self.env["az.attendance.session"].sudo()._refresh_seal_checks(self.env.companies, check_files=False)
         return self.env["ir.actions.act_window"]._for_xml_id("az_attendance.az_grant_report_action")
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(f"""
-            CREATE VIEW {self._table} AS (
-            WITH eff AS (
-                SELECT l.id AS line_id, l.session_id, l.partner_id,
-                       s.project_id, s.date, s.duration, s.start, s.stop,
-                       -- a sheet changed since its seal counts as planned, never as attended
-                       CASE WHEN s.state = 'validated' AND NOT COALESCE(s.seal_broken, false)
-                            THEN 'validated' ELSE 'open' END AS state,
-                       COALESCE(st.new_value, l.status) AS status,
-                       CASE
-                         WHEN hr.id IS NOT NULL AND hr.id > COALESCE(st.id, 0)
-                           THEN hr.new_value::numeric
-                         WHEN st.id IS NULL THEN l.hours_attended
-                         WHEN st.new_value IN ('present', 'late') THEN GREATEST(
-                              EXTRACT(EPOCH FROM LEAST(s.stop, COALESCE(l.left_at, s.stop))
-                                      - GREATEST(s.start, COALESCE(l.arrived_at, s.start)))
-                              / 3600.0, 0)
-                         ELSE 0
-                       END AS hours
-                  FROM az_attendance_line l
-                  JOIN az_attendance_session s ON s.id = l.session_id
-                  LEFT JOIN LATERAL (
-                        SELECT a.id, a.new_value FROM az_attendance_amendment a
-                         WHERE a.line_id = l.id AND a.field_name = 'status'
-                           AND a.new_value IS NOT NULL
-                      ORDER BY a.id DESC LIMIT 1) st ON TRUE
-                  LEFT JOIN LATERAL (
-                        SELECT a.id, a.new_value FROM az_attendance_amendment a
-                         WHERE a.line_id = l.id AND a.field_name = 'hours_attended'
-                           AND a.new_value IS NOT NULL
-                      ORDER BY a.id DESC LIMIT 1) hr ON TRUE
-                 WHERE s.state != 'cancelled'
-            ), rows AS (
-                SELECT f.id AS funding_id, f.funder_id, f.project_id, f.company_id,
-                       c.currency_id, f.unit, e.partner_id, e.session_id,
-                       date_trunc('month', e.date)::date AS month,
-                       e.duration AS planned_hours,
-                       CASE WHEN e.state = 'validated' AND e.status IN ('present', 'late')
-                            THEN e.hours ELSE 0 END AS attended_hours,
-                       CASE WHEN e.state = 'validated' AND e.status IN ('present', 'late')
-                              THEN e.hours
-                            WHEN e.state = 'validated' AND e.status = 'excused'
-                                 AND f.count_excused THEN e.duration
-                            ELSE 0 END AS funded_hours,
-                       f.rate, 0.0 AS target_quantity
-                  FROM eff e
-                  JOIN az_funding f ON f.project_id = e.project_id
-                                   AND e.date BETWEEN f.date_start AND f.date_end
-                                   AND f.state IN ('active', 'closed')
-                  JOIN res_company c ON c.id = f.company_id
-                UNION ALL
-                SELECT f.id, f.funder_id, f.project_id, f.company_id, c.currency_id, f.unit,
-                       NULL, NULL, NULL, 0, 0, 0, f.rate, f.target_quantity
-                  FROM az_funding f
-                  JOIN res_company c ON c.id = f.company_id
-                 WHERE f.state IN ('active', 'closed')
-            )
+    @property
+    def _table_query(self):
+        """The report's rows, read by the ORM as a subquery (no view to create or drop).
+
+        The status and hours after amendments are the line's stored ``effective_status`` and
+        ``effective_hours``: derived once, in Python, by the line."""
+        return SQL(
+            "WITH eff AS (%s), rows AS (%s) %s",
+            self._eff_query(),
+            self._rows_query(),
+            self._select_query(),
+        )
+
+    @api.model
+    def _eff_query(self):
+        """One row per line of a sheet that is not cancelled, amendments applied."""
+        return SQL(
+            """
+            SELECT l.id AS line_id, l.session_id, l.partner_id,
+                   s.project_id, s.date, s.duration,
+                   -- a sheet changed since its seal counts as planned, never as attended
+                   CASE WHEN s.state = %(validated)s AND NOT COALESCE(s.seal_broken, false)
+                        THEN %(validated)s ELSE %(open)s END AS state,
+                   l.effective_status AS status,
+                   COALESCE(l.effective_hours, 0) AS hours
+              FROM az_attendance_line l
+              JOIN az_attendance_session s ON s.id = l.session_id
+             WHERE s.state != %(cancelled)s
+            """,
+            validated="validated",
+            open="open",
+            cancelled="cancelled",
+        )
+
+    @api.model
+    def _rows_query(self):
+        """Hours per funding and line, and one row per funding carrying its target."""
+        attended = ("present", "late")
+        funding_states = ("active", "closed")
+        return SQL(
+            """
+            SELECT f.id AS funding_id, f.funder_id, f.project_id, f.company_id,
+                   c.currency_id, f.unit, e.partner_id, e.session_id,
+                   date_trunc('month', e.date)::date AS month,
+                   e.duration AS planned_hours,
+                   CASE WHEN e.state = %(validated)s AND e.status IN %(attended)s
+                        THEN e.hours ELSE 0 END AS attended_hours,
+                   CASE WHEN e.state = %(validated)s AND e.status IN %(attended)s
+                          THEN e.hours
+                        WHEN e.state = %(validated)s AND e.status = %(excused)s
+                             AND f.count_excused THEN e.duration
+                        ELSE 0 END AS funded_hours,
+                   f.rate, 0.0 AS target_quantity
+              FROM eff e
+              JOIN az_funding f ON f.project_id = e.project_id
+                               AND e.date BETWEEN f.date_start AND f.date_end
+                               AND f.state IN %(funding_states)s
+              JOIN res_company c ON c.id = f.company_id
+            UNION ALL
+            SELECT f.id, f.funder_id, f.project_id, f.company_id, c.currency_id, f.unit,
+                   NULL, NULL, NULL, 0, 0, 0, f.rate, f.target_quantity
+              FROM az_funding f
+              JOIN res_company c ON c.id = f.company_id
+             WHERE f.state IN %(funding_states)s
+            """,
+            validated="validated",
+            excused="excused",
+            attended=attended,
+            funding_states=funding_states,
+        )
+
+    @api.model
+    def _select_query(self):
+        return SQL(
+            """
             SELECT row_number() OVER (ORDER BY funding_id, month, rows.partner_id, session_id)
                        AS id,
                    funding_id, funder_id, rows.project_id, rows.company_id, currency_id, unit,
                    rows.partner_id, session_id, month, planned_hours, attended_hours, funded_hours,
-                   CASE WHEN unit = 'hour' THEN funded_hours * rate ELSE 0 END AS funded_amount,
+                   CASE WHEN unit = %(hour)s THEN funded_hours * rate ELSE 0 END AS funded_amount,
                    target_quantity,
                    -- the CPF rate, in hundredths of hours as tools/completion.py counts them
                    CASE WHEN rows.partner_id IS NULL THEN NULL
@@ -143,5 +178,6 @@ class AzGrantReport(models.Model):
               LEFT JOIN az_attendance_enrolment en
                      ON en.partner_id = rows.partner_id AND en.project_id = rows.project_id
             WINDOW w AS (PARTITION BY funding_id, rows.partner_id)
-            )
-        """)
+            """,
+            hour="hour",
+        )

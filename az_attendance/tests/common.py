@@ -1,4 +1,6 @@
 import base64
+import hashlib
+import hmac
 import io
 import json
 from datetime import datetime, timedelta
@@ -33,6 +35,21 @@ def signature_strokes(seed=1):
     return json.dumps(
         {"width": 300, "height": 100, "strokes": [[c for point in _stroke_points(seed) for c in point]]}
     )
+
+
+def foreign_signer(secret="guess"):
+    """A signer of the shape of ``odoo.tools.hmac`` keyed by another secret than the
+    database's: what a forger without the secret could make."""
+    return lambda scope, message: hmac.new(
+        secret.encode(), repr((scope, message)).encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def legacy_mac(secret, message):
+    """The MAC of the former hand-keyed tokens (43 characters of URL-safe base64), as links
+    already sent and badges already printed carry it."""
+    digest = hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 def signature_values(seed=1):

@@ -7,7 +7,7 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.az_attendance.tools import tokens
 
-from .common import AttendanceCommon, signature_values
+from .common import AttendanceCommon, foreign_signer, signature_values
 
 
 @tagged("post_install", "-at_install")
@@ -199,12 +199,11 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
     def test_remote_link_refusals_write_nothing(self):
         token = self.lucas_line._get_remote_token()
         line_id, session_id, expiry, mac = token.split("-", 3)
-        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
         bad_tokens = {
             "tampered mac": f"{line_id}-{session_id}-{expiry}-{mac[:-2]}{'AA' if mac[-2:] != 'AA' else 'BB'}",
             "another person's line": f"{self.amina_line.id}-{session_id}-{expiry}-{mac}",
             "extended expiry": f"{line_id}-{session_id}-{int(expiry) + 86400}-{mac}",
-            "other secret": tokens.make_token("guess", int(line_id), int(session_id), int(expiry)),
+            "other secret": tokens.make_token(foreign_signer(), int(line_id), int(session_id), int(expiry)),
             "junk": "1-2-3-" + "<" * 43,
             "huge": "9" * 5000,
         }
@@ -216,7 +215,10 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
                 self.assertIn(response.status_code, (400, 403, 404), f"{label} {method}")
         # a genuine token whose expiry has passed
         expired = tokens.make_token(
-            secret, int(line_id), int(session_id), int(datetime(2020, 1, 1).timestamp())
+            self.lucas_line._token_signer(),
+            int(line_id),
+            int(session_id),
+            int(datetime(2020, 1, 1).timestamp()),
         )
         self.assertEqual(self.url_open(f"/attendance/sign/{expired}").status_code, 410)
         self._assert_nothing_signed()
