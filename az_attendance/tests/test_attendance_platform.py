@@ -107,7 +107,13 @@ class TestOneSigningRule(HttpCase, AttendanceCommon):
         cls.amina_line = cls.line_of(cls.att_session, cls.amina)
         cls.secret = cls.env["ir.config_parameter"].sudo().get_param("database.secret")
 
+    def setUp(self):
+        super().setUp()
+        # an anonymous visitor's session, bound to this database
+        self.authenticate(None, None)
+
     def _csrf(self, response):
+        self.assertEqual(response.status_code, 200, response.text[:500])
         return re.search(r'csrf_token(?:" value=|: )"([^"]+)"', response.text).group(1)
 
     def _assert_nothing_signed(self):
