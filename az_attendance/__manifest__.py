@@ -26,6 +26,8 @@
         "views/az_attendance_amendment_views.xml",
         "views/az_attendance_justification_views.xml",
         "views/az_attendance_certificate_views.xml",
+        "wizards/az_attendance_certificate_wizard_views.xml",
+        "wizards/az_attendance_invoice_wizard_views.xml",
         "views/az_attendance_bundle_views.xml",
         "views/project_project_views.xml",
         "views/res_company_views.xml",
@@ -37,7 +39,8 @@
         "wizards/az_attendance_validate_wizard_views.xml",
         "views/az_attendance_ledger_views.xml",
         "views/az_attendance_menus.xml",
-        "views/az_attendance_accounting_views.xml",
+        "views/az_attendance_invoice_entry_views.xml",
+        "report/az_grant_report_views.xml",
     ],
     "demo": ["demo/az_attendance_demo.xml"],
     "assets": {

@@ -1,3 +1,4 @@
+from . import az_attendance_sealed_mixin
 from . import res_company
 from . import az_attendance_session
 from . import az_attendance_line

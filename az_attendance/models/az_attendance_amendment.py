@@ -11,6 +11,8 @@ class AzAttendanceAmendment(models.Model):
     be neither changed nor deleted."""
 
     _name = "az.attendance.amendment"
+    # the declared sealed fields; every write is refused outright (write() below)
+    _inherit = ["az.attendance.sealed.mixin"]
     _description = "Attendance sheet amendment"
     _order = "id"
     _check_company_auto = True

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 from ..tools import completion
 
@@ -233,7 +234,9 @@ class AzAttendanceEnrolment(models.Model):
             last = lines[:count]
             if all(ln._effective_values()[0] == "absent" for ln in last):
                 return self.env._(
-                    "%(count)s absences in a row (last on %(date)s)", count=count, date=last[0].session_date
+                    "%(count)s absences in a row (last on %(date)s)",
+                    count=count,
+                    date=format_date(self.env, last[0].session_date),
                 )
         rate_min, weeks = project.az_dropout_rate, project.az_dropout_weeks
         if rate_min and weeks:

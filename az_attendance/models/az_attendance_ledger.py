@@ -29,6 +29,8 @@ class AzAttendanceLedger(models.Model):
     """
 
     _name = "az.attendance.ledger"
+    # the declared sealed fields; every write is refused outright (write() below)
+    _inherit = ["az.attendance.sealed.mixin"]
     _description = "Ledger of sealed attendance sheets"
     _order = "company_id, sequence desc"
     _rec_name = "sequence"

@@ -13,7 +13,7 @@ from odoo.tools import hmac
 
 from ..tools import seal as sealer
 from ..tools import signature_image, tokens
-from .az_attendance_session import INTERNAL, is_internal, sign_window
+from .az_attendance_session import is_internal, sign_window
 
 STATUSES = [
     ("expected", "Expected"),
@@ -81,6 +81,7 @@ class AzAttendanceLine(models.Model):
     """One participant on an attendance sheet, with their signature and its proof."""
 
     _name = "az.attendance.line"
+    _inherit = ["az.attendance.sealed.mixin"]
     _description = "Attendance line"
     _order = "session_id, partner_name, id"
     _check_company_auto = True
@@ -307,36 +308,29 @@ class AzAttendanceLine(models.Model):
                 )
 
     def _check_writable(self, vals):
-        locked = self.filtered(lambda ln: ln.session_id.state == "validated" or ln.hash)
-        if not locked:
-            if self.filtered("signed_at") and ({"partner_id", "partner_name"} & set(vals)):
+        if self.filtered("signed_at") and ({"partner_id", "partner_name"} & set(vals)):
+            if not self.filtered(lambda ln: ln._is_seal_locked()):
                 raise UserError(self.env._("The person of a signed line cannot be changed."))
-            return
-        Session = self.env["az.attendance.session"]
-        if Session._is_sealing():
-            return
-        changed = set(vals) & self._seal_guarded_fields()
-        if not changed:
-            return
-        if (
-            Session._is_purge()
-            and changed <= _PURGE_FIELDS
-            and not vals.get("signature")
-            and not vals.get("justification")
-        ):
-            return
-        raise UserError(
-            self.env._(
-                "The sheet '%(name)s' is validated and sealed: its lines can no longer be changed. "
-                "Record a correction as an amendment.",
-                name=locked[0].session_id.name,
-            )
+        self._check_seal_lock(vals)
+
+    def _is_seal_locked(self):
+        self.ensure_one()
+        return self.session_id.state == "validated" or bool(self.hash)
+
+    def _seal_locked_message(self):
+        self.ensure_one()
+        return self.env._(
+            "The sheet '%(name)s' is validated and sealed: its lines can no longer be changed. "
+            "Record a correction as an amendment.",
+            name=self.session_id.name,
         )
 
-    def _seal_guarded_fields(self):
-        """Fields nobody may write on a sealed line: the declared ones of every version, the
-        files whose digests they hold, the proof and the chain."""
-        guarded = set(_PROOF_FIELDS) | {
+    def _get_seal_purgeable_fields(self):
+        return set(_PURGE_FIELDS)
+
+    def _get_seal_guarded_extra_fields(self):
+        """Besides the sealed fields: the proof, the files whose digests are sealed, the chain."""
+        return set(_PROOF_FIELDS) | {
             "signature",
             "justification",
             "hash",
@@ -344,12 +338,6 @@ class AzAttendanceLine(models.Model):
             "seal_sequence",
             "session_id",
         }
-        for version in range(2, sealer.SEAL_VERSION + 1):
-            guarded.update(self._get_seal_fields(version))
-        return guarded
-
-    def _internal(self):
-        return self.with_context(az_attendance_internal=INTERNAL)
 
     def _check_proof_fields(self, vals):
         if is_internal(self.env) or self.env["az.attendance.session"]._is_purge():

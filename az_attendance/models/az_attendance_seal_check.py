@@ -10,6 +10,8 @@ import base64
 import hashlib
 from collections import defaultdict
 
+from odoo.tools import format_datetime
+
 from ..tools import seal as sealer
 from ..tools import timestamp as tsa
 
@@ -220,7 +222,7 @@ class SealCheck:
                     _(
                         "The trusted timestamp of %(date)s does not match %(what)s: it was "
                         "changed after it was timestamped.",
-                        date=when,
+                        date=format_datetime(self.env, when) if when else "",
                         what=what,
                     )
                 )

@@ -10,22 +10,19 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, format_datetime, format_time
 
 from ..tools import seal as sealer
 from .az_attendance_seal_check import SealCheck
+
+# the markers live with the sealed-record mixin; imported from here by the line and the tests
+from .az_attendance_sealed_mixin import INTERNAL, PURGE, SEALING, is_internal  # noqa: F401
 
 # Fields of a validated session that may still change: the chatter and its followers.
 _SESSION_FREE_PREFIXES = ("message_", "activity_", "website_message")
 # A signature taken more than this long after the session's end is worth an auditor's question.
 LATE_SIGNATURE_DELAY = timedelta(hours=24)
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
-# Marker put in the context by the signing and sealing code. An object cannot travel through
-# JSON-RPC, so a client can never pretend to be that code by sending a context key.
-INTERNAL = object()
-PURGE = object()
-# Marker of the sealing code (and of the amendment chain): the only writer of a sealed sheet.
-SEALING = object()
 # Proof of the sheet that only the code itself writes: validation, seal, digests.
 _SESSION_PROOF_FIELDS = {
     "seal",
@@ -45,10 +42,6 @@ _SESSION_PROOF_FIELDS = {
     "seal_manifest",
     "amendment_head",
 }
-
-
-def is_internal(env):
-    return env.context.get("az_attendance_internal") is INTERNAL
 
 
 def is_token(value):
@@ -92,7 +85,7 @@ class AzAttendanceSession(models.Model):
 
     _name = "az.attendance.session"
     _description = "Attendance session"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "az.attendance.sealed.mixin"]
     _order = "start desc, id desc"
     _check_company_auto = True
 
@@ -395,9 +388,6 @@ class AzAttendanceSession(models.Model):
                 session.paper_sheet_sha256 = session._binary_sha256("paper_sheet") or False
         return result
 
-    def _internal(self):
-        return self.with_context(az_attendance_internal=INTERNAL)
-
     def _check_proof_fields(self, vals):
         """Validation, seal and digests are written by the code that computes them only."""
         if is_internal(self.env) or self._is_purge():
@@ -427,25 +417,22 @@ class AzAttendanceSession(models.Model):
         """A sealed session is frozen for everyone, superuser included: no field the seal
         declares (nor the files whose digests it holds, nor the chain) may change. Only the
         sealing code writes them; the GDPR purge may clear the trainer's signature image."""
-        locked = self.filtered(lambda s: s.state == "validated" or s.seal)
-        if not locked or self._is_sealing():
-            return
-        fields_changed = set(vals) & self._seal_guarded_fields()
-        if self._is_purge() and fields_changed <= {"trainer_signature", "signatures_purged"}:
-            if not vals.get("trainer_signature"):
-                return
-        if fields_changed:
-            raise UserError(
-                self.env._(
-                    "The session '%(name)s' is validated and sealed: it can no longer be changed. "
-                    "Record a correction as an amendment.",
-                    name=locked[0].name,
-                )
-            )
+        self._check_seal_lock(vals)
 
-    def _is_purge(self):
-        """Whether the GDPR purge cron is running: superuser, with a marker no client can send."""
-        return bool(self.env.su and self.env.context.get("az_attendance_purge") is PURGE)
+    def _is_seal_locked(self):
+        self.ensure_one()
+        return self.state == "validated" or bool(self.seal)
+
+    def _seal_locked_message(self):
+        self.ensure_one()
+        return self.env._(
+            "The session '%(name)s' is validated and sealed: it can no longer be changed. "
+            "Record a correction as an amendment.",
+            name=self.name,
+        )
+
+    def _get_seal_purgeable_fields(self):
+        return {"trainer_signature", "signatures_purged"}
 
     # ------------------------------------------------------------------ actions
     def action_open(self):
@@ -703,7 +690,8 @@ class AzAttendanceSession(models.Model):
         return format_datetime(self.env, value, tz=self.tz, dt_format=dt_format)
 
     def _format_local_time(self, value):
-        return self._to_local(value).strftime("%H:%M") if value else ""
+        """The hour and minute of a UTC datetime in the site's timezone ("09:00")."""
+        return format_time(self.env, value, tz=self.tz or "UTC", time_format="HH:mm") if value else ""
 
     def _binary_sha256(self, field_name, record=None):
         record = record or self
@@ -885,13 +873,9 @@ class AzAttendanceSession(models.Model):
             }
         )
 
-    def _seal_guarded_fields(self):
-        """Fields nobody may write on a sealed sheet: the declared ones of every version, the
-        files whose digests they hold, the proof and the chain."""
-        guarded = set(_SESSION_PROOF_FIELDS) | {"state", "trainer_signature", "paper_sheet", "amendment_head"}
-        for version in range(2, sealer.SEAL_VERSION + 1):
-            guarded.update(self._get_seal_fields(version))
-        return guarded
+    def _get_seal_guarded_extra_fields(self):
+        """Besides the sealed fields: the proof, the files whose digests are sealed, the chain."""
+        return set(_SESSION_PROOF_FIELDS) | {"state", "trainer_signature", "paper_sheet", "amendment_head"}
 
     def _sealed_lines(self):
         """The lines in the order they were sealed (by id for sheets sealed under version 1
@@ -921,12 +905,6 @@ class AzAttendanceSession(models.Model):
         return sealer.manifest_text(
             [(line.id, line.partner_id.id, line.partner_name or "") for line in self.line_ids.sorted("id")]
         )
-
-    def _sealing(self):
-        return self.with_context(az_attendance_internal=INTERNAL, az_attendance_sealing=SEALING)
-
-    def _is_sealing(self):
-        return self.env.context.get("az_attendance_sealing") is SEALING
 
     def _seal(self, version=None):
         """Freeze the sheet: record what it prints, number its lines, chain the header and
