@@ -166,7 +166,10 @@ class AzAttendanceLine(models.Model):
         help="Hours attended after amendments.",
     )
     can_sign = fields.Boolean(
-        compute="_compute_can_sign", help="The person may still sign this line (see _sign_refusal)."
+        string="Can sign",
+        compute="_compute_can_sign",
+        help="The person may still sign: the sheet is open, they have not signed and are not "
+        "marked absent or excused.",
     )
 
     _sql_constraints = [
