@@ -72,3 +72,13 @@ class TestAttendanceSms(SMSCase, AttendanceCommon):
         other = self.make_session(partners=self.sofia, name="Sans e-mail")
         with self.assertRaisesRegex(UserError, "e-mail"):
             other.action_send_remote_links()
+
+    def test_one_notice_names_both_channels(self):
+        # the e-mail links and the SMS links go out in one click, and the notice says both
+        self.company.az_remote_link_sms = True
+        session = self.make_session()
+        with self.mockSMSGateway():
+            action = session.with_user(self.trainer).action_send_remote_links()
+        message = action["params"]["message"]
+        self.assertIn("2 signing link(s) sent.", message)
+        self.assertIn("2 signing link(s) sent by SMS.", message)
