@@ -499,10 +499,12 @@ class AzAttendanceLine(models.Model):
         ``at`` (naive UTC, usually now) also checks the session's current times: a link or a
         page opened before the session was moved does not sign after the move."""
         self.ensure_one()
-        if self.session_id.state != "open":
-            return "closed", self.env._("This sheet is not open for signing.")
+        # signed first: a person opening their link after the sheet was closed is told their
+        # signature is recorded, not that signing is closed
         if self.signed_at:
             return "signed", self.env._("%(name)s has already signed this sheet.", name=self.partner_name)
+        if self.session_id.state != "open":
+            return "closed", self.env._("This sheet is not open for signing.")
         if self.status in ("absent", "excused"):
             return "absent", self.env._("%(name)s is marked absent on this sheet.", name=self.partner_name)
         if at:

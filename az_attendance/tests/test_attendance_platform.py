@@ -159,6 +159,14 @@ class TestOneSigningRule(HttpCase, AttendanceCommon):
         self.assertIn("Amina D.", self.url_open(f"/attendance/qr/{self.att_session.qr_token}").text)
         self.assertEqual(self.url_open(f"/attendance/sign/{remote}").status_code, 200)
 
+    def test_a_signed_person_is_told_so_even_once_the_sheet_is_closed(self):
+        remote = self.amina_line._get_remote_token()
+        self.amina_line._record_signature(signature_values()["signature"], "kiosk")
+        self.att_session.action_cancel()
+        page = self.url_open(f"/attendance/sign/{remote}")
+        self.assertEqual(page.status_code, 410)
+        self.assertIn("already recorded", page.text)
+
     def test_former_signing_links_get_a_clear_page(self):
         line, session = self.amina_line, self.att_session
         expiry = int(session.stop.timestamp()) + 7200
