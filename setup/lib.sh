@@ -101,7 +101,7 @@ ensure_odoo_src() {
 # --- Python environment ----------------------------------------------------------------------
 ensure_venv() {
     local stamp want
-    want="$(cat "$ODOO_SRC/requirements.txt" "$AZ_REPO/requirements.txt" | sha256sum | cut -c1-16)"
+    want="$(cat "$ODOO_SRC/requirements.txt" "$AZ_REPO/requirements.txt" "$AZ_REPO/requirements-dev.txt" | sha256sum | cut -c1-16)"
     stamp="$AZ_VENV/.az-requirements"
     if [ -x "$AZ_VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
         return 0
@@ -112,7 +112,8 @@ ensure_venv() {
     # Old pins of Odoo's requirements build from source with the legacy setuptools toolchain.
     "${pip[@]}" install "setuptools<70" "setuptools_scm<8" wheel
     "${pip[@]}" install --no-build-isolation -r "$ODOO_SRC/requirements.txt"
-    "${pip[@]}" install --no-build-isolation -r "$AZ_REPO/requirements.txt"
+    # What the addons need at run time, then the development and test tools.
+    "${pip[@]}" install --no-build-isolation -r "$AZ_REPO/requirements.txt" -r "$AZ_REPO/requirements-dev.txt"
     echo "$want" > "$stamp"
 }
 

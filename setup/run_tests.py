@@ -1,11 +1,15 @@
 """Run the whole test suite and print one closing line.
 
 Called by ./setup/test once the bootstrap is done (Odoo source, virtualenv, PostgreSQL).
-Two stages:
+Four stages:
 
 1. pytest over the repository-level ``tests/`` folder (setup tooling and the pure-logic
    modules of the addons, which need no database);
-2. Odoo's own test runner (``--test-enable``) on a fresh database where the project's addons
+2. the checks of ``.pre-commit-config.yaml`` on every file (ruff, ruff format, pylint-odoo),
+   each hook counted as a test;
+3. the wheels (``setup/check_wheels.py``): the addons built as ``odoo-addon-<name>`` wheels,
+   installed into a fresh virtualenv and from there into a new database;
+4. Odoo's own test runner (``--test-enable``) on a fresh database where the project's addons
    are installed with their demo data, at_install and post_install tests alike, browser tours
    included.
 
@@ -28,6 +32,8 @@ LEVEL_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (ERROR|CRITICAL)
 BROWSER_RE = re.compile(r": Browser version: ")
 PYTEST_SUMMARY_RE = re.compile(r"\d+ (?:passed|failed|error|errors|skipped)\b.* in [\d.]+s")
 PYTEST_RE = re.compile(r"(\d+) (passed|failed|skipped|error|errors)\b")
+# pre-commit's line per hook: "<name>.....Passed", "...Failed", "...(no files to check)Skipped"
+HOOK_RE = re.compile(r"^(.+?)\.{2,}(?:\(no files to check\))?(Passed|Failed|Skipped)$")
 
 
 def run_pytest(python, repo):
@@ -54,6 +60,42 @@ def run_pytest(python, repo):
     return counts["passed"], failed, counts["skipped"]
 
 
+def count_hooks(output):
+    """(passed, failed, skipped) hooks in pre-commit's output; any other exit than success
+    with no failed hook (a broken configuration...) counts as one failure."""
+    counts = {"Passed": 0, "Failed": 0, "Skipped": 0}
+    for line in output.splitlines():
+        match = HOOK_RE.match(line.strip())
+        if match:
+            counts[match.group(2)] += 1
+    return counts["Passed"], counts["Failed"], counts["Skipped"]
+
+
+def run_checks(python, repo):
+    print("[az] stage 2: checks of .pre-commit-config.yaml on every file", flush=True)
+    proc = subprocess.run(
+        [python, "-m", "pre_commit", "run", "--all-files", "--show-diff-on-failure", "--color=never"],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
+    sys.stdout.write(proc.stdout)
+    passed, failed, _skipped = count_hooks(proc.stdout)
+    if proc.returncode and not failed:
+        failed = 1
+    return passed, failed
+
+
+def run_wheels(python, repo, wheels_args):
+    print("[az] stage 3: the addons as wheels, installed from them into a new database", flush=True)
+    proc = subprocess.run(
+        [python, str(repo / "setup" / "check_wheels.py"), *wheels_args], cwd=repo, check=False
+    )
+    return (0, 1) if proc.returncode else (1, 0)
+
+
 def run_odoo(odoo_cmd, db, addons, http_port, log_path, timeout, extra_modules=""):
     tags = ",".join(f"/{a}" for a in addons.split(","))
     install = ",".join(m for m in [addons, extra_modules] if m)
@@ -70,7 +112,7 @@ def run_odoo(odoo_cmd, db, addons, http_port, log_path, timeout, extra_modules="
         "--max-cron-threads=0",
         "--without-demo=",
     ]
-    print(f"[az] stage 2: Odoo tests of {addons} on database {db} (log: {log_path})", flush=True)
+    print(f"[az] stage 4: Odoo tests of {addons} on database {db} (log: {log_path})", flush=True)
     failed = errors = total = 0
     found_result = False
     skips, error_lines = [], []
@@ -135,6 +177,9 @@ def main():
     parser.add_argument(
         "--timeout", type=int, default=3600, help="seconds after which the Odoo stage is stopped and fails"
     )
+    parser.add_argument("--odoo-src", help="Odoo's source tree, for the wheel stage")
+    parser.add_argument("--wheels-db", help="an empty database for the wheel stage (none: no wheel stage)")
+    parser.add_argument("--wheels-port", type=int, default=8170)
     parser.add_argument("odoo_cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     repo = Path(__file__).resolve().parent.parent
@@ -142,6 +187,17 @@ def main():
     started = time.time()
 
     py_passed, py_failed, py_skipped = run_pytest(args.python, repo)
+    checks_passed, checks_failed = run_checks(args.python, repo)
+    wheels_passed = wheels_failed = 0
+    if args.wheels_db:
+        db_options = [a for a in odoo_cmd if a.startswith("--db_")]
+        wheels_log = str(Path(args.log).with_name(f"test-{args.wheels_db}.log"))
+        wheels_passed, wheels_failed = run_wheels(
+            args.python,
+            repo,
+            ["--odoo-src", args.odoo_src, "--db", args.wheels_db, "--http-port", str(args.wheels_port)]
+            + ["--log", wheels_log, "--", *db_options],
+        )
     odoo = run_odoo(
         odoo_cmd, args.db, args.addons, args.http_port, args.log, args.timeout, args.extra_modules
     )
@@ -163,6 +219,9 @@ def main():
     print()
     print("[az] " + "=" * 70)
     print(f"[az] pytest: {py_passed} passed, {py_failed} failed, {py_skipped} skipped")
+    print(f"[az] checks: {checks_passed} passed, {checks_failed} failed (pre-commit hooks)")
+    if args.wheels_db:
+        print(f"[az] wheels: {wheels_passed} passed, {wheels_failed} failed")
     odoo_passed = max(odoo["total"] - odoo["failed"], 0)
     print(
         f"[az] odoo:   {odoo_passed} passed, {odoo['failed']} failed, "
@@ -174,8 +233,18 @@ def main():
         print(f"[az]   {line[:400]}")
     for problem in problems:
         print(f"[az] FAIL: {problem}")
-    failed = py_failed + odoo["failed"] + (1 if problems and not odoo["failed"] else 0)
-    passed = py_passed + odoo_passed
+    if checks_failed:
+        print("[az] FAIL: pre-commit found problems (above, stage 2): setup/venv-run pre-commit run -a")
+    if wheels_failed:
+        print("[az] FAIL: the wheel stage failed (above, stage 3)")
+    failed = (
+        py_failed
+        + checks_failed
+        + wheels_failed
+        + odoo["failed"]
+        + (1 if problems and not odoo["failed"] else 0)
+    )
+    passed = py_passed + checks_passed + wheels_passed + odoo_passed
     skipped = py_skipped + len(odoo["skips"])
     print(f"[az] {time.time() - started:.0f}s")
     # The closing line, in pytest's words.

@@ -43,3 +43,17 @@ def test_pytest_summary_is_recognised():
         "passed": 62,
         "skipped": 1,
     }
+
+
+def test_pre_commit_hooks_are_counted():
+    output = "\n".join(
+        [
+            "ruff (lint, settings of ruff.toml)...............................Passed",
+            "ruff format (settings of ruff.toml)..............................Passed",
+            "pylint-odoo (OCA's Odoo checks, settings of .pylintrc)...........Failed",
+            "- hook id: pylint-odoo",
+            "az_booking/models/az_booking.py:1: [W8106(method-required-super), ] Missing `super`",
+            "no leftover .rej or .orig files..........(no files to check)Skipped",
+        ]
+    )
+    assert run_tests.count_hooks(output) == (2, 1, 1)

@@ -21,7 +21,6 @@ class AzAttendanceAmendment(models.Model):
     company_id = fields.Many2one(related="session_id.company_id", store=True, index=True)
     line_id = fields.Many2one(
         "az.attendance.line",
-        string="Line",
         required=True,
         ondelete="restrict",
         domain="[('session_id', '=', session_id)]",
@@ -37,9 +36,7 @@ class AzAttendanceAmendment(models.Model):
     new_hours = fields.Float(string="New hours", digits=(16, 2))
     new_value = fields.Char(readonly=True)
     reason = fields.Text(required=True)
-    author_id = fields.Many2one(
-        "res.users", string="Author", required=True, readonly=True, default=lambda self: self.env.user
-    )
+    author_id = fields.Many2one("res.users", required=True, readonly=True, default=lambda self: self.env.user)
     justification_sha256 = fields.Char(
         string="SHA-256 of the justification",
         readonly=True,
@@ -58,7 +55,7 @@ class AzAttendanceAmendment(models.Model):
             amendment._check_and_chain()
         return amendments
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super  # amendments are immutable
         raise UserError(self.env._("An amendment cannot be changed: record a new one."))
 
     @api.ondelete(at_uninstall=False)

@@ -80,7 +80,7 @@ class AzAttendanceBundle(models.Model):
         for bundle in self.sudo().search([("state", "=", "queued")], limit=limit, order="id"):
             bundle.write({"state": "running", "progress": 0})
             if commit:
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit  # the background job keeps its progress and its result
             try:
                 with nullcontext() if commit else self.env.cr.savepoint():
                     bundle._build(commit=commit)
@@ -90,7 +90,7 @@ class AzAttendanceBundle(models.Model):
                 _logger.warning("Bundle %s failed: %s", bundle.id, error)
                 bundle.write({"state": "failed", "error": str(error)})
             if commit:
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit  # the background job keeps its progress and its result
 
     def _period(self):
         self.ensure_one()
@@ -260,7 +260,7 @@ class AzAttendanceBundle(models.Model):
         if progress != self.progress:
             self.write({"progress": progress})
             if commit:
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit  # the background job keeps its progress and its result
 
 
 def _safe(name):

@@ -41,7 +41,6 @@ class AzAttendanceEnrolment(models.Model):
     company_id = fields.Many2one(related="project_id.company_id", store=True, index=True)
     employer_id = fields.Many2one(
         "res.partner",
-        string="Employer",
         tracking=True,
         help="The participant's employer, when there is one (printed on the certificate).",
     )
@@ -87,7 +86,6 @@ class AzAttendanceEnrolment(models.Model):
     )
     referent_id = fields.Many2one(
         "res.users",
-        string="Referent",
         tracking=True,
         help="The staff member who follows the person (drop-out alerts go to them).",
     )

@@ -22,7 +22,7 @@ class AzAttendanceInvoiceEntry(models.Model):
     key_kind = fields.Selection(KEY_KINDS, required=True)
     key_id = fields.Integer(required=True, help="Id of the line, session or participant.")
     line_id = fields.Many2one("az.attendance.line", string="Attendance line", index=True, ondelete="restrict")
-    session_id = fields.Many2one("az.attendance.session", string="Session", index=True, ondelete="restrict")
+    session_id = fields.Many2one("az.attendance.session", index=True, ondelete="restrict")
     partner_id = fields.Many2one("res.partner", string="Participant", ondelete="restrict")
     quantity = fields.Float(digits=(16, 2), help="Positive when invoiced, negative when credited.")
     move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True, ondelete="cascade")

@@ -92,7 +92,6 @@ class AzAttendanceSession(models.Model):
     name = fields.Char(string="Title", required=True, tracking=True)
     project_id = fields.Many2one(
         "project.project",
-        string="Project",
         required=True,
         index=True,
         tracking=True,
@@ -108,7 +107,7 @@ class AzAttendanceSession(models.Model):
         readonly=False,
         precompute=True,
     )
-    site_id = fields.Many2one("az.site", string="Site", tracking=True, check_company=True)
+    site_id = fields.Many2one("az.site", tracking=True, check_company=True)
     tz = fields.Char(string="Timezone", compute="_compute_tz", compute_sudo=True)
     start = fields.Datetime(
         tracking=True,

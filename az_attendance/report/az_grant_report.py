@@ -32,13 +32,13 @@ class AzGrantReport(models.Model):
         "az.attendance.enrolment": ["partner_id", "project_id", "partial_reason"],
     }
 
-    funding_id = fields.Many2one("az.funding", string="Funding", readonly=True)
-    funder_id = fields.Many2one("res.partner", string="Funder", readonly=True)
-    project_id = fields.Many2one("project.project", string="Project", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    funding_id = fields.Many2one("az.funding", readonly=True)
+    funder_id = fields.Many2one("res.partner", readonly=True)
+    project_id = fields.Many2one("project.project", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Participant", readonly=True)
-    session_id = fields.Many2one("az.attendance.session", string="Session", readonly=True)
+    session_id = fields.Many2one("az.attendance.session", readonly=True)
     month = fields.Date(readonly=True)
     unit = fields.Selection(
         [("hour", "Hour"), ("session", "Session"), ("participant", "Participant"), ("flat", "Flat amount")],

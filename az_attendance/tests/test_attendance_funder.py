@@ -640,7 +640,6 @@ class TestCertificatePdf(HttpCase, CertificateCommon):
 class TestBundle(CertificateCommon):
     def test_the_bundle_holds_every_file_with_its_digest_and_seal(self):
         import csv
-        import io as _io
         import zipfile
 
         from ..tools import bundle as bundler
@@ -665,13 +664,13 @@ class TestBundle(CertificateCommon):
         data = base64.b64decode(bundle.file)
         self.assertEqual(bundler.digest(data), bundle.file_sha256)
         listed = bundler.read_manifest(data)
-        with zipfile.ZipFile(_io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             self.assertEqual(names - {"manifest.csv"}, set(listed))
             for name, (sha, _seal) in listed.items():
                 self.assertEqual(bundler.digest(archive.read(name)), sha, name)
             by_participant = list(
-                csv.reader(_io.StringIO(archive.read("hours_by_participant.csv").decode("utf-8-sig")))
+                csv.reader(io.StringIO(archive.read("hours_by_participant.csv").decode("utf-8-sig")))
             )
         sheet_files = sorted(n for n in listed if n.startswith("sheets/"))
         self.assertEqual(len(sheet_files), 3, "validated, intact sheets only")

@@ -358,7 +358,7 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         wizard = (
             self.env["az.attendance.sign.wizard"]
             .with_user(self.trainer)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
         self.assertEqual(wizard.partner_name, "Amina Diallo")
@@ -389,14 +389,14 @@ class TestWrongCodeLimitUnderConcurrency(BaseCase):
                     barrier.wait(timeout=30)
                     if reserve_try(cr, line_id):
                         checked.append(1)  # here the code would be compared: a wrong one
-                    cr.commit()
+                    cr.commit()  # pylint: disable=invalid-commit  # concurrent transactions of their own
             except Exception as error:  # noqa: BLE001 - reported below
                 errors.append(error)
 
         def cleanup():
             with db.cursor() as cr:
                 cr.execute("DELETE FROM az_attendance_sign_attempt WHERE line_id = %s", [line_id])
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit  # concurrent transactions of their own
 
         cleanup()
         self.addCleanup(cleanup)

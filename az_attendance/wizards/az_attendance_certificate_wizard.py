@@ -10,7 +10,7 @@ class AzAttendanceCertificateWizard(models.TransientModel):
 
     project_id = fields.Many2one("project.project", string="Action")
     funding_id = fields.Many2one(
-        "az.funding", string="Funding", help="Certificates for the hours inside this funding's period."
+        "az.funding", help="Certificates for the hours inside this funding's period."
     )
     date_from = fields.Date(string="From", required=True)
     date_to = fields.Date(string="To", required=True)

@@ -19,7 +19,7 @@ class AzAttendanceInvoiceWizard(models.TransientModel):
         string="From", required=True, default=lambda self: fields.Date.context_today(self).replace(day=1)
     )
     date_to = fields.Date(string="To", required=True, default=fields.Date.context_today)
-    project_id = fields.Many2one("project.project", string="Project")
+    project_id = fields.Many2one("project.project")
     funding_ids = fields.Many2many(
         "az.funding",
         string="Fundings",

@@ -120,7 +120,7 @@ class AzBooking(models.Model):
         for booking in self:
             booking.claim_url = booking._get_claim_url() if booking.id else False
 
-    def _compute_access_url(self):
+    def _compute_access_url(self):  # pylint: disable=missing-return  # a compute returns nothing
         super()._compute_access_url()
         for booking in self:
             booking.access_url = f"/my/bookings/{booking.id}" if booking.id else "#"

@@ -16,7 +16,7 @@ class AzBookingSeries(models.Model):
 
     name = fields.Char(required=True)
     type_id = fields.Many2one(
-        "az.booking.type", string="Type", required=True, index=True, check_company=True, ondelete="restrict"
+        "az.booking.type", required=True, index=True, check_company=True, ondelete="restrict"
     )
     company_id = fields.Many2one(related="type_id.company_id", store=True, index=True)
     partner_id = fields.Many2one("res.partner", string="Person", required=True, index=True)

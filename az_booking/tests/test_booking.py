@@ -69,7 +69,7 @@ class TestBooking(AzBookingCommon):
     def test_cancel_wizard_keeps_the_booking_and_frees_the_slot(self):
         booking = self._book(self.type_individual, paris(2026, 3, 2, 10), as_user=self.staff_a)
         action = booking.with_user(self.staff_a).action_open_cancel_wizard()
-        wizard = Form(self.env[action["res_model"]].with_user(self.staff_a).with_context(action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_user(self.staff_a).with_context(**action["context"]))
         wizard.cancel_by = "service"
         wizard.reason = "Staff member ill"
         wizard.save().action_cancel()

@@ -194,7 +194,7 @@ class TestConcurrentBookings(TransactionCase):
                             }
                         )
                         state = booking.state
-                        cr.commit()
+                        cr.commit()  # pylint: disable=invalid-commit  # concurrent transactions of their own
                         results.append(("ok", state))
                         return
                     except UserError as error:

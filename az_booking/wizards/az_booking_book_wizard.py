@@ -13,7 +13,6 @@ class AzBookingBookWizard(models.TransientModel):
 
     type_id = fields.Many2one(
         "az.booking.type",
-        string="Type",
         required=True,
         domain="[('company_id', 'in', allowed_company_ids)]",
     )
@@ -53,7 +52,7 @@ class AzBookingBookWizard(models.TransientModel):
         help="Send the person the confirmation with their personal link to see, move or "
         "cancel it (by e-mail, or by SMS without e-mail).",
     )
-    site_id = fields.Many2one("az.site", string="Site", domain="[('id', 'in', allowed_site_ids)]")
+    site_id = fields.Many2one("az.site", domain="[('id', 'in', allowed_site_ids)]")
     allowed_site_ids = fields.Many2many("az.site", compute="_compute_allowed_user_ids")
     note = fields.Text(string="Internal note")
     line_ids = fields.One2many("az.booking.book.wizard.line", "wizard_id", string="Free slots")

@@ -145,7 +145,7 @@ class AzBookingSessionWizard(models.TransientModel):
         "az.booking.type", string="Workshop", required=True, domain="[('is_collective', '=', True)]"
     )
     duration = fields.Float(string="Length (hours)", required=True, default=2.0)
-    site_id = fields.Many2one("az.site", string="Site")
+    site_id = fields.Many2one("az.site")
     user_ids = fields.Many2many(
         "res.users", string="Facilitators", required=True, domain="[('share', '=', False)]"
     )
@@ -225,9 +225,7 @@ class AzBookingSeriesWizard(models.TransientModel):
     _inherit = ["az.booking.series.mixin"]
     _description = "Book a series of follow-up appointments"
 
-    type_id = fields.Many2one(
-        "az.booking.type", string="Type", required=True, domain="[('is_collective', '=', False)]"
-    )
+    type_id = fields.Many2one("az.booking.type", required=True, domain="[('is_collective', '=', False)]")
     partner_id = fields.Many2one("res.partner", string="Person", required=True)
     user_id = fields.Many2one(
         "res.users", string="Staff member", required=True, domain="[('share', '=', False)]"

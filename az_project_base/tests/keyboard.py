@@ -117,7 +117,7 @@ class LiveBrowser:
             try:
                 if self.evaluate(expression):
                     return
-            except Exception:  # noqa: BLE001 - the page is being replaced; ask again
+            except Exception:  # noqa: BLE001 - the page is being replaced; ask again  # pylint: disable=except-pass  # see the noqa reason
                 pass
             time.sleep(0.1)
         page = self.evaluate("location.pathname + location.search")
