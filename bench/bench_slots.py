@@ -100,7 +100,13 @@ def build(env, staff_count, busy_count, tag):
     # Busy items inside the working hours of the first 60 days, in whole hours (UTC).
     origin = datetime(2027, 1, 4, 8, 0)  # a Monday, 9:00 in Paris
     events, bookings = [], []
-    beneficiary = env["res.partner"].create({"name": "Bench beneficiary", "az_is_beneficiary": True})
+    # one person per staff member: a person cannot hold two bookings of a type at once
+    beneficiaries = {
+        user.id: env["res.partner"].create(
+            {"name": f"Bench beneficiary {user.id}", "az_is_beneficiary": True}
+        )
+        for user in users
+    }
     seen = set()
     while len(events) + len(bookings) < busy_count:
         user = users[rnd.randrange(len(users))]
@@ -127,7 +133,7 @@ def build(env, staff_count, busy_count, tag):
                 {
                     "type_id": other_type.id,
                     "user_id": user.id,
-                    "partner_id": beneficiary.id,
+                    "partner_id": beneficiaries[user.id].id,
                     "start": start,
                     "stop": start + timedelta(hours=1),
                 }

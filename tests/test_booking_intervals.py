@@ -161,3 +161,15 @@ def test_local_day_bounds_utc():
         datetime(2026, 3, 28, 23),
         datetime(2026, 3, 29, 22),
     )
+
+
+def test_local_to_utc_reads_missing_and_repeated_times_in_winter_time():
+    # as Odoo reads working hours (pytz localize, is_dst=False)
+    paris = iv.ZoneInfo("Europe/Paris")
+    assert iv.local_to_utc(date(2026, 3, 29), 2.5, paris) == datetime(2026, 3, 29, 1, 30)
+    assert iv.local_to_utc(date(2026, 10, 25), 2.5, paris) == datetime(2026, 10, 25, 1, 30)
+    assert iv.local_to_utc(date(2026, 10, 25), 1.5, paris) == datetime(2026, 10, 24, 23, 30)
+    assert iv.local_to_utc(date(2026, 10, 25), 3.0, paris) == datetime(2026, 10, 25, 2, 0)
+    new_york = iv.ZoneInfo("America/New_York")
+    assert iv.local_to_utc(date(2026, 11, 1), 1.5, new_york) == datetime(2026, 11, 1, 6, 30)
+    assert iv.local_to_utc(date(2026, 3, 8), 2.5, new_york) == datetime(2026, 3, 8, 7, 30)

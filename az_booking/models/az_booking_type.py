@@ -265,11 +265,18 @@ class AzBookingType(models.Model):
         data = {"staff": {}, "attendances": defaultdict(list), "leaves": [], "events": [], "bookings": []}
         if not user_ids:
             return data
-        # 1. staff, their resource (the one of the type's company first) and calendar
+        # 1. staff, their resource (the one of the type's company first) and calendar. The
+        #    working hours are read in the resource's timezone (the staff member's, set on
+        #    the employee or resource form), the calendar's only when it has none: what
+        #    resource.calendar._work_intervals_batch does for a resource. The calendar read is
+        #    the resource's current one, as resource.resource._get_valid_work_intervals does
+        #    without hr_contract (which az_booking does not depend on); a schedule that
+        #    changes on a date is written as dated periods (date_from / date_to) of one
+        #    calendar, which are honoured day by day.
         cr.execute(
             """
             SELECT DISTINCT ON (u.id) u.id, u.partner_id, r.id, r.company_id, c.id,
-                   COALESCE(c.tz, r.tz, 'UTC'), COALESCE(c.two_weeks_calendar, FALSE),
+                   COALESCE(r.tz, c.tz, 'UTC'), COALESCE(c.two_weeks_calendar, FALSE),
                    COALESCE(c.flexible_hours, FALSE)
               FROM res_users u
               JOIN resource_resource r ON r.user_id = u.id AND r.active
@@ -386,9 +393,11 @@ class AzBookingType(models.Model):
         return data
 
     def _get_available_intervals(self, start, stop, staff=None):
-        """Per staff member: the working periods ("frames", whole, around [start, stop))
-        and the intervals free for an appointment of this type, UTC naive. Also returns the seats taken per
-        (start, stop) of this type and the staff member already holding each workshop."""
+        """Per staff member: the working periods ("frames", whole, around [start, stop)),
+        the working time left by leaves and public holidays ("work", what
+        resource.calendar._work_intervals_batch gives for their resource) and the intervals
+        free for an appointment of this type ("free"), UTC naive. Also returns the seats taken
+        per (start, stop) of this type and the staff member already holding each workshop."""
         self.ensure_one()
         users = self._get_staff(staff)
         margin = timedelta(days=1)
@@ -424,19 +433,29 @@ class AzBookingType(models.Model):
                 for a in data["attendances"][info["calendar_id"]]
                 if not a["resource_id"] or a["resource_id"] == info["resource_id"]
             ]
-            if not info["two_weeks"]:
+            if info["two_weeks"]:
+                # as core: a period without week number in a two-week schedule is of the
+                # first week
+                attendances = [dict(a, week_type=a["week_type"] or "0") for a in attendances]
+            else:
                 attendances = [dict(a, week_type=None) for a in attendances]
             # whole working periods, even when the window starts or ends inside one: they
             # are the grid slots are laid on, whatever the window asked for
             frames = iv.weekly_intervals(attendances, info["tz"], start - margin, stop + margin)
+            # The staff member's own leaves, whatever working schedule they are tied to. Core
+            # (_leave_intervals_batch) keeps only those of the calendar it computes, because
+            # with hr_contract each calendar is computed over its own period; this engine
+            # knows the current calendar only, so a time off recorded under another one (the
+            # schedule of a coming contract, as hr_holidays does) would be dropped and its
+            # days offered while the person is away.
             off = list(leaves_by_resource[info["resource_id"]])
+            # Public holidays: those of no calendar or of the staff member's calendar, and of
+            # the company of their resource, as core: a holiday recorded by another company
+            # on a shared calendar does not close this one.
             off += [
                 (date_from, date_to)
                 for calendar_id, company_id, date_from, date_to in public_leaves
-                if (
-                    calendar_id == info["calendar_id"]
-                    or (not calendar_id and company_id in (False, None, info["company_id"]))
-                )
+                if calendar_id in (None, info["calendar_id"]) and company_id == info["company_id"]
             ]
             work = iv.subtract(frames, iv.union(off))
             taken = list(busy[user_id])
@@ -449,7 +468,7 @@ class AzBookingType(models.Model):
             # a workshop already held by this staff member: its exact slot stays open,
             # overlapping ones of the same type do not
             free_strict = iv.available_intervals(free, iv.union(own[user_id]), before=before, after=after)
-            result[user_id] = {"frames": frames, "free": free_strict, "free_loose": free}
+            result[user_id] = {"frames": frames, "work": work, "free": free_strict, "free_loose": free}
         return result, seats, workshop_staff
 
     def _get_free_slots(self, start_utc, stop_utc, staff=None, include_full=False, apply_notice=True):

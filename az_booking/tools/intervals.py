@@ -132,14 +132,19 @@ def float_to_time(hours):
 def local_to_utc(day, hours, tz):
     """The UTC naive datetime of ``hours`` (a float) on local ``day`` in timezone ``tz``.
 
-    A local time that does not exist (the hour skipped in spring) is read with the offset
-    in force before the change, a repeated one (autumn) as its first occurrence.
+    A local time that does not exist (the hour skipped in spring) or exists twice (the hour
+    repeated in autumn) is read with the offset of standard (winter) time, as Odoo reads
+    working hours (pytz ``localize`` with ``is_dst=False``): 2:30 on the night of the
+    autumn change is its second occurrence.
     """
     clock = float_to_time(hours)
     if clock is None:
         local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
     else:
         local = datetime.combine(day, clock, tzinfo=tz)
+    # fold=0 is the earlier offset, fold=1 the later one; they differ only around a change
+    if local.utcoffset() != local.replace(fold=1).utcoffset() and local.dst():
+        local = local.replace(fold=1)
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
