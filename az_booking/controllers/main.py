@@ -3,7 +3,7 @@
 
 Every route validates its input before writing anything, answers bad input with a 4xx page
 or a message, and uses ``sudo()`` only once the access check is done (a published type of
-the current website, checked by the model converter and ``_get_booking_type``). The slots,
+the current website, checked by ``_get_booking_type``). The slots,
 the booking's values and the dates come from the models; the controllers only turn them
 into page values (``_prepare_*`` methods, overridable)."""
 
@@ -227,28 +227,17 @@ class AzBookingWebsite(AzBookingPageMixin, http.Controller):
             request.env._("This appointment type does not exist or cannot be booked online."), 404
         )
 
-    def _booking_type_access_error_page(self, error):
-        """The answer of the model converter when the visitor may not read the type (an
-        unknown or unpublished type, or one of another company): the same clear 404 page.
-        The converter checks access before the website context is set: it is set here for
-        the page."""
-        request.env["ir.http"]._frontend_pre_dispatch()
-        response = self._error_page(self._booking_type_error())
-        response.flatten()
-        return response
-
-    def _get_booking_type(self, booking_type):
-        """The type of the URL (``/booking/<slug>`` or the former ``/booking/<id>``) if it
-        is published on the current website for its company, in sudo; else a 404
-        BookingError. The model converter (``models/ir_http.py``) already read the slug or
-        id and checked that the visitor may read the type."""
-        booking_type = booking_type.sudo().exists()
+    def _get_booking_type(self, type_id):
+        """The type of the URL (``/booking/<slug>`` or the former ``/booking/<id>``, read by
+        the converter of ``models/ir_http.py``) if it is published on the current website
+        for its company, in sudo; else a 404 BookingError."""
+        booking_type = request.env["az.booking.type"].sudo().browse(type_id).exists()
         if (
             not booking_type
             or not booking_type.active
             or not booking_type.is_published
             or booking_type.company_id != request.website.company_id
-            or not booking_type.can_access_from_current_website()
+            or not booking_type.with_context(website_id=request.website.id).website_published
         ):
             raise self._booking_type_error()
         return booking_type
@@ -293,16 +282,15 @@ class AzBookingWebsite(AzBookingPageMixin, http.Controller):
         return request.render("az_booking.booking_types_page", self._prepare_booking_types_values())
 
     @http.route(
-        "/booking/<az_booking_type:booking_type>",
+        "/booking/<az_booking_type:type_id>",
         type="http",
         auth="public",
         website=True,
         sitemap=False,
-        handle_params_access_error=lambda error: AzBookingWebsite()._booking_type_access_error_page(error),
     )
-    def booking_type_page(self, booking_type, week=None, **kwargs):
+    def booking_type_page(self, type_id, week=None, **kwargs):
         try:
-            booking_type = self._get_booking_type(booking_type)
+            booking_type = self._get_booking_type(type_id)
             values = self._prepare_booking_type_values(booking_type, week)
         except BookingError as error:
             return self._error_page(error)
@@ -356,17 +344,16 @@ class AzBookingWebsite(AzBookingPageMixin, http.Controller):
         )
 
     @http.route(
-        "/booking/<az_booking_type:booking_type>/book",
+        "/booking/<az_booking_type:type_id>/book",
         type="http",
         auth="public",
         website=True,
         methods=["GET"],
         sitemap=False,
-        handle_params_access_error=lambda error: AzBookingWebsite()._booking_type_access_error_page(error),
     )
-    def booking_form(self, booking_type, start=None, **kwargs):
+    def booking_form(self, type_id, start=None, **kwargs):
         try:
-            booking_type = self._get_booking_type(booking_type)
+            booking_type = self._get_booking_type(type_id)
             start = self._parse_start(start)
             slot = self._find_slot(booking_type, start, include_full=booking_type.is_collective)
         except BookingError as error:
@@ -584,17 +571,16 @@ class AzBookingWebsite(AzBookingPageMixin, http.Controller):
             return False
 
     @http.route(
-        "/booking/<az_booking_type:booking_type>/book",
+        "/booking/<az_booking_type:type_id>/book",
         type="http",
         auth="public",
         website=True,
         methods=["POST"],
         sitemap=False,
-        handle_params_access_error=lambda error: AzBookingWebsite()._booking_type_access_error_page(error),
     )
-    def booking_submit(self, booking_type, **post):
+    def booking_submit(self, type_id, **post):
         try:
-            booking_type = self._get_booking_type(booking_type)
+            booking_type = self._get_booking_type(type_id)
             start = self._parse_start(post.get("start"))
         except BookingError as error:
             return self._error_page(error)
