@@ -11,3 +11,5 @@ from . import test_portal_french
 from . import test_portal_keyboard
 from . import test_sessions
 from . import test_series
+from . import test_declarations
+from . import test_portal_slugs
