@@ -41,6 +41,7 @@
         "web.assets_frontend": ["az_booking/static/src/js/booking_captcha.js"],
         "web.assets_tests": ["az_booking/static/tests/tours/*.js"],
     },
+    "pre_init_hook": "pre_init_hook",
     "installable": True,
     "application": True,
 }

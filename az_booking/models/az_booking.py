@@ -226,8 +226,8 @@ class AzBooking(models.Model):
     # same type whose times overlap (two staff members at once, two seats of one workshop, a
     # seat and a place on its waiting list). Odoo keeps each definition in the constraint's
     # comment and replaces a constraint whose definition changed on the next update. The
-    # btree_gist extension they need is created by ``init`` (run before the constraints are
-    # added).
+    # btree_gist extension they need is created by the addon's ``pre_init_hook`` (install)
+    # and by ``init`` (a database updated from an older version).
     _sql_constraints = [
         ("stop_after_start", "CHECK(stop > start)", "A booking must end after it starts."),
         ("seats_positive", "CHECK(seats >= 1)", "A booking takes at least one seat."),
@@ -247,7 +247,8 @@ class AzBooking(models.Model):
     ]
 
     def init(self):
-        # the gist index of the exclusion constraints compares integers with =
+        # for the exclusion constraints (see ``pre_init_hook``); an update retries a
+        # constraint it could not add once the models are initialised
         self.env.cr.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
 
     def _compute_list_filters(self):
