@@ -1,24 +1,23 @@
-"""Public booking pages: the list of booking types, the free slots of a type week by week,
-the booking form, and the personal manage page reached by an expiring token link.
+"""Public booking pages: the list of booking types, the free slots of a type week by week
+(``/booking/<slug>``), and the booking form.
 
-Every route validates its input before touching the database, answers bad input with a 4xx
-page or a message, and uses ``sudo()`` only once the access check is done (a published type
-of the current website's company, or a valid manage token)."""
+Every route validates its input before writing anything, answers bad input with a 4xx page
+or a message, and uses ``sudo()`` only once the access check is done (a published type of
+the current website, checked by ``_get_booking_type``). The slots,
+the booking's values and the dates come from the models; the controllers only turn them
+into page values (``_prepare_*`` methods, overridable)."""
 
 import re
 import secrets
 from collections import OrderedDict
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-import pytz
-from babel.dates import format_date, format_time
 from psycopg2 import errors as pg_errors
 
 from odoo import fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import email_normalize, email_split
-from odoo.tools.misc import babel_locale_parse
 
 from odoo.addons.az_project_base.controllers.public_input import input_error_message
 from odoo.addons.az_project_base.tools import public_input as pi
@@ -47,275 +46,209 @@ class BookingError(Exception):
         self.title = title
 
 
-# ----------------------------------------------------------------------------------------
-# Helpers shared with the portal controller
-# ----------------------------------------------------------------------------------------
-def error_page(error):
-    return request.render(
-        "az_booking.booking_error_page",
-        {
-            "error_title": error.title or request.env._("Sorry, we cannot do that"),
-            "error_message": error.message,
-        },
-        status=error.status,
-    )
+class AzBookingPageMixin:
+    """Page values shared by the booking pages and the personal pages of a booking
+    (``controllers/portal.py``): both controllers inherit them, an addon overrides them in
+    the controller it extends."""
 
-
-def _locale():
-    return babel_locale_parse(request.env.lang or "en_US")
-
-
-def to_local(booking_type, moment):
-    """Naive UTC -> aware datetime in the type's timezone."""
-    return pytz.utc.localize(moment).astimezone(pytz.timezone(booking_type.tz or "UTC"))
-
-
-def day_label(local_moment):
-    return format_date(local_moment, format="EEEE d MMMM y", locale=_locale())
-
-
-def time_label(local_moment):
-    return format_time(local_moment, format="HH:mm", locale=_locale())
-
-
-def when_label(booking_type, moment):
-    local = to_local(booking_type, moment)
-    return request.env._("%(day)s at %(time)s", day=day_label(local), time=time_label(local))
-
-
-def parse_start(value):
-    """A slot start given in a URL or form: ``YYYY-MM-DDTHH:MM``, naive UTC."""
-    try:
-        return pi.parse_minute(value, "start")
-    except pi.InputError:
-        raise BookingError(
-            request.env._("This appointment time is not valid. Please choose a time in the list.")
-        ) from None
-
-
-def format_start(moment):
-    return moment.strftime(START_FORMAT)
-
-
-def parse_week(booking_type, value):
-    """Monday of the week to show, in the type's timezone (this week by default)."""
-    today = to_local(booking_type, fields.Datetime.now()).date()
-    if value:
-        try:
-            day = pi.parse_date(value, "week")
-        except pi.InputError:
-            raise BookingError(request.env._("This week is not a valid date (YYYY-MM-DD).")) from None
-    else:
-        day = today
-    last_day = today + timedelta(days=booking_type.horizon_days)
-    day = min(max(day, today), last_day)  # within the booking window
-    return day - timedelta(days=day.weekday())
-
-
-def week_bounds_utc(booking_type, monday):
-    zone = pytz.timezone(booking_type.tz or "UTC")
-    start = zone.localize(datetime.combine(monday, time.min))
-    stop = zone.localize(datetime.combine(monday + timedelta(days=7), time.min))
-    return (start.astimezone(pytz.utc).replace(tzinfo=None), stop.astimezone(pytz.utc).replace(tzinfo=None))
-
-
-def slot_days(booking_type, slots, current=None):
-    """Free slots grouped by local day: [{label, slots: [{start, label, time, ...}]}].
-    ``current`` (naive UTC) marks the time a booking being moved holds now."""
-    days = OrderedDict()
-    for slot in slots:
-        local = to_local(booking_type, slot["start"])
-        day = days.setdefault(local.date(), {"label": day_label(local), "slots": []})
-        full = slot["seats_left"] <= 0
-        details = session_details(booking_type, slot)
-        when = request.env._("%(day)s at %(time)s", day=day_label(local), time=time_label(local))
-        day["slots"].append(
+    # ------------------------------------------------------------------------------------
+    # Input
+    # ------------------------------------------------------------------------------------
+    def _error_page(self, error):
+        return request.render(
+            "az_booking.booking_error_page",
             {
-                "start": format_start(slot["start"]),
-                "time": time_label(local),
-                "seats_left": slot["seats_left"],
-                "full": full,
-                "label": (
-                    request.env._("Join the waiting list for %s", when)
-                    if full
-                    else request.env._("Book %s", when)
-                ),
-                "move_label": request.env._("Move my appointment to %s", when),
-                "current": bool(current and slot["start"] == current),
-                **details,
-            }
+                "error_title": error.title or request.env._("Sorry, we cannot do that"),
+                "error_message": error.message,
+            },
+            status=error.status,
         )
-        if details:  # the link's name says everything its text shows
-            day["slots"][-1]["label"] += " (%s)" % details["details"]
-    return list(days.values())
+
+    def _parse_start(self, value):
+        """A slot start given in a URL or form: ``YYYY-MM-DDTHH:MM``, naive UTC."""
+        try:
+            return pi.parse_minute(value, "start")
+        except pi.InputError:
+            raise BookingError(
+                request.env._("This appointment time is not valid. Please choose a time in the list.")
+            ) from None
+
+    def _format_start(self, moment):
+        return moment.strftime(START_FORMAT)
+
+    def _parse_week(self, booking_type, value):
+        """Monday of the week to show, in the type's timezone (this week by default),
+        within the booking window."""
+        today = booking_type._local_today()
+        if value:
+            try:
+                day = pi.parse_date(value, "week")
+            except pi.InputError:
+                raise BookingError(request.env._("This week is not a valid date (YYYY-MM-DD).")) from None
+        else:
+            day = today
+        day = min(max(day, today), today + timedelta(days=booking_type.horizon_days))
+        return day - timedelta(days=day.weekday())
+
+    def _read_text(self, post, key, limit, label=None, multiline=False, errors=None):
+        """A text field of a posted form through the shared checks: the cleaned value, or ""
+        with the refusal's message put in ``errors[key]``."""
+        try:
+            return pi.clean_text(post.get(key), limit, field=key, multiline=multiline)
+        except pi.InputError as error:
+            if errors is not None:
+                errors[key] = input_error_message(request.env, error, label)
+            return ""
+
+    def _find_slot(self, booking_type, start, exclude=None, include_full=False):
+        """The free slot starting at ``start`` (notice and horizon applied), None when taken
+        or out of the window; a time in the past is refused with a clear message."""
+        if start <= fields.Datetime.now():
+            raise BookingError(request.env._("This time is in the past. Please choose a time in the list."))
+        return booking_type._find_free_slot(start, exclude=exclude, include_full=include_full)
+
+    # ------------------------------------------------------------------------------------
+    # Page values
+    # ------------------------------------------------------------------------------------
+    def _prepare_session_details(self, booking_type, slot):
+        """What a visitor is told of a workshop session: end time, place and, when the type
+        allows it, the facilitator's first name."""
+        if not slot.get("session_id"):
+            return {}
+        env = request.env
+        site = env["az.site"].sudo().browse(slot["site_id"]) if slot.get("site_id") else None
+        facilitator = False
+        if booking_type.show_facilitator and slot.get("user_ids"):
+            session = env["az.booking.slot"].sudo().browse(slot["session_id"])
+            name = (session.user_id or session.user_ids[:1]).name or ""
+            facilitator = name.split()[0] if name.split() else False
+        end_time = booking_type._format_time(slot["stop"])
+        parts = [env._("until %s", end_time)]
+        if site:
+            parts.append(site.name)
+        if facilitator:
+            parts.append(env._("with %s", facilitator))
+        return {
+            "end_time": end_time,
+            "place": site.name if site else False,
+            "facilitator": facilitator,
+            "details": ", ".join(parts),
+        }
+
+    def _prepare_slot_days(self, booking_type, slots, current=None):
+        """Free slots grouped by local day: [{label, slots: [{start, label, time, ...}]}].
+        ``current`` (naive UTC) marks the time a booking being moved holds now."""
+        env = request.env
+        days = OrderedDict()
+        for slot in slots:
+            local_day = booking_type._to_local(slot["start"]).date()
+            day = days.setdefault(local_day, {"label": booking_type._format_day(slot["start"]), "slots": []})
+            full = slot["seats_left"] <= 0
+            details = self._prepare_session_details(booking_type, slot)
+            when = booking_type._format_when(slot["start"])
+            day["slots"].append(
+                {
+                    "start": self._format_start(slot["start"]),
+                    "time": booking_type._format_time(slot["start"]),
+                    "seats_left": slot["seats_left"],
+                    "full": full,
+                    "label": env._("Join the waiting list for %s", when) if full else env._("Book %s", when),
+                    "move_label": env._("Move my appointment to %s", when),
+                    "current": bool(current and slot["start"] == current),
+                    **details,
+                }
+            )
+            if details:  # the link's name says everything its text shows
+                day["slots"][-1]["label"] += " (%s)" % details["details"]
+        return list(days.values())
+
+    def _prepare_week_values(self, booking_type, week, exclude=None):
+        """Values of a week of free slots, with the links to the weeks around it."""
+        monday = self._parse_week(booking_type, week)
+        start_utc, stop_utc = booking_type._local_day_bounds(monday, monday + timedelta(days=6))
+        engine = booking_type.with_context(az_booking_exclude_ids=exclude.ids if exclude else [])
+        slots = engine._get_free_slots(
+            start_utc, stop_utc, include_full=booking_type.is_collective and not exclude
+        )
+        if exclude:
+            slots = [s for s in slots if s["seats_left"] > 0]
+        now = fields.Datetime.now()
+        horizon = now + timedelta(days=booking_type.horizon_days)
+        today = booking_type._local_today()
+        next_week = monday + timedelta(days=7) if stop_utc < horizon else None
+        prev_week = monday - timedelta(days=7) if monday > today - timedelta(days=today.weekday()) else None
+        next_free = None
+        if not slots and stop_utc < horizon:
+            later = booking_type._get_next_free_slots(stop_utc, count=1, exclude=exclude)
+            if later:
+                local = booking_type._to_local(later[0]["start"]).date()
+                next_free = {
+                    "week": (local - timedelta(days=local.weekday())).isoformat(),
+                    "label": booking_type._format_when(later[0]["start"]),
+                }
+        return {
+            "week_label": booking_type._format_week(monday),
+            "week": monday.isoformat(),
+            "next_week": next_week and next_week.isoformat(),
+            "prev_week": prev_week and prev_week.isoformat(),
+            "days": self._prepare_slot_days(booking_type, slots, current=exclude.start if exclude else None),
+            "next_free": next_free,
+            "tz_name": booking_type.tz_label,
+        }
+
+    def _prepare_next_slots_values(self, booking_type, after, count=5):
+        return self._prepare_slot_days(booking_type, booking_type._get_next_free_slots(after, count))
+
+    def _prepare_booking_values(self, booking):
+        """What the personal pages show of a booking (a sudo record)."""
+        booking_type = booking.type_id
+        state_labels = dict(booking._fields["state"]._description_selection(request.env))
+        format_labels = dict(booking_type._fields["location_format"]._description_selection(request.env))
+        return {
+            "booking": booking,
+            "booking_type": booking_type,
+            "when": booking_type._format_when(booking.start),
+            "end_time": booking_type._format_time(booking.stop),
+            "state_label": state_labels.get(booking.state, booking.state),
+            "format_label": format_labels.get(booking_type.location_format),
+            "can_change": booking._portal_can_change(),
+            "deadline": booking_type._format_when(booking._portal_deadline()),
+            "contact_phone": booking_type._get_contact_phone(),
+            "tz_name": booking_type.tz_label,
+        }
 
 
-def week_values(booking_type, week, exclude=None):
-    """Values of a week of free slots, with the links to the weeks around it."""
-    monday = parse_week(booking_type, week)
-    start_utc, stop_utc = week_bounds_utc(booking_type, monday)
-    engine = booking_type.with_context(az_booking_exclude_ids=exclude.ids if exclude else [])
-    slots = engine._get_free_slots(
-        start_utc, stop_utc, include_full=booking_type.is_collective and not exclude
-    )
-    if exclude:
-        slots = [s for s in slots if s["seats_left"] > 0]
-    now = fields.Datetime.now()
-    horizon = now + timedelta(days=booking_type.horizon_days)
-    today = to_local(booking_type, now).date()
-    next_week = monday + timedelta(days=7) if stop_utc < horizon else None
-    prev_week = monday - timedelta(days=7) if monday > today - timedelta(days=today.weekday()) else None
-    next_free = None
-    if not slots and stop_utc < horizon:
-        later = engine._get_free_slots(stop_utc, horizon)
-        if later:
-            local = to_local(booking_type, later[0]["start"]).date()
-            next_free = {
-                "week": (local - timedelta(days=local.weekday())).isoformat(),
-                "label": when_label(booking_type, later[0]["start"]),
-            }
-    sunday = monday + timedelta(days=6)
-    return {
-        "week_label": request.env._(
-            "Week from %(first)s to %(last)s",
-            first=format_date(monday, format="EEEE d MMMM", locale=_locale()),
-            last=format_date(sunday, format="EEEE d MMMM y", locale=_locale()),
-        ),
-        "week": monday.isoformat(),
-        "next_week": next_week and next_week.isoformat(),
-        "prev_week": prev_week and prev_week.isoformat(),
-        "days": slot_days(booking_type, slots, current=exclude.start if exclude else None),
-        "next_free": next_free,
-        "tz_name": booking_type.tz_label,
-    }
-
-
-def find_slot(booking_type, start, exclude=None, include_full=False):
-    """The engine's free slot starting at ``start`` (notice and horizon applied)."""
-    now = fields.Datetime.now()
-    if start <= now:
-        raise BookingError(request.env._("This time is in the past. Please choose a time in the list."))
-    if start > now + timedelta(days=booking_type.horizon_days):
-        return None
-    stop = start + timedelta(hours=booking_type.duration)
-    engine = booking_type.with_context(az_booking_exclude_ids=exclude.ids if exclude else [])
-    # a window of whole days, so that the slots lie on the grid of the working hours
-    slots = engine._get_free_slots(
-        start - timedelta(days=1), stop + timedelta(days=1), include_full=include_full
-    )
-    if booking_type.is_collective:  # a session keeps its own length
-        return next((s for s in slots if s["start"] == start), None)
-    return next((s for s in slots if s["start"] == start and s["stop"] == stop), None)
-
-
-def session_details(booking_type, slot):
-    """What a visitor is told of a workshop session: end time, place and, when the type
-    allows it, the facilitator's first name."""
-    if not slot.get("session_id"):
-        return {}
-    env = request.env
-    site = env["az.site"].sudo().browse(slot["site_id"]) if slot.get("site_id") else None
-    facilitator = False
-    if booking_type.show_facilitator and slot.get("user_ids"):
-        session = env["az.booking.slot"].sudo().browse(slot["session_id"])
-        name = (session.user_id or session.user_ids[:1]).name or ""
-        facilitator = name.split()[0] if name.split() else False
-    end_time = time_label(to_local(booking_type, slot["stop"]))
-    parts = [env._("until %s", end_time)]
-    if site:
-        parts.append(site.name)
-    if facilitator:
-        parts.append(env._("with %s", facilitator))
-    return {
-        "end_time": end_time,
-        "place": site.name if site else False,
-        "facilitator": facilitator,
-        "details": ", ".join(parts),
-    }
-
-
-def next_free_slots(booking_type, after, count=5):
-    horizon = fields.Datetime.now() + timedelta(days=booking_type.horizon_days)
-    slots = []
-    cursor = after
-    while len(slots) < count and cursor < horizon:
-        window_stop = min(cursor + timedelta(days=14), horizon)
-        slots += [s for s in booking_type._get_free_slots(cursor, window_stop) if s["seats_left"] > 0]
-        cursor = window_stop
-    return slot_days(booking_type, slots[:count])
-
-
-def booking_values(booking):
-    """What the manage pages show of a booking (a sudo record)."""
-    booking_type = booking.type_id
-    state_labels = dict(booking._fields["state"]._description_selection(request.env))
-    format_labels = dict(booking_type._fields["location_format"]._description_selection(request.env))
-    return {
-        "booking": booking,
-        "booking_type": booking_type,
-        "when": when_label(booking_type, booking.start),
-        "end_time": time_label(to_local(booking_type, booking.stop)),
-        "state_label": state_labels.get(booking.state, booking.state),
-        "format_label": format_labels.get(booking_type.location_format),
-        "can_change": booking._portal_can_change(),
-        "deadline": when_label(booking_type, booking._portal_deadline()),
-        "contact_phone": booking_type._get_contact_phone(),
-        "tz_name": booking_type.tz_label,
-    }
-
-
-def read_text(post, key, limit, label=None, multiline=False, errors=None):
-    """A text field of a posted form through the shared checks: the cleaned value, or ""
-    with the refusal's message put in ``errors[key]``."""
-    try:
-        return pi.clean_text(post.get(key), limit, field=key, multiline=multiline)
-    except pi.InputError as error:
-        if errors is not None:
-            errors[key] = input_error_message(request.env, error, label)
-        return ""
-
-
-class AzBookingWebsite(http.Controller):
+class AzBookingWebsite(AzBookingPageMixin, http.Controller):
     # ------------------------------------------------------------------------------------
     # Access
     # ------------------------------------------------------------------------------------
-    def _get_booking_type(self, type_id):
-        """A published, active booking type of the current website's company, or a 404."""
-        try:
-            type_id = pi.parse_id(type_id, field="type_id")
-        except pi.InputError:
-            raise BookingError(request.env._("This appointment type does not exist."), 404) from None
-        booking_type = (
-            request.env["az.booking.type"]
-            .sudo()
-            .search(
-                [
-                    ("id", "=", type_id),
-                    ("is_published", "=", True),
-                    ("company_id", "=", request.website.company_id.id),
-                ],
-                limit=1,
-            )
+    def _booking_type_error(self):
+        return BookingError(
+            request.env._("This appointment type does not exist or cannot be booked online."), 404
         )
-        if not booking_type:
-            raise BookingError(
-                request.env._("This appointment type does not exist or cannot be booked online."), 404
-            )
+
+    def _get_booking_type(self, type_id):
+        """The type of the URL (``/booking/<slug>`` or the former ``/booking/<id>``, read by
+        the converter of ``models/ir_http.py``) if it is published on the current website
+        for its company, in sudo; else a 404 BookingError."""
+        booking_type = request.env["az.booking.type"].sudo().browse(type_id).exists()
+        if (
+            not booking_type
+            or not booking_type.active
+            or not booking_type.is_published
+            or booking_type.company_id != request.website.company_id
+            or not booking_type.with_context(website_id=request.website.id).website_published
+        ):
+            raise self._booking_type_error()
         return booking_type
 
-    # ------------------------------------------------------------------------------------
-    # Pages
-    # ------------------------------------------------------------------------------------
-    @http.route("/booking", type="http", auth="public", website=True, sitemap=True)
-    def booking_types(self, **kwargs):
+    def _prepare_booking_types_values(self):
         booking_types = (
             request.env["az.booking.type"]
             .sudo()
             .search(
-                [
-                    ("is_published", "=", True),
-                    ("company_id", "=", request.website.company_id.id),
-                ]
+                [("is_published", "=", True), ("company_id", "=", request.website.company_id.id)]
+                + request.website.website_domain()
             )
         )
         groups = OrderedDict()
@@ -324,28 +257,43 @@ class AzBookingWebsite(http.Controller):
         format_labels = dict(
             request.env["az.booking.type"]._fields["location_format"]._description_selection(request.env)
         )
-        return request.render(
-            "az_booking.booking_types_page",
-            {
-                "groups": [{"project": project, "types": types} for project, types in groups.items()],
-                "format_labels": format_labels,
-            },
-        )
+        return {
+            "groups": [{"project": project, "types": types} for project, types in groups.items()],
+            "format_labels": format_labels,
+        }
 
-    @http.route("/booking/<string:type_id>", type="http", auth="public", website=True, sitemap=False)
-    def booking_type_page(self, type_id, week=None, **kwargs):
-        try:
-            booking_type = self._get_booking_type(type_id)
-            values = week_values(booking_type, week)
-        except BookingError as error:
-            return error_page(error)
+    def _prepare_booking_type_values(self, booking_type, week):
+        values = self._prepare_week_values(booking_type, week)
         format_labels = dict(booking_type._fields["location_format"]._description_selection(request.env))
         values.update(
             {
                 "booking_type": booking_type,
                 "format_label": format_labels.get(booking_type.location_format),
+                "main_object": booking_type,
             }
         )
+        return values
+
+    # ------------------------------------------------------------------------------------
+    # Pages
+    # ------------------------------------------------------------------------------------
+    @http.route("/booking", type="http", auth="public", website=True, sitemap=True)
+    def booking_types(self, **kwargs):
+        return request.render("az_booking.booking_types_page", self._prepare_booking_types_values())
+
+    @http.route(
+        "/booking/<az_booking_type:type_id>",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
+    )
+    def booking_type_page(self, type_id, week=None, **kwargs):
+        try:
+            booking_type = self._get_booking_type(type_id)
+            values = self._prepare_booking_type_values(booking_type, week)
+        except BookingError as error:
+            return self._error_page(error)
         return request.render("az_booking.booking_type_page", values)
 
     # ------------------------------------------------------------------------------------
@@ -365,7 +313,6 @@ class AzBookingWebsite(http.Controller):
     def _render_form(
         self, booking_type, slot, values=None, errors=None, message=None, status=200, next_slots=None
     ):
-        local = to_local(booking_type, slot["start"]) if slot else None
         values = values if values is not None else self._form_defaults()
         if not values.get(SUBMISSION_KEY_FIELD):
             values[SUBMISSION_KEY_FIELD] = secrets.token_urlsafe(24)
@@ -374,10 +321,10 @@ class AzBookingWebsite(http.Controller):
             {
                 "booking_type": booking_type,
                 "slot": slot,
-                "start": format_start(slot["start"]) if slot else "",
-                "when": when_label(booking_type, slot["start"]) if slot else "",
-                "end_time": time_label(to_local(booking_type, slot["stop"])) if slot else "",
-                "local_day": day_label(local) if local else "",
+                "start": self._format_start(slot["start"]) if slot else "",
+                "when": booking_type._format_when(slot["start"]) if slot else "",
+                "end_time": booking_type._format_time(slot["stop"]) if slot else "",
+                "local_day": booking_type._format_day(slot["start"]) if slot else "",
                 "waiting_list": bool(slot and slot["seats_left"] <= 0),
                 "values": values,
                 "submission_key_field": SUBMISSION_KEY_FIELD,
@@ -397,7 +344,7 @@ class AzBookingWebsite(http.Controller):
         )
 
     @http.route(
-        "/booking/<string:type_id>/book",
+        "/booking/<az_booking_type:type_id>/book",
         type="http",
         auth="public",
         website=True,
@@ -407,16 +354,17 @@ class AzBookingWebsite(http.Controller):
     def booking_form(self, type_id, start=None, **kwargs):
         try:
             booking_type = self._get_booking_type(type_id)
-            slot = find_slot(booking_type, parse_start(start), include_full=booking_type.is_collective)
+            start = self._parse_start(start)
+            slot = self._find_slot(booking_type, start, include_full=booking_type.is_collective)
         except BookingError as error:
-            return error_page(error)
+            return self._error_page(error)
         if not slot:
             return self._render_form(
                 booking_type,
                 None,
                 status=409,
                 message=request.env._("This time is not available. Here are the next free times:"),
-                next_slots=next_free_slots(booking_type, parse_start(start)),
+                next_slots=self._prepare_next_slots_values(booking_type, start),
             )
         return self._render_form(booking_type, slot)
 
@@ -472,7 +420,7 @@ class AzBookingWebsite(http.Controller):
         errors = {}
         values = {}
         env = request.env
-        name = read_text(post, "name", NAME_MAX, env._("Name"), errors=errors)
+        name = self._read_text(post, "name", NAME_MAX, env._("Name"), errors=errors)
         if "name" not in errors:
             if not name:
                 errors["name"] = env._("Please give your name.")
@@ -481,10 +429,10 @@ class AzBookingWebsite(http.Controller):
                     "Your name contains characters that are not allowed (such as < > or /)."
                 )
         values["name"] = name
-        email = read_text(post, "email", EMAIL_MAX, env._("E-mail"), errors=errors)
+        email = self._read_text(post, "email", EMAIL_MAX, env._("E-mail"), errors=errors)
         values["email"] = email
         values["email_normalized"] = self._validate_email(email, errors)
-        phone = read_text(post, "phone", PHONE_MAX, env._("Phone"), errors=errors)
+        phone = self._read_text(post, "phone", PHONE_MAX, env._("Phone"), errors=errors)
         values["phone"] = phone
         values["phone_e164"] = self._validate_phone(phone, errors)
         if not email and not phone and "email" not in errors and "phone" not in errors:
@@ -502,7 +450,7 @@ class AzBookingWebsite(http.Controller):
                 if raw not in (None, "", "yes", "no", "1", "on"):
                     errors[key] = env._("Please answer yes or no.")
             else:
-                value = read_text(
+                value = self._read_text(
                     post, key, limit, question.name, multiline=question.answer_type == "text", errors=errors
                 )
             if question.is_required and not value and key not in errors:
@@ -574,6 +522,25 @@ class AzBookingWebsite(http.Controller):
         )
         return partner, matches[:1]
 
+    def _prepare_booking_create_values(self, booking_type, slot, partner, claim_partner, values, answers):
+        """Values of the booking a checked form makes: the type's booking values, with who
+        booked it, the consent, the language of the page and the form's one-time key."""
+        user = request.env.user
+        booked_by = partner if user._is_public() else user.partner_id
+        installed = dict(request.env["res.lang"].get_installed())
+        return booking_type._prepare_booking_values(
+            partner,
+            slot,
+            answers={question_id: value for question_id, value in answers.items() if value},
+            claim_partner_id=claim_partner.id,
+            booked_by_id=booked_by.id,
+            booked_by_kind="self" if booked_by == partner else "referrer",
+            consent_datetime=fields.Datetime.now(),
+            lang=request.env.lang if request.env.lang in installed else False,
+            submission_key=values[SUBMISSION_KEY_FIELD],
+            **({"user_id": values["staff_id"]} if values.get("staff_id") else {}),
+        )
+
     def _booking_of_submission(self, key):
         """The booking a submission key made, committed by any worker (a fresh cursor sees
         what this transaction's snapshot may not)."""
@@ -584,7 +551,7 @@ class AzBookingWebsite(http.Controller):
 
     def _redirect_to_confirmation(self, booking):
         if booking.state == "cancelled":
-            return error_page(
+            return self._error_page(
                 BookingError(
                     request.env._(
                         "This form was already sent, and the booking it made has been cancelled "
@@ -604,7 +571,7 @@ class AzBookingWebsite(http.Controller):
             return False
 
     @http.route(
-        "/booking/<string:type_id>/book",
+        "/booking/<az_booking_type:type_id>/book",
         type="http",
         auth="public",
         website=True,
@@ -614,11 +581,11 @@ class AzBookingWebsite(http.Controller):
     def booking_submit(self, type_id, **post):
         try:
             booking_type = self._get_booking_type(type_id)
-            start = parse_start(post.get("start"))
+            start = self._parse_start(post.get("start"))
         except BookingError as error:
-            return error_page(error)
+            return self._error_page(error)
         if post.get(HONEYPOT_FIELD):
-            return error_page(
+            return self._error_page(
                 BookingError(
                     request.env._(
                         "Your request could not be processed. Please try again without filling the "
@@ -630,7 +597,7 @@ class AzBookingWebsite(http.Controller):
         try:
             key = pi.parse_token(post.get(SUBMISSION_KEY_FIELD), field=SUBMISSION_KEY_FIELD)
         except pi.InputError:
-            return error_page(
+            return self._error_page(
                 BookingError(
                     request.env._(
                         "This form is not valid or has expired. Please open the booking page again."
@@ -642,16 +609,16 @@ class AzBookingWebsite(http.Controller):
         if first:  # the same form sent again: show what the first sending booked
             return self._redirect_to_confirmation(first)
         if not self._verify_bot_protection():
-            return error_page(
+            return self._error_page(
                 BookingError(
                     request.env._("We could not check that you are not a robot. Please try again."), 400
                 )
             )
         waiting_list = booking_type.is_collective and post.get("waiting_list") == "1"
         try:
-            slot = find_slot(booking_type, start, include_full=waiting_list)
+            slot = self._find_slot(booking_type, start, include_full=waiting_list)
         except BookingError as error:
-            return error_page(error)
+            return self._error_page(error)
         values, answers, errors = self._validate_form(booking_type, post)
         values[SUBMISSION_KEY_FIELD] = key
         staff_id = False
@@ -676,7 +643,7 @@ class AzBookingWebsite(http.Controller):
                 values=values,
                 status=409,
                 message=request.env._("This time is no longer available. Here are the next free times:"),
-                next_slots=next_free_slots(booking_type, start),
+                next_slots=self._prepare_next_slots_values(booking_type, start),
             )
         if errors:
             return self._render_form(
@@ -687,11 +654,9 @@ class AzBookingWebsite(http.Controller):
                 status=400,
                 message=request.env._("Please correct the fields marked below."),
             )
-        user = request.env.user
         try:
             with request.env.cr.savepoint():
                 partner, claim_partner = self._find_or_create_partner(booking_type, values)
-                booked_by = partner if user._is_public() else user.partner_id
                 booking = (
                     request.env["az.booking"]
                     .sudo()
@@ -700,28 +665,9 @@ class AzBookingWebsite(http.Controller):
                         az_booking_no_waiting=not waiting_list,
                     )
                     .create(
-                        {
-                            "type_id": booking_type.id,
-                            "partner_id": partner.id,
-                            "claim_partner_id": claim_partner.id,
-                            "booked_by_id": booked_by.id,
-                            "booked_by_kind": "self" if booked_by == partner else "referrer",
-                            "consent_datetime": fields.Datetime.now(),
-                            "site_id": slot.get("site_id") or booking_type.site_ids[:1].id,
-                            **({"slot_id": slot["session_id"]} if slot.get("session_id") else {}),
-                            "start": slot["start"],
-                            "stop": slot["stop"],
-                            "lang": request.env.lang
-                            if request.env.lang in dict(request.env["res.lang"].get_installed())
-                            else False,
-                            "submission_key": key,
-                            **({"user_id": staff_id} if staff_id else {}),
-                            "answer_ids": [
-                                fields.Command.create({"question_id": question_id, "value": value})
-                                for question_id, value in answers.items()
-                                if value
-                            ],
-                        }
+                        self._prepare_booking_create_values(
+                            booking_type, slot, partner, claim_partner, values, answers
+                        )
                     )
                 )
         except pg_errors.UniqueViolation:
@@ -737,7 +683,7 @@ class AzBookingWebsite(http.Controller):
                 values=values,
                 status=409,
                 message=error.args[0] if error.args else request.env._("This time is no longer available."),
-                next_slots=next_free_slots(booking_type, start),
+                next_slots=self._prepare_next_slots_values(booking_type, start),
             )
         booking.message_post(body=request.env._("Booked from the website."))
         booking._send_portal_notification("confirmation")
@@ -757,7 +703,7 @@ class AzBookingWebsite(http.Controller):
     )
     def booking_manage_former(self, token=None, **kwargs):
         """The personal links of the former scheme: a clear 404, never an action."""
-        return error_page(
+        return self._error_page(
             BookingError(
                 request.env._(
                     "This link is no longer in use. Please use the button of your "

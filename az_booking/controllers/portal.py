@@ -17,22 +17,12 @@ from odoo.addons.az_project_base.tools import public_input as pi
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from .main import (
-    REASON_MAX,
-    BookingError,
-    booking_values,
-    error_page,
-    find_slot,
-    parse_start,
-    read_text,
-    week_values,
-    when_label,
-)
+from .main import REASON_MAX, AzBookingPageMixin, BookingError
 
 PAGE_SIZE = 20
 
 
-class AzBookingPortal(CustomerPortal):
+class AzBookingPortal(AzBookingPageMixin, CustomerPortal):
     def _az_booking_domain(self):
         return request.env["az.booking"]._portal_domain(request.env.user.partner_id)
 
@@ -93,7 +83,7 @@ class AzBookingPortal(CustomerPortal):
         return f"{booking.access_url}{suffix}" + (f"?{url_encode(params)}" if params else "")
 
     def _az_page_values(self, booking, token, is_own=None, **extra):
-        values = booking_values(booking)
+        values = self._prepare_booking_values(booking)
         values.update(
             {
                 "manage_url": lambda suffix="", **query: self._az_url(booking, token, suffix, **query),
@@ -139,7 +129,7 @@ class AzBookingPortal(CustomerPortal):
         values.update(
             {
                 "page_name": "az_bookings",
-                "rows": [booking_values(booking) for booking in bookings],
+                "rows": [self._prepare_booking_values(booking) for booking in bookings],
                 "pager": pager,
                 "filterby": filterby,
                 "default_url": "/my/bookings",
@@ -161,7 +151,7 @@ class AzBookingPortal(CustomerPortal):
         try:
             booking, token = self._az_booking_access(booking_id, access_token)
         except BookingError as error:
-            return error_page(error)
+            return self._error_page(error)
         claim_ok = False
         if claim:
             try:
@@ -191,9 +181,9 @@ class AzBookingPortal(CustomerPortal):
         try:
             booking, _token = self._az_booking_access(booking_id, access_token)
         except BookingError as error:
-            return error_page(error)
+            return self._error_page(error)
         if booking.state == "waiting":
-            return error_page(
+            return self._error_page(
                 BookingError(
                     request.env._(
                         "You are on the waiting list: there is no appointment to add to a calendar yet."
@@ -229,11 +219,11 @@ class AzBookingPortal(CustomerPortal):
             booking, token = self._az_booking_access(booking_id, access_token)
             claim = pi.parse_token(claim, field="claim", max_length=64)
         except BookingError as error:
-            return error_page(error)
+            return self._error_page(error)
         except pi.InputError:
-            return error_page(self._az_link_error())
+            return self._error_page(self._az_link_error())
         if not booking._portal_claim(claim):
-            return error_page(self._az_link_error())
+            return self._error_page(self._az_link_error())
         return request.redirect(self._az_url(booking, token, claimed="1"), code=303)
 
     # ------------------------------------------------------------------------------------
@@ -251,7 +241,7 @@ class AzBookingPortal(CustomerPortal):
         try:
             booking, token = self._az_booking_access(booking_id, access_token)
         except BookingError as error:
-            return error_page(error)
+            return self._error_page(error)
         if not booking._portal_can_change():
             return self._az_cannot_change(booking, token)
         return request.render("az_booking.booking_cancel_page", self._az_page_values(booking, token))
@@ -268,9 +258,11 @@ class AzBookingPortal(CustomerPortal):
         try:
             booking, token = self._az_booking_access(booking_id, access_token)
         except BookingError as error:
-            return error_page(error)
+            return self._error_page(error)
         errors = {}
-        reason = read_text(post, "reason", REASON_MAX, request.env._("Reason"), multiline=True, errors=errors)
+        reason = self._read_text(
+            post, "reason", REASON_MAX, request.env._("Reason"), multiline=True, errors=errors
+        )
         if not booking._portal_can_change():
             return self._az_cannot_change(booking, token)
         if errors:
@@ -294,9 +286,9 @@ class AzBookingPortal(CustomerPortal):
     # ------------------------------------------------------------------------------------
     def _az_render_reschedule(self, booking, token, week=None, message=None, status=200):
         try:
-            values = week_values(booking.type_id, week, exclude=booking)
+            values = self._prepare_week_values(booking.type_id, week, exclude=booking)
         except BookingError as error:
-            return error_page(error)
+            return self._error_page(error)
         values.update(self._az_page_values(booking, token, message=message))
         return request.render("az_booking.booking_reschedule_page", values, status=status)
 
@@ -304,8 +296,8 @@ class AzBookingPortal(CustomerPortal):
         """The free slot ``start`` (a posted or linked value) that the booking can move to,
         else a response saying why not."""
         try:
-            start = parse_start(start)
-            slot = find_slot(booking.type_id, start, exclude=booking)
+            start = self._parse_start(start)
+            slot = self._find_slot(booking.type_id, start, exclude=booking)
         except BookingError as error:
             return None, self._az_render_reschedule(booking, token, message=error.message, status=400)
         if not slot or (slot["start"] == booking.start and booking.state != "waiting"):
@@ -328,7 +320,7 @@ class AzBookingPortal(CustomerPortal):
         try:
             booking, token = self._az_booking_access(booking_id, access_token)
         except BookingError as error:
-            return error_page(error)
+            return self._error_page(error)
         if not booking._portal_can_change():
             return self._az_cannot_change(booking, token)
         if start is None:
@@ -341,8 +333,8 @@ class AzBookingPortal(CustomerPortal):
             self._az_page_values(
                 booking,
                 token,
-                new_start=slot["start"].strftime("%Y-%m-%dT%H:%M"),
-                new_when=when_label(booking.type_id, slot["start"]),
+                new_start=self._format_start(slot["start"]),
+                new_when=booking.type_id._format_when(slot["start"]),
             ),
         )
 
@@ -358,7 +350,7 @@ class AzBookingPortal(CustomerPortal):
         try:
             booking, token = self._az_booking_access(booking_id, access_token)
         except BookingError as error:
-            return error_page(error)
+            return self._error_page(error)
         if not booking._portal_can_change():
             return self._az_cannot_change(booking, token)
         slot, refusal = self._az_move_target(booking, token, post.get("start"))

@@ -1,14 +1,20 @@
+import base64
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-import pytz
+from markupsafe import Markup
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import consteq, html2plaintext
+from odoo.tools import hmac as tools_hmac
 
 from odoo.addons.base.models.res_partner import _lang_get
 
+from ..tools import intervals as iv
+from ..tools.ics import make_ics
 from .az_booking_type import ACTIVE_STATES
 
 _logger = logging.getLogger(__name__)
@@ -26,9 +32,14 @@ STATES = [
 STAFF_LOCK_KEY = 0x0A2B0001
 # States whose booking appears in the staff member's calendar.
 EVENT_STATES = ("requested", "confirmed", "done", "no_show", "excused")
-# Exclusion constraints of the table (see ``init``).
+# Exclusion constraints of the table (declared in ``_sql_constraints``, named
+# ``<table>_<key>`` by Odoo).
 STAFF_CONSTRAINT = "az_booking_no_double_booking"
 PERSON_CONSTRAINT = "az_booking_one_per_person"
+# How long a manage link stays valid after the end of its appointment.
+MANAGE_TOKEN_GRACE_DAYS = 7
+# States a person can still change from the website.
+CHANGEABLE_STATES = ("waiting",) + ACTIVE_STATES
 
 
 class AzBooking(models.Model):
@@ -173,43 +184,70 @@ class AzBooking(models.Model):
         "address.",
     )
 
+    manage_token_expiry = fields.Datetime(
+        compute="_compute_manage_token_expiry",
+        store=True,
+        copy=False,
+        string="Manage link valid until",
+    )
+    manage_url = fields.Char(compute="_compute_manage_url", string="Manage link")
+    reminder_sent_datetime = fields.Datetime(
+        string="Reminder sent on",
+        copy=False,
+        readonly=True,
+    )
+    when_label = fields.Char(
+        compute="_compute_when_label",
+        string="When (as told to the person)",
+        help="Day and time in the booking's timezone and language, without seconds.",
+    )
+    waiting_position = fields.Integer(
+        compute="_compute_waiting_position",
+        help="Place on the waiting list of the workshop session (1 = next).",
+    )
+    claim_url = fields.Char(
+        compute="_compute_claim_url",
+        groups="az_project_base.group_user",
+        help="Link sent to the typed address only: it adds the booking to the existing "
+        "contact of that address.",
+    )
+    ics_sequence = fields.Integer(
+        string="Calendar version",
+        copy=False,
+        readonly=True,
+        help="SEQUENCE of the calendar file: raised each time the appointment moves or is "
+        "cancelled, so that calendar programs take the newest version.",
+    )
+
+    # The database itself refuses two active individual bookings of the same staff member
+    # whose times (buffers included) overlap, and two bookings of the same person on the
+    # same type whose times overlap (two staff members at once, two seats of one workshop, a
+    # seat and a place on its waiting list). Odoo keeps each definition in the constraint's
+    # comment and replaces a constraint whose definition changed on the next update. The
+    # btree_gist extension they need is created by the addon's ``pre_init_hook`` (install)
+    # and by ``init`` (a database updated from an older version).
     _sql_constraints = [
         ("stop_after_start", "CHECK(stop > start)", "A booking must end after it starts."),
         ("seats_positive", "CHECK(seats >= 1)", "A booking takes at least one seat."),
         ("submission_key_unique", "UNIQUE(submission_key)", "This form has already been sent."),
+        (
+            STAFF_CONSTRAINT.removeprefix("az_booking_"),
+            "EXCLUDE USING gist (user_id WITH =, tsrange(busy_start, busy_stop) WITH &&) "
+            "WHERE (state IN ('requested', 'confirmed') AND NOT is_collective AND user_id IS NOT NULL)",
+            "This slot is no longer available. Please choose another one.",
+        ),
+        (
+            PERSON_CONSTRAINT.removeprefix("az_booking_"),
+            "EXCLUDE USING gist (type_id WITH =, partner_id WITH =, tsrange(start, stop) WITH &&) "
+            "WHERE (state IN ('waiting', 'requested', 'confirmed'))",
+            "This person already has a booking of this type at this time (or a seat in this workshop).",
+        ),
     ]
 
     def init(self):
-        """The database itself refuses two active individual bookings of the same staff
-        member whose times (buffers included) overlap, and two bookings of the same person
-        on the same type whose times overlap (two staff members at once, two seats of one
-        workshop, a seat and a place on its waiting list)."""
+        # for the exclusion constraints (see ``pre_init_hook``); an update retries a
+        # constraint it could not add once the models are initialised
         self.env.cr.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
-        constraints = {
-            STAFF_CONSTRAINT: """
-                EXCLUDE USING gist (user_id WITH =, tsrange(busy_start, busy_stop) WITH &&)
-                WHERE (state IN ('requested', 'confirmed') AND NOT is_collective
-                       AND user_id IS NOT NULL)""",
-            PERSON_CONSTRAINT: """
-                EXCLUDE USING gist (type_id WITH =, partner_id WITH =,
-                                    tsrange(start, stop) WITH &&)
-                WHERE (state IN ('waiting', 'requested', 'confirmed'))""",
-        }
-        for name, definition in constraints.items():
-            self.env.cr.execute("SELECT 1 FROM pg_constraint WHERE conname = %s", [name])
-            if self.env.cr.fetchone():
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    self.env.cr.execute(f"ALTER TABLE az_booking ADD CONSTRAINT {name} {definition}")  # pylint: disable=sql-injection  # constant names and definitions above
-            except pg_errors.ExclusionViolation:
-                # older data breaking the rule: the module still loads; staff cancel the
-                # duplicates, and the next update adds the guarantee
-                _logger.warning(
-                    "az_booking: constraint %s not added: some active bookings overlap. "
-                    "Cancel the duplicates, then update the module.",
-                    name,
-                )
 
     def _compute_list_filters(self):
         now = fields.Datetime.now()
@@ -230,13 +268,9 @@ class AzBooking(models.Model):
 
     def _today_bounds(self):
         """Today in the user's timezone, as naive UTC bounds."""
-        tz = pytz.timezone(self.env.user.tz or self.env.context.get("tz") or "UTC")
-        today = datetime.now(tz).date()
-        bounds = [
-            tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-            for day in (today, today + timedelta(days=1))
-        ]
-        return bounds[0], bounds[1]
+        tz_name = self.env.user.tz or self.env.context.get("tz") or "UTC"
+        today = datetime.now(ZoneInfo(tz_name)).date()
+        return iv.local_day_bounds_utc(today, today, tz_name)
 
     def _search_is_today(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -290,7 +324,36 @@ class AzBooking(models.Model):
     def _compute_access_url(self):  # pylint: disable=missing-return  # a compute returns nothing
         super()._compute_access_url()
         for booking in self:
-            booking.access_url = f"/my/bookings/{booking.id}"
+            booking.access_url = f"/my/bookings/{booking.id}" if booking.id else "#"
+
+    @api.depends("stop")
+    def _compute_manage_token_expiry(self):
+        for booking in self:
+            booking.manage_token_expiry = (
+                booking.stop + timedelta(days=MANAGE_TOKEN_GRACE_DAYS) if booking.stop else False
+            )
+
+    def _compute_when_label(self):
+        for booking in self:
+            booking.when_label = booking._get_when_label() if booking.start else False
+
+    def _compute_waiting_position(self):
+        for booking in self:
+            booking.waiting_position = booking._get_waiting_position() if booking.id else 0
+
+    def _compute_claim_url(self):
+        for booking in self:
+            booking.claim_url = booking._get_claim_url() if booking.id else False
+
+    def _compute_manage_url(self):
+        """The personal link sent to the person: the portal address of the booking with its
+        access token. None once cancelled (the token is revoked then)."""
+        for booking in self:
+            booking.manage_url = (
+                booking.get_base_url() + booking.get_portal_url()
+                if booking.id and booking.state != "cancelled"
+                else False
+            )
 
     @api.constrains("type_id", "seats")
     def _check_seats(self):
@@ -338,12 +401,28 @@ class AzBooking(models.Model):
         bookings.filtered(lambda b: b.state in EVENT_STATES)._sync_calendar_event()
         return bookings
 
-    def write(self, vals):
-        if "start" in vals and "stop" not in vals and len(self) > 1:
-            for booking in self:  # each booking keeps its own length
-                booking.write(vals)
-            return True
+    def write(self, vals):  # pylint: disable=method-required-super  # through _write_checked
         vals = dict(vals)
+        moving_time = {"start", "stop"} & set(vals)
+        if moving_time and "reminder_sent_datetime" not in vals:
+            vals["reminder_sent_datetime"] = False  # a moved appointment is reminded again
+        # the calendar file of a moved or cancelled appointment gets a higher SEQUENCE, and
+        # a cancelled booking's personal link stops working
+        new_version = (moving_time or vals.get("state") == "cancelled") and "ics_sequence" not in vals
+        if new_version or ("start" in vals and "stop" not in vals and len(self) > 1):
+            for booking in self:  # each booking keeps its own length and version
+                booking_vals = dict(vals)
+                if new_version:
+                    booking_vals["ics_sequence"] = booking.ics_sequence + 1
+                    if vals.get("state") == "cancelled":
+                        booking_vals["access_token"] = False
+                booking._write_checked(booking_vals)
+            return True
+        return self._write_checked(vals)
+
+    def _write_checked(self, vals):
+        """Write ``vals`` once the moved bookings are checked free, under the database's
+        guard against double booking; keep the calendar events in line."""
         if "start" in vals and "stop" not in vals and self.start and self.stop:
             vals["stop"] = fields.Datetime.to_datetime(vals["start"]) + (self.stop - self.start)
         moving = {"start", "stop", "user_id"} & set(vals)
@@ -369,7 +448,8 @@ class AzBooking(models.Model):
             self._sync_calendar_event()
         return result
 
-    def unlink(self):  # pylint: disable=method-required-super  # bookings are cancelled, never deleted
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
         raise UserError(
             self.env._("Bookings are never deleted: cancel them instead, so that their history stays.")
         )
@@ -427,10 +507,7 @@ class AzBooking(models.Model):
             if booking_type.assignment == "specific":
                 vals["user_id"] = booking_type.specific_user_id.id
             else:
-                slots = booking_type._get_free_slots(
-                    start, stop, include_full=True, apply_notice=self_booking
-                )
-                slot = next((s for s in slots if s["start"] == start and s["stop"] == stop), None)
+                slot = booking_type._find_free_slot(start, stop, include_full=True, apply_notice=self_booking)
                 if not slot:
                     raise UserError(self._slot_taken_message())
                 vals["user_id"] = booking_type._pick_least_loaded(slot["user_ids"], start)
@@ -438,8 +515,7 @@ class AzBooking(models.Model):
         if check:
             user = self.env["res.users"].browse(vals["user_id"])
             if self_booking:
-                slots = booking_type._get_free_slots(start, stop, staff=user, include_full=True)
-                ok = any(s["start"] == start and s["stop"] == stop for s in slots)
+                ok = bool(booking_type._find_free_slot(start, stop, staff=user, include_full=True))
             else:
                 ok = booking_type._is_available(user, start, stop)
             if not ok:
@@ -460,8 +536,8 @@ class AzBooking(models.Model):
         start = fields.Datetime.to_datetime(vals.get("start"))
         if not session_id and start:
             # the scheduled session starting then (read before the lock, as the page did)
-            found = booking_type._get_session_slots(start, start + timedelta(seconds=1), include_full=True)
-            session_id = found[0]["session_id"] if found else False
+            found = booking_type._find_free_slot(start, include_full=True, apply_notice=False)
+            session_id = found["session_id"] if found else False
             if not session_id and not self_booking:
                 cr.execute(  # a cancelled or done session: refused below
                     "SELECT id FROM az_booking_slot WHERE type_id = %s AND start = %s",
@@ -728,3 +804,313 @@ class AzBooking(models.Model):
         promoted._update_slot_seats()
         promoted._send_portal_notification("promoted")
         return promoted
+
+    # ------------------------------------------------------------------------------------
+    # Personal manage link (portal.mixin access token)
+    # ------------------------------------------------------------------------------------
+    def _portal_link_expired(self):
+        """Whether the access token no longer opens this booking (some days after it)."""
+        self.ensure_one()
+        return bool(self.manage_token_expiry and self.manage_token_expiry < fields.Datetime.now())
+
+    def _get_claim_signature(self):
+        """Proof, sent only to the address typed on the website, that the person holding it
+        receives that address's messages: it lets them add the booking to the existing
+        contact of that address (see readme/DESCRIPTION.md)."""
+        self.ensure_one()
+        booking = self.sudo()
+        if not booking.claim_partner_id:
+            return False
+        return tools_hmac(self.env(su=True), "az_booking_claim", (booking.id, booking.claim_partner_id.id))
+
+    def _get_claim_url(self):
+        self.ensure_one()
+        signature = self._get_claim_signature()
+        if not signature or self.state == "cancelled":
+            return False
+        return self.get_base_url() + self.get_portal_url(query_string=f"&claim={signature}")
+
+    def _portal_claim(self, signature):
+        """Move the booking to the existing contact of the typed address, once the person
+        proved they receive that address's messages."""
+        self.ensure_one()
+        booking = self.sudo()
+        expected = booking._get_claim_signature()
+        if not expected or not consteq(expected, signature or ""):
+            return False
+        partner = booking.claim_partner_id
+        booking.write({"partner_id": partner.id, "claim_partner_id": False})
+        booking.message_post(
+            body=self.env._(
+                "The person confirmed through the link sent to them that this booking is theirs: "
+                "it now belongs to their contact."
+            )
+        )
+        return True
+
+    @api.model
+    def _portal_domain(self, partner):
+        """Bookings a logged-in portal user may see: their own, and the ones they made for
+        someone else."""
+        return ["|", ("partner_id", "=", partner.id), ("booked_by_id", "=", partner.id)]
+
+    def _portal_deadline(self):
+        self.ensure_one()
+        return self.start - timedelta(hours=self.type_id.cancel_deadline_hours)
+
+    def _portal_can_change(self):
+        """Whether the person may still cancel or move this booking from the website."""
+        self.ensure_one()
+        return self.state in CHANGEABLE_STATES and fields.Datetime.now() < self._portal_deadline()
+
+    def _portal_cancel(self, reason=False):
+        self.ensure_one()
+        if not self._portal_can_change():
+            raise UserError(self.env._("This booking can no longer be changed online. Please call us."))
+        self.action_cancel(cancel_by="person", reason=reason or False)
+        self.message_post(body=self.env._("Cancelled by the person from the website."))
+        return True
+
+    def _portal_reschedule(self, start):
+        """Move the booking to the free slot starting at ``start`` (naive UTC) and return
+        the booking that now holds the appointment (a new one for a workshop seat)."""
+        self.ensure_one()
+        if not self._portal_can_change():
+            raise UserError(self.env._("This booking can no longer be changed online. Please call us."))
+        booking_type = self.type_id
+        now = fields.Datetime.now()
+        if not now < start <= now + timedelta(days=booking_type.horizon_days):
+            raise UserError(self._slot_taken_message())
+        slot = booking_type._find_free_slot(start, exclude=self)
+        if not slot or (self.start == start and self.state in ACTIVE_STATES):
+            raise UserError(self._slot_taken_message())
+        if booking_type.is_collective:
+            # the seat is given back first: the same person cannot hold two seats of the
+            # same type at overlapping times, even for an instant
+            self.action_cancel(cancel_by="person", reason=self.env._("Moved by the person."))
+            new_booking = self.with_context(az_booking_no_waiting=True).create(
+                booking_type._prepare_booking_values(
+                    self.partner_id,
+                    slot,
+                    answers={answer.question_id.id: answer.value for answer in self.answer_ids},
+                    booked_by_id=self.booked_by_id.id,
+                    booked_by_kind=self.booked_by_kind,
+                    consent_datetime=self.consent_datetime,
+                    site_id=self.site_id.id,
+                    lang=self.lang,
+                    seats=self.seats,
+                )
+            )
+            self.cancel_reason = self.env._("Moved to %s by the person.", new_booking.name)
+            new_booking.message_post(
+                body=self.env._("Booked by the person from the website, in place of %s.", self.name)
+            )
+            return new_booking
+        user = (
+            self.user_id
+            if self.user_id.id in slot["user_ids"]
+            else self.env["res.users"].browse(booking_type._pick_least_loaded(slot["user_ids"], start))
+        )
+        values = {"start": start, "stop": slot["stop"], "user_id": user.id}
+        if self.state == "waiting":
+            values["state"] = "requested" if booking_type.needs_validation else "confirmed"
+        self.write(values)
+        self.message_post(body=self.env._("Moved by the person from the website."))
+        return self
+
+    # ------------------------------------------------------------------------------------
+    # Calendar file and e-mails
+    # ------------------------------------------------------------------------------------
+    def _get_ics_content(self):
+        """The appointment as an iCalendar file (bytes): a REQUEST, its updates with a
+        higher SEQUENCE, and a CANCEL once cancelled (RFC 5546). A sensitive type shows only
+        its neutral name."""
+        self.ensure_one()
+        booking = self.sudo().with_context(lang=self.lang or self.env.lang)
+        location = booking.site_id.address_line() if booking.site_id else ""
+        if booking.site_id:
+            location = ", ".join(p for p in (booking.site_id.name, location) if p)
+        description = booking.env._("Reference: %s", booking.name)
+        manage_url = booking.manage_url
+        if manage_url:
+            description += "\n" + booking.env._("See, move or cancel: %s", manage_url)
+        if not booking.is_sensitive and booking.type_id.description:
+            description += "\n\n" + html2plaintext(booking.type_id.description)
+        domain = (booking.get_base_url() or "odoo").split("//")[-1].split("/")[0].split(":")[0]
+        company = booking.company_id
+        person = booking.partner_id
+        number = "".join(c for c in (person.mobile or person.phone or "") if c.isdigit() or c == "+")
+        person_address = (
+            person.email_normalized or (number and f"tel:{number}") or f"urn:az-booking:{booking.id}"
+        )
+        text = make_ics(
+            uid=f"az-booking-{booking.id}@{domain}",
+            start=booking.start,
+            stop=booking.stop,
+            summary=f"{booking.type_id.public_name} ({company.name})",
+            description=description,
+            location=location,
+            url=manage_url or "",
+            cancelled=booking.state == "cancelled",
+            tentative=booking.state == "requested",
+            sequence=booking.ics_sequence,
+            organizer=(company.name, company.email or f"noreply@{domain}"),
+            attendee=(person.name, person_address),
+        )
+        return text.encode()
+
+    def _get_ics_attachment(self):
+        self.ensure_one()
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": "appointment.ics",
+                    "datas": base64.b64encode(self._get_ics_content()),
+                    "mimetype": "text/calendar",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
+
+    def _get_when_label(self, moment=None):
+        """ "Tuesday 3 March 2026, 10:00" in the booking's timezone and language: what the
+        messages to the person say (no seconds)."""
+        self.ensure_one()
+        booking = self.sudo()
+        lang = booking.lang or booking.partner_id.lang or self.env.lang or "en_US"
+        return booking.type_id._format_datetime(moment or booking.start, lang=lang)
+
+    def _get_waiting_position(self):
+        """Place of this booking on its workshop session's waiting list (1 = next)."""
+        self.ensure_one()
+        if self.state != "waiting" or not self.slot_id:
+            return 0
+        ahead = self.sudo().search_count(
+            [
+                ("slot_id", "=", self.slot_id.id),
+                ("state", "=", "waiting"),
+                "|",
+                ("create_date", "<", self.create_date),
+                "&",
+                ("create_date", "=", self.create_date),
+                ("id", "<", self.id),
+            ]
+        )
+        return ahead + 1
+
+    # Mail templates of each message sent to the person.
+    _NOTIFICATION_TEMPLATES = {
+        "confirmation": "az_booking.mail_template_booking_confirmation",
+        "waiting": "az_booking.mail_template_booking_waiting",
+        "reminder": "az_booking.mail_template_booking_reminder",
+        "cancelled": "az_booking.mail_template_booking_cancelled",
+        "promoted": "az_booking.mail_template_booking_promoted",
+        "session_cancelled": "az_booking.mail_template_booking_session_cancelled",
+        "moved": "az_booking.mail_template_booking_moved",
+    }
+
+    def _send_portal_notification(self, kind):
+        """Tell the person about their booking (``kind``: confirmation, waiting, reminder,
+        cancelled, promoted): by e-mail, with the calendar file when the booking holds a
+        time. The SMS channel (az_booking_sms) extends this for people without e-mail.
+        Returns the bookings that got an e-mail."""
+        if kind == "confirmation":
+            waiting = self.filtered(lambda b: b.state == "waiting")
+            (self - waiting)._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
+            waiting._send_portal_mail(self._NOTIFICATION_TEMPLATES["waiting"], ics=False)
+            return self.filtered(lambda b: b.partner_id.email)
+        if kind in ("session_cancelled", "moved"):
+            # the waiting list holds no time: no calendar file for it
+            no_ics = self.env.context.get("az_booking_no_ics_ids") or []
+            waiting = self.filtered(lambda b: b.state == "waiting" or b.id in no_ics)
+            sent = (self - waiting)._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
+            return sent | waiting._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind], ics=False)
+        return self._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
+
+    def _send_portal_mail(self, xmlid, ics=True):
+        """Send one of the website e-mails of these bookings, with the calendar file unless
+        ``ics`` is False (the waiting list holds no time)."""
+        template = self.env.ref(xmlid, raise_if_not_found=False)
+        sent = self.browse()
+        if not template:
+            return sent
+        for booking in self.sudo():
+            if not booking.partner_id.email:
+                continue
+            email_values = {}
+            if ics:
+                attachment = booking._get_ics_attachment()
+                email_values["attachment_ids"] = [fields.Command.link(attachment.id)]
+            template.sudo().send_mail(booking.id, email_values=email_values)
+            sent |= booking
+        return sent
+
+    def _send_series_message(self, series):
+        """One e-mail to the person listing the dates of a series, each with its own
+        link to see or cancel it. Returns whether it was sent."""
+        partner = self.partner_id[:1]
+        if not partner.email:
+            return False
+        bookings = self.sudo().with_context(lang=self[:1].lang or partner.lang).sorted("start")
+        env = bookings.env
+        items = Markup("").join(
+            Markup('<li>%s - <a href="%s">%s</a></li>')
+            % (booking.when_label, booking.manage_url, env._("see or cancel"))
+            for booking in bookings
+        )
+        company = bookings[:1].company_id
+        body = Markup("<div><p>%s</p><p>%s</p><ul>%s</ul><p>%s</p></div>") % (
+            env._("Hello %s,", partner.name),
+            env._(
+                "Here are your %(count)s appointments %(type)s:",
+                count=len(bookings),
+                type=bookings[:1].type_id.public_name,
+            ),
+            items,
+            company.name or "",
+        )
+        env["mail.mail"].sudo().create(
+            {
+                "subject": env._("Your appointments: %s", bookings[:1].type_id.public_name),
+                "body_html": body,
+                "email_from": company.email_formatted or env.user.email_formatted,
+                "recipient_ids": [fields.Command.link(partner.id)],
+                "model": "az.booking.series",
+                "res_id": series.id,
+                "auto_delete": True,
+            }
+        )
+        return True
+
+    @api.model
+    def _cron_send_reminders(self):
+        """Remind people of their appointment ``reminder_hours`` before it: once each,
+        never for a cancelled booking or one on the waiting list."""
+        now = fields.Datetime.now()
+        types = (
+            self.env["az.booking.type"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("reminder_hours", ">", 0)])
+        )
+        if not types:
+            return
+        longest = max(types.mapped("reminder_hours"))
+        candidates = self.sudo().search(
+            [
+                ("type_id", "in", types.ids),
+                ("state", "in", ACTIVE_STATES),
+                ("reminder_sent_datetime", "=", False),
+                ("start", ">", now),
+                ("start", "<=", now + timedelta(hours=longest)),
+            ],
+            order="start, id",
+        )
+        due = candidates.filtered(lambda b: b.start <= now + timedelta(hours=b.type_id.reminder_hours))
+        for booking in due:
+            booking.reminder_sent_datetime = now
+            booking._send_portal_notification("reminder")
+        _logger.info("az_booking: %d reminder(s) sent", len(due))

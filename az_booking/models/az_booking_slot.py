@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
 
 from .az_booking_type import ACTIVE_STATES
 
@@ -105,7 +106,7 @@ class AzBookingSlot(models.Model):
 
     def _local_label(self, moment):
         tz = self.type_id.tz or self.env.user.tz or "UTC"
-        return fields.Datetime.context_timestamp(self.with_context(tz=tz), moment).strftime("%d/%m/%Y %H:%M")
+        return format_datetime(self.env, moment, tz=tz, dt_format="dd/MM/y HH:mm")
 
     # ------------------------------------------------------------------------------------
     # CRUD
@@ -193,10 +194,13 @@ class AzBookingSlot(models.Model):
                         )
                     )
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_booked(self):
         if self.booking_ids:
             raise UserError(self.env._("A session with bookings is never deleted: cancel it instead."))
-        self.event_id.sudo().unlink()
+
+    def unlink(self):
+        self.event_id.sudo().unlink()  # the session's own calendar event goes with it
         return super().unlink()
 
     # ------------------------------------------------------------------------------------

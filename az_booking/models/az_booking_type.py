@@ -1,8 +1,10 @@
 from collections import defaultdict
-from datetime import timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date, format_datetime, format_time
 
 from odoo.addons.az_project_base.tools.timezones import place_of
 from odoo.addons.base.models.res_partner import _tz_get
@@ -25,7 +27,7 @@ class AzBookingType(models.Model):
 
     _name = "az.booking.type"
     _description = "Booking type"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "website.published.multi.mixin"]
     _order = "sequence, name, id"
     _check_company_auto = True
 
@@ -112,7 +114,13 @@ class AzBookingType(models.Model):
     )
     question_ids = fields.One2many("az.booking.question", "type_id", string="Questions")
     needs_validation = fields.Boolean(help="Bookings stay 'requested' until a staff member confirms them.")
+    # the publish flag of Odoo's website mixin, with its own label and tracking
     is_published = fields.Boolean(string="Published on the website", copy=False, tracking=True)
+    consent_text = fields.Text(
+        string="Consent text",
+        translate=True,
+        help="What people agree to when they book on the website. Empty: the text of the company is used.",
+    )
     tz = fields.Selection(
         _tz_get,
         string="Timezone",
@@ -187,6 +195,19 @@ class AzBookingType(models.Model):
         for booking_type in self:
             booking_type.display_name = booking_type.public_name if share else booking_type.name
 
+    @api.depends("public_name")
+    @api.depends_context("lang")
+    def _compute_website_url(self):
+        """``/booking/<slug>``: the slug is made of the public name, so that the address of
+        a sensitive type never says more than its neutral name (the model converter of the
+        route reads both ``/booking/<slug>`` and the former ``/booking/<id>``)."""
+        for booking_type in self:
+            booking_type.website_url = (
+                "/booking/%s" % self.env["ir.http"]._slug((booking_type.id, booking_type.public_name))
+                if booking_type.id
+                else False
+            )
+
     def _compute_booking_count(self):
         counts = dict(
             self.env["az.booking"]._read_group(
@@ -228,6 +249,145 @@ class AzBookingType(models.Model):
         action["domain"] = [("type_id", "=", self.id)]
         action["context"] = {"default_type_id": self.id}
         return action
+
+    # ------------------------------------------------------------------------------------
+    # Website
+    # ------------------------------------------------------------------------------------
+    def _get_consent_text(self):
+        self.ensure_one()
+        return (
+            self.consent_text
+            or self.company_id.az_booking_consent_text
+            or self.env._(
+                "I agree that %(company)s processes the information in this form to manage my "
+                "appointment and contact me about it.",
+                company=self.company_id.name,
+            )
+        )
+
+    def _get_contact_phone(self):
+        """Whom a person calls when the website can no longer change their booking."""
+        self.ensure_one()
+        site_phone = next((site.phone for site in self.site_ids if site.phone), False)
+        return self.company_id.phone or site_phone or False
+
+    # ------------------------------------------------------------------------------------
+    # Dates as people read them: in the type's timezone, in the language of the page or
+    # message (``lang``, else the environment's)
+    # ------------------------------------------------------------------------------------
+    def _format_datetime(self, moment, dt_format="EEEE d MMMM y, HH:mm", lang=None):
+        """A naive UTC datetime in the type's timezone: "Tuesday 3 March 2026, 10:00"."""
+        self.ensure_one()
+        return format_datetime(self.env, moment, tz=self.tz or "UTC", dt_format=dt_format, lang_code=lang)
+
+    def _format_day(self, moment, lang=None):
+        """The local day of a naive UTC datetime: "Tuesday 3 March 2026"."""
+        return self._format_datetime(moment, dt_format="EEEE d MMMM y", lang=lang)
+
+    def _format_time(self, moment, lang=None):
+        """The local time of a naive UTC datetime: "10:00"."""
+        self.ensure_one()
+        return format_time(self.env, moment, tz=self.tz or "UTC", time_format="HH:mm", lang_code=lang)
+
+    def _format_when(self, moment, lang=None):
+        """ "Tuesday 3 March 2026 at 10:00": the time of a slot as the pages say it."""
+        env = self.with_context(lang=lang).env if lang else self.env
+        return env._(
+            "%(day)s at %(time)s",
+            day=self._format_day(moment, lang=lang),
+            time=self._format_time(moment, lang=lang),
+        )
+
+    def _format_week(self, monday, lang=None):
+        """ "Week from Monday 2 March to Sunday 8 March 2026" (``monday`` is a date)."""
+        return self.env._(
+            "Week from %(first)s to %(last)s",
+            first=format_date(self.env, monday, lang_code=lang, date_format="EEEE d MMMM"),
+            last=format_date(
+                self.env, monday + timedelta(days=6), lang_code=lang, date_format="EEEE d MMMM y"
+            ),
+        )
+
+    def _to_local(self, moment):
+        """A naive UTC datetime as an aware datetime of the type's timezone."""
+        self.ensure_one()
+        return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(self.tz or "UTC"))
+
+    def _local_today(self):
+        """Today's date in the type's timezone."""
+        return self._to_local(fields.Datetime.now()).date()
+
+    def _local_day_bounds(self, first_day, last_day=None):
+        """Naive UTC bounds of the local days ``first_day`` to ``last_day`` (included) in the
+        type's timezone."""
+        self.ensure_one()
+        return iv.local_day_bounds_utc(first_day, last_day or first_day, self.tz or "UTC")
+
+    # ------------------------------------------------------------------------------------
+    # Slots as the pages, the portal, moving and the staff wizard ask for them
+    # ------------------------------------------------------------------------------------
+    def _find_free_slot(
+        self, start, stop=None, staff=None, include_full=False, apply_notice=True, exclude=None
+    ):
+        """The engine's free slot starting at ``start`` (naive UTC), or None. An individual
+        slot also ends at ``stop`` (the type's duration by default); a workshop session keeps
+        its own length. ``exclude``: bookings whose time counts as free (the one being
+        moved)."""
+        self.ensure_one()
+        if apply_notice and start > fields.Datetime.now() + timedelta(days=self.horizon_days):
+            return None  # beyond the booking window (and far from the end of the calendar)
+        try:
+            stop = stop or start + timedelta(hours=self.duration)
+            window = (start - timedelta(days=1), stop + timedelta(days=1))
+        except OverflowError:
+            return None
+        engine = self.with_context(az_booking_exclude_ids=exclude.ids if exclude else [])
+        # a window of whole days, so that the slots lie on the grid of the working hours
+        slots = engine._get_free_slots(
+            *window,
+            staff=staff,
+            include_full=include_full,
+            apply_notice=apply_notice,
+        )
+        if self.is_collective:
+            return next((s for s in slots if s["start"] == start), None)
+        return next((s for s in slots if s["start"] == start and s["stop"] == stop), None)
+
+    def _get_next_free_slots(self, after, count=5, exclude=None):
+        """The first ``count`` slots with a free seat after ``after`` (naive UTC), within the
+        booking window, read two weeks at a time."""
+        self.ensure_one()
+        engine = self.with_context(az_booking_exclude_ids=exclude.ids if exclude else [])
+        horizon = fields.Datetime.now() + timedelta(days=self.horizon_days)
+        slots = []
+        cursor = after
+        while len(slots) < count and cursor < horizon:
+            window_stop = min(cursor + timedelta(days=14), horizon)
+            slots += [s for s in engine._get_free_slots(cursor, window_stop) if s["seats_left"] > 0]
+            cursor = window_stop
+        return slots[:count]
+
+    def _prepare_booking_values(self, partner, slot, answers=None, **values):
+        """Values of a new booking of this type for ``partner`` in ``slot`` (a slot of the
+        engine, or at least its ``start`` and ``stop``); ``answers``: {question id: answer};
+        ``values`` complete or replace the rest."""
+        self.ensure_one()
+        vals = {
+            "type_id": self.id,
+            "partner_id": partner.id,
+            "start": slot["start"],
+            "stop": slot["stop"],
+            "site_id": slot.get("site_id") or self.site_ids[:1].id,
+        }
+        if slot.get("session_id"):
+            vals["slot_id"] = slot["session_id"]
+        if answers:
+            vals["answer_ids"] = [
+                fields.Command.create({"question_id": question_id, "value": value})
+                for question_id, value in answers.items()
+            ]
+        vals.update(values)
+        return vals
 
     # ------------------------------------------------------------------------------------
     # Availability engine

@@ -11,4 +11,6 @@ from . import test_portal_french
 from . import test_portal_keyboard
 from . import test_sessions
 from . import test_series
+from . import test_declarations
+from . import test_portal_slugs
 from . import test_slot_engine_parity

@@ -31,7 +31,7 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         self.assertNotIn("Entretien interne", text)
         self.assertNotIn("Suivi addictologie", text, "a sensitive type keeps its neutral name")
         self.assertNotIn("Type d'une autre structure", text)
-        self.assertIn(f'href="/booking/{self.type_individual.id}"', text)
+        self.assertIn(f'href="{self.type_individual.website_url}"', text)
 
     def test_type_page_lists_free_slots_as_labelled_links(self):
         slots = self.free_slots(self.type_individual)
@@ -42,7 +42,7 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         self.assertTrue(links)
         hrefs = [link.get("href") for link in links]
         self.assertIn(
-            f"/booking/{self.type_individual.id}/book?start={self.start_param(first['start'])}", hrefs
+            f"{self.type_individual.website_url}/book?start={self.start_param(first['start'])}", hrefs
         )
         label = links[0].text_content().strip()
         self.assertTrue(label.startswith("Book "), label)
@@ -852,7 +852,7 @@ class TestPortalMenuAndButton(AzBookingPortalCommon):
                 "az_booking.booking_type_button", {"booking_type": self.type_sensitive}
             )
         )
-        self.assertIn(f'href="/booking/{self.type_sensitive.id}"', button)
+        self.assertIn(f'href="{self.type_sensitive.website_url}"', button)
         self.assertNotIn("Suivi addictologie", button)
         snippet = str(self.env["ir.qweb"]._render("az_booking.s_az_booking_button", {}))
         self.assertIn('href="/booking"', snippet)

@@ -1,5 +1,4 @@
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -85,12 +84,8 @@ class AzBookingBookWizard(models.TransientModel):
         self.ensure_one()
         if self.date_to < self.date_from:
             raise UserError(self.env._("The end of the period comes before its start."))
-        tz = ZoneInfo(self.type_id.tz or "UTC")
-        utc = ZoneInfo("UTC")
-        start = datetime.combine(self.date_from, time(0), tzinfo=tz).astimezone(utc)
-        stop = datetime.combine(self.date_to + timedelta(days=1), time(0), tzinfo=tz).astimezone(utc)
-        start = max(start.replace(tzinfo=None), fields.Datetime.now())
-        stop = stop.replace(tzinfo=None)
+        start, stop = self.type_id._local_day_bounds(self.date_from, self.date_to)
+        start = max(start, fields.Datetime.now())
         slots = (
             self.type_id.sudo()._get_free_slots(start, stop, staff=self.user_id or None, apply_notice=False)
             if start < stop
@@ -114,17 +109,15 @@ class AzBookingBookWizard(models.TransientModel):
         self.ensure_one()
         if not self.consent:
             raise UserError(self.env._("Record the person's consent before booking on their behalf."))
-        vals = {
-            "type_id": self.type_id.id,
-            "partner_id": self.partner_id.id,
-            "start": line.start,
-            "stop": line.stop,
-            "booked_by_kind": self.booked_by_kind,
-            "booked_by_id": self.booked_by_id.id,
-            "consent_datetime": fields.Datetime.now(),
-            "site_id": self.site_id.id,
-            "note": self.note,
-        }
+        vals = self.type_id._prepare_booking_values(
+            self.partner_id,
+            {"start": line.start, "stop": line.stop},
+            booked_by_kind=self.booked_by_kind,
+            booked_by_id=self.booked_by_id.id,
+            consent_datetime=fields.Datetime.now(),
+            site_id=self.site_id.id,
+            note=self.note,
+        )
         if self.user_id:
             vals["user_id"] = self.user_id.id
         booking = self.env["az.booking"].create(vals)
