@@ -508,7 +508,7 @@ class AzBookingType(models.Model):
         # 3. leaves: the staff's own, and public holidays of their calendars/companies
         cr.execute(
             """
-            SELECT resource_id, calendar_id, company_id, date_from, date_to
+            SELECT id, resource_id, calendar_id, company_id, date_from, date_to
               FROM resource_calendar_leaves
              WHERE time_type = 'leave' AND date_from < %s AND date_to > %s
                AND (resource_id IN %s
@@ -552,6 +552,35 @@ class AzBookingType(models.Model):
         data["bookings"] = cr.fetchall()
         return data
 
+    def _get_staff_time_off(self, data):
+        """Per staff member of ``data`` (from _read_availability_data): the leaves that take
+        their working time, as (leave id, start, stop) in naive UTC. One rule for the slot
+        engine and the wizards that say why a day is skipped."""
+        own = defaultdict(list)
+        public = []
+        for leave_id, resource_id, calendar_id, company_id, date_from, date_to in data["leaves"]:
+            if resource_id:
+                own[resource_id].append((leave_id, date_from, date_to))
+            else:
+                public.append((leave_id, calendar_id, company_id, date_from, date_to))
+        result = {}
+        for user_id, info in data["staff"].items():
+            # The staff member's own leaves, whatever working schedule they are tied to. Core
+            # (_leave_intervals_batch) keeps only those of the calendar it computes, because
+            # with hr_contract each calendar is computed over its own period; this engine
+            # knows the current calendar only, so a time off recorded under another one (the
+            # schedule of a coming contract, as hr_holidays does) would be dropped and its
+            # days offered while the person is away.
+            # Public holidays: those of no calendar or of the staff member's calendar, and of
+            # the company of their resource, as core: a holiday recorded by another company
+            # on a shared calendar does not close this one.
+            result[user_id] = own[info["resource_id"]] + [
+                (leave_id, date_from, date_to)
+                for leave_id, calendar_id, company_id, date_from, date_to in public
+                if calendar_id in (None, info["calendar_id"]) and company_id == info["company_id"]
+            ]
+        return result
+
     def _get_available_intervals(self, start, stop, staff=None):
         """Per staff member: the working periods ("frames", whole, around [start, stop)),
         the working time left by leaves and public holidays ("work", what
@@ -575,13 +604,7 @@ class AzBookingType(models.Model):
                 own[user_id].append((busy_start, busy_stop))
             elif user_id in data["staff"]:
                 busy[user_id].append((busy_start, busy_stop))
-        leaves_by_resource = defaultdict(list)
-        public_leaves = []
-        for resource_id, calendar_id, company_id, date_from, date_to in data["leaves"]:
-            if resource_id:
-                leaves_by_resource[resource_id].append((date_from, date_to))
-            else:
-                public_leaves.append((calendar_id, company_id, date_from, date_to))
+        time_off = self._get_staff_time_off(data)
         events_by_partner = defaultdict(list)
         for partner_id, e_start, e_stop, allday, start_date, stop_date in data["events"]:
             events_by_partner[partner_id].append((e_start, e_stop, allday, start_date, stop_date))
@@ -602,21 +625,7 @@ class AzBookingType(models.Model):
             # whole working periods, even when the window starts or ends inside one: they
             # are the grid slots are laid on, whatever the window asked for
             frames = iv.weekly_intervals(attendances, info["tz"], start - margin, stop + margin)
-            # The staff member's own leaves, whatever working schedule they are tied to. Core
-            # (_leave_intervals_batch) keeps only those of the calendar it computes, because
-            # with hr_contract each calendar is computed over its own period; this engine
-            # knows the current calendar only, so a time off recorded under another one (the
-            # schedule of a coming contract, as hr_holidays does) would be dropped and its
-            # days offered while the person is away.
-            off = list(leaves_by_resource[info["resource_id"]])
-            # Public holidays: those of no calendar or of the staff member's calendar, and of
-            # the company of their resource, as core: a holiday recorded by another company
-            # on a shared calendar does not close this one.
-            off += [
-                (date_from, date_to)
-                for calendar_id, company_id, date_from, date_to in public_leaves
-                if calendar_id in (None, info["calendar_id"]) and company_id == info["company_id"]
-            ]
+            off = [(date_from, date_to) for _leave_id, date_from, date_to in time_off[user_id]]
             work = iv.subtract(frames, iv.union(off))
             taken = list(busy[user_id])
             for e_start, e_stop, allday, start_date, stop_date in events_by_partner[info["partner_id"]]:

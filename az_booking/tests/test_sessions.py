@@ -59,6 +59,34 @@ class TestWorkshopSessions(AzBookingCommon):
         self.assertEqual(sessions[0].stop, paris(2026, 3, 3, 16))
         self.assertEqual(sessions[0].user_ids, self.staff_b)
 
+    def test_series_skips_the_holidays_the_slot_engine_applies_and_no_other(self):
+        """The facilitator works for another structure of the database: the public holidays
+        of their own company close their day, those of the workshop's company do not (core's
+        rule, and the one of the booking pages)."""
+        other = self.env["res.company"].create({"name": "Autre structure"})
+        resource = self.env["resource.resource"].search([("user_id", "=", self.staff_b.id)])
+        resource.company_id = other
+        for company, day in ((other, 2), (self.type_workshop.company_id, 9)):
+            holiday = self.env["resource.calendar.leaves"].create(
+                {
+                    "name": f"Holiday of {company.name}",
+                    "date_from": paris(2026, 3, day),
+                    "date_to": paris(2026, 3, day + 1),
+                    "time_type": "leave",
+                }
+            )
+            holiday.company_id = company
+        wizard, sessions = self._series(mon=True, count=2)
+        self.assertEqual(sessions.mapped("start"), [paris(2026, 3, 9, 14)])
+        self.assertIn("public holiday (Holiday of Autre structure)", wizard.result)
+        self.assertNotIn(f"Holiday of {self.type_workshop.company_id.name}", wizard.result)
+        result, _seats, _staff = self.type_workshop._get_available_intervals(
+            paris(2026, 3, 2), paris(2026, 3, 10)
+        )
+        work_days = {start.date() for start, _stop in result[self.staff_b.id]["work"]}
+        self.assertNotIn(date(2026, 3, 2), work_days)
+        self.assertIn(date(2026, 3, 9), work_days)
+
     def test_series_until_a_date_skips_holidays_and_leaves_and_says_so(self):
         self.env["resource.calendar.leaves"].create(
             {

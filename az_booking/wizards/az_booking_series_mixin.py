@@ -67,34 +67,19 @@ class AzBookingSeriesMixin(models.AbstractModel):
         }
 
     @api.model
-    def _time_off_reason(self, users, start, stop, company):
-        """Why ``users`` cannot work over [start, stop) (naive UTC): a public holiday or
-        the leave of one of them; False when nothing stops them."""
-        resources = self.env["resource.resource"].sudo().search([("user_id", "in", users.ids)])
-        leaves = (
-            self.env["resource.calendar.leaves"]
-            .sudo()
-            .search(
-                [
-                    ("time_type", "=", "leave"),
-                    ("date_from", "<", stop),
-                    ("date_to", ">", start),
-                    "|",
-                    ("resource_id", "in", resources.ids),
-                    "&",
-                    ("resource_id", "=", False),
-                    "&",
-                    "|",
-                    ("calendar_id", "=", False),
-                    ("calendar_id", "in", resources.calendar_id.ids),
-                    "|",
-                    ("company_id", "=", False),
-                    ("company_id", "=", company.id),
-                ],
-                order="resource_id desc, id",
-            )
-        )
-        for leave in leaves:
+    def _time_off_reason(self, users, start, stop, booking_type):
+        """Why ``users`` cannot work over [start, stop) (naive UTC): the leave of one of them
+        or a public holiday, by the slot engine's rule (az.booking.type._get_staff_time_off);
+        False when nothing stops them."""
+        data = booking_type._read_availability_data(users.ids, start, stop)
+        leave_ids = [
+            leave_id
+            for leaves in booking_type._get_staff_time_off(data).values()
+            for leave_id, date_from, date_to in leaves
+            if date_from < stop and date_to > start
+        ]
+        leaves = self.env["resource.calendar.leaves"].sudo().browse(leave_ids)
+        for leave in leaves.sorted(lambda leave: (not leave.resource_id, leave.id)):
             if leave.resource_id:
                 return self.env._("leave of %s", leave.resource_id.name)
             return self.env._("public holiday (%s)", leave.name or "")

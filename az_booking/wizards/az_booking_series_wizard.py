@@ -62,9 +62,7 @@ class AzBookingSeriesWizard(models.TransientModel):
                     )
             except UserError as error:
                 stop = start + timedelta(hours=booking_type.duration)
-                reason = (
-                    self._time_off_reason(self.user_id, start, stop, booking_type.company_id) or error.args[0]
-                )
+                reason = self._time_off_reason(self.user_id, start, stop, booking_type) or error.args[0]
                 skipped.append("%s: %s" % (label, reason))
         if booked and self.notify:
             booked._send_series_message(series)

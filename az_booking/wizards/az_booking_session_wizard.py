@@ -51,7 +51,7 @@ class AzBookingSessionWizard(models.TransientModel):
             if start in existing:
                 skipped.append(self.env._("%s: a session is already scheduled", label))
                 continue
-            reason = self._time_off_reason(self.user_ids, start, stop, booking_type.company_id)
+            reason = self._time_off_reason(self.user_ids, start, stop, booking_type)
             if reason:
                 skipped.append("%s: %s" % (label, reason))
                 continue
