@@ -681,34 +681,19 @@ class AzBooking(models.Model):
     def _sync_calendar_event(self):
         """Keep each booking's calendar event in line with it: created when the booking
         holds time, moved with it, archived when it is cancelled or waits."""
-        events = (
-            self.env["calendar.event"]
-            .sudo()
-            .with_context(
-                no_mail_to_attendees=True,
-                dont_notify=True,
-                mail_create_nosubscribe=True,
-                mail_auto_subscribe_no_notify=True,
-            )
-        )
+        booking_types = self.env["az.booking.type"]
         collective = self.sudo().filtered("slot_id")
         if collective:
             collective.slot_id._sync_calendar_event()
-            for booking in collective.filtered(lambda b: b.event_id.active):
-                # a seat is shown in the session's event, not in an event of its own
-                events.browse(booking.event_id.id).active = False
+            # a seat is shown in the session's event, not in an event of its own
+            booking_types._archive_calendar_events(collective.event_id)
         for booking in self.sudo() - collective:
             if booking.state in EVENT_STATES and booking.user_id:
-                values = booking._calendar_event_values()
-                if booking.event_id:
-                    event = events.browse(booking.event_id.id)
-                    if not event.active:
-                        values["active"] = True
-                    event.write(values)
-                else:
-                    booking.with_context(az_booking_skip_check=True).event_id = events.create(values)
-            elif booking.event_id.active:
-                events.browse(booking.event_id.id).active = False
+                event = booking_types._put_calendar_event(booking.event_id, booking._calendar_event_values())
+                if event != booking.event_id:
+                    booking.with_context(az_booking_skip_check=True).event_id = event
+            else:
+                booking_types._archive_calendar_events(booking.event_id)
 
     # ------------------------------------------------------------------------------------
     # Actions

@@ -323,29 +323,15 @@ class AzBookingSlot(models.Model):
         )
         return self.type_id._calendar_event_values(self, name, partners)
 
-    def _sync_calendar_event(self):  # pylint: disable=missing-return  # super().write passes the write guard; nothing to return
+    def _sync_calendar_event(self):  # pylint: disable=missing-return  # nothing to return
         """One calendar event per session: the facilitators and participants attend, the
         title counts the participants; archived once the session is cancelled."""
-        events = (
-            self.env["calendar.event"]
-            .sudo()
-            .with_context(
-                no_mail_to_attendees=True,
-                dont_notify=True,
-                mail_create_nosubscribe=True,
-                mail_auto_subscribe_no_notify=True,
-            )
-        )
+        booking_types = self.env["az.booking.type"]
         for session in self.sudo():
             if session.state != "cancelled":
-                values = session._calendar_event_values()
-                if session.event_id:
-                    event = events.browse(session.event_id.id)
-                    if not event.active:
-                        values["active"] = True
-                    event.write(values)
-                else:
-                    event = events.create(values)
+                event = booking_types._put_calendar_event(session.event_id, session._calendar_event_values())
+                if event != session.event_id:
+                    # past the write guard of sessions: only the link to the event changes
                     super(AzBookingSlot, session).write({"event_id": event.id})
-            elif session.event_id.active:
-                events.browse(session.event_id.id).active = False
+            else:
+                booking_types._archive_calendar_events(session.event_id)

@@ -392,6 +392,37 @@ class AzBookingType(models.Model):
     # ------------------------------------------------------------------------------------
     # Availability engine
     # ------------------------------------------------------------------------------------
+    @api.model
+    def _quiet_calendar_events(self):
+        """calendar.event, written without mails or notifications to the attendees: the
+        booking's own messages tell people about their appointment."""
+        return (
+            self.env["calendar.event"]
+            .sudo()
+            .with_context(
+                no_mail_to_attendees=True,
+                dont_notify=True,
+                mail_create_nosubscribe=True,
+                mail_auto_subscribe_no_notify=True,
+            )
+        )
+
+    @api.model
+    def _put_calendar_event(self, event, values):
+        """Write ``values`` on ``event`` (brought back if archived), or create the event when
+        there is none yet; returns the event."""
+        events = self._quiet_calendar_events()
+        if not event:
+            return events.create(values)
+        event = events.browse(event.id)
+        event.write(dict(values, active=True) if not event.active else values)
+        return event
+
+    @api.model
+    def _archive_calendar_events(self, events):
+        """Archive the active ones of ``events`` (a booking cancelled, a session cancelled)."""
+        self._quiet_calendar_events().browse(events.filtered("active").ids).active = False
+
     def _calendar_event_values(self, record, name, partners):
         """Values of the calendar event of ``record`` (a booking or a workshop session of this
         type): busy time of its staff member, private for sensitive types, at its site."""
