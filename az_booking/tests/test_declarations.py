@@ -7,15 +7,25 @@ from collections import defaultdict
 from datetime import date
 
 from odoo.exceptions import UserError
+from odoo.tests import tagged
 from odoo.tools import mute_logger, sql
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 from .common import AzBookingCommon, paris
 
-ADDONS = ("az_booking", "az_booking_sms", "az_booking_attendance")
+# every addon of the repository: checked once all are installed (post_install)
+ADDONS = (
+    "az_project_base",
+    "az_booking",
+    "az_booking_sms",
+    "az_attendance",
+    "az_attendance_sms",
+    "az_booking_attendance",
+)
 
 
+@tagged("post_install", "-at_install")
 class TestDeclarations(AzBookingCommon):
     def _classes_of(self, addon):
         """{model name: [classes of ``addon`` that define or extend that model]}."""
@@ -56,10 +66,8 @@ class TestDeclarations(AzBookingCommon):
                 for cls in classes:
                     models_of_file[inspect.getfile(cls)].add(model)
             for path, models in models_of_file.items():
-                main = min(models, key=len)
-                # a wizard's file also holds its lines (``<wizard>.line``)
-                self.assertTrue(all(m.startswith(main) for m in models), f"{path} reopens {sorted(models)}")
-                expected = main.replace(".", "_") + ".py"
+                self.assertEqual(len(models), 1, f"{path} holds {sorted(models)}")
+                expected = next(iter(models)).replace(".", "_") + ".py"
                 self.assertTrue(path.endswith(f"/{expected}"), f"{path} holds {sorted(models)}")
 
     @mute_logger("odoo.sql_db")
