@@ -203,6 +203,10 @@ def build(env, args):
         "many_type": many.id,
         "single_type": single.id,
         "workshop_type": workshop.id,
+        # the public addresses of the types (/booking/<slug>), as the website links them
+        "many_path": many.website_url,
+        "single_path": single.website_url,
+        "workshop_path": workshop.website_url,
         "free_starts": sorted({slot["start"].strftime(fmt) for slot in free}),
         "single_start": single_slot["start"].strftime(fmt),
         "workshop_start": workshop_slot["start"].strftime(fmt),
@@ -264,10 +268,10 @@ def percentile(values, pct):
     return ordered[index]
 
 
-def book(session, rec, base, type_id, start, name, label):
+def book(session, rec, base, type_path, start, name, label):
     form = rec.timed(
         f"{label} form GET",
-        lambda: session.get(f"{base}/booking/{type_id}/book", params={"start": start}, timeout=60),
+        lambda: session.get(f"{base}{type_path}/book", params={"start": start}, timeout=60),
     )
     match = CSRF_RE.search(form.text)
     key = KEY_RE.search(form.text)  # the form's one-time submission key
@@ -282,7 +286,7 @@ def book(session, rec, base, type_id, start, name, label):
     }
     return rec.timed(
         f"{label} POST",
-        lambda: session.post(f"{base}/booking/{type_id}/book", data=data, timeout=60, allow_redirects=False),
+        lambda: session.post(f"{base}{type_path}/book", data=data, timeout=60, allow_redirects=False),
     )
 
 
@@ -300,9 +304,9 @@ def drive(args):
     # 1. public booking flow, distinct slots
     def visitor(i):
         with new_client() as http:
-            rec.timed("slot page GET", lambda: http.get(f"{base}/booking/{state['many_type']}", timeout=60))
+            rec.timed("slot page GET", lambda: http.get(f"{base}{state['many_path']}", timeout=60))
             return book(
-                http, rec, base, state["many_type"], state["free_starts"][i], f"Visitor {i}", "booking"
+                http, rec, base, state["many_path"], state["free_starts"][i], f"Visitor {i}", "booking"
             )
 
     t0 = time.perf_counter()
@@ -314,13 +318,13 @@ def drive(args):
     def single(i):
         with new_client() as http:
             return book(
-                http, rec, base, state["single_type"], state["single_start"], f"Rival {i}", "single slot"
+                http, rec, base, state["single_path"], state["single_start"], f"Rival {i}", "single slot"
             )
 
     def seat(i):
         with new_client() as http:
             return book(
-                http, rec, base, state["workshop_type"], state["workshop_start"], f"Seat {i}", "workshop"
+                http, rec, base, state["workshop_path"], state["workshop_start"], f"Seat {i}", "workshop"
             )
 
     singles = run_parallel(20, single)
