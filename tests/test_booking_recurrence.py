@@ -7,6 +7,8 @@ import pytest
 from conftest import load_module
 
 rec = load_module("az_booking/tools/recurrence.py", "az_booking_recurrence")
+# a series' local times are read by the one rule of the slot engine
+iv = load_module("az_booking/tools/intervals.py", "az_booking_intervals")
 
 
 def test_module_does_not_import_odoo():
@@ -52,18 +54,23 @@ def test_bad_series_are_refused(kwargs):
 
 def test_local_time_kept_across_summer_time():
     # Paris changes to summer time on 29 March 2026: 14:00 stays 14:00 local
-    before = rec.local_to_utc(date(2026, 3, 26), 14.0, "Europe/Paris")
-    after = rec.local_to_utc(date(2026, 4, 2), 14.0, "Europe/Paris")
+    before = iv.local_to_utc(date(2026, 3, 26), 14.0, "Europe/Paris")
+    after = iv.local_to_utc(date(2026, 4, 2), 14.0, "Europe/Paris")
     assert before == datetime(2026, 3, 26, 13, 0)
     assert after == datetime(2026, 4, 2, 12, 0)
 
 
 def test_overseas_timezone():
     # Réunion (UTC+4, no summer time) and Guadeloupe (UTC-4)
-    assert rec.local_to_utc(date(2026, 3, 26), 9.5, "Indian/Reunion") == datetime(2026, 3, 26, 5, 30)
-    assert rec.local_to_utc(date(2026, 3, 26), 22.0, "America/Guadeloupe") == datetime(2026, 3, 27, 2, 0)
+    assert iv.local_to_utc(date(2026, 3, 26), 9.5, "Indian/Reunion") == datetime(2026, 3, 26, 5, 30)
+    assert iv.local_to_utc(date(2026, 3, 26), 22.0, "America/Guadeloupe") == datetime(2026, 3, 27, 2, 0)
 
 
 def test_time_skipped_by_the_change_moves_forward():
     # 02:30 does not exist in Paris on 29 March 2026
-    assert rec.local_to_utc(date(2026, 3, 29), 2.5, "Europe/Paris") == datetime(2026, 3, 29, 1, 30)
+    assert iv.local_to_utc(date(2026, 3, 29), 2.5, "Europe/Paris") == datetime(2026, 3, 29, 1, 30)
+
+
+def test_time_repeated_by_the_change_is_read_as_working_hours_are():
+    # 02:30 happens twice in Paris on 25 October 2026: winter time, as Odoo reads working hours
+    assert iv.local_to_utc(date(2026, 10, 25), 2.5, "Europe/Paris") == datetime(2026, 10, 25, 1, 30)

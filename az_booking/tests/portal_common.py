@@ -11,7 +11,7 @@ from odoo.tests import HttpCase, new_test_user
 
 from odoo.addons.phone_validation.tools.phone_validation import phone_format
 
-from ..tools.recurrence import local_to_utc
+from ..tools.intervals import local_to_utc
 
 
 class AzBookingPortalCommon(HttpCase):

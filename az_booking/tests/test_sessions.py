@@ -3,7 +3,7 @@ a session, and the upgrade of the former per-occurrence rows."""
 
 import importlib.util
 import os
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -58,6 +58,17 @@ class TestWorkshopSessions(AzBookingCommon):
         self.assertEqual(set(sessions.mapped("state")), {"scheduled"})
         self.assertEqual(sessions[0].stop, paris(2026, 3, 3, 16))
         self.assertEqual(sessions[0].user_ids, self.staff_b)
+
+    def test_evening_sessions_end_at_midnight_and_over_a_change_of_time(self):
+        """A session's length is time elapsed: 22:00 for 2 hours ends at midnight; on the night
+        Paris goes to summer time, 1:00 for 2 hours ends at 4:00 local."""
+        _wizard, sessions = self._series(mon=True, count=1, hour=22.0)
+        self.assertEqual((sessions.start, sessions.stop), (paris(2026, 3, 2, 22), paris(2026, 3, 3, 0)))
+        sessions.unlink()
+        _wizard, sessions = self._series(sun=True, count=1, hour=1.0, date_from=date(2026, 3, 29))
+        night = sessions[0]
+        self.assertEqual(night.start, datetime(2026, 3, 29, 0, 0))  # 1:00 winter time
+        self.assertEqual(night.stop - night.start, timedelta(hours=2))
 
     def test_series_skips_the_holidays_the_slot_engine_applies_and_no_other(self):
         """The facilitator works for another structure of the database: the public holidays

@@ -130,13 +130,17 @@ def float_to_time(hours):
 
 
 def local_to_utc(day, hours, tz):
-    """The UTC naive datetime of ``hours`` (a float) on local ``day`` in timezone ``tz``.
+    """The UTC naive datetime of ``hours`` (a float) on local ``day`` in timezone ``tz`` (a
+    ``ZoneInfo`` or a timezone name). One rule for working hours and for the sessions and
+    appointments of a series, which keep their local time across a change of time.
 
     A local time that does not exist (the hour skipped in spring) or exists twice (the hour
     repeated in autumn) is read with the offset of standard (winter) time, as Odoo reads
     working hours (pytz ``localize`` with ``is_dst=False``): 2:30 on the night of the
     autumn change is its second occurrence.
     """
+    if not isinstance(tz, ZoneInfo):
+        tz = ZoneInfo(tz or "UTC")
     clock = float_to_time(hours)
     if clock is None:
         local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)

@@ -2,9 +2,7 @@
 
 Pure Python: no Odoo import, so that it is tested without a database."""
 
-from datetime import datetime, time, timedelta
-
-import pytz
+from datetime import timedelta
 
 # A series never runs forever: a cap on the number of occurrences generated.
 MAX_OCCURRENCES = 200
@@ -44,20 +42,3 @@ def weekly_dates(first_day, weekdays, interval=1, count=None, until=None, limit=
                 break
         week += 1
     return result
-
-
-def local_to_utc(day, hour, tz_name):
-    """Naive UTC datetime of the local wall-clock time ``hour`` (a float, 14.5 = 14:30) on
-    ``day`` in timezone ``tz_name``: a series keeps its local time across a change to or
-    from summer time. A time that does not exist locally (skipped by the change) is moved
-    forward by the change."""
-    zone = pytz.timezone(tz_name or "UTC")
-    minutes = round(hour * 60)
-    naive = datetime.combine(day, time(minutes // 60, minutes % 60))
-    try:
-        local = zone.localize(naive, is_dst=None)
-    except pytz.NonExistentTimeError:
-        local = zone.normalize(zone.localize(naive, is_dst=False))
-    except pytz.AmbiguousTimeError:
-        local = zone.localize(naive, is_dst=True)
-    return local.astimezone(pytz.utc).replace(tzinfo=None)

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import recurrence
+from ..tools import intervals
 
 
 class AzBookingSeriesWizard(models.TransientModel):
@@ -45,7 +45,7 @@ class AzBookingSeriesWizard(models.TransientModel):
         Booking = self.env["az.booking"].with_context(mail_create_nosubscribe=True)
         booked, skipped = Booking, []
         for day in self._series_dates():
-            start = recurrence.local_to_utc(day, self.hour, tz)
+            start = intervals.local_to_utc(day, self.hour, tz)
             label = self._label(start)
             try:
                 with self.env.cr.savepoint():

@@ -1,8 +1,10 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from ..tools import recurrence
+from ..tools import intervals
 
 
 class AzBookingSessionWizard(models.TransientModel):
@@ -45,8 +47,9 @@ class AzBookingSessionWizard(models.TransientModel):
         existing = set(sessions.search([("type_id", "=", booking_type.id)]).mapped("start"))
         created, skipped = [], []
         for day in self._series_dates():
-            start = recurrence.local_to_utc(day, self.hour, tz)
-            stop = recurrence.local_to_utc(day, self.hour + self.duration, tz)
+            start = intervals.local_to_utc(day, self.hour, tz)
+            # the length is time elapsed, also over midnight or a night of a change of time
+            stop = start + timedelta(hours=self.duration)
             label = self._day_label(day, tz)
             if start in existing:
                 skipped.append(self.env._("%s: a session is already scheduled", label))
