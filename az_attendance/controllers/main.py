@@ -5,7 +5,7 @@ from odoo import fields, http
 from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
-from odoo.addons.az_project_base.controllers.public_input import input_error_message
+from odoo.addons.az_project_base.controllers.public_input import PublicInputMixin
 from odoo.addons.az_project_base.tools import public_input as pi
 
 from ..tools.tokens import TokenError
@@ -15,12 +15,13 @@ SIGN_CODE_LENGTH = 6
 SIGNATURE_URI = re.compile(r"data:image/png;base64,[A-Za-z0-9+/]+={0,2}")
 
 
-def _proof():
-    httprequest = request.httprequest
-    return httprequest.remote_addr, httprequest.user_agent.string
+class AttendanceController(PublicInputMixin, http.Controller):
+    def _prepare_proof(self):
+        """What a signature keeps of the request that brought it: the address and the
+        browser (an addon behind a proxy of its own may read them otherwise)."""
+        httprequest = request.httprequest
+        return httprequest.remote_addr, httprequest.user_agent.string
 
-
-class AttendanceController(http.Controller):
     def _error(self, message, status=400):
         return request.render(
             "az_attendance.public_message",
@@ -136,14 +137,14 @@ class AttendanceController(http.Controller):
             if not isinstance(offline, bool):
                 raise pi.InputError(pi.NOT_TEXT, "offline")
         except pi.InputError as error:
-            return {"ok": False, "error": input_error_message(request.env, error)}
+            return {"ok": False, "error": self._input_error_message(error)}
         line = request.env["az.attendance.line"].browse(line_id)
         try:
             line = line.exists()
             if not line:
                 raise MissingError(request.env._("Unknown participant."))
             line.check_access("write")
-            ip, agent = _proof()
+            ip, agent = self._prepare_proof()
             with request.env.cr.savepoint():
                 line._record_signature(
                     signature,
@@ -235,7 +236,7 @@ class AttendanceController(http.Controller):
             signature = self._signature_input(signature)
             strokes = self._strokes_input(strokes)
         except pi.InputError as error:
-            return page(input_error_message(request.env, error), 400, selected=line.id)
+            return page(self._input_error_message(error), 400, selected=line.id)
         attempts = request.env["az.attendance.sign.attempt"].sudo()
         # the try is counted before the code is compared, under the counter row's lock
         if not attempts._reserve(line.id):
@@ -251,7 +252,7 @@ class AttendanceController(http.Controller):
         )
 
     def _sign(self, line, signature, strokes, method, on_error):
-        ip, agent = _proof()
+        ip, agent = self._prepare_proof()
         try:
             with request.env.cr.savepoint():
                 line.sudo()._record_signature(
@@ -356,7 +357,7 @@ class AttendanceController(http.Controller):
         except pi.InputError as error:
             return request.render(
                 "az_attendance.public_remote_sign",
-                self._remote_values(line, token, error=input_error_message(request.env, error)),
+                self._remote_values(line, token, error=self._input_error_message(error)),
                 status=400,
             )
         return self._sign(
@@ -455,7 +456,7 @@ class AttendanceController(http.Controller):
                 self._badge_values(partner, token, error=request.env._("Choose a session in the list.")),
                 status=400,
             )
-        ip, agent = _proof()
+        ip, agent = self._prepare_proof()
         try:
             line.check_access("write")
             with request.env.cr.savepoint():

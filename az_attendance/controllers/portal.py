@@ -4,7 +4,7 @@ from odoo import http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
-from odoo.addons.az_project_base.controllers.public_input import input_error_message
+from odoo.addons.az_project_base.controllers.public_input import PublicInputMixin
 from odoo.addons.az_project_base.tools import public_input as pi
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
@@ -14,7 +14,7 @@ from ..tools import upload_file
 NOTE_MAX = 1000
 
 
-class AttendancePortal(CustomerPortal):
+class AttendancePortal(PublicInputMixin, CustomerPortal):
     """A person sees the attendance lines that concern them (GDPR right of access) and sends
     the proof of an absence for their own lines."""
 
@@ -136,7 +136,7 @@ class AttendancePortal(CustomerPortal):
         try:
             note = pi.clean_text(post.get("note"), NOTE_MAX, field="note", multiline=True)
         except pi.InputError as error:
-            return self._justify_page(line, input_error_message(env, error, env._("Message")), status=400)
+            return self._justify_page(line, self._input_error_message(error, env._("Message")), status=400)
         if pending:
             return self._justify_page(
                 line,

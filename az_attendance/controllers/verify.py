@@ -1,7 +1,7 @@
 from odoo import fields, http
 from odoo.http import request
 
-from odoo.addons.az_project_base.controllers.public_input import input_error_message
+from odoo.addons.az_project_base.controllers.public_input import PublicInputMixin
 from odoo.addons.az_project_base.tools import public_input as pi
 
 from ..models.az_attendance_session import is_token
@@ -11,7 +11,7 @@ from ..tools import seal as sealer
 SEAL_TEXT_MAX = 80
 
 
-class AttendanceVerifyController(http.Controller):
+class AttendanceVerifyController(PublicInputMixin, http.Controller):
     """The public page that an auditor reaches from the QR code of a printed sheet. The
     address carries the seal printed on the paper; the page recomputes the sheet's chain from
     the database and compares the three: the paper, the database and the company ledger."""
@@ -65,7 +65,7 @@ class AttendanceVerifyController(http.Controller):
             paper_seal = self._parse_paper_seal(seal)
         except pi.InputError as error:
             return self._message(
-                env._("Unreadable seal"), input_error_message(env, error, env._("Seal")), 400
+                env._("Unreadable seal"), self._input_error_message(error, env._("Seal")), 400
             )
         Session = env["az.attendance.session"].sudo()
         session = Session.search([("verify_token", "=", token)], limit=1) if is_token(token) else Session

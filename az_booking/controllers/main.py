@@ -19,7 +19,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import email_normalize, email_split
 
-from odoo.addons.az_project_base.controllers.public_input import input_error_message
+from odoo.addons.az_project_base.controllers.public_input import PublicInputMixin
 from odoo.addons.az_project_base.tools import public_input as pi
 from odoo.addons.phone_validation.tools.phone_validation import phone_format
 
@@ -46,7 +46,7 @@ class BookingError(Exception):
         self.title = title
 
 
-class AzBookingPageMixin:
+class AzBookingPageMixin(PublicInputMixin):
     """Page values shared by the booking pages and the personal pages of a booking
     (``controllers/portal.py``): both controllers inherit them, an addon overrides them in
     the controller it extends."""
@@ -97,7 +97,7 @@ class AzBookingPageMixin:
             return pi.clean_text(post.get(key), limit, field=key, multiline=multiline)
         except pi.InputError as error:
             if errors is not None:
-                errors[key] = input_error_message(request.env, error, label)
+                errors[key] = self._input_error_message(error, label)
             return ""
 
     def _find_slot(self, booking_type, start, exclude=None, include_full=False):
