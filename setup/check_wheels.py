@@ -35,8 +35,10 @@ import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-# The same as run_tests.LEVEL_RE: a line Odoo logs at ERROR or CRITICAL level.
+# The same as run_tests.LEVEL_RE: a line Odoo logs at ERROR or CRITICAL level; and the same as
+# run_tests.DOCUTILS_RE: a docutils error printed while Odoo renders a module description.
 LEVEL_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (ERROR|CRITICAL) ")
+DOCUTILS_RE = re.compile(r"^<string>:\d+: \((ERROR|SEVERE)/\d\) ")
 REQ_NAME_RE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
 # Python distribution name -> module it provides, where they differ.
 IMPORT_NAMES = {"python-dateutil": "dateutil", "pillow": "PIL", "pyyaml": "yaml"}
@@ -254,7 +256,7 @@ def main():
             )
             log.write(done.stdout)
         result_lines = [ln for ln in done.stdout.splitlines() if ln.startswith("AZ-WHEELS ")]
-        errors = [ln for ln in done.stdout.splitlines() if LEVEL_RE.match(ln)]
+        errors = [ln for ln in done.stdout.splitlines() if LEVEL_RE.match(ln) or DOCUTILS_RE.match(ln)]
         if not result_lines:
             problems.append(f"Odoo stopped before the end of the install (exit code {done.returncode})")
         else:

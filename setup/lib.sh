@@ -30,6 +30,8 @@ else
 fi
 AZ_PGSOCKET="$AZ_PGDATA/socket"
 AZ_LOGDIR="$AZ_HOME/log"
+# docutils' console messages on module descriptions: severe ones only (see the file)
+export DOCUTILSCONFIG="$AZ_REPO/setup/docutils.conf"
 AZ_PYTHON="${AZ_PYTHON:-python3}"
 # The addons this project ships, in dependency order. Only those present are used.
 AZ_ADDONS_ALL="az_project_base az_booking az_attendance az_attendance_sms az_booking_attendance az_booking_sms"

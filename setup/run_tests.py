@@ -28,6 +28,9 @@ from pathlib import Path
 RESULT_RE = re.compile(r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests")
 SKIP_RE = re.compile(r" INFO \S+ (\S+): skipped (.+)$")
 LEVEL_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (ERROR|CRITICAL) ")
+# A docutils message printed while Odoo renders a module description (setup/docutils.conf
+# lets only severe ones through): an error of the run as well.
+DOCUTILS_RE = re.compile(r"^<string>:\d+: \((ERROR|SEVERE)/\d\) ")
 # Logged by Odoo's ChromeBrowser once Chromium answered on its debugging websocket.
 BROWSER_RE = re.compile(r": Browser version: ")
 PYTEST_SUMMARY_RE = re.compile(r"\d+ (?:passed|failed|error|errors|skipped)\b.* in [\d.]+s")
@@ -142,7 +145,7 @@ def run_odoo(odoo_cmd, db, addons, http_port, log_path, timeout, extra_modules="
             match = SKIP_RE.search(line)
             if match:
                 skips.append(f"{match.group(1)}: {match.group(2)}")
-            if LEVEL_RE.match(line):
+            if LEVEL_RE.match(line) or DOCUTILS_RE.match(line):
                 error_lines.append(line.rstrip())
             if BROWSER_RE.search(line):
                 browser_started += 1

@@ -27,6 +27,51 @@ def test_error_lines_are_seen_and_info_is_not():
     assert not run_tests.LEVEL_RE.match("2026-11-26 06:16:32,902 8133 INFO az_test odoo.x: fine")
 
 
+def test_docutils_errors_on_descriptions_are_seen_and_warnings_are_not():
+    assert run_tests.DOCUTILS_RE.match("<string>:38: (ERROR/3) Unexpected indentation.")
+    assert run_tests.DOCUTILS_RE.match("<string>:2: (SEVERE/4) Title level inconsistent:")
+    assert not run_tests.DOCUTILS_RE.match("<string>:43: (WARNING/2) Block quote ends without a blank line")
+
+
+def test_workspace_docutils_settings_silence_mail_but_not_severe_messages(tmp_path):
+    """The console of an install stays free of the message of Odoo's mail description; a
+    severe message still comes through (setup/docutils.conf, set by setup/lib.sh)."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    script = (
+        "import sys\n"
+        "from docutils.core import publish_string\n"
+        "publish_string(source=sys.stdin.read(), settings_overrides={'output_encoding': 'unicode'})\n"
+    )
+    env = dict(os.environ, DOCUTILSCONFIG=str(REPO / "setup" / "docutils.conf"))
+    # the shape of mail's description: a list indented right under a section title
+    bad_indent = (
+        "Retrieve mail\n=============\nEnter the parameters.\nThis can be used, such as:\n"
+        "--------------------------\n    * CRM Leads\n    * CRM Claims\nJust install it.\n"
+    )
+    severe = "Title\n=====\n\nSub\n---\n\nOther\n=====\n\nDeep\n~~~~\n\nBack\n---\n"
+    for source, expected in ((bad_indent, ""), (severe, "SEVERE/4")):
+        result = subprocess.run(
+            [sys.executable, "-c", script], input=source, env=env, capture_output=True, text=True
+        )
+        assert "(ERROR/3)" not in result.stderr
+        assert expected in result.stderr
+        # without the workspace settings, the same text prints the error
+        plain = subprocess.run(
+            [sys.executable, "-c", script],
+            input=source,
+            capture_output=True,
+            text=True,
+            env={k: v for k, v in env.items() if k != "DOCUTILSCONFIG"},
+        )
+        assert ("(ERROR/3)" in plain.stderr) == (source is bad_indent)
+    assert "DOCUTILSCONFIG" in (REPO / "setup" / "lib.sh").read_text()
+
+
 def test_browser_run_is_recognised():
     line = (
         "2026-11-26 06:16:30,001 8133 INFO az_test odoo.addons.x.tests.test_ui.TestUi."
