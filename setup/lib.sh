@@ -243,6 +243,15 @@ odoo_args() {
           --db-filter='.*')
 }
 
+addons_stamp() {
+    # The addons ($1, comma-separated) and a digest of their files: ./setup/run updates its
+    # database when either changed, so that new code never runs on the schema of the old one.
+    echo "$1"
+    (cd "$AZ_REPO" && find ${1//,/ } -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' \
+        -o -name '*.po' -o -name '*.js' -o -name '*.scss' \) -print0 | LC_ALL=C sort -z \
+        | xargs -0 sha1sum | sha1sum | cut -d' ' -f1)
+}
+
 odoo_cmd() {
     odoo_args
     "${ODOO[@]}" "$@"

@@ -1,6 +1,7 @@
 """The setup refuses Odoo trees that are not 18.0 Community, and CI runs the README's
 test command."""
 
+import os
 import subprocess
 import sys
 
@@ -98,3 +99,32 @@ def test_test_database_alone_trades_durability_for_speed():
     done = subprocess.run(["bash", "-c", script], cwd=REPO, capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["off", "on"]
     assert _cluster_setting("synchronous_commit") == "on"
+
+
+def test_run_updates_its_database_when_the_addons_files_change(tmp_path):
+    """./setup/run compares a stamp of the addons and of their files: an edited file, not only
+    a new version number, makes it update the demo database before serving it."""
+    (tmp_path / "setup").mkdir()
+    (tmp_path / "setup" / "lib.sh").write_text((REPO / "setup" / "lib.sh").read_text())
+    addon = tmp_path / "az_x"
+    (addon / "models").mkdir(parents=True)
+    model = addon / "models" / "thing.py"
+    model.write_text("x = 1\n")
+    (addon / "README.md").write_text("prose is not code\n")
+
+    def stamp():
+        return subprocess.run(
+            ["bash", "-c", f"source {tmp_path}/setup/lib.sh; addons_stamp az_x"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=dict(os.environ, AZ_HOME=str(tmp_path / "home")),
+        ).stdout
+
+    first = stamp()
+    assert first.startswith("az_x\n") and first == stamp()
+    (addon / "README.md").write_text("other prose\n")
+    assert stamp() == first
+    model.write_text("x = 2\n")
+    assert stamp() != first
+    assert "addons_stamp" in (REPO / "setup" / "run").read_text()
