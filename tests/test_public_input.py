@@ -182,3 +182,21 @@ def test_times_and_days_from_links_and_forms():
     for bad in ["2026-1-26", "2026-11-26T00:00", "2026-02-30", "٢٠٢٦-11-26", None, 20261126]:
         with pytest.raises(pi.InputError):
             pi.parse_date(bad)
+
+
+def test_parse_phone_keeps_typed_numbers_and_refuses_other_text():
+    for typed in ["06 12 34 56 78", "+33 6 12 34 56 78", "(0)6.12.34.56.78", "+1-555-555-5556"]:
+        assert pi.parse_phone(typed) == typed
+    for bad in [
+        None,
+        612345678,
+        "",
+        "12345",
+        "06 12 34 56 78 ext",
+        "０６１２３４５６７８",
+        "٠٦١٢٣٤٥٦٧٨",
+        "1" * 33,
+    ]:
+        with pytest.raises(pi.InputError) as caught:
+            pi.parse_phone(bad, "phone")
+        assert (caught.value.code, caught.value.field) == (pi.BAD_PHONE, "phone")

@@ -219,3 +219,25 @@ def test_the_curves_the_pad_draws_between_far_points_are_accepted():
     image = Image.new("RGBA", (600, 200), (255, 255, 255, 0))
     ImageDraw.Draw(image).line(si.pad_curve(STROKE), fill=(20, 30, 120, 255), width=2)
     assert si.clean_signature(png(image), strokes_of(STROKE))
+
+
+def test_signature_text_is_read_by_the_pure_module():
+    import base64
+
+    raw = b"\x89PNG\r\n\x1a\nwhatever"
+    encoded = base64.b64encode(raw).decode()
+    assert si.decode_text("data:image/png;base64," + encoded) == raw
+    assert si.decode_text(encoded) == raw  # bare base64, as Odoo's signature widget sends
+    for value, code in [
+        (None, si.MISSING),
+        ("", si.MISSING),
+        (b"bytes", si.MISSING),
+        ("data:image/svg+xml;base64," + encoded, si.NOT_PNG),
+        ("data:text/html,<script>", si.NOT_PNG),
+        ("A" * (si.MAX_SIGNATURE_BYTES * 4 // 3 + 8), si.TOO_BIG),
+        ("not base64!", si.UNREADABLE),
+        ("data:image/png;base64,QUJD\nRA==", si.UNREADABLE),
+    ]:
+        with pytest.raises(si.SignatureImageError) as caught:
+            si.decode_text(value)
+        assert caught.value.code == code, value

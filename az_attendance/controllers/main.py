@@ -8,6 +8,7 @@ from odoo.http import request
 from odoo.addons.az_project_base.controllers.public_input import PublicInputMixin
 from odoo.addons.az_project_base.tools import public_input as pi
 
+from ..models.az_attendance_line import request_proof
 from ..tools.tokens import TokenError
 
 SIGN_CODE_LENGTH = 6
@@ -18,9 +19,9 @@ SIGNATURE_URI = re.compile(r"data:image/png;base64,[A-Za-z0-9+/]+={0,2}")
 class AttendanceController(PublicInputMixin, http.Controller):
     def _prepare_proof(self):
         """What a signature keeps of the request that brought it: the address and the
-        browser (an addon behind a proxy of its own may read them otherwise)."""
-        httprequest = request.httprequest
-        return httprequest.remote_addr, httprequest.user_agent.string
+        browser, as every signing path reads them (an addon behind a proxy of its own may
+        read them otherwise)."""
+        return request_proof()
 
     def _error(self, message, status=400):
         return request.render(

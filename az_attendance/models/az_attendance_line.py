@@ -1,5 +1,4 @@
 import base64
-import binascii
 import functools
 import secrets
 from datetime import UTC
@@ -54,7 +53,6 @@ _PROOF_FIELDS = {
     "previous_hash",
     "justification_sha256",
 }
-MAX_SIGNATURE_BYTES = 512 * 1024
 # Rows of the PDF sheet on its first page (under the organisation and the session's details)
 # and on the next ones, measured on A4 and US Letter with a margin for rows of two lines.
 REPORT_ROWS_FIRST_PAGE = 11
@@ -455,22 +453,11 @@ class AzAttendanceLine(models.Model):
         again, so that nothing hidden after or inside the file is ever kept. The signing
         pages also send the strokes of the drawing (``strokes``): the ink must lie along
         them, so that a typed name or an uploaded picture is refused."""
-        if not isinstance(data, str) or not data:
-            raise UserError(self.env._("The signature is missing."))
-        if data.startswith("data:"):
-            header, _sep, data = data.partition(",")
-            if header != "data:image/png;base64":
-                raise UserError(self.env._("The signature must be a PNG image."))
-        if len(data) > MAX_SIGNATURE_BYTES * 4 // 3 + 4:
-            raise UserError(self.env._("The signature image is too large."))
         try:
-            raw = base64.b64decode(data, validate=True)
-        except (binascii.Error, ValueError):
-            raise UserError(self.env._("The signature image is not readable.")) from None
-        try:
-            return signature_image.clean_signature(raw, strokes)
+            return signature_image.clean_signature(signature_image.decode_text(data), strokes)
         except signature_image.SignatureImageError as error:
             messages = {
+                signature_image.MISSING: self.env._("The signature is missing."),
                 signature_image.NOT_PNG: self.env._("The signature must be a PNG image."),
                 signature_image.UNREADABLE: self.env._("The signature image is not readable."),
                 signature_image.TOO_BIG: self.env._("The signature image is too large."),

@@ -9,6 +9,8 @@ Each refusal raises :class:`SignatureImageError` with a ``code`` that the caller
 translated sentence.
 """
 
+import base64
+import binascii
 import io
 import json
 import math
@@ -17,6 +19,9 @@ import zlib
 from PIL import Image, ImageChops, ImageDraw
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# Largest signature file accepted, before it is decoded.
+MAX_SIGNATURE_BYTES = 512 * 1024
+DATA_URI_HEADER = "data:image/png;base64"
 IEND_CHUNK = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 # A finger on a 12-inch tablet at 3 device pixels per CSS pixel stays well within this.
 MAX_WIDTH = 4000
@@ -42,6 +47,7 @@ MIN_COVERED = 0.9
 CURVE_SLACK = 0.3
 MAX_STROKES_TEXT = 200_000
 
+MISSING = "missing"
 NOT_PNG = "not_png"
 UNREADABLE = "unreadable"
 TOO_BIG = "too_big"
@@ -190,6 +196,25 @@ def check_drawn(image, strokes_text):
     covered = ImageChops.multiply(ink, mask).histogram()[255]
     if not total or covered < MIN_COVERED * total:
         raise SignatureImageError(NOT_DRAWN)
+
+
+def decode_text(data):
+    """The bytes of a signature sent as text: a ``data:image/png;base64,...`` URI (what the
+    signing pages send) or bare base64 (Odoo's signature widget). Refuses a missing value
+    (MISSING), another kind of data URI (NOT_PNG), more than MAX_SIGNATURE_BYTES (TOO_BIG,
+    checked before decoding) and text that is not strict base64 (UNREADABLE)."""
+    if not isinstance(data, str) or not data:
+        raise SignatureImageError(MISSING)
+    if data.startswith("data:"):
+        header, _sep, data = data.partition(",")
+        if header != DATA_URI_HEADER:
+            raise SignatureImageError(NOT_PNG)
+    if len(data) > MAX_SIGNATURE_BYTES * 4 // 3 + 4:
+        raise SignatureImageError(TOO_BIG)
+    try:
+        return base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise SignatureImageError(UNREADABLE) from None
 
 
 def clean_signature(raw, strokes=None):

@@ -29,7 +29,6 @@ PHONE_MAX = 32
 ANSWER_MAX = {"char": 256, "text": 2000, "boolean": 5}
 REASON_MAX = 1000
 EMAIL_RE = re.compile(r"^[^@\s,;<>()\[\]\\\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-PHONE_RE = re.compile(r"^[0-9+().\- ]{4,32}$")
 FORBIDDEN_NAME_CHARS = re.compile(r"[<>{}\[\]\\/=;:@#$%*^|~`\"\x00-\x1f]")
 HONEYPOT_FIELD = "website_url"
 SUBMISSION_KEY_FIELD = "submission_key"
@@ -398,8 +397,7 @@ class AzBookingWebsite(AzBookingPageMixin, http.Controller):
             return False
         country = self._phone_country()
         try:
-            if not PHONE_RE.match(phone) or sum(c.isdigit() for c in phone) < 6:
-                raise UserError(phone)
+            pi.parse_phone(phone, "phone")
             formatted = phone_format(
                 phone,
                 country.code or None,
@@ -407,7 +405,7 @@ class AzBookingWebsite(AzBookingPageMixin, http.Controller):
                 force_format="E164",
                 raise_exception=True,
             )
-        except UserError:
+        except (pi.InputError, UserError):
             errors["phone"] = request.env._(
                 "This phone number is not valid. Please check it, or write it with its "
                 "country code (for example +33 6 12 34 56 78)."

@@ -25,6 +25,7 @@ BAD_ID = "bad_id"
 BAD_CODE = "bad_code"
 BAD_TIME = "bad_time"
 BAD_TOKEN = "bad_token"
+BAD_PHONE = "bad_phone"
 
 # Characters that change how a text is displayed without being seen: they let a value look
 # like another one (an e-mail that reads backwards, a name that hides a part of itself).
@@ -38,6 +39,9 @@ INVISIBLE_CHARS = frozenset(
     "\ufeff"  # zero-width no-break space (BOM)
 )
 ASCII_DIGITS = re.compile(r"[0-9]+")
+# A phone number as people type it: digits, spaces, "+", brackets, dots and dashes.
+PHONE_CHARS = re.compile(r"[0-9+().\- ]{4,32}")
+PHONE_MIN_DIGITS = 6
 # Tokens the server hands out (access tokens, one-time form keys): URL-safe ASCII only.
 TOKEN_CHARS = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -95,6 +99,19 @@ def parse_token(value, field=None, min_length=16, max_length=64, required=True):
         or not TOKEN_CHARS.fullmatch(value)
     ):
         raise InputError(BAD_TOKEN, field)
+    return value
+
+
+def parse_phone(value, field=None):
+    """A typed phone number -> the same text, or InputError(BAD_PHONE): ASCII digits (at
+    least six), spaces, "+", brackets, dots and dashes only, 32 characters at most. Its
+    format is read afterwards by Odoo's phone helpers."""
+    if (
+        not isinstance(value, str)
+        or not PHONE_CHARS.fullmatch(value)
+        or sum(c in "0123456789" for c in value) < PHONE_MIN_DIGITS
+    ):
+        raise InputError(BAD_PHONE, field)
     return value
 
 
