@@ -1,3 +1,4 @@
+from . import az_row_lock_mixin
 from . import az_site
 from . import az_funding
 from . import res_partner

@@ -18,7 +18,7 @@ class AzFunding(models.Model):
 
     _name = "az.funding"
     _description = "Funding"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "az.row.lock.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
