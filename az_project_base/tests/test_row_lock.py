@@ -14,7 +14,9 @@ class TestRowLock(TransactionCase):
         funding = self.funding
         self.assertTrue(funding, "the demo data holds a funding")
         name = funding.name
-        self.env.cr.execute("UPDATE az_funding SET name = %s WHERE id = %s", ["Changed meanwhile", funding.id])
+        self.env.cr.execute(
+            "UPDATE az_funding SET name = %s WHERE id = %s", ["Changed meanwhile", funding.id]
+        )
         self.assertEqual(funding.name, name, "before the lock the cache still holds the old name")
         self.assertEqual(funding._lock_rows().name, "Changed meanwhile")
 
