@@ -174,6 +174,13 @@ class TestAttendanceInvoicing(AttendanceCommon):
         april = self._invoice(fundings=per_person | per_session, period=(date(2025, 4, 1), date(2025, 4, 30)))
         self.assertEqual({ln.price_unit: ln.quantity for ln in april.invoice_line_ids}, {150.0: 1.0})
 
+    def test_the_accountant_and_the_manager_make_invoices_with_this_addon(self):
+        # az_project_base gives the roles no accounting right: this bridge does
+        for user in (self.accountant, self.manager):
+            with self.subTest(user=user.login):
+                self.assertTrue(user.has_group("account.group_account_invoice"))
+        self.assertFalse(self.trainer.has_group("account.group_account_invoice"))
+
     def test_only_accountants_invoice(self):
         self._validated_session()
         with self.assertRaises(AccessError):
