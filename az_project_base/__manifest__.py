@@ -1,12 +1,12 @@
 {
     "name": "AZ Project Base",
     "summary": "Beneficiaries, funders, fundings and sites for projects of the social and solidarity economy",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/Project",
     "author": "AZ for Odoo",
     "website": "https://github.com/az-for-odoo/az-for-odoo",
     "license": "AGPL-3",
-    "depends": ["project", "contacts", "account", "analytic", "mail", "portal"],
+    "depends": ["project", "contacts", "analytic", "mail", "portal"],
     "data": [
         "security/az_project_base_security.xml",
         "security/ir.model.access.csv",

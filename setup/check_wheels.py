@@ -181,7 +181,7 @@ def main():
     parser.add_argument("--db", required=True, help="an empty database, created by the caller")
     parser.add_argument("--http-port", type=int, required=True)
     parser.add_argument("--log", required=True)
-    parser.add_argument("--install", default="az_booking,az_attendance,sms")
+    parser.add_argument("--install", default="az_booking,az_attendance_funder,az_attendance_invoicing,sms")
     parser.add_argument("odoo_args", nargs=argparse.REMAINDER, help="-- then the --db_* options")
     args = parser.parse_args()
     odoo_args = [a for a in args.odoo_args if a != "--"]

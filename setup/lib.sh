@@ -34,7 +34,7 @@ AZ_LOGDIR="$AZ_HOME/log"
 export DOCUTILSCONFIG="$AZ_REPO/setup/docutils.conf"
 AZ_PYTHON="${AZ_PYTHON:-python3}"
 # The addons this project ships, in dependency order. Only those present are used.
-AZ_ADDONS_ALL="az_project_base az_booking az_attendance az_attendance_sms az_booking_attendance az_booking_sms"
+AZ_ADDONS_ALL="az_project_base az_booking az_attendance az_attendance_funder az_attendance_invoicing az_attendance_sms az_booking_attendance az_booking_sms"
 
 say() { printf '\033[1m[az]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[az] %s\033[0m\n' "$*" >&2; exit 1; }

@@ -5,7 +5,7 @@ import zipfile
 
 from conftest import load_module
 
-bundle = load_module("az_attendance/tools/bundle.py")
+bundle = load_module("az_attendance_funder/tools/bundle.py")
 
 ROWS = [
     {

@@ -6,7 +6,7 @@ import pytest
 from conftest import load_module
 from PIL import Image
 
-completion = load_module("az_attendance/tools/completion.py")
+completion = load_module("az_attendance_funder/tools/completion.py")
 upload = load_module("az_attendance/tools/upload_file.py")
 
 

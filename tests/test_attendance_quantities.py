@@ -3,7 +3,7 @@
 import pytest
 from conftest import load_module
 
-q = load_module("az_attendance/tools/quantities.py")
+q = load_module("az_attendance_funder/tools/quantities.py")
 
 
 def line(line_id, status, hours=3.0, session_id=1, partner_id=None, session_hours=3.0):

@@ -30,6 +30,8 @@ def test_every_addon_has_a_whool_pyproject():
         "az_booking",
         "az_attendance",
         "az_attendance_sms",
+        "az_attendance_funder",
+        "az_attendance_invoicing",
         "az_booking_attendance",
         "az_booking_sms",
     }

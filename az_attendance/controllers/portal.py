@@ -42,27 +42,18 @@ class AttendancePortal(PublicInputMixin, CustomerPortal):
             else Line
         )
         values = self._prepare_portal_layout_values()
-        Certificate = request.env["az.attendance.certificate"]
-        certificates = (
-            Certificate.search(
-                [("partner_id", "=", request.env.user.partner_id.id), ("state", "=", "current")],
-                order="date_issued desc, id desc",
-                limit=100,
-            )
-            if Certificate.has_access("read")
-            else Certificate
-        )
-        values.update(
-            {
-                "certificates": certificates,
-                "lines": lines,
-                "page_name": "az_attendance",
-                "justification_sent": sent == "1",
-                "justifications": self._latest_justifications(lines),
-                "justifiable": JUSTIFIABLE_STATUSES,
-            }
-        )
+        values.update(self._prepare_my_attendance_values(lines, sent))
         return request.render("az_attendance.portal_my_attendance", values)
+
+    def _prepare_my_attendance_values(self, lines, sent):
+        """Values of the page /my/attendance for the person's ``lines`` (addons add theirs)."""
+        return {
+            "lines": lines,
+            "page_name": "az_attendance",
+            "justification_sent": sent == "1",
+            "justifications": self._latest_justifications(lines),
+            "justifiable": JUSTIFIABLE_STATUSES,
+        }
 
     def _latest_justifications(self, lines):
         """{line id: latest justification} of the person's lines (read after the lines'
@@ -166,44 +157,3 @@ class AttendancePortal(PublicInputMixin, CustomerPortal):
         except (UserError, ValidationError) as error:
             return self._justify_page(line, str(error.args[0]), note=note, status=400)
         return request.redirect("/my/attendance?sent=1")
-
-    @http.route(
-        "/my/attendance/certificate/<string:certificate_id>",
-        type="http",
-        auth="user",
-        website=True,
-        methods=["GET"],
-        sitemap=False,
-    )
-    def portal_attendance_certificate(self, certificate_id, **kwargs):
-        """The PDF of one of the person's own current certificates (anything else: 404)."""
-        try:
-            certificate_id = pi.parse_id(certificate_id, field="certificate_id")
-        except pi.InputError:
-            return request.not_found()
-        Certificate = request.env["az.attendance.certificate"]
-        if not Certificate.has_access("read"):
-            return request.not_found()
-        certificate = Certificate.search(
-            [
-                ("id", "=", certificate_id),
-                ("state", "=", "current"),
-                ("partner_id", "=", request.env.user.partner_id.id),
-            ],
-            limit=1,
-        )
-        if not certificate or not certificate.sudo().pdf:
-            return request.not_found()
-        content = base64.b64decode(certificate.sudo().pdf)
-        return request.make_response(
-            content,
-            headers=[
-                ("Content-Type", "application/pdf"),
-                ("Content-Length", str(len(content))),
-                (
-                    "Content-Disposition",
-                    f'attachment; filename="{certificate.pdf_filename or "certificate.pdf"}"',
-                ),
-                ("X-Content-Type-Options", "nosniff"),
-            ],
-        )

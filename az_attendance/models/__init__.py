@@ -4,14 +4,9 @@ from . import az_attendance_session
 from . import az_attendance_line
 from . import az_attendance_amendment
 from . import az_attendance_ledger
-from . import az_funding
 from . import project_project
-from . import az_attendance_invoice_entry
 from . import az_attendance_sign_attempt
 from . import res_partner
 from . import ir_attachment
 from . import ir_actions_report
 from . import az_attendance_justification
-from . import az_attendance_enrolment
-from . import az_attendance_certificate
-from . import az_attendance_bundle

@@ -1219,3 +1219,24 @@ class AzAttendanceSession(models.Model):
             }
             for s in sessions
         ]
+
+    # ------------------------------------------------------------------ sheets that count
+    # Which sheets count for a funder (hours done, certificates, bundles, invoices, the grant
+    # report, the fundings' quantities): validated, and whose seal held at its last check.
+    # One rule, read by the ORM (domain), in Python (filter) and in SQL (the grant report).
+    @api.model
+    def _counted_domain(self, path=None):
+        """Domain of the sheets that count; ``path`` reaches the sheet from another model
+        (``"session_id"`` from a line)."""
+        prefix = f"{path}." if path else ""
+        return [(f"{prefix}state", "=", "validated"), (f"{prefix}seal_broken", "=", False)]
+
+    def _filtered_counted(self):
+        """The sheets of ``self`` that count."""
+        return self.filtered(lambda session: session.state == "validated" and not session.seal_broken)
+
+    @api.model
+    def _counted_sql(self, alias):
+        """SQL condition on the sheet ``alias`` (a table alias of az_attendance_session)."""
+        table = SQL.identifier(alias)
+        return SQL("(%s.state = %s AND NOT COALESCE(%s.seal_broken, false))", table, "validated", table)

@@ -3,10 +3,8 @@ from . import test_attendance_seal_lock
 from . import test_attendance_report
 from . import test_attendance_controllers
 from . import test_attendance_tours
-from . import test_attendance_invoicing
 from . import test_attendance_badge
 from . import test_attendance_seal_integrity
 from . import test_attendance_verify_page
 from . import test_attendance_signing
-from . import test_attendance_funder
 from . import test_attendance_platform

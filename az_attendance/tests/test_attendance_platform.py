@@ -14,7 +14,7 @@ from .common import AttendanceCommon, legacy_mac, signature_values
 @tagged("post_install", "-at_install")
 class TestAttendanceDeclarations(AttendanceCommon):
     """What the platform's declarations guarantee: deletion refusals that do not block an
-    uninstall, rules kept by updates, a grant report that reads the lines' effective values."""
+    uninstall, rules kept by updates, the lines' effective values stored where reports read them."""
 
     def _amend(self, session, partner, **values):
         return self.env["az.attendance.amendment"].create(
@@ -30,28 +30,31 @@ class TestAttendanceDeclarations(AttendanceCommon):
         session = self.sign_all_and_validate(self.make_session())
         amendment = self._amend(session, self.lucas, field_name="status", new_status="absent")
         line = self.line_of(session, self.amina)
-        certificate = self.env["az.attendance.certificate"]._issue(self.project, session.date, session.date)[
-            :1
-        ]
-        self.assertTrue(certificate)
-        for record in (amendment, line, session, certificate):
+        for record in (amendment, line, session):
             with self.assertRaises(UserError, msg=record._name), self.env.cr.savepoint():
                 record.unlink()
             self.assertTrue(record.exists(), record._name)
         # uninstalling the addon removes its records: the refusals are not asked then
         uninstalling = {MODULE_UNINSTALL_FLAG: True}
-        for record in (certificate, amendment, line, session):
+        for record in (amendment, line, session):
             record.with_context(**uninstalling).unlink()
             self.assertFalse(record.exists(), record._name)
 
     def test_record_rules_survive_updates(self):
-        mine = ["az_attendance", "az_attendance_sms", "az_project_base", "az_booking_attendance"]
+        mine = [
+            "az_attendance",
+            "az_attendance_sms",
+            "az_attendance_funder",
+            "az_attendance_invoicing",
+            "az_project_base",
+            "az_booking_attendance",
+        ]
         rules = self.env["ir.model.data"].search([("model", "=", "ir.rule"), ("module", "in", mine)])
         modules = set(rules.mapped("module"))
         self.assertTrue({"az_attendance", "az_project_base"} <= modules, modules)
         self.assertEqual(rules.filtered(lambda imd: not imd.noupdate).mapped("name"), [])
 
-    def test_grant_report_reads_the_effective_values_after_amendments(self):
+    def test_the_lines_store_their_effective_values_after_amendments(self):
         session = self.make_session()
         self.line_of(session, self.sofia).write(
             {"status": "late", "arrived_at": self.day_start + timedelta(hours=1)}
@@ -81,13 +84,6 @@ class TestAttendanceDeclarations(AttendanceCommon):
             [session.id],
         )
         self.assertEqual({row[0]: (row[1], row[2]) for row in self.env.cr.fetchall()}, effective)
-        rows = self.env["az.grant.report"].search(
-            [("session_id", "=", session.id), ("funding_id", "=", self.funding.id)]
-        )
-        self.assertEqual(
-            {row.partner_id.id: row.attended_hours for row in rows},
-            {partner: hours for partner, (_status, hours) in effective.items()},
-        )
         # the sealed lines are untouched: the sheet and its amendments still verify
         self.assertEqual(session._verify_seal(), [])
         self.assertEqual(self.line_of(session, self.lucas).hours_attended, 3.0)

@@ -21,6 +21,8 @@ ADDONS = (
     "az_booking_sms",
     "az_attendance",
     "az_attendance_sms",
+    "az_attendance_funder",
+    "az_attendance_invoicing",
     "az_booking_attendance",
 )
 

@@ -1,0 +1,6 @@
+from . import az_funding
+from . import project_project
+from . import res_company
+from . import az_attendance_enrolment
+from . import az_attendance_certificate
+from . import az_attendance_bundle

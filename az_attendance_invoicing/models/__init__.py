@@ -1,0 +1,1 @@
+from . import az_attendance_invoice_entry
