@@ -388,10 +388,9 @@ class TestAttendanceSealIntegrity(AttendanceCommon):
         line = self.lines[1]
         self.sql("UPDATE az_attendance_line SET status = 'absent' WHERE id = %s", line.id)
         # recompute every hash with the project's own functions, as an insider could
-        Session = self.env["az.attendance.session"]
         version = sealer.SEAL_VERSION
-        header = Session._seal_canonicals(Session._name, self.session.ids, version)
-        texts = Session._seal_canonicals("az.attendance.line", self.lines.ids, version)
+        header = self.session._seal_canonicals(version)
+        texts = self.lines._seal_canonicals(version)
         previous = sealer.versioned_hash(version, sealer.GENESIS, header[self.session.id])
         self.sql("UPDATE az_attendance_session SET header_hash = %s WHERE id = %s", previous, self.session.id)
         for each in self.lines:
@@ -543,11 +542,13 @@ class TestAttendanceSealIntegrity(AttendanceCommon):
         for before, after in zip(entries[:-1], entries[1:], strict=False):
             self.assertEqual(after.previous_hash, before.hash)
             self.assertEqual(after.sequence, before.sequence + 1)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "An entry of the ledger of sealed sheets cannot be changed."):
             entries[-1].write({"value": "x"})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "An entry of the ledger of sealed sheets cannot be deleted."):
             entries[-1].unlink()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "The ledger of sealed sheets is written by the sealing code only."
+        ):
             Ledger.create(
                 {
                     "company_id": self.company.id,

@@ -1,4 +1,5 @@
 import base64
+import re
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
@@ -35,14 +36,14 @@ class TestAttendanceSession(AttendanceCommon):
 
     def test_signature_must_be_a_png(self):
         line = self.line_of(self.make_session(), self.amina)
-        for bad in (
-            "",
-            "data:image/svg+xml;base64,PHN2Zz4=",
-            "not base64 at all!",
-            base64.b64encode(b"GIF89a" + b"x" * 200).decode(),
-            "data:image/png;base64," + "A" * 1_000_000,
+        for bad, message in (
+            ("", "The signature is missing."),
+            ("data:image/svg+xml;base64,PHN2Zz4=", "The signature must be a PNG image."),
+            ("not base64 at all!", "The signature image is not readable."),
+            (base64.b64encode(b"GIF89a" + b"x" * 200).decode(), "The signature must be a PNG image."),
+            ("data:image/png;base64," + "A" * 1_000_000, "The signature image is too large."),
         ):
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(UserError, f"^{re.escape(message)}$", msg=bad[:40]):
                 line._record_signature(bad, "kiosk")
         self.assertFalse(line.signed_at)
         self.assertEqual(line.status, "expected")
@@ -57,6 +58,14 @@ class TestAttendanceSession(AttendanceCommon):
         absent.status = "absent"
         with self.assertRaisesRegex(UserError, "absent"):
             absent._record_signature(signature_data_uri(), "kiosk")
+
+    def test_kiosk_qr_code_and_links_say_to_open_the_sheet_first(self):
+        session = self.make_session(open_it=False).with_user(self.trainer)
+        for action in ("action_kiosk", "action_show_qr", "action_send_remote_links"):
+            with self.assertRaisesRegex(UserError, "^Open the session for signing first.$", msg=action):
+                getattr(session, action)()
+        session.action_open()
+        self.assertEqual(session.action_kiosk()["url"], f"/attendance/kiosk/{session.id}")
 
     def test_on_behalf_wizard_needs_witness_and_reason(self):
         session = self.make_session()
@@ -239,8 +248,9 @@ class TestAttendanceSession(AttendanceCommon):
         self.assertEqual(afternoon.stop, datetime(2025, 3, 11, 16, 0))
         self.assertEqual(afternoon.line_ids.partner_id, self.amina | self.lucas)
         self.assertEqual(afternoon.granularity, "half_day")
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(ValidationError) as caught:
             session.write({"stop": datetime(2025, 3, 11, 16, 0)})
+        self.assertIn("spans more than a half-day", str(caught.exception))
 
     def test_signed_line_cannot_be_deleted_nor_change_person(self):
         session = self.make_session()
