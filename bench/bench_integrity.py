@@ -181,9 +181,9 @@ def seal(env, ids, company):
     )
     for start in range(0, len(ids), 500):
         batch = ids[start : start + 500]
-        header = Session._seal_canonicals(Session._name, batch, version)
+        header = Session.browse(batch)._seal_canonicals(version)
         line_ids = [lid for sid in batch for lid, _p, _n in lines[sid]]
-        texts = Session._seal_canonicals("az.attendance.line", line_ids, version)
+        texts = env["az.attendance.line"].browse(line_ids)._seal_canonicals(version)
         session_rows, line_rows = [], []
         for sid in batch:
             previous = sealer.versioned_hash(version, sealer.GENESIS, header[sid])
@@ -229,7 +229,7 @@ def seal(env, ids, company):
     )
     row = cr.fetchone()
     previous = row[0] if row else sealer.GENESIS
-    texts = Session._seal_canonicals("az.attendance.ledger", entry_ids, version)
+    texts = env["az.attendance.ledger"].browse(entry_ids)._seal_canonicals(version)
     rows = []
     for entry_id in entry_ids:
         current = sealer.versioned_hash(version, previous, texts[entry_id])

@@ -8,7 +8,7 @@ from odoo.http import request
 from odoo.addons.az_project_base.controllers.public_input import PublicInputMixin
 from odoo.addons.az_project_base.tools import public_input as pi
 
-from ..models.az_attendance_line import request_proof
+from ..models.az_attendance_line_signing import request_proof
 from ..tools.tokens import TokenError
 
 SIGN_CODE_LENGTH = 6

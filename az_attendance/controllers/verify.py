@@ -4,7 +4,7 @@ from odoo.http import request
 from odoo.addons.az_project_base.controllers.public_input import PublicInputMixin
 from odoo.addons.az_project_base.tools import public_input as pi
 
-from ..models.az_attendance_session import is_token
+from ..models.az_attendance_session_signing import is_token
 from ..tools import seal as sealer
 
 # Longest seal text an address may carry: "<version>-<64 hex digits>".

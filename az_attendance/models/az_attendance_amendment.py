@@ -126,7 +126,7 @@ class AzAttendanceAmendment(models.Model):
                 )
             old, new = f"{old_hours:.2f}", f"{self.new_hours:.2f}"
         # one amendment at a time per sheet, whatever the worker: the chain must not fork
-        self.env.cr.execute("SELECT id FROM az_attendance_session WHERE id = %s FOR UPDATE", [session.id])
+        session._lock_rows()
         earlier = self.sudo().search([("session_id", "=", session.id), ("id", "<", self.id)], order="id desc")
         previous = earlier[:1].hash or session.seal
         # written behind the ORM: write() refuses every change of an amendment
@@ -139,7 +139,7 @@ class AzAttendanceAmendment(models.Model):
         self.modified(["old_value", "new_value"])
         self.env.flush_all()
         version = sealer.SEAL_VERSION
-        text = self.env["az.attendance.session"]._seal_canonicals(self._name, self.ids, version)[self.id]
+        text = self._seal_canonicals(version)[self.id]
         current = sealer.versioned_hash(version, previous, text)
         self.env.cr.execute(
             "UPDATE az_attendance_amendment SET previous_hash=%s, hash=%s WHERE id=%s",

@@ -28,7 +28,7 @@ class AzAttendanceJustification(models.Model):
 
     _name = "az.attendance.justification"
     _description = "Absence justification"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "az.row.lock.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -180,11 +180,7 @@ class AzAttendanceJustification(models.Model):
     def _accept(self):  # pylint: disable=missing-return  # super().write passes the write guard; nothing to return
         self.ensure_one()
         # one decision at a time per justification, whatever the worker
-        self.flush_recordset()
-        self.env.cr.execute(
-            "SELECT state FROM az_attendance_justification WHERE id = %s FOR UPDATE", [self.id]
-        )
-        if self.env.cr.fetchone()[0] != "pending":
+        if self._lock_rows().state != "pending":
             raise UserError(self.env._("This justification was already decided."))
         line = self.sudo().line_id
         session = line.session_id
@@ -233,11 +229,7 @@ class AzAttendanceJustification(models.Model):
                 raise UserError(
                     self.env._("Write the reason of the refusal first: the participant reads it.")
                 )
-            justification.flush_recordset()
-            self.env.cr.execute(
-                "SELECT state FROM az_attendance_justification WHERE id = %s FOR UPDATE", [justification.id]
-            )
-            if self.env.cr.fetchone()[0] != "pending":
+            if justification._lock_rows().state != "pending":
                 raise UserError(self.env._("This justification was already decided."))
             super(AzAttendanceJustification, justification.sudo()).write(
                 {"state": "refused", "decided_by_id": self.env.uid, "decided_at": fields.Datetime.now()}

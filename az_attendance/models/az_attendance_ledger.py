@@ -162,7 +162,7 @@ class AzAttendanceLedger(models.Model):
         )
         entry.flush_recordset()
         version = sealer.SEAL_VERSION
-        text = self.env["az.attendance.session"]._seal_canonicals(self._name, entry.ids, version)[entry.id]
+        text = entry._seal_canonicals(version)[entry.id]
         # written behind the ORM: write() refuses every change of an entry
         self.env.cr.execute(
             "UPDATE az_attendance_ledger SET hash = %s WHERE id = %s",
@@ -236,10 +236,9 @@ class AzAttendanceLedger(models.Model):
         for row in rows:
             version = sealer.parse_hash(row[3])[0] or sealer.SEAL_VERSION
             by_version.setdefault(version, []).append(row[0])
-        Session = self.env["az.attendance.session"]
         for version, ids in by_version.items():
             for start in range(0, len(ids), 5000):
-                texts.update(Session._seal_canonicals(self._name, ids[start : start + 5000], version))
+                texts.update(self.browse(ids[start : start + 5000])._seal_canonicals(version))
         expected_sequence, previous = 1, sealer.GENESIS
         for entry_id, sequence, previous_hash, stored, name in rows:
             if sequence != expected_sequence:

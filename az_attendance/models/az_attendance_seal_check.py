@@ -118,10 +118,12 @@ class SealCheck:
                 for line in session.line_ids:
                     self.texts[("l", line.id)] = line._seal_values_v1()
         for version, sids in by_version.items():
-            for sid, text in Session._seal_canonicals(Session._name, sids, version).items():
+            for sid, text in Session.browse(sids)._seal_canonicals(version).items():
                 self.texts[("s", sid)] = text
             line_ids = [line[0] for sid in sids for line in self.lines[sid]]
-            for lid, text in Session._seal_canonicals("az.attendance.line", line_ids, version).items():
+            for lid, text in (
+                self.env["az.attendance.line"].browse(line_ids)._seal_canonicals(version).items()
+            ):
                 self.texts[("l", lid)] = text
         amendments_by_version = defaultdict(list)
         for sid in ids:
@@ -133,7 +135,11 @@ class SealCheck:
                 for row in rows:
                     self.texts[("a", row[0])] = Amendment.browse(row[0])._seal_values_v1(row[5], row[6])
             elif version:
-                texts = Session._seal_canonicals("az.attendance.amendment", [row[0] for row in rows], version)
+                texts = (
+                    self.env["az.attendance.amendment"]
+                    .browse([row[0] for row in rows])
+                    ._seal_canonicals(version)
+                )
                 for aid, text in texts.items():
                     self.texts[("a", aid)] = text
 

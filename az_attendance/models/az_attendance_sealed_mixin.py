@@ -1,5 +1,8 @@
+import base64
+
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools import seal as sealer
 
@@ -24,7 +27,11 @@ class AzAttendanceSealedMixin(models.AbstractModel):
     for the superuser too, and only the sealing code (a context marker no client can send) and
     the GDPR purge (which clears images whose digests stay sealed) get past it. Stored computed
     fields recomputed by the ORM (the line's effective status and hours) do not go through
-    ``write`` and are not sealed: the guard never sees them."""
+    ``write`` and are not sealed: the guard never sees them.
+
+    It also holds what every sealed model computes of itself for the seal: the canonical
+    texts of its records (``_seal_canonicals``), read by SQL for sealing and verifying alike,
+    and the digest of a file whose image is sealed by its SHA-256 (``_binary_sha256``)."""
 
     _name = "az.attendance.sealed.mixin"
     _description = "Record covered by the seal of an attendance sheet"
@@ -90,3 +97,54 @@ class AzAttendanceSealedMixin(models.AbstractModel):
     def _is_purge(self):
         """Whether the GDPR purge cron is running: superuser, with a marker no client can send."""
         return bool(self.env.su and self.env.context.get("az_attendance_purge") is PURGE)
+
+    # ------------------------------------------------------------------ seal helpers
+    def _seal_canonicals(self, version):
+        """{id: canonical text} of the records of ``self`` for a seal of ``version``, read by
+        SQL so that what is sealed and what is verified is what the database holds."""
+        names = self._get_seal_fields(version)
+        kinds = {name: self._fields[name].type for name in names}
+        columns = [n for n in names if kinds[n] not in ("many2many", "one2many")]
+        ids = list(self.ids)
+        values = {}
+        if not ids:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM %s WHERE id = ANY(%s)",
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+                SQL.identifier(self._table),
+                ids,
+            )
+        )
+        for row in self.env.cr.fetchall():
+            values[row[0]] = dict(zip(columns, row[1:], strict=False))
+        for name in names:
+            if kinds[name] != "many2many":
+                continue
+            field = self._fields[name]
+            for vals in values.values():
+                vals[name] = []
+            self.env.cr.execute(
+                SQL(
+                    "SELECT %s, %s FROM %s WHERE %s = ANY(%s)",
+                    SQL.identifier(field.column1),
+                    SQL.identifier(field.column2),
+                    SQL.identifier(field.relation),
+                    SQL.identifier(field.column1),
+                    ids,
+                )
+            )
+            for record_id, other_id in self.env.cr.fetchall():
+                values[record_id][name].append(other_id)
+        return {
+            record_id: sealer.record_canonical(version, self._name, record_id, kinds, vals)
+            for record_id, vals in values.items()
+        }
+
+    def _binary_sha256(self, field_name):
+        """SHA-256 of the decoded image of ``field_name`` of this record (what the seal holds
+        of a file), or an empty string when there is none."""
+        self.ensure_one()
+        data = self.with_context(bin_size=False)[field_name]
+        return sealer.image_digest(base64.b64decode(data)) if data else ""

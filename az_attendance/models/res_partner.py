@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import hmac
 
 from ..tools import tokens
-from .az_attendance_session import qr_data_uri
+from .az_attendance_session_signing import qr_data_uri
 
 
 def _new_badge_nonce(*_args):

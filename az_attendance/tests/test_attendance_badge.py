@@ -9,7 +9,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
-from odoo.addons.az_attendance.models.az_attendance_session import qr_data_uri
+from odoo.addons.az_attendance.models.az_attendance_session_signing import qr_data_uri
 from odoo.addons.az_attendance.tools import tokens
 
 from .common import AttendanceCommon, foreign_signer, signature_data_uri, signature_png

@@ -388,10 +388,9 @@ class TestAttendanceSealIntegrity(AttendanceCommon):
         line = self.lines[1]
         self.sql("UPDATE az_attendance_line SET status = 'absent' WHERE id = %s", line.id)
         # recompute every hash with the project's own functions, as an insider could
-        Session = self.env["az.attendance.session"]
         version = sealer.SEAL_VERSION
-        header = Session._seal_canonicals(Session._name, self.session.ids, version)
-        texts = Session._seal_canonicals("az.attendance.line", self.lines.ids, version)
+        header = self.session._seal_canonicals(version)
+        texts = self.lines._seal_canonicals(version)
         previous = sealer.versioned_hash(version, sealer.GENESIS, header[self.session.id])
         self.sql("UPDATE az_attendance_session SET header_hash = %s WHERE id = %s", previous, self.session.id)
         for each in self.lines:

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.az_attendance_line import request_proof
+from ..models.az_attendance_line_signing import request_proof
 
 
 class AzAttendanceSignWizard(models.TransientModel):
