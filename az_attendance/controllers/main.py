@@ -34,6 +34,19 @@ class AttendanceController(PublicInputMixin, http.Controller):
             status=status,
         )
 
+    def _token_refusal(self, error, outdated, invalid, out_of_time=None):
+        """The page of a refused personal token (a signing link, a badge), from the reason
+        the token check gave (``tools/tokens.py``): a token of the former format, already
+        printed or sent, is gone for good (410, ``outdated``); a genuine token used outside
+        its time too (410, ``out_of_time``, for the tokens that have one); any other is not
+        valid (403, ``invalid``)."""
+        reason = str(error)
+        if reason == "outdated":
+            return self._error(outdated, 410)
+        if out_of_time and reason in ("expired", "not yet"):
+            return self._error(out_of_time, 410)
+        return self._error(invalid, 403)
+
     def _signature_input(self, value):
         """The drawing sent by a signing page: one text (a data URI), never a file."""
         if value is None:
@@ -84,8 +97,10 @@ class AttendanceController(PublicInputMixin, http.Controller):
                 session = None
             if not session:
                 return self._error(request.env._("This session cannot be found."), 404)
-            if session.state != "open":
-                return self._error(request.env._("Open the session for signing first."), 409)
+            try:
+                session._check_signing_open()
+            except UserError as error:
+                return self._error(error.args[0], 409)
         return request.render("az_attendance.kiosk_page", self._prepare_kiosk_values(session))
 
     def _prepare_kiosk_values(self, session):
@@ -279,20 +294,16 @@ class AttendanceController(PublicInputMixin, http.Controller):
         try:
             line = request.env["az.attendance.line"]._get_line_from_token(token)
         except TokenError as error:
-            if str(error) == "outdated":
+            return None, self._token_refusal(
+                error,
                 # a link of the former format, already sent by e-mail or SMS
-                return None, self._error(
-                    request.env._(
-                        "This signing link is no longer valid: the signing links have changed. "
-                        "Ask the trainer or the organisation to send you a new link."
-                    ),
-                    410,
-                )
-            if str(error) in ("expired", "not yet"):
-                return None, self._error(
-                    request.env._("This signing link is only valid around the time of the session."), 410
-                )
-            return None, self._error(request.env._("This signing link is not valid."), 403)
+                outdated=request.env._(
+                    "This signing link is no longer valid: the signing links have changed. "
+                    "Ask the trainer or the organisation to send you a new link."
+                ),
+                invalid=request.env._("This signing link is not valid."),
+                out_of_time=request.env._("This signing link is only valid around the time of the session."),
+            )
         reason, problem = line._sign_refusal(fields.Datetime.now())
         if reason == "signed":
             return None, request.render(
@@ -382,17 +393,14 @@ class AttendanceController(PublicInputMixin, http.Controller):
         try:
             partner = request.env["res.partner"]._az_partner_from_badge(token)
         except TokenError as error:
-            if str(error) == "outdated":
+            return None, self._token_refusal(
+                error,
                 # a badge printed with the former format
-                return None, self._error(
-                    request.env._(
-                        "This badge is no longer valid: badges are now printed with a new code. "
-                        "Print a new badge from the person's contact form."
-                    ),
-                    410,
-                )
-            return None, self._error(
-                request.env._("This badge is not valid (it may have been renewed)."), 403
+                outdated=request.env._(
+                    "This badge is no longer valid: badges are now printed with a new code. "
+                    "Print a new badge from the person's contact form."
+                ),
+                invalid=request.env._("This badge is not valid (it may have been renewed)."),
             )
         return partner, None
 
