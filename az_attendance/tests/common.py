@@ -5,6 +5,7 @@ import io
 import json
 from datetime import datetime, timedelta
 
+import markupsafe
 from PIL import Image, ImageDraw
 
 from odoo import Command
@@ -172,3 +173,12 @@ class AttendanceCommon(TransactionCase):
         # what is sealed is in the database, as for any later transaction
         self.env.flush_all()
         return session
+
+    def assertPageSays(self, response, status, message, msg=None):
+        """The page answered with ``status`` and shows ``message`` to the person (as the page
+        prints it, HTML-escaped): a refusal for another reason, even with the same status,
+        fails."""
+        label = f"{msg}: " if msg else ""
+        self.assertEqual(response.status_code, status, f"{label}{response.text[:300]}")
+        shown = str(markupsafe.escape(message))
+        self.assertIn(shown, response.text, f"{label}the page does not say {message!r}")

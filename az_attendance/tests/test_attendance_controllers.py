@@ -62,25 +62,29 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
                 **signature_values(),
             },
         )
-        self.assertEqual(response.status_code, 403)
+        self.assertPageSays(response, 403, "This code does not match your name.")
         # hostile input
-        for data in (
-            {"line_id": "abc"},
-            {"line_id": "9" * 40},
-            {
-                "line_id": self.amina_line.id,
-                "code": self.amina_line.sign_code,
-                "signature": "<script>" * 1000,
-            },
+        for data, message in (
+            ({"line_id": "abc"}, "Choose your name in the list."),
+            ({"line_id": "9" * 40}, "Choose your name in the list."),
+            (
+                {
+                    "line_id": self.amina_line.id,
+                    "code": self.amina_line.sign_code,
+                    "signature": "<script>" * 1000,
+                },
+                "The signature image is not readable.",
+            ),
         ):
             response = self.url_open(post, data={"csrf_token": csrf, **data})
-            self.assertEqual(response.status_code, 400, data)
+            self.assertPageSays(response, 400, message, data)
         # no CSRF token
         response = self.url_open(
             post,
             data={"line_id": self.amina_line.id, "code": self.amina_line.sign_code, **signature_values()},
         )
-        self.assertEqual(response.status_code, 400)
+        # Odoo's own error page: the form is refused before the route reads it
+        self.assertPageSays(response, 400, "Oops! Something went wrong.")
         self._assert_nothing_signed()
         # the genuine person
         response = self.url_open(
@@ -111,7 +115,7 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
                 **signature_values(3),
             },
         )
-        self.assertEqual(response.status_code, 400)
+        self.assertPageSays(response, 400, "Amina Diallo has already signed this sheet.")
         self.env.invalidate_all()
         self.assertEqual(self.amina_line.signature_sha256, first)
         self.assertNotIn("Amina D.", self.url_open(url).text, "signed people leave the list")
@@ -145,21 +149,30 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
                 **signature_values(),
             },
         )
-        self.assertEqual(response.status_code, 429, "even the right code waits")
+        self.assertPageSays(
+            response,
+            429,
+            "Too many wrong codes. Wait a quarter of an hour or ask the trainer.",
+            "even the right code waits",
+        )
         self._assert_nothing_signed()
 
     def test_qr_bad_or_closed_token(self):
+        not_valid = "This QR code is not valid. Ask the trainer for the session's code."
         for token in ("nope", "x" * 300, "%00%27"):
-            self.assertEqual(self.url_open(f"/attendance/qr/{token}").status_code, 404)
+            self.assertPageSays(self.url_open(f"/attendance/qr/{token}"), 404, not_valid, token)
         token = self.att_session.qr_token
         self.att_session.action_regenerate_qr()
-        self.assertEqual(self.url_open(f"/attendance/qr/{token}").status_code, 404)
+        self.assertPageSays(self.url_open(f"/attendance/qr/{token}"), 404, not_valid, "a replaced code")
         self.att_session.action_reset_to_draft()
-        self.assertEqual(self.url_open(f"/attendance/qr/{self.att_session.qr_token}").status_code, 410)
-        # GET on the POST route changes nothing
-        self.assertIn(
-            self.url_open(f"/attendance/qr/{self.att_session.qr_token}/sign").status_code, (404, 405)
+        self.assertPageSays(
+            self.url_open(f"/attendance/qr/{self.att_session.qr_token}"),
+            410,
+            "Signing is closed for this session.",
         )
+        # GET on the POST route changes nothing
+        self.assertEqual(self.url_open(f"/attendance/qr/{self.att_session.qr_token}/sign").status_code, 405)
+        self._assert_nothing_signed()
 
     # ------------------------------------------------------------------ remote link
     def test_remote_link_end_to_end(self):
@@ -191,16 +204,17 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
         self.assertEqual(response.status_code, 200, response.text[:300])
         self.env.invalidate_all()
         self.assertEqual(self.amina_line.sign_method, "remote")
-        # single use
-        self.assertEqual(self.url_open(url).status_code, 410)
+        # single use: the person is told their signature is already recorded
+        already = "Amina D., your signature for 'Atelier e-administration' is already recorded."
+        self.assertPageSays(self.url_open(url), 410, already)
         response = self.url_open(url, data={"csrf_token": csrf, **signature_values(2)})
-        self.assertEqual(response.status_code, 410)
+        self.assertPageSays(response, 410, already)
 
     def test_remote_link_refusals_write_nothing(self):
         token = self.lucas_line._get_remote_token()
         line_id, session_id, expiry, mac = token.split("-", 3)
         bad_tokens = {
-            "tampered mac": f"{line_id}-{session_id}-{expiry}-{mac[:-2]}{'AA' if mac[-2:] != 'AA' else 'BB'}",
+            "tampered mac": f"{line_id}-{session_id}-{expiry}-{mac[:-2]}{'00' if mac[-2:] != '00' else '11'}",
             "another person's line": f"{self.amina_line.id}-{session_id}-{expiry}-{mac}",
             "extended expiry": f"{line_id}-{session_id}-{int(expiry) + 86400}-{mac}",
             "other secret": tokens.make_token(foreign_signer(), int(line_id), int(session_id), int(expiry)),
@@ -212,7 +226,7 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
             for method in ("GET", "POST"):
                 data = {**signature_values(), "csrf_token": csrf} if method == "POST" else None
                 response = self.url_open(f"/attendance/sign/{bad}", data=data)
-                self.assertIn(response.status_code, (400, 403, 404), f"{label} {method}")
+                self.assertPageSays(response, 403, "This signing link is not valid.", f"{label} {method}")
         # a genuine token whose expiry has passed
         expired = tokens.make_token(
             self.lucas_line._token_signer(),
@@ -220,7 +234,11 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
             int(session_id),
             int(datetime(2020, 1, 1).timestamp()),
         )
-        self.assertEqual(self.url_open(f"/attendance/sign/{expired}").status_code, 410)
+        self.assertPageSays(
+            self.url_open(f"/attendance/sign/{expired}"),
+            410,
+            "This signing link is only valid around the time of the session.",
+        )
         self._assert_nothing_signed()
 
     def test_remote_link_only_around_the_session(self):
@@ -228,13 +246,22 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
         url = f"/attendance/sign/{token}"
         self.assertEqual(self.url_open(url).status_code, 200)
         later = fields.Datetime.now() + timedelta(days=1)
+        out_of_time = "This signing link is only valid around the time of the session."
         with patch.object(fields.Datetime, "now", return_value=later):
-            self.assertEqual(self.url_open(url).status_code, 410)
+            self.assertPageSays(self.url_open(url), 410, out_of_time, "a day later")
         earlier = self.att_session.start - timedelta(hours=3)
         with patch.object(fields.Datetime, "now", return_value=earlier):
-            self.assertEqual(self.url_open(url).status_code, 410)
+            self.assertPageSays(self.url_open(url), 410, out_of_time, "three hours before")
 
     # ------------------------------------------------------------------ kiosk route
+    def test_the_kiosk_of_a_draft_sheet_says_to_open_it_first(self):
+        self.att_session.action_reset_to_draft()
+        self.authenticate("az_att_trainer", "az_att_trainer")
+        page = self.url_open(f"/attendance/kiosk/{self.att_session.id}")
+        self.assertPageSays(page, 409, "Open the session for signing first.")
+        self.att_session.action_open()
+        self.assertEqual(self.url_open(f"/attendance/kiosk/{self.att_session.id}").status_code, 200)
+
     def test_kiosk_route_needs_staff_of_the_project(self):
         self.authenticate("az_att_other", "az_att_other")
         result = self.make_jsonrpc_request(

@@ -132,7 +132,7 @@ class TestOneSigningRule(HttpCase, AttendanceCommon):
                 self.amina_line.with_user(self.trainer).action_sign_on_behalf()
             with self.assertRaisesRegex(UserError, "one rule"):
                 self.amina_line.with_user(self.trainer).action_send_remote_link()
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(UserError, "No participant left to sign has an e-mail address."):
                 self.att_session.with_user(self.trainer).action_send_remote_links()
             # kiosk: shown as not signable, and refused when sent anyway
             kiosk = self.att_session.with_user(self.trainer).kiosk_data()

@@ -542,11 +542,13 @@ class TestAttendanceSealIntegrity(AttendanceCommon):
         for before, after in zip(entries[:-1], entries[1:], strict=False):
             self.assertEqual(after.previous_hash, before.hash)
             self.assertEqual(after.sequence, before.sequence + 1)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "An entry of the ledger of sealed sheets cannot be changed."):
             entries[-1].write({"value": "x"})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "An entry of the ledger of sealed sheets cannot be deleted."):
             entries[-1].unlink()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "The ledger of sealed sheets is written by the sealing code only."
+        ):
             Ledger.create(
                 {
                     "company_id": self.company.id,

@@ -132,7 +132,7 @@ class TestAttendanceSealLock(AttendanceCommon):
     def test_amendment_is_traced_chained_and_immutable(self):
         line = self.line_of(self.session, self.lucas)
         Amendment = self.env["az.attendance.amendment"].with_user(self.trainer)
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(ValidationError) as caught:
             Amendment.create(
                 {
                     "session_id": self.session.id,
@@ -142,6 +142,7 @@ class TestAttendanceSealLock(AttendanceCommon):
                     "reason": "  ",
                 }
             )
+        self.assertEqual(str(caught.exception), "An amendment needs a reason.")
         amendment = Amendment.create(
             {
                 "session_id": self.session.id,

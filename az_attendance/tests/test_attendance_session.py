@@ -58,6 +58,14 @@ class TestAttendanceSession(AttendanceCommon):
         with self.assertRaisesRegex(UserError, "absent"):
             absent._record_signature(signature_data_uri(), "kiosk")
 
+    def test_kiosk_qr_code_and_links_say_to_open_the_sheet_first(self):
+        session = self.make_session(open_it=False).with_user(self.trainer)
+        for action in ("action_kiosk", "action_show_qr", "action_send_remote_links"):
+            with self.assertRaisesRegex(UserError, "^Open the session for signing first.$", msg=action):
+                getattr(session, action)()
+        session.action_open()
+        self.assertEqual(session.action_kiosk()["url"], f"/attendance/kiosk/{session.id}")
+
     def test_on_behalf_wizard_needs_witness_and_reason(self):
         session = self.make_session()
         line = self.line_of(session, self.sofia)
@@ -239,8 +247,9 @@ class TestAttendanceSession(AttendanceCommon):
         self.assertEqual(afternoon.stop, datetime(2025, 3, 11, 16, 0))
         self.assertEqual(afternoon.line_ids.partner_id, self.amina | self.lucas)
         self.assertEqual(afternoon.granularity, "half_day")
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(ValidationError) as caught:
             session.write({"stop": datetime(2025, 3, 11, 16, 0)})
+        self.assertIn("spans more than a half-day", str(caught.exception))
 
     def test_signed_line_cannot_be_deleted_nor_change_person(self):
         session = self.make_session()
