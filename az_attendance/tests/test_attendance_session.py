@@ -1,4 +1,5 @@
 import base64
+import re
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
@@ -35,14 +36,14 @@ class TestAttendanceSession(AttendanceCommon):
 
     def test_signature_must_be_a_png(self):
         line = self.line_of(self.make_session(), self.amina)
-        for bad in (
-            "",
-            "data:image/svg+xml;base64,PHN2Zz4=",
-            "not base64 at all!",
-            base64.b64encode(b"GIF89a" + b"x" * 200).decode(),
-            "data:image/png;base64," + "A" * 1_000_000,
+        for bad, message in (
+            ("", "The signature is missing."),
+            ("data:image/svg+xml;base64,PHN2Zz4=", "The signature must be a PNG image."),
+            ("not base64 at all!", "The signature image is not readable."),
+            (base64.b64encode(b"GIF89a" + b"x" * 200).decode(), "The signature must be a PNG image."),
+            ("data:image/png;base64," + "A" * 1_000_000, "The signature image is too large."),
         ):
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(UserError, f"^{re.escape(message)}$", msg=bad[:40]):
                 line._record_signature(bad, "kiosk")
         self.assertFalse(line.signed_at)
         self.assertEqual(line.status, "expected")

@@ -63,6 +63,18 @@ def bad_signatures():
     }
 
 
+# What the person reads for each image of bad_signatures() (sent without strokes).
+BAD_SIGNATURE_REFUSALS = {
+    "blank": "The signature is empty or too light. Please sign again in the box.",
+    "magic bytes and zeros": "The signature image is not readable.",
+    "PNG+SVG polyglot": "The signature image is not readable.",
+    "bomb": "The signature image is too large.",
+    "typed name": "The signature must be drawn in the box with a finger, a stylus or the mouse. "
+    "Please sign again.",
+    "malformed chunk": "The signature image is not readable.",
+    "SVG": "The signature must be a PNG image.",
+}
+
 # Values a hostile visitor sends where an id, a code or a time is expected.
 HOSTILE_IDS = ["²", "①", "\u0661\u0662", "1\x00", "\x00", "-1", "0", "9" * 30, "1e3", " 1"]
 
@@ -295,7 +307,7 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
                     "signature": signature,
                 },
             )
-            self.assertEqual(response.status_code, 400, label)
+            self.assertPageSays(response, 400, BAD_SIGNATURE_REFUSALS[label], label)
             self.assertIn("o_az_error", response.text, label)
         self.assertIn(
             "Please sign again",
@@ -337,7 +349,7 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         remote = f"/attendance/sign/{self.lucas_line._get_remote_token()}"
         for label, signature in bad_signatures().items():
             response = self.url_open(remote, data={"csrf_token": csrf, "signature": signature})
-            self.assertEqual(response.status_code, 400, label)
+            self.assertPageSays(response, 400, BAD_SIGNATURE_REFUSALS[label], label)
         self._assert_nothing_signed()
 
     def test_a_used_link_says_the_signature_is_recorded(self):
