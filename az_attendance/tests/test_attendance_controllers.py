@@ -301,9 +301,10 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
 
     # ------------------------------------------------------------------ verify page
     def test_public_verify_page(self):
-        self.assertEqual(
-            self.url_open(f"/attendance/verify/{self.att_session.verify_token}").status_code,
+        self.assertPageSays(
+            self.url_open(f"/attendance/verify/{self.att_session.verify_token}"),
             404,
+            "No sealed attendance sheet matches this code.",
             "not sealed yet",
         )
         self.sign_all_and_validate(self.att_session)
@@ -324,7 +325,9 @@ class TestAttendanceControllers(HttpCase, AttendanceCommon):
         self.assertIn("Lucas Martin", page.text)
         self.assertIn("Sofia Pereira", page.text)
         self.assertNotIn("Amina Diallo", page.text)
-        self.assertEqual(self.url_open("/attendance/verify/unknown").status_code, 404)
+        self.assertPageSays(
+            self.url_open("/attendance/verify/unknown"), 404, "No sealed attendance sheet matches this code."
+        )
 
     # ------------------------------------------------------------------ portal
     def test_portal_shows_only_my_own_lines(self):

@@ -342,7 +342,7 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
             url + "/sign",
             data={"csrf_token": csrf, "line_id": self.amina_line.id, "code": "000000", **drawing},
         )
-        self.assertEqual(response.status_code, 403)
+        self.assertPageSays(response, 403, "This code does not match your name.")
         self.assertIn(f'value="{drawing["signature"]}"', response.text)
         self.assertIn(str(markupsafe.escape(drawing["strokes"])), response.text)
         # the remote page refuses them too
