@@ -6,8 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_datetime, format_time
 
-# the markers live with the sealed-record mixin; imported from here by the tests
-from .az_attendance_sealed_mixin import INTERNAL, PURGE, SEALING, is_internal  # noqa: F401
+from .az_attendance_sealed_mixin import is_internal
 from .az_attendance_session_sealing import SESSION_PROOF_FIELDS
 
 

@@ -7,7 +7,7 @@ from odoo import SUPERUSER_ID
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from ..models.az_attendance_session import PURGE
+from ..models.az_attendance_sealed_mixin import PURGE
 from ..tools import seal as sealer
 from .common import AttendanceCommon, signature_data_uri, signature_png
 
