@@ -116,7 +116,10 @@ for company in env["res.company"].search([]):
     report = env["az.attendance.ledger"].sudo()._check_integrity(company)
     found[company.name] = {
         "sheets": report["sheets"],
-        "anomalies": [f"{a['label']}: {a['sheet']} {a['detail']}".strip() for a in report["anomalies"]],
+        "anomalies": [
+            f"{a['label']}: {a['sheet']} {a['detail']}".strip().replace("\n", "; ")
+            for a in report["anomalies"]
+        ],
     }
 env.cr.commit()
 print(%(mark)r + json.dumps(found), flush=True)
@@ -216,7 +219,10 @@ def shell(args, tree, data_dir, code, log, what):
 
 
 def integrity(args, tree, data_dir, log, what):
-    return shell(args, tree, data_dir, INTEGRITY % {"mark": MARK}, log, what)
+    report = shell(args, tree, data_dir, INTEGRITY % {"mark": MARK}, log, what)
+    if report is None:
+        raise MigrationError(f"{what} printed no result")
+    return report
 
 
 # ---------------------------------------------------------------------------- snapshots
