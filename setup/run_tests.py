@@ -115,16 +115,20 @@ def count_migration(output, returncode):
 
 def run_migration(python, repo, migration_args):
     print("[az] stage 4: a database of the former main updated by the current code", flush=True)
-    proc = subprocess.run(
+    output = []
+    with subprocess.Popen(
         [python, str(repo / "setup" / "check_migration.py"), *migration_args],
         cwd=repo,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        check=False,
-    )
-    sys.stdout.write(proc.stdout)
-    return count_migration(proc.stdout, proc.returncode)
+        bufsize=1,
+    ) as proc:
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            output.append(line)
+        returncode = proc.wait()
+    return count_migration("".join(output), returncode)
 
 
 def run_odoo(odoo_cmd, db, addons, http_port, log_path, timeout, extra_modules=""):
