@@ -30,6 +30,7 @@ that held and that failed, which ./setup/test adds to its closing line.
 import argparse
 import ast
 import json
+import os
 import re
 import subprocess
 import sys
@@ -51,8 +52,10 @@ RENAMED_TABLES = {}
 RENAMED_XMLIDS = {}
 EXTRA_MODULES = ["sms"]
 DIGEST_COLUMNS = ("seal", "hash", "previous_hash", "header_hash", "amendment_head")
-# The same as run_tests.LEVEL_RE: a line Odoo logs at ERROR or CRITICAL level.
+# The same as run_tests.LEVEL_RE: a line Odoo logs at ERROR or CRITICAL level; and the same as
+# run_tests.DOCUTILS_RE: a docutils error printed while Odoo renders a module description.
 LEVEL_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (ERROR|CRITICAL) ")
+DOCUTILS_RE = re.compile(r"^<string>:\d+: \((ERROR|SEVERE)/\d\) ")
 MARK = "AZ-MIGRATION "
 
 # Run by `odoo-bin shell` on the former code, once its demo data is installed: the records the
@@ -146,11 +149,14 @@ def missing_commit_message(commit, repo):
 def extract_tree(repo, commit, dest):
     """The tree of ``commit`` written into ``dest`` (git archive); MigrationError if the
     commit is not in the repository's history."""
-    known = subprocess.run(
-        ["git", "-C", str(repo), "cat-file", "-e", f"{commit}^{{commit}}"],
-        capture_output=True,
-        check=False,
-    )
+    try:
+        known = subprocess.run(
+            ["git", "-C", str(repo), "cat-file", "-e", f"{commit}^{{commit}}"],
+            capture_output=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise MigrationError(f"git could not run ({exc}): {missing_commit_message(commit, repo)}") from exc
     if known.returncode:
         raise MigrationError(missing_commit_message(commit, repo))
     dest.mkdir(parents=True, exist_ok=True)
@@ -174,15 +180,24 @@ def addons_of(tree):
 
 # ---------------------------------------------------------------------------- Odoo runs
 def log_errors(text):
-    """The ERROR/CRITICAL lines and the first line of each traceback of an Odoo log."""
-    return [line for line in text.splitlines() if LEVEL_RE.match(line) or line.startswith("Traceback")]
+    """The ERROR/CRITICAL lines, docutils errors and the first line of each traceback of an
+    Odoo log."""
+    return [
+        line
+        for line in text.splitlines()
+        if LEVEL_RE.match(line) or DOCUTILS_RE.match(line) or line.startswith("Traceback")
+    ]
 
 
 def odoo_run(args, odoo_argv, log, stdin=None):
     """Run odoo-bin with ``odoo_argv``; its output goes to ``log`` and is returned."""
     cmd = [sys.executable, str(Path(args.odoo_src) / "odoo-bin"), *odoo_argv]
+    # docutils' console messages on module descriptions: severe ones only, as in ./setup/test
+    env = dict(os.environ)
+    env.setdefault("DOCUTILSCONFIG", str(REPO / "setup" / "docutils.conf"))
     done = subprocess.run(
         cmd,
+        env=env,
         input=stdin or "",
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

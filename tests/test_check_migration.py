@@ -175,10 +175,13 @@ def test_error_lines_and_tracebacks_of_a_log_are_seen_and_warnings_are_not():
         "2026-12-07 21:00:00,000 12 WARNING az odoo.x: a warning\n"
         "2026-12-07 21:00:00,000 12 ERROR az odoo.sql_db: bad query\n"
         "Traceback (most recent call last):\n"
+        "<string>:38: (ERROR/3) Unexpected indentation.\n"
+        "<string>:43: (WARNING/2) Block quote ends without a blank line\n"
     )
     assert check_migration.log_errors(log) == [
         "2026-12-07 21:00:00,000 12 ERROR az odoo.sql_db: bad query",
         "Traceback (most recent call last):",
+        "<string>:38: (ERROR/3) Unexpected indentation.",
     ]
 
 
@@ -193,6 +196,19 @@ def test_a_missing_former_commit_is_named_with_what_to_do(tmp_path):
     assert message.startswith(f"the former main {check_migration.FORMER_COMMIT} is not in the git history")
     assert "git fetch --unshallow" in message and "AZ_TEST_MIGRATION=0" in message
     assert not (tmp_path / "former").exists()
+
+
+def test_the_former_commit_is_extracted_with_git_archive(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "az_x").mkdir(parents=True)
+    (repo / "az_x" / "__manifest__.py").write_text('{"name": "X", "depends": ["base"]}\n')
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], check=True)
+    commit = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout
+    former = check_migration.extract_tree(repo, commit.strip(), tmp_path / "former")
+    assert check_migration.addons_of(former) == {"az_x": {"name": "X", "depends": ["base"]}}
 
 
 def test_the_addons_of_a_tree_and_their_dependencies_are_read_from_its_manifests():
