@@ -1,7 +1,7 @@
 """Run the whole test suite and print one closing line.
 
 Called by ./setup/test once the bootstrap is done (Odoo source, virtualenv, PostgreSQL).
-Four stages:
+Five stages:
 
 1. pytest over the repository-level ``tests/`` folder (setup tooling and the pure-logic
    modules of the addons, which need no database);
@@ -9,7 +9,10 @@ Four stages:
    each hook counted as a test;
 3. the wheels (``setup/check_wheels.py``): the addons built as ``odoo-addon-<name>`` wheels,
    installed into a fresh virtualenv and from there into a new database;
-4. Odoo's own test runner (``--test-enable``) on a fresh database where the project's addons
+4. the migration (``setup/check_migration.py``): a database built with demo data by the former
+   main is updated by the current code, which must lose no row, xml id or seal digest, install
+   the new addons and leave the integrity check of the sealed sheets clean (each a check);
+5. Odoo's own test runner (``--test-enable``) on a fresh database where the project's addons
    are installed with their demo data, at_install and post_install tests alike, browser tours
    included.
 
@@ -34,6 +37,7 @@ DOCUTILS_RE = re.compile(r"^<string>:\d+: \((ERROR|SEVERE)/\d\) ")
 # Logged by Odoo's ChromeBrowser once Chromium answered on its debugging websocket.
 BROWSER_RE = re.compile(r": Browser version: ")
 PYTEST_SUMMARY_RE = re.compile(r"\d+ (?:passed|failed|error|errors|skipped)\b.* in [\d.]+s")
+MIGRATION_RE = re.compile(r"^AZ-MIGRATION-RESULT (\d+) (\d+)$", re.MULTILINE)
 PYTEST_RE = re.compile(r"(\d+) (passed|failed|skipped|error|errors)\b")
 # pre-commit's line per hook: "<name>.....Passed", "...Failed", "...(no files to check)Skipped"
 HOOK_RE = re.compile(r"^(.+?)\.{2,}(?:\(no files to check\))?(Passed|Failed|Skipped)$")
@@ -99,6 +103,34 @@ def run_wheels(python, repo, wheels_args):
     return (0, 1) if proc.returncode else (1, 0)
 
 
+def count_migration(output, returncode):
+    """(passed, failed) checks of the migration stage from its closing line; a stage that
+    stopped before it, or that failed with no failed check, counts as one failure."""
+    found = MIGRATION_RE.findall(output)
+    passed, failed = (int(n) for n in found[-1]) if found else (0, 0)
+    if returncode and not failed:
+        failed = 1
+    return passed, failed
+
+
+def run_migration(python, repo, migration_args):
+    print("[az] stage 4: a database of the former main updated by the current code", flush=True)
+    output = []
+    with subprocess.Popen(
+        [python, str(repo / "setup" / "check_migration.py"), *migration_args],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+    ) as proc:
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            output.append(line)
+        returncode = proc.wait()
+    return count_migration("".join(output), returncode)
+
+
 def run_odoo(odoo_cmd, db, addons, http_port, log_path, timeout, extra_modules=""):
     tags = ",".join(f"/{a}" for a in addons.split(","))
     install = ",".join(m for m in [addons, extra_modules] if m)
@@ -115,7 +147,7 @@ def run_odoo(odoo_cmd, db, addons, http_port, log_path, timeout, extra_modules="
         "--max-cron-threads=0",
         "--without-demo=",
     ]
-    print(f"[az] stage 4: Odoo tests of {addons} on database {db} (log: {log_path})", flush=True)
+    print(f"[az] stage 5: Odoo tests of {addons} on database {db} (log: {log_path})", flush=True)
     failed = errors = total = 0
     found_result = False
     skips, error_lines = [], []
@@ -163,6 +195,24 @@ def run_odoo(odoo_cmd, db, addons, http_port, log_path, timeout, extra_modules="
     }
 
 
+def odoo_problems(odoo, timeout, require_browser):
+    """What makes the Odoo stage fail beside its failed tests."""
+    problems = []
+    if odoo["timed_out"]:
+        problems.append(f"the Odoo stage did not finish within {timeout}s and was stopped")
+    if not odoo["found_result"]:
+        problems.append(f"Odoo stopped before reporting test results (exit code {odoo['returncode']})")
+    if odoo["found_result"] and odoo["total"] == 0:
+        problems.append("Odoo ran no test")
+    if odoo["skips"]:
+        problems.append(f"{len(odoo['skips'])} Odoo test(s) skipped; a skipped test proves nothing")
+    if require_browser and not odoo["browser_started"]:
+        problems.append("no browser test ran (Chromium never started)")
+    if odoo["error_lines"] and not odoo["failed"]:
+        problems.append(f"{len(odoo['error_lines'])} ERROR line(s) in Odoo's log")
+    return problems
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--python", required=True)
@@ -183,6 +233,10 @@ def main():
     parser.add_argument("--odoo-src", help="Odoo's source tree, for the wheel stage")
     parser.add_argument("--wheels-db", help="an empty database for the wheel stage (none: no wheel stage)")
     parser.add_argument("--wheels-port", type=int, default=8170)
+    parser.add_argument(
+        "--migration-db", help="an empty database for the migration stage (none: no migration stage)"
+    )
+    parser.add_argument("--migration-port", type=int, default=8171)
     parser.add_argument("odoo_cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     repo = Path(__file__).resolve().parent.parent
@@ -201,23 +255,21 @@ def main():
             ["--odoo-src", args.odoo_src, "--db", args.wheels_db, "--http-port", str(args.wheels_port)]
             + ["--log", wheels_log, "--", *db_options],
         )
+    migration_passed = migration_failed = 0
+    if args.migration_db:
+        db_options = [a for a in odoo_cmd if a.startswith("--db_")]
+        migration_passed, migration_failed = run_migration(
+            args.python,
+            repo,
+            ["--odoo-src", args.odoo_src, "--db", args.migration_db]
+            + ["--http-port", str(args.migration_port)]
+            + ["--log", str(Path(args.log).with_name(f"test-{args.migration_db}.log")), "--", *db_options],
+        )
     odoo = run_odoo(
         odoo_cmd, args.db, args.addons, args.http_port, args.log, args.timeout, args.extra_modules
     )
 
-    problems = []
-    if odoo["timed_out"]:
-        problems.append(f"the Odoo stage did not finish within {args.timeout}s and was stopped")
-    if not odoo["found_result"]:
-        problems.append(f"Odoo stopped before reporting test results (exit code {odoo['returncode']})")
-    if odoo["found_result"] and odoo["total"] == 0:
-        problems.append("Odoo ran no test")
-    if odoo["skips"]:
-        problems.append(f"{len(odoo['skips'])} Odoo test(s) skipped; a skipped test proves nothing")
-    if args.require_browser and not odoo["browser_started"]:
-        problems.append("no browser test ran (Chromium never started)")
-    if odoo["error_lines"] and not odoo["failed"]:
-        problems.append(f"{len(odoo['error_lines'])} ERROR line(s) in Odoo's log")
+    problems = odoo_problems(odoo, args.timeout, args.require_browser)
 
     print()
     print("[az] " + "=" * 70)
@@ -225,6 +277,8 @@ def main():
     print(f"[az] checks: {checks_passed} passed, {checks_failed} failed (pre-commit hooks)")
     if args.wheels_db:
         print(f"[az] wheels: {wheels_passed} passed, {wheels_failed} failed")
+    if args.migration_db:
+        print(f"[az] migration: {migration_passed} passed, {migration_failed} failed")
     odoo_passed = max(odoo["total"] - odoo["failed"], 0)
     print(
         f"[az] odoo:   {odoo_passed} passed, {odoo['failed']} failed, "
@@ -240,14 +294,17 @@ def main():
         print("[az] FAIL: pre-commit found problems (above, stage 2): setup/venv-run pre-commit run -a")
     if wheels_failed:
         print("[az] FAIL: the wheel stage failed (above, stage 3)")
+    if migration_failed:
+        print("[az] FAIL: the migration stage found losses or failed (above, stage 4)")
     failed = (
         py_failed
         + checks_failed
         + wheels_failed
+        + migration_failed
         + odoo["failed"]
         + (1 if problems and not odoo["failed"] else 0)
     )
-    passed = py_passed + checks_passed + wheels_passed + odoo_passed
+    passed = py_passed + checks_passed + wheels_passed + migration_passed + odoo_passed
     skipped = py_skipped + len(odoo["skips"])
     print(f"[az] {time.time() - started:.0f}s")
     # The closing line, in pytest's words.
