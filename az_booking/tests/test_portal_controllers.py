@@ -266,6 +266,34 @@ class TestPortalPublicPages(AzBookingPortalCommon):
             self.assertIn("already has a booking", response.text)
             self.assertEqual(self.counts()[0], before[0] + 1, booking_type.name)
 
+    @mute_logger("odoo.sql_db")
+    def test_same_form_sent_twice_at_the_same_instant_says_the_booking_is_made(self):
+        """Two sendings of one form at the same instant, each for another contact: the
+        second does not see the first booking yet (another transaction, simulated by hiding
+        it from the key's lookup) and the database refuses its key. The person reads that
+        the booking is made; nothing more is written."""
+        slot = self.free_slots(self.type_workshop)[0]
+        url = f"/booking/{self.type_workshop.id}/book"
+        _response, form = self.get_doc(f"{url}?start={self.start_param(slot['start'])}")
+        data = self.form_data(slot, self.csrf_from(form))
+        first = self.url_open(url, data=data)
+        self.assertEqual(first.status_code, 200)
+        self.assertIn("/my/bookings/", first.url)
+        booking_class = type(self.env["az.booking"])
+        search = booking_class.search
+
+        def search_before_the_first_commits(model, domain, *args, **kwargs):
+            if any(isinstance(term, (list, tuple)) and term[0] == "submission_key" for term in domain):
+                return model.browse()
+            return search(model, domain, *args, **kwargs)
+
+        self.patch(booking_class, "search", search_before_the_first_commits)
+        before = self.counts()
+        second = self.url_open(url, data=dict(data, name="Karim Haddad", email="karim.h@example.com"))
+        self.assertEqual(second.status_code, 409)
+        self.assertIn("This form was sent twice at the same time: your booking is made.", second.text)
+        self.assertEqual(self.counts(), before)
+
     def test_bot_protection_goes_through_odoos_hook(self):
         """An administrator who enables reCAPTCHA or Turnstile protects the form: the
         verdict of ir.http decides, the honeypot stays."""
