@@ -17,7 +17,7 @@ from odoo.addons.az_project_base.tools import public_input as pi
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from .main import REASON_MAX, AzBookingPageMixin, BookingError
+from .booking_page import REASON_MAX, AzBookingPageMixin, BookingError
 
 PAGE_SIZE = 20
 
@@ -83,7 +83,7 @@ class AzBookingPortal(AzBookingPageMixin, CustomerPortal):
         return f"{booking.access_url}{suffix}" + (f"?{url_encode(params)}" if params else "")
 
     def _az_page_values(self, booking, token, is_own=None, **extra):
-        values = self._prepare_booking_values(booking)
+        values = self._prepare_booking_page_values(booking)
         values.update(
             {
                 "manage_url": lambda suffix="", **query: self._az_url(booking, token, suffix, **query),
@@ -102,6 +102,19 @@ class AzBookingPortal(AzBookingPageMixin, CustomerPortal):
         return self._az_render_manage(
             booking, token, status=403, message=request.env._("This booking can no longer be changed online.")
         )
+
+    def _az_booking_to_change(self, booking_id, access_token):
+        """The one guard of the routes that cancel or move a booking: ``(booking, token,
+        None)`` when the visitor may see the booking (``_az_booking_access``) and it can
+        still change online (``_portal_can_change``); else ``(booking, token, response)``,
+        the page that says why not."""
+        try:
+            booking, token = self._az_booking_access(booking_id, access_token)
+        except BookingError as error:
+            return None, None, self._error_page(error)
+        if not booking._portal_can_change():
+            return booking, token, self._az_cannot_change(booking, token)
+        return booking, token, None
 
     # ------------------------------------------------------------------------------------
     # Pages
@@ -129,7 +142,7 @@ class AzBookingPortal(AzBookingPageMixin, CustomerPortal):
         values.update(
             {
                 "page_name": "az_bookings",
-                "rows": [self._prepare_booking_values(booking) for booking in bookings],
+                "rows": [self._prepare_booking_page_values(booking) for booking in bookings],
                 "pager": pager,
                 "filterby": filterby,
                 "default_url": "/my/bookings",
@@ -238,12 +251,9 @@ class AzBookingPortal(AzBookingPageMixin, CustomerPortal):
         sitemap=False,
     )
     def portal_my_booking_cancel_form(self, booking_id, access_token=None, **kwargs):
-        try:
-            booking, token = self._az_booking_access(booking_id, access_token)
-        except BookingError as error:
-            return self._error_page(error)
-        if not booking._portal_can_change():
-            return self._az_cannot_change(booking, token)
+        booking, token, refusal = self._az_booking_to_change(booking_id, access_token)
+        if refusal:
+            return refusal
         return request.render("az_booking.booking_cancel_page", self._az_page_values(booking, token))
 
     @http.route(
@@ -255,16 +265,13 @@ class AzBookingPortal(AzBookingPageMixin, CustomerPortal):
         sitemap=False,
     )
     def portal_my_booking_cancel(self, booking_id, access_token=None, **post):
-        try:
-            booking, token = self._az_booking_access(booking_id, access_token)
-        except BookingError as error:
-            return self._error_page(error)
+        booking, token, refusal = self._az_booking_to_change(booking_id, access_token)
+        if refusal:
+            return refusal
         errors = {}
         reason = self._read_text(
             post, "reason", REASON_MAX, request.env._("Reason"), multiline=True, errors=errors
         )
-        if not booking._portal_can_change():
-            return self._az_cannot_change(booking, token)
         if errors:
             return request.render(
                 "az_booking.booking_cancel_page",
@@ -317,12 +324,9 @@ class AzBookingPortal(AzBookingPageMixin, CustomerPortal):
     def portal_my_booking_reschedule_form(
         self, booking_id, access_token=None, week=None, start=None, **kwargs
     ):
-        try:
-            booking, token = self._az_booking_access(booking_id, access_token)
-        except BookingError as error:
-            return self._error_page(error)
-        if not booking._portal_can_change():
-            return self._az_cannot_change(booking, token)
+        booking, token, refusal = self._az_booking_to_change(booking_id, access_token)
+        if refusal:
+            return refusal
         if start is None:
             return self._az_render_reschedule(booking, token, week)
         slot, refusal = self._az_move_target(booking, token, start)
@@ -347,12 +351,9 @@ class AzBookingPortal(AzBookingPageMixin, CustomerPortal):
         sitemap=False,
     )
     def portal_my_booking_reschedule(self, booking_id, access_token=None, **post):
-        try:
-            booking, token = self._az_booking_access(booking_id, access_token)
-        except BookingError as error:
-            return self._error_page(error)
-        if not booking._portal_can_change():
-            return self._az_cannot_change(booking, token)
+        booking, token, refusal = self._az_booking_to_change(booking_id, access_token)
+        if refusal:
+            return refusal
         slot, refusal = self._az_move_target(booking, token, post.get("start"))
         if refusal:
             return refusal

@@ -1,21 +1,16 @@
-import base64
 import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from markupsafe import Markup
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import consteq, html2plaintext
-from odoo.tools import hmac as tools_hmac
 
 from odoo.addons.base.models.res_partner import _lang_get
 
 from ..tools import intervals as iv
-from ..tools.ics import make_ics
-from .az_booking_type import ACTIVE_STATES
+from .az_booking_availability_mixin import ACTIVE_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -36,18 +31,32 @@ EVENT_STATES = ("requested", "confirmed", "done", "no_show", "excused")
 # ``<table>_<key>`` by Odoo).
 STAFF_CONSTRAINT = "az_booking_no_double_booking"
 PERSON_CONSTRAINT = "az_booking_one_per_person"
-# How long a manage link stays valid after the end of its appointment.
-MANAGE_TOKEN_GRACE_DAYS = 7
-# States a person can still change from the website.
-CHANGEABLE_STATES = ("waiting",) + ACTIVE_STATES
 
 
 class AzBooking(models.Model):
-    """An appointment, or a seat in a collective workshop, booked for a person."""
+    """An appointment, or a seat in a collective workshop, booked for a person.
+
+    This file holds the booking itself: its fields, the time it holds (under the database's
+    guard against double booking) and its workflow. Its other concerns have their own
+    files: the calendar event (``az.booking.calendar.mixin``, shared with the workshop
+    sessions), the waiting list (``az.booking.waiting.mixin``), the personal link
+    (``az.booking.manage.mixin``), the messages to the person
+    (``az.booking.notification.mixin``) and the booking made from the website
+    (``az.booking.website.mixin``). A workshop seat is held by its session
+    (``az.booking.slot._hold_seat``)."""
 
     _name = "az.booking"
     _description = "Booking"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "az.booking.calendar.mixin",
+        "az.booking.waiting.mixin",
+        "az.booking.manage.mixin",
+        "az.booking.notification.mixin",
+        "az.booking.website.mixin",
+    ]
     _order = "start desc, id desc"
     _check_company_auto = True
 
@@ -131,9 +140,6 @@ class AzBooking(models.Model):
     cancel_reason = fields.Text(tracking=True, copy=False)
     answer_ids = fields.One2many("az.booking.answer", "booking_id", string="Answers")
     note = fields.Text(string="Internal note")
-    event_id = fields.Many2one(
-        "calendar.event", string="Calendar event", copy=False, readonly=True, index="btree_not_null"
-    )
     slot_id = fields.Many2one(
         "az.booking.slot", string="Workshop session", readonly=True, copy=False, index=True
     )
@@ -187,6 +193,7 @@ class AzBooking(models.Model):
     manage_token_expiry = fields.Datetime(
         compute="_compute_manage_token_expiry",
         store=True,
+        precompute=True,
         copy=False,
         string="Manage link valid until",
     )
@@ -326,35 +333,6 @@ class AzBooking(models.Model):
         for booking in self:
             booking.access_url = f"/my/bookings/{booking.id}" if booking.id else "#"
 
-    @api.depends("stop")
-    def _compute_manage_token_expiry(self):
-        for booking in self:
-            booking.manage_token_expiry = (
-                booking.stop + timedelta(days=MANAGE_TOKEN_GRACE_DAYS) if booking.stop else False
-            )
-
-    def _compute_when_label(self):
-        for booking in self:
-            booking.when_label = booking._get_when_label() if booking.start else False
-
-    def _compute_waiting_position(self):
-        for booking in self:
-            booking.waiting_position = booking._get_waiting_position() if booking.id else 0
-
-    def _compute_claim_url(self):
-        for booking in self:
-            booking.claim_url = booking._get_claim_url() if booking.id else False
-
-    def _compute_manage_url(self):
-        """The personal link sent to the person: the portal address of the booking with its
-        access token. None once cancelled (the token is revoked then)."""
-        for booking in self:
-            booking.manage_url = (
-                booking.get_base_url() + booking.get_portal_url()
-                if booking.id and booking.state != "cancelled"
-                else False
-            )
-
     @api.constrains("type_id", "seats")
     def _check_seats(self):
         for booking in self:
@@ -397,7 +375,7 @@ class AzBooking(models.Model):
                 self._prepare_slot_vals(booking_type, vals)
         with self._slot_guard():
             bookings = super().create(vals_list)
-            bookings._update_slot_seats()
+            bookings.slot_id._update_seats()
         bookings.filtered(lambda b: b.state in EVENT_STATES)._sync_calendar_event()
         return bookings
 
@@ -447,6 +425,11 @@ class AzBooking(models.Model):
         if moving or {"state", "partner_id", "type_id"} & set(vals):
             self._sync_calendar_event()
         return result
+
+    def _creation_message(self):
+        """The message logged with the booking's creation: where it was made from, when the
+        caller says it (``az_booking_creation_message``)."""
+        return self.env.context.get("az_booking_creation_message") or super()._creation_message()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_history(self):
@@ -498,7 +481,7 @@ class AzBooking(models.Model):
         """Choose the staff member, check the slot is free and, for a workshop, take the
         lock of its session and decide between a seat and the waiting list."""
         if booking_type.is_collective:
-            return self._prepare_session_vals(booking_type, vals)
+            return self.env["az.booking.slot"]._hold_seat(booking_type, vals)
         start = fields.Datetime.to_datetime(vals["start"])
         stop = fields.Datetime.to_datetime(vals["stop"])
         check = not self.env.context.get("az_booking_skip_check")
@@ -506,12 +489,15 @@ class AzBooking(models.Model):
         if not vals.get("user_id"):
             if booking_type.assignment == "specific":
                 vals["user_id"] = booking_type.specific_user_id.id
+                # staff chose the time for the type's one staff member; a person booking
+                # by themselves gets the engine's check below
+                check = check and self_booking
             else:
                 slot = booking_type._find_free_slot(start, stop, include_full=True, apply_notice=self_booking)
                 if not slot:
                     raise UserError(self._slot_taken_message())
                 vals["user_id"] = booking_type._pick_least_loaded(slot["user_ids"], start)
-            check = False  # the slot comes from the engine
+                check = False  # the slot comes from the engine
         if check:
             user = self.env["res.users"].browse(vals["user_id"])
             if self_booking:
@@ -522,122 +508,6 @@ class AzBooking(models.Model):
                 raise UserError(self._slot_taken_message())
         self._lock_staff([vals["user_id"]])
 
-    def _prepare_session_vals(self, booking_type, vals):
-        """A seat of a workshop is taken in one of its scheduled sessions (given by
-        ``slot_id``, or the one starting at ``start``). The session row is locked until the
-        end of the transaction: concurrent requests count the seats one after the other,
-        and one that read them before the lock holder committed fails with a serialization
-        error and is retried by Odoo with fresh data. When staff book at a time without a
-        session and the staff member is free, a session is opened there."""
-        cr = self.env.cr
-        check = not self.env.context.get("az_booking_skip_check")
-        self_booking = vals.get("booked_by_kind") == "self"
-        session_id = vals.get("slot_id")
-        start = fields.Datetime.to_datetime(vals.get("start"))
-        if not session_id and start:
-            # the scheduled session starting then (read before the lock, as the page did)
-            found = booking_type._find_free_slot(start, include_full=True, apply_notice=False)
-            session_id = found["session_id"] if found else False
-            if not session_id and not self_booking:
-                cr.execute(  # a cancelled or done session: refused below
-                    "SELECT id FROM az_booking_slot WHERE type_id = %s AND start = %s",
-                    [booking_type.id, start],
-                )
-                row = cr.fetchone()
-                session_id = row and row[0]
-        if not session_id:
-            if (self_booking and check) or not start:
-                raise UserError(self._slot_taken_message())
-            session_id = self._open_session_for_staff(booking_type, vals, start, check)
-        cr.execute(
-            "SELECT state, capacity, start, stop, user_id, type_id FROM az_booking_slot "
-            "WHERE id = %s FOR UPDATE",
-            [session_id],
-        )
-        row = cr.fetchone()
-        if not row:
-            raise UserError(self._slot_taken_message())
-        state, capacity, s_start, s_stop, holder_id, type_id = row
-        if type_id != booking_type.id or state not in ("scheduled", "full"):
-            raise UserError(self._slot_taken_message())
-        now = fields.Datetime.now()
-        if (
-            check
-            and self_booking
-            and not (
-                now + timedelta(hours=booking_type.min_notice_hours)
-                <= s_start
-                <= now + timedelta(days=booking_type.horizon_days)
-            )
-        ):
-            raise UserError(self._slot_taken_message())
-        if check and s_stop <= now:
-            raise UserError(self._slot_taken_message())
-        session = self.env["az.booking.slot"].sudo().browse(session_id)
-        if not vals.get("user_id") or vals["user_id"] not in (session.user_ids | session.user_id).ids:
-            vals["user_id"] = holder_id or vals.get("user_id")
-        vals.update(slot_id=session_id, start=s_start, stop=s_stop)
-        if not vals.get("site_id") and session.site_id:
-            vals["site_id"] = session.site_id.id
-        cr.execute(
-            "SELECT COALESCE(SUM(seats), 0) FROM az_booking WHERE slot_id = %s AND state IN %s",
-            [session_id, ACTIVE_STATES],
-        )
-        taken = cr.fetchone()[0]
-        if vals.get("seats", 1) > capacity:
-            raise UserError(
-                self.env._(
-                    "This session has %(capacity)s seat(s): a booking cannot take %(seats)s.",
-                    capacity=capacity,
-                    seats=vals.get("seats", 1),
-                )
-            )
-        if taken + vals.get("seats", 1) > capacity:
-            if self.env.context.get("az_booking_no_waiting"):
-                raise UserError(self._slot_taken_message())
-            vals["state"] = "waiting"
-
-    def _open_session_for_staff(self, booking_type, vals, start, check):
-        """Staff booking a seat at a time without a session: the session is opened there
-        when the staff member is free (as a single booking would be). Returns its id."""
-        stop = fields.Datetime.to_datetime(vals.get("stop")) or start + timedelta(hours=booking_type.duration)
-        user_id = vals.get("user_id") or booking_type.specific_user_id.id
-        if not user_id:
-            raise UserError(self._slot_taken_message())
-        if check and not booking_type._is_available(self.env["res.users"].browse(user_id), start, stop):
-            raise UserError(self._slot_taken_message())
-        self.env.cr.execute(
-            """
-            INSERT INTO az_booking_slot (type_id, company_id, start, stop, user_id, capacity,
-                                         seats_taken, state, site_id,
-                                         create_uid, write_uid, create_date, write_date)
-            VALUES (%s, %s, %s, %s, %s, %s, 0, 'scheduled', %s, %s, %s,
-                    now() at time zone 'UTC', now() at time zone 'UTC')
-            ON CONFLICT (type_id, start) DO NOTHING
-        """,
-            [
-                booking_type.id,
-                booking_type.company_id.id,
-                start,
-                stop,
-                user_id,
-                booking_type.capacity,
-                vals.get("site_id") or None,
-                self.env.uid,
-                self.env.uid,
-            ],
-        )
-        self.env.cr.execute(
-            "SELECT id FROM az_booking_slot WHERE type_id = %s AND start = %s", [booking_type.id, start]
-        )
-        session_id = self.env.cr.fetchone()[0]
-        self.env.cr.execute(
-            "INSERT INTO az_booking_slot_user_rel (slot_id, user_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-            [session_id, user_id],
-        )
-        self.env["az.booking.slot"].invalidate_model()
-        return session_id
-
     def _lock_staff(self, user_ids):
         """Serialize the individual bookings of the same staff members until the end of the
         transaction (locks taken in a fixed order). The exclusion constraint is what
@@ -646,54 +516,28 @@ class AzBooking(models.Model):
         for user_id in sorted(set(filter(None, user_ids))):
             self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [STAFF_LOCK_KEY, user_id])
 
-    def _update_slot_seats(self):
-        """Write the seats count on the locked session rows of these bookings' workshops."""
-        slots = self.filtered("slot_id").slot_id
-        if not slots:
-            return
-        self.env.flush_all()
-        self.env.cr.execute(
-            """
-            UPDATE az_booking_slot s
-               SET seats_taken = (SELECT COALESCE(SUM(b.seats), 0) FROM az_booking b
-                                   WHERE b.slot_id = s.id AND b.state IN %s),
-                   write_date = now() at time zone 'UTC'
-             WHERE s.id IN %s
-        """,
-            [ACTIVE_STATES, tuple(slots.ids)],
-        )
-        slots.invalidate_recordset(["seats_taken"])
-        slots = slots.sudo()
-        slots._update_state_from_seats()
-        slots._sync_calendar_event()
-
     # ------------------------------------------------------------------------------------
-    # Calendar
+    # Calendar (az.booking.calendar.mixin): an event of its own for an appointment; a seat
+    # is shown in its session's event, not in an event of its own
     # ------------------------------------------------------------------------------------
-    def _calendar_event_values(self):
-        self.ensure_one()
-        partners = self.user_id.partner_id | self.partner_id
-        name = self.env._(
+    def _calendar_event_name(self):
+        return self.env._(
             "%(type)s with %(person)s", type=self.type_id.public_name, person=self.partner_id.name
         )
-        return self.type_id._calendar_event_values(self, name, partners)
+
+    def _calendar_event_partners(self):
+        return self.user_id.partner_id | self.partner_id
+
+    def _calendar_event_wanted(self):
+        return not self.slot_id and self.state in EVENT_STATES and bool(self.user_id)
+
+    def _link_calendar_event(self, event):
+        # only the link to the event changes: past the checks of a moved booking
+        return super().write({"event_id": event.id})
 
     def _sync_calendar_event(self):
-        """Keep each booking's calendar event in line with it: created when the booking
-        holds time, moved with it, archived when it is cancelled or waits."""
-        booking_types = self.env["az.booking.type"]
-        collective = self.sudo().filtered("slot_id")
-        if collective:
-            collective.slot_id._sync_calendar_event()
-            # a seat is shown in the session's event, not in an event of its own
-            booking_types._archive_calendar_events(collective.event_id)
-        for booking in self.sudo() - collective:
-            if booking.state in EVENT_STATES and booking.user_id:
-                event = booking_types._put_calendar_event(booking.event_id, booking._calendar_event_values())
-                if event != booking.event_id:
-                    booking.with_context(az_booking_skip_check=True).event_id = event
-            else:
-                booking_types._archive_calendar_events(booking.event_id)
+        self.sudo().slot_id._sync_calendar_event()
+        return super()._sync_calendar_event()
 
     # ------------------------------------------------------------------------------------
     # Actions
@@ -746,356 +590,10 @@ class AzBooking(models.Model):
         of the waiting list while the session has not started. The to-do of the booking is
         closed."""
         self._check_state(("waiting", "requested", "confirmed"), self.env._("cancelled"))
-        slots = self.filtered(lambda b: b.state in ACTIVE_STATES).slot_id
-        slots._lock()
+        slots = self.filtered(lambda b: b.state in ACTIVE_STATES).slot_id._lock_rows()
         self.write({"state": "cancelled", "cancel_by": cancel_by, "cancel_reason": reason})
-        self._update_slot_seats()
+        self.slot_id._update_seats()
         self.sudo().activity_ids.action_feedback(feedback=self.env._("Booking cancelled."))
         for slot in slots.sorted("id"):
             self._promote_waiting(slot)
         return True
-
-    def _promote_waiting(self, slot):
-        """Give the seats freed in a locked workshop session to the people waiting, first
-        come first served, and tell them; never once the session has started or when it is
-        cancelled or done."""
-        self.env.flush_all()
-        slot = slot.sudo()
-        slot.invalidate_recordset(["state", "start", "capacity"])
-        if slot.state not in ("scheduled", "full") or slot._has_started():
-            return self.browse()
-        self.env.cr.execute(
-            "SELECT COALESCE(SUM(seats), 0) FROM az_booking WHERE slot_id = %s AND state IN %s",
-            [slot.id, ACTIVE_STATES],
-        )
-        taken = self.env.cr.fetchone()[0]
-        free = slot.capacity - taken
-        waiting = self.sudo().search(
-            [("slot_id", "=", slot.id), ("state", "=", "waiting")], order="create_date, id"
-        )
-        promoted = self.browse()
-        for booking in waiting:
-            if booking.seats > free:
-                continue
-            free -= booking.seats
-            promoted |= booking
-        if not promoted:
-            return promoted
-        for booking in promoted:
-            booking.with_context(az_booking_skip_check=True).state = (
-                "requested" if booking.type_id.needs_validation else "confirmed"
-            )
-            booking.message_post(body=self.env._("A seat became free: this booking left the waiting list."))
-        promoted._update_slot_seats()
-        promoted._send_portal_notification("promoted")
-        return promoted
-
-    # ------------------------------------------------------------------------------------
-    # Personal manage link (portal.mixin access token)
-    # ------------------------------------------------------------------------------------
-    def _portal_link_expired(self):
-        """Whether the access token no longer opens this booking (some days after it)."""
-        self.ensure_one()
-        return bool(self.manage_token_expiry and self.manage_token_expiry < fields.Datetime.now())
-
-    def _get_claim_signature(self):
-        """Proof, sent only to the address typed on the website, that the person holding it
-        receives that address's messages: it lets them add the booking to the existing
-        contact of that address (see readme/DESCRIPTION.md)."""
-        self.ensure_one()
-        booking = self.sudo()
-        if not booking.claim_partner_id:
-            return False
-        return tools_hmac(self.env(su=True), "az_booking_claim", (booking.id, booking.claim_partner_id.id))
-
-    def _get_claim_url(self):
-        self.ensure_one()
-        signature = self._get_claim_signature()
-        if not signature or self.state == "cancelled":
-            return False
-        return self.get_base_url() + self.get_portal_url(query_string=f"&claim={signature}")
-
-    def _portal_claim(self, signature):
-        """Move the booking to the existing contact of the typed address, once the person
-        proved they receive that address's messages."""
-        self.ensure_one()
-        booking = self.sudo()
-        expected = booking._get_claim_signature()
-        if not expected or not consteq(expected, signature or ""):
-            return False
-        partner = booking.claim_partner_id
-        booking.write({"partner_id": partner.id, "claim_partner_id": False})
-        booking.message_post(
-            body=self.env._(
-                "The person confirmed through the link sent to them that this booking is theirs: "
-                "it now belongs to their contact."
-            )
-        )
-        return True
-
-    @api.model
-    def _portal_domain(self, partner):
-        """Bookings a logged-in portal user may see: their own, and the ones they made for
-        someone else."""
-        return ["|", ("partner_id", "=", partner.id), ("booked_by_id", "=", partner.id)]
-
-    def _portal_deadline(self):
-        self.ensure_one()
-        return self.start - timedelta(hours=self.type_id.cancel_deadline_hours)
-
-    def _portal_can_change(self):
-        """Whether the person may still cancel or move this booking from the website."""
-        self.ensure_one()
-        return self.state in CHANGEABLE_STATES and fields.Datetime.now() < self._portal_deadline()
-
-    def _portal_cancel(self, reason=False):
-        self.ensure_one()
-        if not self._portal_can_change():
-            raise UserError(self.env._("This booking can no longer be changed online. Please call us."))
-        self.action_cancel(cancel_by="person", reason=reason or False)
-        self.message_post(body=self.env._("Cancelled by the person from the website."))
-        return True
-
-    def _portal_reschedule(self, start):
-        """Move the booking to the free slot starting at ``start`` (naive UTC) and return
-        the booking that now holds the appointment (a new one for a workshop seat)."""
-        self.ensure_one()
-        if not self._portal_can_change():
-            raise UserError(self.env._("This booking can no longer be changed online. Please call us."))
-        booking_type = self.type_id
-        now = fields.Datetime.now()
-        if not now < start <= now + timedelta(days=booking_type.horizon_days):
-            raise UserError(self._slot_taken_message())
-        slot = booking_type._find_free_slot(start, exclude=self)
-        if not slot or (self.start == start and self.state in ACTIVE_STATES):
-            raise UserError(self._slot_taken_message())
-        if booking_type.is_collective:
-            # the seat is given back first: the same person cannot hold two seats of the
-            # same type at overlapping times, even for an instant
-            self.action_cancel(cancel_by="person", reason=self.env._("Moved by the person."))
-            new_booking = self.with_context(az_booking_no_waiting=True).create(
-                booking_type._prepare_booking_values(
-                    self.partner_id,
-                    slot,
-                    answers={answer.question_id.id: answer.value for answer in self.answer_ids},
-                    booked_by_id=self.booked_by_id.id,
-                    booked_by_kind=self.booked_by_kind,
-                    consent_datetime=self.consent_datetime,
-                    site_id=self.site_id.id,
-                    lang=self.lang,
-                    seats=self.seats,
-                )
-            )
-            self.cancel_reason = self.env._("Moved to %s by the person.", new_booking.name)
-            new_booking.message_post(
-                body=self.env._("Booked by the person from the website, in place of %s.", self.name)
-            )
-            return new_booking
-        user = (
-            self.user_id
-            if self.user_id.id in slot["user_ids"]
-            else self.env["res.users"].browse(booking_type._pick_least_loaded(slot["user_ids"], start))
-        )
-        values = {"start": start, "stop": slot["stop"], "user_id": user.id}
-        if self.state == "waiting":
-            values["state"] = "requested" if booking_type.needs_validation else "confirmed"
-        self.write(values)
-        self.message_post(body=self.env._("Moved by the person from the website."))
-        return self
-
-    # ------------------------------------------------------------------------------------
-    # Calendar file and e-mails
-    # ------------------------------------------------------------------------------------
-    def _get_ics_content(self):
-        """The appointment as an iCalendar file (bytes): a REQUEST, its updates with a
-        higher SEQUENCE, and a CANCEL once cancelled (RFC 5546). A sensitive type shows only
-        its neutral name."""
-        self.ensure_one()
-        booking = self.sudo().with_context(lang=self.lang or self.env.lang)
-        location = booking.site_id.address_line() if booking.site_id else ""
-        if booking.site_id:
-            location = ", ".join(p for p in (booking.site_id.name, location) if p)
-        description = booking.env._("Reference: %s", booking.name)
-        manage_url = booking.manage_url
-        if manage_url:
-            description += "\n" + booking.env._("See, move or cancel: %s", manage_url)
-        if not booking.is_sensitive and booking.type_id.description:
-            description += "\n\n" + html2plaintext(booking.type_id.description)
-        domain = (booking.get_base_url() or "odoo").split("//")[-1].split("/")[0].split(":")[0]
-        company = booking.company_id
-        person = booking.partner_id
-        number = "".join(c for c in (person.mobile or person.phone or "") if c.isdigit() or c == "+")
-        person_address = (
-            person.email_normalized or (number and f"tel:{number}") or f"urn:az-booking:{booking.id}"
-        )
-        text = make_ics(
-            uid=f"az-booking-{booking.id}@{domain}",
-            start=booking.start,
-            stop=booking.stop,
-            summary=f"{booking.type_id.public_name} ({company.name})",
-            description=description,
-            location=location,
-            url=manage_url or "",
-            cancelled=booking.state == "cancelled",
-            tentative=booking.state == "requested",
-            sequence=booking.ics_sequence,
-            organizer=(company.name, company.email or f"noreply@{domain}"),
-            attendee=(person.name, person_address),
-        )
-        return text.encode()
-
-    def _get_ics_attachment(self):
-        self.ensure_one()
-        return (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": "appointment.ics",
-                    "datas": base64.b64encode(self._get_ics_content()),
-                    "mimetype": "text/calendar",
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
-            )
-        )
-
-    def _get_when_label(self, moment=None):
-        """ "Tuesday 3 March 2026, 10:00" in the booking's timezone and language: what the
-        messages to the person say (no seconds)."""
-        self.ensure_one()
-        booking = self.sudo()
-        lang = booking.lang or booking.partner_id.lang or self.env.lang or "en_US"
-        return booking.type_id._format_datetime(moment or booking.start, lang=lang)
-
-    def _get_waiting_position(self):
-        """Place of this booking on its workshop session's waiting list (1 = next)."""
-        self.ensure_one()
-        if self.state != "waiting" or not self.slot_id:
-            return 0
-        ahead = self.sudo().search_count(
-            [
-                ("slot_id", "=", self.slot_id.id),
-                ("state", "=", "waiting"),
-                "|",
-                ("create_date", "<", self.create_date),
-                "&",
-                ("create_date", "=", self.create_date),
-                ("id", "<", self.id),
-            ]
-        )
-        return ahead + 1
-
-    # Mail templates of each message sent to the person.
-    _NOTIFICATION_TEMPLATES = {
-        "confirmation": "az_booking.mail_template_booking_confirmation",
-        "waiting": "az_booking.mail_template_booking_waiting",
-        "reminder": "az_booking.mail_template_booking_reminder",
-        "cancelled": "az_booking.mail_template_booking_cancelled",
-        "promoted": "az_booking.mail_template_booking_promoted",
-        "session_cancelled": "az_booking.mail_template_booking_session_cancelled",
-        "moved": "az_booking.mail_template_booking_moved",
-    }
-
-    def _send_portal_notification(self, kind):
-        """Tell the person about their booking (``kind``: confirmation, waiting, reminder,
-        cancelled, promoted): by e-mail, with the calendar file when the booking holds a
-        time. The SMS channel (az_booking_sms) extends this for people without e-mail.
-        Returns the bookings that got an e-mail."""
-        if kind == "confirmation":
-            waiting = self.filtered(lambda b: b.state == "waiting")
-            (self - waiting)._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
-            waiting._send_portal_mail(self._NOTIFICATION_TEMPLATES["waiting"], ics=False)
-            return self.filtered(lambda b: b.partner_id.email)
-        if kind in ("session_cancelled", "moved"):
-            # the waiting list holds no time: no calendar file for it
-            no_ics = self.env.context.get("az_booking_no_ics_ids") or []
-            waiting = self.filtered(lambda b: b.state == "waiting" or b.id in no_ics)
-            sent = (self - waiting)._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
-            return sent | waiting._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind], ics=False)
-        return self._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
-
-    def _send_portal_mail(self, xmlid, ics=True):
-        """Send one of the website e-mails of these bookings, with the calendar file unless
-        ``ics`` is False (the waiting list holds no time)."""
-        template = self.env.ref(xmlid, raise_if_not_found=False)
-        sent = self.browse()
-        if not template:
-            return sent
-        for booking in self.sudo():
-            if not booking.partner_id.email:
-                continue
-            email_values = {}
-            if ics:
-                attachment = booking._get_ics_attachment()
-                email_values["attachment_ids"] = [fields.Command.link(attachment.id)]
-            template.sudo().send_mail(booking.id, email_values=email_values)
-            sent |= booking
-        return sent
-
-    def _send_series_message(self, series):
-        """One e-mail to the person listing the dates of a series, each with its own
-        link to see or cancel it. Returns whether it was sent."""
-        partner = self.partner_id[:1]
-        if not partner.email:
-            return False
-        bookings = self.sudo().with_context(lang=self[:1].lang or partner.lang).sorted("start")
-        env = bookings.env
-        items = Markup("").join(
-            Markup('<li>%s - <a href="%s">%s</a></li>')
-            % (booking.when_label, booking.manage_url, env._("see or cancel"))
-            for booking in bookings
-        )
-        company = bookings[:1].company_id
-        body = Markup("<div><p>%s</p><p>%s</p><ul>%s</ul><p>%s</p></div>") % (
-            env._("Hello %s,", partner.name),
-            env._(
-                "Here are your %(count)s appointments %(type)s:",
-                count=len(bookings),
-                type=bookings[:1].type_id.public_name,
-            ),
-            items,
-            company.name or "",
-        )
-        env["mail.mail"].sudo().create(
-            {
-                "subject": env._("Your appointments: %s", bookings[:1].type_id.public_name),
-                "body_html": body,
-                "email_from": company.email_formatted or env.user.email_formatted,
-                "recipient_ids": [fields.Command.link(partner.id)],
-                "model": "az.booking.series",
-                "res_id": series.id,
-                "auto_delete": True,
-            }
-        )
-        return True
-
-    @api.model
-    def _cron_send_reminders(self):
-        """Remind people of their appointment ``reminder_hours`` before it: once each,
-        never for a cancelled booking or one on the waiting list."""
-        now = fields.Datetime.now()
-        types = (
-            self.env["az.booking.type"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("reminder_hours", ">", 0)])
-        )
-        if not types:
-            return
-        longest = max(types.mapped("reminder_hours"))
-        candidates = self.sudo().search(
-            [
-                ("type_id", "in", types.ids),
-                ("state", "in", ACTIVE_STATES),
-                ("reminder_sent_datetime", "=", False),
-                ("start", ">", now),
-                ("start", "<=", now + timedelta(hours=longest)),
-            ],
-            order="start, id",
-        )
-        due = candidates.filtered(lambda b: b.start <= now + timedelta(hours=b.type_id.reminder_hours))
-        for booking in due:
-            booking.reminder_sent_datetime = now
-            booking._send_portal_notification("reminder")
-        _logger.info("az_booking: %d reminder(s) sent", len(due))

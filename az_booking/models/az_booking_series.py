@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from .az_booking_type import ACTIVE_STATES
+from .az_booking_availability_mixin import ACTIVE_STATES
 
 
 class AzBookingSeries(models.Model):

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_datetime
 
-from .az_booking_type import ACTIVE_STATES
+from .az_booking_availability_mixin import ACTIVE_STATES
 
 SESSION_STATES = [
     ("scheduled", "Scheduled"),
@@ -17,12 +17,13 @@ OPEN_SESSION_STATES = ("scheduled", "full")
 
 
 class AzBookingSlot(models.Model):
-    """A session of a collective workshop, scheduled by staff: its row is locked while its
-    seats are counted, so that concurrent requests are served one after the other."""
+    """A session of a collective workshop, scheduled by staff. It holds its seats: its row is
+    locked while they are counted (``_hold_seat``), so that concurrent requests are served
+    one after the other."""
 
     _name = "az.booking.slot"
     _description = "Workshop session"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "az.booking.calendar.mixin", "az.row.lock.mixin"]
     _order = "start, id"
     _check_company_auto = True
 
@@ -72,9 +73,6 @@ class AzBookingSlot(models.Model):
     )
     cancel_reason = fields.Text(readonly=True, copy=False, tracking=True)
     booking_ids = fields.One2many("az.booking", "slot_id", string="Bookings")
-    event_id = fields.Many2one(
-        "calendar.event", string="Calendar event", copy=False, readonly=True, index="btree_not_null"
-    )
     color = fields.Integer(related="type_id.color")
 
     _sql_constraints = [
@@ -165,8 +163,7 @@ class AzBookingSlot(models.Model):
                     session._move_bookings()
         if "capacity" in vals:
             for session in self:
-                session._lock()
-                session.booking_ids._update_slot_seats()
+                session._lock_rows()._update_seats()
                 session.env["az.booking"]._promote_waiting(session)
         if moving or {"user_id", "user_ids", "site_id", "type_id", "state"} & set(vals):
             self._sync_calendar_event()
@@ -206,10 +203,136 @@ class AzBookingSlot(models.Model):
     # ------------------------------------------------------------------------------------
     # Seats
     # ------------------------------------------------------------------------------------
-    def _lock(self):
-        """Lock these session rows until the end of the transaction, in a fixed order."""
-        for session_id in sorted(self.ids):
-            self.env.cr.execute("SELECT id FROM az_booking_slot WHERE id = %s FOR UPDATE", [session_id])
+    @api.model
+    def _hold_seat(self, booking_type, vals):
+        """Complete the values ``vals`` of a new seat of ``booking_type``: the session (given
+        by ``slot_id``, or the one starting at ``start``), its time, site and facilitator, and
+        a seat or a place on the waiting list. The session row is locked until the end of
+        the transaction: concurrent requests count the seats one after the other, and one
+        that read them before the lock holder committed fails with a serialization error and
+        is retried by Odoo with fresh data. When staff book at a time without a session and
+        the staff member is free, a session is opened there."""
+        taken_message = self.env["az.booking"]._slot_taken_message()
+        check = not self.env.context.get("az_booking_skip_check")
+        self_booking = vals.get("booked_by_kind") == "self"
+        session = self.sudo().browse(vals.get("slot_id"))
+        start = fields.Datetime.to_datetime(vals.get("start"))
+        if not session and start:
+            # the session starting then, whatever its state (a closed one is refused below)
+            session = self.sudo().search([("type_id", "=", booking_type.id), ("start", "=", start)], limit=1)
+        if not session:
+            if (self_booking and check) or not start:
+                raise UserError(taken_message)
+            session = self._open_for_staff(booking_type, vals, start, check)
+        session = session._lock_rows()
+        if not session.exists() or session.type_id != booking_type:
+            raise UserError(taken_message)
+        if session.state not in OPEN_SESSION_STATES:
+            raise UserError(taken_message)
+        now = fields.Datetime.now()
+        in_window = (
+            now + timedelta(hours=booking_type.min_notice_hours)
+            <= session.start
+            <= now + timedelta(days=booking_type.horizon_days)
+        )
+        if check and ((self_booking and not in_window) or session.stop <= now):
+            raise UserError(taken_message)
+        if not vals.get("user_id") or vals["user_id"] not in (session.user_ids | session.user_id).ids:
+            vals["user_id"] = session.user_id.id or vals.get("user_id")
+        vals.update(slot_id=session.id, start=session.start, stop=session.stop)
+        if not vals.get("site_id"):
+            vals["site_id"] = session.site_id.id or booking_type.site_ids[:1].id
+        seats = vals.get("seats", 1)
+        if seats > session.capacity:
+            raise UserError(
+                self.env._(
+                    "This session has %(capacity)s seat(s): a booking cannot take %(seats)s.",
+                    capacity=session.capacity,
+                    seats=seats,
+                )
+            )
+        if session._count_seats_taken() + seats > session.capacity:
+            if self.env.context.get("az_booking_no_waiting"):
+                raise UserError(taken_message)
+            vals["state"] = "waiting"
+
+    @api.model
+    def _open_for_staff(self, booking_type, vals, start, check):
+        """Staff booking a seat at a time without a session: the session is opened there
+        when the staff member is free (as a single booking would be). Two staff members
+        opening the same session at once get the same row: the insert does nothing when it
+        exists (``ON CONFLICT`` on the unique type and start), and under Odoo's REPEATABLE
+        READ a row committed after this transaction's snapshot makes it fail with a
+        serialization error, retried by Odoo."""
+        stop = fields.Datetime.to_datetime(vals.get("stop")) or start + timedelta(hours=booking_type.duration)
+        user_id = vals.get("user_id") or booking_type.specific_user_id.id
+        taken_message = self.env["az.booking"]._slot_taken_message()
+        if not user_id:
+            raise UserError(taken_message)
+        if check and not booking_type._is_available(self.env["res.users"].browse(user_id), start, stop):
+            raise UserError(taken_message)
+        self.env.cr.execute(
+            """
+            INSERT INTO az_booking_slot (type_id, company_id, start, stop, user_id, capacity,
+                                         seats_taken, state, site_id,
+                                         create_uid, write_uid, create_date, write_date)
+            VALUES (%s, %s, %s, %s, %s, %s, 0, 'scheduled', %s, %s, %s,
+                    now() at time zone 'UTC', now() at time zone 'UTC')
+            ON CONFLICT (type_id, start) DO NOTHING
+        """,
+            [
+                booking_type.id,
+                booking_type.company_id.id,
+                start,
+                stop,
+                user_id,
+                booking_type.capacity,
+                vals.get("site_id") or None,
+                self.env.uid,
+                self.env.uid,
+            ],
+        )
+        self.env.cr.execute(
+            "SELECT id FROM az_booking_slot WHERE type_id = %s AND start = %s", [booking_type.id, start]
+        )
+        session_id = self.env.cr.fetchone()[0]
+        self.env.cr.execute(
+            "INSERT INTO az_booking_slot_user_rel (slot_id, user_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            [session_id, user_id],
+        )
+        self.invalidate_model()
+        return self.sudo().browse(session_id)
+
+    def _count_seats_taken(self):
+        """Seats held by the active bookings of this session, as the database has them now."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT COALESCE(SUM(seats), 0) FROM az_booking WHERE slot_id = %s AND state IN %s",
+            [self.id, ACTIVE_STATES],
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _update_seats(self):
+        """Write the seats count on these (locked) session rows, their state (scheduled or
+        full) and their calendar event."""
+        if not self:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            UPDATE az_booking_slot s
+               SET seats_taken = (SELECT COALESCE(SUM(b.seats), 0) FROM az_booking b
+                                   WHERE b.slot_id = s.id AND b.state IN %s),
+                   write_date = now() at time zone 'UTC'
+             WHERE s.id IN %s
+        """,
+            [ACTIVE_STATES, tuple(self.ids)],
+        )
+        self.invalidate_recordset(["seats_taken"])
+        sessions = self.sudo()
+        sessions._update_state_from_seats()
+        sessions._sync_calendar_event()
 
     def _has_started(self):
         self.ensure_one()
@@ -241,7 +364,7 @@ class AzBookingSlot(models.Model):
         for session in self:
             if session.state not in OPEN_SESSION_STATES:
                 raise UserError(self.env._("Session %s is already cancelled or done.", session.display_name))
-        self._lock()
+        self._lock_rows()
         # the status first: no seat freed below goes to the waiting list
         super().write({"state": "cancelled", "cancel_reason": reason})
         bookings = self.sudo().booking_ids.filtered(lambda b: b.state in ("waiting",) + ACTIVE_STATES)
@@ -309,29 +432,25 @@ class AzBookingSlot(models.Model):
                 super(AzBookingSlot, session).write({"state": state})
 
     # ------------------------------------------------------------------------------------
-    # Calendar
+    # Calendar (az.booking.calendar.mixin): one event per session, the facilitators and the
+    # participants attend, the title counts the participants; archived once cancelled
     # ------------------------------------------------------------------------------------
-    def _calendar_event_values(self):
-        self.ensure_one()
+    def _calendar_event_name(self):
         participants = self.booking_ids.filtered(lambda b: b.state in ACTIVE_STATES)
-        partners = self.user_ids.partner_id | self.user_id.partner_id | participants.partner_id
-        name = self.env._(
+        return self.env._(
             "%(type)s (%(count)s/%(capacity)s)",
             type=self.type_id.public_name or self.type_id.name,
             count=sum(participants.mapped("seats")),
             capacity=self.capacity,
         )
-        return self.type_id._calendar_event_values(self, name, partners)
 
-    def _sync_calendar_event(self):  # pylint: disable=missing-return  # nothing to return
-        """One calendar event per session: the facilitators and participants attend, the
-        title counts the participants; archived once the session is cancelled."""
-        booking_types = self.env["az.booking.type"]
-        for session in self.sudo():
-            if session.state != "cancelled":
-                event = booking_types._put_calendar_event(session.event_id, session._calendar_event_values())
-                if event != session.event_id:
-                    # past the write guard of sessions: only the link to the event changes
-                    super(AzBookingSlot, session).write({"event_id": event.id})
-            else:
-                booking_types._archive_calendar_events(session.event_id)
+    def _calendar_event_partners(self):
+        participants = self.booking_ids.filtered(lambda b: b.state in ACTIVE_STATES)
+        return self.user_ids.partner_id | self.user_id.partner_id | participants.partner_id
+
+    def _calendar_event_wanted(self):
+        return self.state != "cancelled"
+
+    def _link_calendar_event(self, event):
+        # past the write guard of sessions: only the link to the event changes
+        return super().write({"event_id": event.id})

@@ -17,7 +17,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from ..models.az_booking_type import AzBookingType
+from ..models.az_booking_availability_mixin import AzBookingAvailabilityMixin
 from .common import paris
 
 SLOT_TAKEN = "This slot is no longer available"
@@ -161,7 +161,7 @@ class TestConcurrentBookings(TransactionCase):
         retried with fresh data, as Odoo does for every request."""
         barrier = threading.Barrier(count, timeout=30)
         checked = threading.local()
-        original = getattr(AzBookingType, hook)
+        original = getattr(AzBookingAvailabilityMixin, hook)
 
         def is_available(type_self, *args, **kwargs):
             result = original(type_self, *args, **kwargs)
@@ -216,7 +216,7 @@ class TestConcurrentBookings(TransactionCase):
 
         people = [self.ids["people"][0]] * count if same_person else self.ids["people"][:count]
         threads = [threading.Thread(target=attempt, args=(person_id,)) for person_id in people]
-        with patch.object(AzBookingType, hook, is_available), mute_logger("odoo.sql_db"):
+        with patch.object(AzBookingAvailabilityMixin, hook, is_available), mute_logger("odoo.sql_db"):
             for thread in threads:
                 thread.start()
             for thread in threads:

@@ -45,12 +45,9 @@ class TestDeclarations(AzBookingCommon):
         return found
 
     def test_one_create_and_one_write_per_model_and_addon(self):
-        booking_classes = [
-            cls
-            for cls in type(self.env["az.booking"]).__mro__
-            if cls.__module__.startswith("odoo.addons.az_booking.")
-        ]
+        booking_classes = self._classes_of("az_booking")["az.booking"]
         self.assertEqual(len(booking_classes), 1, "az.booking is defined in one file of az_booking")
+        self.assertTrue(inspect.getfile(booking_classes[0]).endswith("/az_booking.py"))
         for addon in ADDONS:
             if addon not in self.env.registry._init_modules:
                 continue

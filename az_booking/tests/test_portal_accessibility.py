@@ -79,6 +79,7 @@ class TestPortalAccessibility(AzBookingPortalCommon):
         csrf = self.csrf_from(doc)
         response = self.url_open(url, data=self.form_data(slot, csrf, name="", email="bad"))
         self.assertEqual(response.status_code, 400)
+        self.assertIn("Please correct the fields marked below.", response.text)
         _doc, main = self.assert_accessible(url, content=response.content)
         name_field = main.xpath(".//input[@name='name']")[0]
         self.assertEqual(name_field.get("aria-invalid"), "true")
@@ -88,6 +89,7 @@ class TestPortalAccessibility(AzBookingPortalCommon):
         self.book_directly(self.type_individual, slot, self.portal_user_2.partner_id)
         response = self.url_open(url, data=self.form_data(slot, csrf))
         self.assertEqual(response.status_code, 409)
+        self.assertIn("no longer available", response.text)
         _doc, main = self.assert_accessible(url, content=response.content)
         self.assertTrue(main.xpath(".//fieldset/legend"))
         self.assertTrue(main.xpath(".//input[@type='radio'][@name='start']"))

@@ -62,6 +62,7 @@ class TestBookingTypeSlugs(AzBookingPortalCommon):
         self.assertEqual(hidden.website_url, f"/booking/entretien-interne-{hidden.id}")
         response = self.url_open(hidden.website_url)
         self.assertEqual(response.status_code, 404)
+        self.assertIn("cannot be booked online", response.text)
         self.assertNotIn("entretien", response.url, "redirected to its id only")
         for bad in ("0", "00", "-1", "2147483648", "\u0661", "\uff11", "premier-accueil-", "a%2F1"):
             response = self.url_open(f"/booking/{bad}", allow_redirects=False)

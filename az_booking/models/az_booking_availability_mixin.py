@@ -1,0 +1,441 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import fields, models
+
+from ..tools import intervals as iv
+
+# Bookings in these states hold their slot (and their staff member's time).
+ACTIVE_STATES = ("requested", "confirmed")
+
+
+class AzBookingAvailabilityMixin(models.AbstractModel):
+    """The availability engine of a booking type: the free times of its staff (working
+    hours, leaves, busy calendar events, bookings and their buffers) and the seats left in
+    its workshop sessions, read in a fixed number of queries whatever the number of staff
+    members or days, then computed in plain Python (``tools/intervals.py``)."""
+
+    _name = "az.booking.availability.mixin"
+    _description = "Free times of a booking type"
+
+    # ------------------------------------------------------------------------------------
+    # Slots as the pages, the portal, moving and the staff wizard ask for them
+    # ------------------------------------------------------------------------------------
+    def _find_free_slot(
+        self, start, stop=None, staff=None, include_full=False, apply_notice=True, exclude=None
+    ):
+        """The engine's free slot starting at ``start`` (naive UTC), or None. An individual
+        slot also ends at ``stop`` (the type's duration by default); a workshop session keeps
+        its own length. ``exclude``: bookings whose time counts as free (the one being
+        moved)."""
+        self.ensure_one()
+        if apply_notice and start > fields.Datetime.now() + timedelta(days=self.horizon_days):
+            return None  # beyond the booking window (and far from the end of the calendar)
+        try:
+            stop = stop or start + timedelta(hours=self.duration)
+            window = (start - timedelta(days=1), stop + timedelta(days=1))
+        except OverflowError:
+            return None
+        engine = self.with_context(az_booking_exclude_ids=exclude.ids if exclude else [])
+        # a window of whole days, so that the slots lie on the grid of the working hours
+        slots = engine._get_free_slots(
+            *window,
+            staff=staff,
+            include_full=include_full,
+            apply_notice=apply_notice,
+        )
+        if self.is_collective:
+            return next((s for s in slots if s["start"] == start), None)
+        return next((s for s in slots if s["start"] == start and s["stop"] == stop), None)
+
+    def _get_next_free_slots(self, after, count=5, exclude=None):
+        """The first ``count`` slots with a free seat after ``after`` (naive UTC), within the
+        booking window, read two weeks at a time."""
+        self.ensure_one()
+        engine = self.with_context(az_booking_exclude_ids=exclude.ids if exclude else [])
+        horizon = fields.Datetime.now() + timedelta(days=self.horizon_days)
+        slots = []
+        cursor = after
+        while len(slots) < count and cursor < horizon:
+            window_stop = min(cursor + timedelta(days=14), horizon)
+            slots += [s for s in engine._get_free_slots(cursor, window_stop) if s["seats_left"] > 0]
+            cursor = window_stop
+        return slots[:count]
+
+    # ------------------------------------------------------------------------------------
+    # Availability engine
+    # ------------------------------------------------------------------------------------
+    def _get_staff(self, staff=None):
+        self.ensure_one()
+        if staff:
+            return staff & self.staff_user_ids
+        if self.assignment == "specific" and self.specific_user_id:
+            return self.specific_user_id
+        return self.staff_user_ids
+
+    def _read_availability_data(self, user_ids, start, stop):
+        """Everything the engine needs, read in five queries whatever the number of staff
+        members or days. Returns plain Python structures."""
+        self.env.flush_all()
+        cr = self.env.cr
+        data = {"staff": {}, "attendances": defaultdict(list), "leaves": [], "events": [], "bookings": []}
+        if not user_ids:
+            return data
+        # 1. staff, their resource (the one of the type's company first) and calendar. The
+        #    working hours are read in the resource's timezone (the staff member's, set on
+        #    the employee or resource form), the calendar's only when it has none: what
+        #    resource.calendar._work_intervals_batch does for a resource. The calendar read is
+        #    the resource's current one, as resource.resource._get_valid_work_intervals does
+        #    without hr_contract (which az_booking does not depend on); a schedule that
+        #    changes on a date is written as dated periods (date_from / date_to) of one
+        #    calendar, which are honoured day by day.
+        cr.execute(
+            """
+            SELECT DISTINCT ON (u.id) u.id, u.partner_id, r.id, r.company_id, c.id,
+                   COALESCE(r.tz, c.tz, 'UTC'), COALESCE(c.two_weeks_calendar, FALSE),
+                   COALESCE(c.flexible_hours, FALSE)
+              FROM res_users u
+              JOIN resource_resource r ON r.user_id = u.id AND r.active
+              JOIN resource_calendar c ON c.id = r.calendar_id
+             WHERE u.id IN %s
+          ORDER BY u.id, (r.company_id = %s) DESC NULLS LAST, r.id
+        """,
+            [tuple(user_ids), self.company_id.id],
+        )
+        for (
+            user_id,
+            partner_id,
+            resource_id,
+            company_id,
+            calendar_id,
+            tz,
+            two_weeks,
+            flexible,
+        ) in cr.fetchall():
+            if flexible:
+                continue  # no fixed hours: nothing can be offered automatically
+            data["staff"][user_id] = {
+                "partner_id": partner_id,
+                "resource_id": resource_id,
+                "company_id": company_id,
+                "calendar_id": calendar_id,
+                "tz": tz,
+                "two_weeks": two_weeks,
+            }
+        staff = data["staff"].values()
+        if not staff:
+            return data
+        calendar_ids = tuple({s["calendar_id"] for s in staff})
+        resource_ids = tuple(s["resource_id"] for s in staff)
+        partner_ids = tuple(s["partner_id"] for s in staff)
+        # 2. weekly working hours
+        cr.execute(
+            """
+            SELECT calendar_id, resource_id, dayofweek, hour_from, hour_to, date_from,
+                   date_to, week_type
+              FROM resource_calendar_attendance
+             WHERE calendar_id IN %s AND display_type IS NULL
+               AND COALESCE(day_period, '') != 'lunch'
+               AND (resource_id IS NULL OR resource_id IN %s)
+        """,
+            [calendar_ids, resource_ids],
+        )
+        for (
+            calendar_id,
+            resource_id,
+            dayofweek,
+            hour_from,
+            hour_to,
+            date_from,
+            date_to,
+            week_type,
+        ) in cr.fetchall():
+            data["attendances"][calendar_id].append(
+                {
+                    "resource_id": resource_id,
+                    "dayofweek": dayofweek,
+                    "hour_from": hour_from,
+                    "hour_to": hour_to,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                    "week_type": week_type,
+                }
+            )
+        # 3. leaves: the staff's own, and public holidays of their calendars/companies
+        cr.execute(
+            """
+            SELECT id, resource_id, calendar_id, company_id, date_from, date_to
+              FROM resource_calendar_leaves
+             WHERE time_type = 'leave' AND date_from < %s AND date_to > %s
+               AND (resource_id IN %s
+                    OR (resource_id IS NULL AND (calendar_id IS NULL OR calendar_id IN %s)))
+        """,
+            [stop, start, resource_ids, calendar_ids],
+        )
+        data["leaves"] = cr.fetchall()
+        # 4. busy calendar events the staff attend (not the ones made for bookings, which
+        #    are read below with their buffers)
+        cr.execute(
+            """
+            SELECT a.partner_id, e.start, e.stop, e.allday, e.start_date, e.stop_date
+              FROM calendar_event e
+              JOIN calendar_attendee a ON a.event_id = e.id
+             WHERE a.partner_id IN %s AND a.state != 'declined'
+               AND e.active AND e.show_as = 'busy'
+               AND e.start < %s AND e.stop > %s
+               AND NOT EXISTS (SELECT 1 FROM az_booking b WHERE b.event_id = e.id)
+        """,
+            [partner_ids, stop + timedelta(days=1), start - timedelta(days=1)],
+        )
+        data["events"] = cr.fetchall()
+        # 5. bookings holding time: of these staff, and seats of this type
+        cr.execute(
+            """
+            SELECT user_id, type_id, start, stop, busy_start, busy_stop, seats
+              FROM az_booking
+             WHERE state IN %s AND busy_start < %s AND busy_stop > %s
+               AND (user_id IN %s OR type_id = %s) AND id != ALL(%s)
+        """,
+            [
+                ACTIVE_STATES,
+                stop,
+                start,
+                tuple(data["staff"]),
+                self.id,
+                list(self.env.context.get("az_booking_exclude_ids") or [0]),
+            ],
+        )
+        data["bookings"] = cr.fetchall()
+        return data
+
+    def _get_staff_time_off(self, data):
+        """Per staff member of ``data`` (from _read_availability_data): the leaves that take
+        their working time, as (leave id, start, stop) in naive UTC. One rule for the slot
+        engine and the wizards that say why a day is skipped."""
+        own = defaultdict(list)
+        public = []
+        for leave_id, resource_id, calendar_id, company_id, date_from, date_to in data["leaves"]:
+            if resource_id:
+                own[resource_id].append((leave_id, date_from, date_to))
+            else:
+                public.append((leave_id, calendar_id, company_id, date_from, date_to))
+        result = {}
+        for user_id, info in data["staff"].items():
+            # The staff member's own leaves, whatever working schedule they are tied to. Core
+            # (_leave_intervals_batch) keeps only those of the calendar it computes, because
+            # with hr_contract each calendar is computed over its own period; this engine
+            # knows the current calendar only, so a time off recorded under another one (the
+            # schedule of a coming contract, as hr_holidays does) would be dropped and its
+            # days offered while the person is away.
+            # Public holidays: those of no calendar or of the staff member's calendar, and of
+            # the company of their resource, as core: a holiday recorded by another company
+            # on a shared calendar does not close this one.
+            result[user_id] = own[info["resource_id"]] + [
+                (leave_id, date_from, date_to)
+                for leave_id, calendar_id, company_id, date_from, date_to in public
+                if calendar_id in (None, info["calendar_id"]) and company_id == info["company_id"]
+            ]
+        return result
+
+    def _get_available_intervals(self, start, stop, staff=None):
+        """Per staff member: the working periods ("frames", whole, around [start, stop)),
+        the working time left by leaves and public holidays ("work", what
+        resource.calendar._work_intervals_batch gives for their resource) and the intervals
+        free for an appointment of this type ("free"), UTC naive. Also returns the seats taken
+        per (start, stop) of this type and the staff member already holding each workshop."""
+        self.ensure_one()
+        users = self._get_staff(staff)
+        margin = timedelta(days=1)
+        data = self._read_availability_data(users.ids, start - margin, stop + margin)
+        before = timedelta(hours=self.buffer_before)
+        after = timedelta(hours=self.buffer_after)
+        seats = defaultdict(int)
+        workshop_staff = {}
+        busy = defaultdict(list)
+        own = defaultdict(list)
+        for user_id, type_id, b_start, b_stop, busy_start, busy_stop, b_seats in data["bookings"]:
+            if type_id == self.id and self.is_collective:
+                seats[(b_start, b_stop)] += b_seats
+                workshop_staff[(b_start, b_stop)] = user_id
+                own[user_id].append((busy_start, busy_stop))
+            elif user_id in data["staff"]:
+                busy[user_id].append((busy_start, busy_stop))
+        time_off = self._get_staff_time_off(data)
+        events_by_partner = defaultdict(list)
+        for partner_id, e_start, e_stop, allday, start_date, stop_date in data["events"]:
+            events_by_partner[partner_id].append((e_start, e_stop, allday, start_date, stop_date))
+
+        result = {}
+        for user_id, info in data["staff"].items():
+            attendances = [
+                a
+                for a in data["attendances"][info["calendar_id"]]
+                if not a["resource_id"] or a["resource_id"] == info["resource_id"]
+            ]
+            if info["two_weeks"]:
+                # as core: a period without week number in a two-week schedule is of the
+                # first week
+                attendances = [dict(a, week_type=a["week_type"] or "0") for a in attendances]
+            else:
+                attendances = [dict(a, week_type=None) for a in attendances]
+            # whole working periods, even when the window starts or ends inside one: they
+            # are the grid slots are laid on, whatever the window asked for
+            frames = iv.weekly_intervals(attendances, info["tz"], start - margin, stop + margin)
+            off = [(date_from, date_to) for _leave_id, date_from, date_to in time_off[user_id]]
+            work = iv.subtract(frames, iv.union(off))
+            taken = list(busy[user_id])
+            for e_start, e_stop, allday, start_date, stop_date in events_by_partner[info["partner_id"]]:
+                if allday and start_date and stop_date:
+                    taken.append(iv.local_day_bounds_utc(start_date, stop_date, info["tz"]))
+                else:
+                    taken.append((e_start, e_stop))
+            free = iv.available_intervals(work, iv.union(taken), before=before, after=after)
+            # a workshop already held by this staff member: its exact slot stays open,
+            # overlapping ones of the same type do not
+            free_strict = iv.available_intervals(free, iv.union(own[user_id]), before=before, after=after)
+            result[user_id] = {"frames": frames, "work": work, "free": free_strict, "free_loose": free}
+        return result, seats, workshop_staff
+
+    def _get_free_slots(self, start_utc, stop_utc, staff=None, include_full=False, apply_notice=True):
+        """Free slots of this type between two UTC naive datetimes.
+
+        Returns a list of dicts ``{"start", "stop", "user_ids", "seats_left"}`` sorted by
+        start, where ``user_ids`` lists the staff members free for that slot. The minimum
+        notice and the horizon apply unless ``apply_notice`` is False (staff booking on
+        behalf of someone). Full workshop slots are returned only with ``include_full``.
+        """
+        self.ensure_one()
+        start, stop = start_utc, stop_utc
+        if apply_notice:
+            now = fields.Datetime.now()
+            start = max(start, now + timedelta(hours=self.min_notice_hours))
+            stop = min(stop, now + timedelta(days=self.horizon_days))
+        if start >= stop:
+            return []
+        if self.is_collective:
+            return self._get_session_slots(start, stop, staff=staff, include_full=include_full)
+        per_user, seats, workshop_staff = self._get_available_intervals(start_utc, stop_utc, staff)
+        duration = timedelta(hours=self.duration)
+        step = timedelta(hours=self.slot_step)
+        slots = defaultdict(list)
+        for user_id, avail in per_user.items():
+            free = iv.clip(avail["free"], start, stop)
+            found = iv.generate_slots(avail["frames"], free, duration, step)
+            if self.is_collective:
+                loose = iv.clip(avail["free_loose"], start, stop)
+                found = set(found) | {
+                    key
+                    for key, holder in workshop_staff.items()
+                    if holder == user_id and iv.contains(loose, *key)
+                }
+            for key in found:
+                holder = workshop_staff.get(key)
+                if holder and holder != user_id:
+                    continue
+                slots[key].append(user_id)
+        result = []
+        for (slot_start, slot_stop), user_ids in sorted(slots.items()):
+            seats_left = self.capacity - seats.get((slot_start, slot_stop), 0)
+            if seats_left <= 0 and not include_full:
+                continue
+            result.append(
+                {
+                    "start": slot_start,
+                    "stop": slot_stop,
+                    "user_ids": sorted(user_ids),
+                    "seats_left": max(seats_left, 0),
+                }
+            )
+        return result
+
+    def _get_session_slots(self, start, stop, staff=None, include_full=False):
+        """The scheduled sessions of this workshop starting in [start, stop), as slots
+        (with ``session_id``, ``site_id`` and the facilitators as ``user_ids``); the seats
+        left count the bookings of other people (``az_booking_exclude_ids``)."""
+        self.ensure_one()
+        self.env.flush_all()
+        exclude = list(self.env.context.get("az_booking_exclude_ids") or [0])
+        self.env.cr.execute(
+            """
+            SELECT s.id, s.start, s.stop, s.capacity, s.site_id, s.user_id,
+                   ARRAY(SELECT r.user_id FROM az_booking_slot_user_rel r
+                          WHERE r.slot_id = s.id ORDER BY r.user_id),
+                   (SELECT COALESCE(SUM(b.seats), 0) FROM az_booking b
+                     WHERE b.slot_id = s.id AND b.state IN %s AND b.id != ALL(%s))
+              FROM az_booking_slot s
+             WHERE s.type_id = %s AND s.state IN ('scheduled', 'full')
+               AND s.start >= %s AND s.start < %s
+          ORDER BY s.start, s.id
+        """,
+            [ACTIVE_STATES, exclude, self.id, start, stop],
+        )
+        result = []
+        for (
+            session_id,
+            s_start,
+            s_stop,
+            capacity,
+            site_id,
+            user_id,
+            user_ids,
+            taken,
+        ) in self.env.cr.fetchall():
+            user_ids = sorted(set(user_ids) | ({user_id} if user_id else set()))
+            if staff and not set(user_ids) & set(staff.ids):
+                continue
+            seats_left = capacity - taken
+            if seats_left <= 0 and not include_full:
+                continue
+            result.append(
+                {
+                    "start": s_start,
+                    "stop": s_stop,
+                    "user_ids": user_ids,
+                    "seats_left": max(seats_left, 0),
+                    "session_id": session_id,
+                    "site_id": site_id,
+                    "capacity": capacity,
+                }
+            )
+        return result
+
+    def _is_available(self, user, start, stop):
+        """Whether ``user`` can receive an appointment of this type over [start, stop)
+        (working, no leave, no busy event, no other booking within the buffers). For a
+        workshop: a session of ``user`` is scheduled then, or ``user`` is free to open one."""
+        self.ensure_one()
+        if self.is_collective:
+            sessions = self._get_session_slots(
+                start, start + timedelta(seconds=1), staff=user, include_full=True
+            )
+            if any(s["stop"] == stop for s in sessions):
+                return True
+        per_user, _seats, workshop_staff = self._get_available_intervals(start, stop, user)
+        avail = per_user.get(user.id)
+        if not avail:
+            return False
+        if self.is_collective and workshop_staff.get((start, stop)) == user.id:
+            return iv.contains(avail["free_loose"], start, stop)
+        return iv.contains(avail["free"], start, stop)
+
+    def _pick_least_loaded(self, user_ids, start):
+        """Among ``user_ids``, the staff member with the fewest active bookings in the week
+        around ``start`` (ties: the first id)."""
+        if len(user_ids) <= 1:
+            return user_ids[0] if user_ids else False
+        counts = dict(
+            self.env["az.booking"]
+            .sudo()
+            ._read_group(
+                [
+                    ("user_id", "in", user_ids),
+                    ("state", "in", ACTIVE_STATES),
+                    ("start", ">=", start - timedelta(days=7)),
+                    ("start", "<", start + timedelta(days=7)),
+                ],
+                ["user_id"],
+                ["__count"],
+            )
+        )
+        loads = {user.id: count for user, count in counts.items()}
+        return min(user_ids, key=lambda uid: (loads.get(uid, 0), uid))

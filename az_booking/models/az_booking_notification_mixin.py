@@ -1,0 +1,204 @@
+import base64
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import html2plaintext
+
+from ..tools.ics import make_ics
+from .az_booking_availability_mixin import ACTIVE_STATES
+
+_logger = logging.getLogger(__name__)
+
+
+class AzBookingNotificationMixin(models.AbstractModel):
+    """What the person is told of their booking: the e-mails of each step with the calendar
+    file (RFC 5546), the series message and the reminder job. The SMS channel
+    (az_booking_sms) extends ``_send_portal_notification``."""
+
+    _name = "az.booking.notification.mixin"
+    _description = "Messages of a booking to its person"
+
+    def _compute_when_label(self):
+        for booking in self:
+            booking.when_label = booking._get_when_label() if booking.start else False
+
+    def _get_ics_content(self):
+        """The appointment as an iCalendar file (bytes): a REQUEST, its updates with a
+        higher SEQUENCE, and a CANCEL once cancelled (RFC 5546). A sensitive type shows only
+        its neutral name."""
+        self.ensure_one()
+        booking = self.sudo().with_context(lang=self.lang or self.env.lang)
+        location = booking.site_id.address_line() if booking.site_id else ""
+        if booking.site_id:
+            location = ", ".join(p for p in (booking.site_id.name, location) if p)
+        description = booking.env._("Reference: %s", booking.name)
+        manage_url = booking.manage_url
+        if manage_url:
+            description += "\n" + booking.env._("See, move or cancel: %s", manage_url)
+        if not booking.is_sensitive and booking.type_id.description:
+            description += "\n\n" + html2plaintext(booking.type_id.description)
+        domain = (booking.get_base_url() or "odoo").split("//")[-1].split("/")[0].split(":")[0]
+        company = booking.company_id
+        person = booking.partner_id
+        number = "".join(c for c in (person.mobile or person.phone or "") if c.isdigit() or c == "+")
+        person_address = (
+            person.email_normalized or (number and f"tel:{number}") or f"urn:az-booking:{booking.id}"
+        )
+        text = make_ics(
+            uid=f"az-booking-{booking.id}@{domain}",
+            start=booking.start,
+            stop=booking.stop,
+            summary=f"{booking.type_id.public_name} ({company.name})",
+            description=description,
+            location=location,
+            url=manage_url or "",
+            cancelled=booking.state == "cancelled",
+            tentative=booking.state == "requested",
+            sequence=booking.ics_sequence,
+            organizer=(company.name, company.email or f"noreply@{domain}"),
+            attendee=(person.name, person_address),
+        )
+        return text.encode()
+
+    def _get_ics_attachment(self):
+        self.ensure_one()
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": "appointment.ics",
+                    "datas": base64.b64encode(self._get_ics_content()),
+                    "mimetype": "text/calendar",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
+
+    def _get_when_label(self, moment=None):
+        """ "Tuesday 3 March 2026, 10:00" in the booking's timezone and language: what the
+        messages to the person say (no seconds)."""
+        self.ensure_one()
+        booking = self.sudo()
+        lang = booking.lang or booking.partner_id.lang or self.env.lang or "en_US"
+        return booking.type_id._format_datetime(moment or booking.start, lang=lang)
+
+    # Mail templates of each message sent to the person.
+    _NOTIFICATION_TEMPLATES = {
+        "confirmation": "az_booking.mail_template_booking_confirmation",
+        "waiting": "az_booking.mail_template_booking_waiting",
+        "reminder": "az_booking.mail_template_booking_reminder",
+        "cancelled": "az_booking.mail_template_booking_cancelled",
+        "promoted": "az_booking.mail_template_booking_promoted",
+        "session_cancelled": "az_booking.mail_template_booking_session_cancelled",
+        "moved": "az_booking.mail_template_booking_moved",
+    }
+
+    def _send_portal_notification(self, kind):
+        """Tell the person about their booking (``kind``: confirmation, waiting, reminder,
+        cancelled, promoted): by e-mail, with the calendar file when the booking holds a
+        time. The SMS channel (az_booking_sms) extends this for people without e-mail.
+        Returns the bookings that got an e-mail."""
+        if kind == "confirmation":
+            waiting = self.filtered(lambda b: b.state == "waiting")
+            (self - waiting)._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
+            waiting._send_portal_mail(self._NOTIFICATION_TEMPLATES["waiting"], ics=False)
+            return self.filtered(lambda b: b.partner_id.email)
+        if kind in ("session_cancelled", "moved"):
+            # the waiting list holds no time: no calendar file for it
+            no_ics = self.env.context.get("az_booking_no_ics_ids") or []
+            waiting = self.filtered(lambda b: b.state == "waiting" or b.id in no_ics)
+            sent = (self - waiting)._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
+            return sent | waiting._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind], ics=False)
+        return self._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
+
+    def _send_portal_mail(self, xmlid, ics=True):
+        """Send one of the website e-mails of these bookings, with the calendar file unless
+        ``ics`` is False (the waiting list holds no time)."""
+        sent = self.browse()
+        if not self:
+            return sent
+        template = self.env.ref(xmlid, raise_if_not_found=False)
+        if not template:
+            return sent
+        for booking in self.sudo():
+            if not booking.partner_id.email:
+                continue
+            email_values = {}
+            if ics:
+                attachment = booking._get_ics_attachment()
+                email_values["attachment_ids"] = [fields.Command.link(attachment.id)]
+            template.sudo().send_mail(booking.id, email_values=email_values)
+            sent |= booking
+        return sent
+
+    def _send_series_message(self, series):
+        """One e-mail to the person listing the dates of a series, each with its own
+        link to see or cancel it. Returns whether it was sent."""
+        partner = self.partner_id[:1]
+        if not partner.email:
+            return False
+        bookings = self.sudo().with_context(lang=self[:1].lang or partner.lang).sorted("start")
+        env = bookings.env
+        items = Markup("").join(
+            Markup('<li>%s - <a href="%s">%s</a></li>')
+            % (booking.when_label, booking.manage_url, env._("see or cancel"))
+            for booking in bookings
+        )
+        company = bookings[:1].company_id
+        body = Markup("<div><p>%s</p><p>%s</p><ul>%s</ul><p>%s</p></div>") % (
+            env._("Hello %s,", partner.name),
+            env._(
+                "Here are your %(count)s appointments %(type)s:",
+                count=len(bookings),
+                type=bookings[:1].type_id.public_name,
+            ),
+            items,
+            company.name or "",
+        )
+        env["mail.mail"].sudo().create(
+            {
+                "subject": env._("Your appointments: %s", bookings[:1].type_id.public_name),
+                "body_html": body,
+                "email_from": company.email_formatted or env.user.email_formatted,
+                "recipient_ids": [fields.Command.link(partner.id)],
+                "model": "az.booking.series",
+                "res_id": series.id,
+                "auto_delete": True,
+            }
+        )
+        return True
+
+    @api.model
+    def _cron_send_reminders(self):
+        """Remind people of their appointment ``reminder_hours`` before it: once each,
+        never for a cancelled booking or one on the waiting list."""
+        now = fields.Datetime.now()
+        types = (
+            self.env["az.booking.type"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("reminder_hours", ">", 0)])
+        )
+        if not types:
+            return
+        longest = max(types.mapped("reminder_hours"))
+        candidates = self.sudo().search(
+            [
+                ("type_id", "in", types.ids),
+                ("state", "in", ACTIVE_STATES),
+                ("reminder_sent_datetime", "=", False),
+                ("start", ">", now),
+                ("start", "<=", now + timedelta(hours=longest)),
+            ],
+            order="start, id",
+        )
+        due = candidates.filtered(lambda b: b.start <= now + timedelta(hours=b.type_id.reminder_hours))
+        for booking in due:
+            booking.reminder_sent_datetime = now
+            booking._send_portal_notification("reminder")
+        _logger.info("az_booking: %d reminder(s) sent", len(due))

@@ -1,0 +1,130 @@
+import uuid
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class AzBookingWebsiteMixin(models.AbstractModel):
+    """The booking a person makes on the website, one way down: the controller parses the
+    form and hands a clean request to ``_book_from_website``, which checks the form's
+    one-time key, matches or creates the contact, holds the slot and creates the booking
+    (each once), then tells the person."""
+
+    _name = "az.booking.website.mixin"
+    _description = "Booking made from the website"
+
+    @api.model
+    def _book_from_website(self, booking_type, request):
+        """Book ``request`` (a dict of the checked form: ``start`` naive UTC, ``name``,
+        ``email``, ``email_normalized``, ``phone_e164``, ``answers`` {question id: answer},
+        ``submission_key``, ``waiting_list``, ``staff_id``) for the visitor of this
+        environment on ``booking_type`` (sudo, published). Returns ``(booking, created)``:
+        the booking the same form made before (``created`` False), or the new one, whose
+        person is told at once. Raises UserError when the time is no longer free.
+
+        The form's key is unique in the database (``submission_key_unique``): the same form
+        sent again finds the first booking here, and two sendings at the same instant cannot
+        both insert a booking (the second fails with a UniqueViolation)."""
+        Booking = self.sudo()
+        now = fields.Datetime.now()
+        if not now < request["start"] <= now + timedelta(days=booking_type.horizon_days):
+            raise UserError(Booking._slot_taken_message())  # outside the booking window
+        first = Booking.search([("submission_key", "=", request["submission_key"])], limit=1)
+        if first:
+            return first, False
+        partner, claim_partner = self._match_website_partner(booking_type, request)
+        user = self.env.user
+        booked_by = partner if user._is_public() else user.partner_id
+        values = {
+            "type_id": booking_type.id,
+            "partner_id": partner.id,
+            "start": request["start"],
+            "claim_partner_id": claim_partner.id,
+            "booked_by_id": booked_by.id,
+            "booked_by_kind": "self" if booked_by == partner else "referrer",
+            "consent_datetime": fields.Datetime.now(),
+            "lang": self._website_lang(),
+            "submission_key": request["submission_key"],
+            # the personal link of the confirmation, made with the booking rather than
+            # written after it
+            "access_token": str(uuid.uuid4()),
+            "answer_ids": [
+                fields.Command.create({"question_id": question_id, "value": value})
+                for question_id, value in request["answers"].items()
+                if value
+            ],
+        }
+        if not booking_type.is_collective:  # a seat takes the site of its session
+            values["site_id"] = booking_type.site_ids[:1].id
+        if request.get("staff_id"):
+            values["user_id"] = request["staff_id"]
+        # the staff member follows the booking; the event put in their calendar in the same
+        # request tells them of it, not a separate "you have been assigned" e-mail
+        booking = Booking.with_context(
+            mail_create_nosubscribe=True,
+            mail_auto_subscribe_no_notify=True,
+            az_booking_no_waiting=not request.get("waiting_list"),
+            az_booking_creation_message=self.env._("Booked from the website."),
+        ).create(values)
+        booking._send_portal_notification("confirmation")
+        return booking, True
+
+    @api.model
+    def _website_lang(self):
+        """The language of the page, when it is installed."""
+        lang = self.env.lang
+        return lang if lang in dict(self.env["res.lang"].get_installed()) else False
+
+    @api.model
+    def _match_website_partner(self, booking_type, request):
+        """The contact a website booking is for, chosen so that nothing stored is ever
+        shown to someone who only typed an address:
+
+        - a logged-in person who typed their own e-mail (or, without e-mail, their own
+          phone) books for themselves;
+        - otherwise the booking goes to a contact holding exactly what was typed: one the
+          form made before with the same name, e-mail and phone (and no user account), or
+          a new one. A stored contact with the same e-mail or phone is only recorded as
+          ``claim_partner_id``: the booking joins it when the person confirms through the
+          link sent to that address.
+
+        Returns ``(partner, claim_partner)`` (sudo)."""
+        user = self.env.user
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        own = user.partner_id
+        email, phone = request["email_normalized"], request["phone_e164"]
+        if not user._is_public() and (
+            (email and own.email_normalized == email)
+            or (not email and phone and phone in (own.phone_sanitized, own.mobile))
+        ):
+            return own.sudo(), Partner
+        company_domain = [("company_id", "in", [False, booking_type.company_id.id])]
+        if email:
+            address_domain = [("email_normalized", "=", email)]
+        else:
+            address_domain = ["|", ("phone_sanitized", "=", phone), ("mobile", "=", phone)]
+        matches = Partner.search(address_domain + company_domain, order="id")
+        same = matches.filtered(
+            lambda p: (
+                not p.user_ids
+                and p.active
+                and (p.name or "").strip().casefold() == request["name"].casefold()
+                and (p.phone or False) == (phone or False)
+                and (p.email or False) == (request["email"] or False)
+            )
+        )
+        if same:
+            return same[0], Partner
+        # the booking's own creation message says it was made from the website
+        partner = Partner.with_context(mail_create_nosubscribe=True, mail_create_nolog=True).create(
+            {
+                "name": request["name"],
+                "email": request["email"] or False,
+                "phone": phone or False,
+                "lang": self._website_lang(),
+                "az_is_beneficiary": True,
+                "company_id": booking_type.company_id.id,
+            }
+        )
+        return partner, matches[:1]
