@@ -183,6 +183,7 @@ class AttendanceCommon(TransactionCase):
         shown = str(markupsafe.escape(message))
         self.assertIn(shown, response.text, f"{label}the page does not say {message!r}")
 
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
