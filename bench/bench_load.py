@@ -161,7 +161,7 @@ def build(env, args):
     )
     # one scheduled 8-seat session of the workshop, 3 seats already taken: 30 visitors
     # then ask for its last 5 seats at once
-    workshop_session = env["az.booking.slot"].create(
+    workshop_session = env["az.booking.occurrence"].create(
         {
             "type_id": workshop.id,
             "start": single_slot["start"] + timedelta(days=1),
@@ -174,7 +174,7 @@ def build(env, args):
             {
                 "type_id": workshop.id,
                 "partner_id": partner.id,
-                "slot_id": workshop_session.id,
+                "occurrence_id": workshop_session.id,
                 "start": workshop_session.start,
             }
             for partner in partners[:3]

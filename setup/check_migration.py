@@ -46,10 +46,25 @@ FORMER_COMMIT = "a9cfed8"
 # Tables renamed by a migration of the current tree, {former table: current table} (a model's
 # table is its name with dots as underscores: "az_booking_slot": "az_booking_occurrence").
 # The xml ids Odoo makes from the model's name (model_*, field_*, selection__*) follow it.
-RENAMED_TABLES = {}
+RENAMED_TABLES = {
+    # 18.0.1.3.0 of az_booking: the workshop occurrence has one name (README, "Words")
+    "az_booking_slot": "az_booking_occurrence",
+    "az_booking_slot_user_rel": "az_booking_occurrence_user_rel",
+}
 # Xml ids renamed by a migration of the current tree, {"module.former": "module.current"}; the
 # record must stay the same. None for one removed on purpose (say why beside it).
 RENAMED_XMLIDS = {}
+# Parts of the xml ids of a module renamed by a migration, {module: [(former, current), ...]},
+# applied in order to every xml id of that module not named in RENAMED_XMLIDS.
+RENAMED_XMLID_PARTS = {
+    "az_booking": [
+        ("az_booking_slot", "az_booking_occurrence"),
+        ("session", "occurrence"),
+        ("__slot_id", "__occurrence_id"),
+    ],
+    "az_booking_sms": [("session", "occurrence")],
+    "az_booking_attendance": [("az_booking_slot", "az_booking_occurrence")],
+}
 EXTRA_MODULES = ["sms"]
 DIGEST_COLUMNS = ("seal", "hash", "previous_hash", "header_hash", "amendment_head")
 # The same as run_tests.LEVEL_RE: a line Odoo logs at ERROR or CRITICAL level; and the same as
@@ -312,7 +327,7 @@ def take_snapshot(args):
 
 
 # ---------------------------------------------------------------------------- comparison
-def renamed_xmlid(module, name, renamed_tables=None, renamed_xmlids=None):
+def renamed_xmlid(module, name, renamed_tables=None, renamed_xmlids=None, renamed_parts=None):
     """The (module, name) a former xml id is expected under now, or None when it was removed
     on purpose. Odoo names a model's own xml ids after the model: they follow its table."""
     renamed_tables = RENAMED_TABLES if renamed_tables is None else renamed_tables
@@ -321,6 +336,8 @@ def renamed_xmlid(module, name, renamed_tables=None, renamed_xmlids=None):
     if full in renamed_xmlids:
         target = renamed_xmlids[full]
         return tuple(target.split(".", 1)) if target else None
+    for old, new in (renamed_parts or {}).get(module, ()):
+        name = name.replace(old, new)
     for old, new in renamed_tables.items():
         if name == f"model_{old}":
             return module, f"model_{new}"
@@ -354,7 +371,7 @@ def compare_tables(before, after, renamed_tables):
     return checks
 
 
-def compare_xmlids(before, after, renamed_tables, renamed_xmlids):
+def compare_xmlids(before, after, renamed_tables, renamed_xmlids, renamed_parts=None):
     """One check per former module: each of its xml ids names the same record now."""
     by_name = {}
     for module, name, model, res_id in after["xmlids"]:
@@ -362,7 +379,7 @@ def compare_xmlids(before, after, renamed_tables, renamed_xmlids):
     per_module = {}
     for module, name, model, res_id in before["xmlids"]:
         problems = per_module.setdefault(module, [])
-        target = renamed_xmlid(module, name, renamed_tables, renamed_xmlids)
+        target = renamed_xmlid(module, name, renamed_tables, renamed_xmlids, renamed_parts)
         if target is None:
             continue
         table = model.replace(".", "_")
@@ -422,13 +439,14 @@ def compare_modules(before, after, manifests):
     return checks
 
 
-def compare(before, after, manifests, renamed_tables=None, renamed_xmlids=None):
+def compare(before, after, manifests, renamed_tables=None, renamed_xmlids=None, renamed_parts=None):
     """Every check of the update, as (what, problems): it held when ``problems`` is empty."""
     renamed_tables = RENAMED_TABLES if renamed_tables is None else renamed_tables
     renamed_xmlids = RENAMED_XMLIDS if renamed_xmlids is None else renamed_xmlids
+    renamed_parts = RENAMED_XMLID_PARTS if renamed_parts is None else renamed_parts
     return (
         compare_tables(before, after, renamed_tables)
-        + compare_xmlids(before, after, renamed_tables, renamed_xmlids)
+        + compare_xmlids(before, after, renamed_tables, renamed_xmlids, renamed_parts)
         + compare_digests(before, after, renamed_tables)
         + compare_modules(before, after, manifests)
     )

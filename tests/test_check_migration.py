@@ -51,7 +51,7 @@ def test_an_update_that_keeps_everything_passes_every_check():
     after = snap(
         modules=dict(snap()["modules"], az_attendance_funder="installed", az_attendance_invoicing="installed")
     )
-    checks = check_migration.compare(snap(), after, MANIFESTS, {}, {})
+    checks = check_migration.compare(snap(), after, MANIFESTS, {}, {}, {})
     assert problems(checks) == []
     # one check per table, per module of xml ids, per digest column, per addon
     assert len(checks) == 3 + 2 + 1 + 4
@@ -231,3 +231,20 @@ def test_a_table_left_empty_by_the_former_database_fails_since_a_loss_there_woul
     assert problems(check_migration.empty_table_checks(before)) == [
         "az_booking_answer is empty before the update: a loss would not show"
     ]
+
+
+def test_a_declared_part_of_a_module_s_xml_ids_is_renamed_in_that_module_only():
+    parts = {"az_booking": [("az_booking_slot", "az_booking_occurrence"), ("session", "occurrence")]}
+    renamed = check_migration.renamed_xmlid
+    assert renamed("az_booking", "az_booking_session_cv_week2_demo", {}, {}, parts) == (
+        "az_booking",
+        "az_booking_occurrence_cv_week2_demo",
+    )
+    assert renamed("az_booking", "az_booking_slot_view_form", {}, {}, parts) == (
+        "az_booking",
+        "az_booking_occurrence_view_form",
+    )
+    assert renamed("az_attendance", "az_attendance_session_view_form", {}, {}, parts) == (
+        "az_attendance",
+        "az_attendance_session_view_form",
+    )

@@ -98,17 +98,17 @@ class AzBookingPageMixin(PublicInputMixin):
     # ------------------------------------------------------------------------------------
     # Page values
     # ------------------------------------------------------------------------------------
-    def _prepare_session_details(self, booking_type, slot):
-        """What a visitor is told of a workshop session: end time, place and, when the type
+    def _prepare_occurrence_details(self, booking_type, slot):
+        """What a visitor is told of a workshop occurrence: end time, place and, when the type
         allows it, the facilitator's first name."""
-        if not slot.get("session_id"):
+        if not slot.get("occurrence_id"):
             return {}
         env = request.env
         site = env["az.site"].sudo().browse(slot["site_id"]) if slot.get("site_id") else None
         facilitator = False
         if booking_type.show_facilitator and slot.get("user_ids"):
-            session = env["az.booking.slot"].sudo().browse(slot["session_id"])
-            name = (session.user_id or session.user_ids[:1]).name or ""
+            occurrence = env["az.booking.occurrence"].sudo().browse(slot["occurrence_id"])
+            name = (occurrence.user_id or occurrence.user_ids[:1]).name or ""
             facilitator = name.split()[0] if name.split() else False
         end_time = booking_type._format_time(slot["stop"])
         parts = [env._("until %s", end_time)]
@@ -132,7 +132,7 @@ class AzBookingPageMixin(PublicInputMixin):
             local_day = booking_type._to_local(slot["start"]).date()
             day = days.setdefault(local_day, {"label": booking_type._format_day(slot["start"]), "slots": []})
             full = slot["seats_left"] <= 0
-            details = self._prepare_session_details(booking_type, slot)
+            details = self._prepare_occurrence_details(booking_type, slot)
             when = booking_type._format_when(slot["start"])
             day["slots"].append(
                 {

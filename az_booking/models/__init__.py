@@ -4,7 +4,7 @@ from . import az_booking_calendar_mixin
 from . import az_booking_availability_mixin
 from . import az_booking_type
 from . import az_booking_question
-from . import az_booking_slot
+from . import az_booking_occurrence
 from . import az_booking_waiting_mixin
 from . import az_booking_manage_mixin
 from . import az_booking_notification_mixin

@@ -39,11 +39,11 @@ class AzBooking(models.Model):
     This file holds the booking itself: its fields, the time it holds (under the database's
     guard against double booking) and its workflow. Its other concerns have their own
     files: the calendar event (``az.booking.calendar.mixin``, shared with the workshop
-    sessions), the waiting list (``az.booking.waiting.mixin``), the personal link
+    occurrences), the waiting list (``az.booking.waiting.mixin``), the personal link
     (``az.booking.manage.mixin``), the messages to the person
     (``az.booking.notification.mixin``) and the booking made from the website
-    (``az.booking.website.mixin``). A workshop seat is held by its session
-    (``az.booking.slot._hold_seat``)."""
+    (``az.booking.website.mixin``). A workshop seat is held by its occurrence
+    (``az.booking.occurrence._hold_seat``)."""
 
     _name = "az.booking"
     _description = "Booking"
@@ -140,8 +140,8 @@ class AzBooking(models.Model):
     cancel_reason = fields.Text(tracking=True, copy=False)
     answer_ids = fields.One2many("az.booking.answer", "booking_id", string="Answers")
     note = fields.Text(string="Internal note")
-    slot_id = fields.Many2one(
-        "az.booking.slot", string="Workshop session", readonly=True, copy=False, index=True
+    occurrence_id = fields.Many2one(
+        "az.booking.occurrence", string="Workshop occurrence", readonly=True, copy=False, index=True
     )
     series_id = fields.Many2one(
         "az.booking.series",
@@ -210,7 +210,7 @@ class AzBooking(models.Model):
     )
     waiting_position = fields.Integer(
         compute="_compute_waiting_position",
-        help="Place on the waiting list of the workshop session (1 = next).",
+        help="Place on the waiting list of the workshop occurrence (1 = next).",
     )
     claim_url = fields.Char(
         compute="_compute_claim_url",
@@ -289,8 +289,8 @@ class AzBooking(models.Model):
     def _my_sites(self):
         user = self.env.user
         types = self.env["az.booking.type"].sudo().search([("staff_user_ids", "in", user.id)])
-        sessions = self.env["az.booking.slot"].sudo().search([("user_ids", "in", user.id)])
-        return types.site_ids | sessions.site_id
+        occurrences = self.env["az.booking.occurrence"].sudo().search([("user_ids", "in", user.id)])
+        return types.site_ids | occurrences.site_id
 
     def _search_is_my_site(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -336,8 +336,8 @@ class AzBooking(models.Model):
     @api.constrains("type_id", "seats")
     def _check_seats(self):
         for booking in self:
-            if booking.slot_id:
-                continue  # checked against the session's seats when it is booked
+            if booking.occurrence_id:
+                continue  # checked against the occurrence's seats when it is booked
             if booking.seats > booking.type_id.capacity:
                 raise ValidationError(
                     self.env._(
@@ -375,7 +375,7 @@ class AzBooking(models.Model):
                 self._prepare_slot_vals(booking_type, vals)
         with self._slot_guard():
             bookings = super().create(vals_list)
-            bookings.slot_id._update_seats()
+            bookings.occurrence_id._update_seats()
         bookings.filtered(lambda b: b.state in EVENT_STATES)._sync_calendar_event()
         return bookings
 
@@ -409,7 +409,7 @@ class AzBooking(models.Model):
                 if booking.is_collective:
                     raise UserError(
                         self.env._(
-                            "A seat in a workshop cannot be moved: cancel it and book another session."
+                            "A seat in a workshop cannot be moved: cancel it and book another occurrence."
                         )
                     )
                 user = self.env["res.users"].browse(vals.get("user_id", booking.user_id.id))
@@ -479,9 +479,9 @@ class AzBooking(models.Model):
 
     def _prepare_slot_vals(self, booking_type, vals):
         """Choose the staff member, check the slot is free and, for a workshop, take the
-        lock of its session and decide between a seat and the waiting list."""
+        lock of its occurrence and decide between a seat and the waiting list."""
         if booking_type.is_collective:
-            return self.env["az.booking.slot"]._hold_seat(booking_type, vals)
+            return self.env["az.booking.occurrence"]._hold_seat(booking_type, vals)
         start = fields.Datetime.to_datetime(vals["start"])
         stop = fields.Datetime.to_datetime(vals["stop"])
         check = not self.env.context.get("az_booking_skip_check")
@@ -518,7 +518,7 @@ class AzBooking(models.Model):
 
     # ------------------------------------------------------------------------------------
     # Calendar (az.booking.calendar.mixin): an event of its own for an appointment; a seat
-    # is shown in its session's event, not in an event of its own
+    # is shown in its occurrence's event, not in an event of its own
     # ------------------------------------------------------------------------------------
     def _calendar_event_name(self):
         return self.env._(
@@ -529,14 +529,14 @@ class AzBooking(models.Model):
         return self.user_id.partner_id | self.partner_id
 
     def _calendar_event_wanted(self):
-        return not self.slot_id and self.state in EVENT_STATES and bool(self.user_id)
+        return not self.occurrence_id and self.state in EVENT_STATES and bool(self.user_id)
 
     def _link_calendar_event(self, event):
         # only the link to the event changes: past the checks of a moved booking
         return super().write({"event_id": event.id})
 
     def _sync_calendar_event(self):
-        self.sudo().slot_id._sync_calendar_event()
+        self.sudo().occurrence_id._sync_calendar_event()
         return super()._sync_calendar_event()
 
     # ------------------------------------------------------------------------------------
@@ -587,13 +587,13 @@ class AzBooking(models.Model):
 
     def action_cancel(self, cancel_by="service", reason=False):
         """Cancel without deleting anything; a freed workshop seat goes to the next person
-        of the waiting list while the session has not started. The to-do of the booking is
+        of the waiting list while the occurrence has not started. The to-do of the booking is
         closed."""
         self._check_state(("waiting", "requested", "confirmed"), self.env._("cancelled"))
-        slots = self.filtered(lambda b: b.state in ACTIVE_STATES).slot_id._lock_rows()
+        occurrences = self.filtered(lambda b: b.state in ACTIVE_STATES).occurrence_id._lock_rows()
         self.write({"state": "cancelled", "cancel_by": cancel_by, "cancel_reason": reason})
-        self.slot_id._update_seats()
+        self.occurrence_id._update_seats()
         self.sudo().activity_ids.action_feedback(feedback=self.env._("Booking cancelled."))
-        for slot in slots.sorted("id"):
-            self._promote_waiting(slot)
+        for occurrence in occurrences.sorted("id"):
+            self._promote_waiting(occurrence)
         return True

@@ -12,7 +12,7 @@ ACTIVE_STATES = ("requested", "confirmed")
 class AzBookingAvailabilityMixin(models.AbstractModel):
     """The availability engine of a booking type: the free times of its staff (working
     hours, leaves, busy calendar events, bookings and their buffers) and the seats left in
-    its workshop sessions, read in a fixed number of queries whatever the number of staff
+    its workshop occurrences, read in a fixed number of queries whatever the number of staff
     members or days, then computed in plain Python (``tools/intervals.py``)."""
 
     _name = "az.booking.availability.mixin"
@@ -25,7 +25,7 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
         self, start, stop=None, staff=None, include_full=False, apply_notice=True, exclude=None
     ):
         """The engine's free slot starting at ``start`` (naive UTC), or None. An individual
-        slot also ends at ``stop`` (the type's duration by default); a workshop session keeps
+        slot also ends at ``stop`` (the type's duration by default); a workshop occurrence keeps
         its own length. ``exclude``: bookings whose time counts as free (the one being
         moved)."""
         self.ensure_one()
@@ -313,7 +313,7 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
         if start >= stop:
             return []
         if self.is_collective:
-            return self._get_session_slots(start, stop, staff=staff, include_full=include_full)
+            return self._get_occurrence_slots(start, stop, staff=staff, include_full=include_full)
         per_user, seats, workshop_staff = self._get_available_intervals(start_utc, stop_utc, staff)
         duration = timedelta(hours=self.duration)
         step = timedelta(hours=self.slot_step)
@@ -348,9 +348,9 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
             )
         return result
 
-    def _get_session_slots(self, start, stop, staff=None, include_full=False):
-        """The scheduled sessions of this workshop starting in [start, stop), as slots
-        (with ``session_id``, ``site_id`` and the facilitators as ``user_ids``); the seats
+    def _get_occurrence_slots(self, start, stop, staff=None, include_full=False):
+        """The scheduled occurrences of this workshop starting in [start, stop), as slots
+        (with ``occurrence_id``, ``site_id`` and the facilitators as ``user_ids``); the seats
         left count the bookings of other people (``az_booking_exclude_ids``)."""
         self.ensure_one()
         self.env.flush_all()
@@ -358,11 +358,11 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
         self.env.cr.execute(
             """
             SELECT s.id, s.start, s.stop, s.capacity, s.site_id, s.user_id,
-                   ARRAY(SELECT r.user_id FROM az_booking_slot_user_rel r
-                          WHERE r.slot_id = s.id ORDER BY r.user_id),
+                   ARRAY(SELECT r.user_id FROM az_booking_occurrence_user_rel r
+                          WHERE r.occurrence_id = s.id ORDER BY r.user_id),
                    (SELECT COALESCE(SUM(b.seats), 0) FROM az_booking b
-                     WHERE b.slot_id = s.id AND b.state IN %s AND b.id != ALL(%s))
-              FROM az_booking_slot s
+                     WHERE b.occurrence_id = s.id AND b.state IN %s AND b.id != ALL(%s))
+              FROM az_booking_occurrence s
              WHERE s.type_id = %s AND s.state IN ('scheduled', 'full')
                AND s.start >= %s AND s.start < %s
           ORDER BY s.start, s.id
@@ -371,7 +371,7 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
         )
         result = []
         for (
-            session_id,
+            occurrence_id,
             s_start,
             s_stop,
             capacity,
@@ -392,7 +392,7 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
                     "stop": s_stop,
                     "user_ids": user_ids,
                     "seats_left": max(seats_left, 0),
-                    "session_id": session_id,
+                    "occurrence_id": occurrence_id,
                     "site_id": site_id,
                     "capacity": capacity,
                 }
@@ -402,13 +402,13 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
     def _is_available(self, user, start, stop):
         """Whether ``user`` can receive an appointment of this type over [start, stop)
         (working, no leave, no busy event, no other booking within the buffers). For a
-        workshop: a session of ``user`` is scheduled then, or ``user`` is free to open one."""
+        workshop: an occurrence of ``user`` is scheduled then, or ``user`` is free to open one."""
         self.ensure_one()
         if self.is_collective:
-            sessions = self._get_session_slots(
+            occurrences = self._get_occurrence_slots(
                 start, start + timedelta(seconds=1), staff=user, include_full=True
             )
-            if any(s["stop"] == stop for s in sessions):
+            if any(s["stop"] == stop for s in occurrences):
                 return True
         per_user, _seats, workshop_staff = self._get_available_intervals(start, stop, user)
         avail = per_user.get(user.id)

@@ -3,7 +3,7 @@ from odoo import api, fields, models
 
 class AzBookingCalendarMixin(models.AbstractModel):
     """The staff member's calendar event of a record that holds their time (a booking, a
-    workshop session): created when the record holds time, moved with it, brought back when
+    workshop occurrence): created when the record holds time, moved with it, brought back when
     it holds time again, archived when it no longer does. Written without mails or
     notifications to the attendees: the booking's own messages tell people about their
     appointment.
@@ -13,7 +13,7 @@ class AzBookingCalendarMixin(models.AbstractModel):
     ``type_id`` (the booking type, whose sensitivity makes the event private)."""
 
     _name = "az.booking.calendar.mixin"
-    _description = "Calendar event of a booking or a workshop session"
+    _description = "Calendar event of a booking or a workshop occurrence"
 
     event_id = fields.Many2one(
         "calendar.event", string="Calendar event", copy=False, readonly=True, index="btree_not_null"

@@ -94,7 +94,7 @@ class AzBookingNotificationMixin(models.AbstractModel):
         "reminder": "az_booking.mail_template_booking_reminder",
         "cancelled": "az_booking.mail_template_booking_cancelled",
         "promoted": "az_booking.mail_template_booking_promoted",
-        "session_cancelled": "az_booking.mail_template_booking_session_cancelled",
+        "occurrence_cancelled": "az_booking.mail_template_booking_occurrence_cancelled",
         "moved": "az_booking.mail_template_booking_moved",
     }
 
@@ -108,7 +108,7 @@ class AzBookingNotificationMixin(models.AbstractModel):
             (self - waiting)._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
             waiting._send_portal_mail(self._NOTIFICATION_TEMPLATES["waiting"], ics=False)
             return self.filtered(lambda b: b.partner_id.email)
-        if kind in ("session_cancelled", "moved"):
+        if kind in ("occurrence_cancelled", "moved"):
             # the waiting list holds no time: no calendar file for it
             no_ics = self.env.context.get("az_booking_no_ics_ids") or []
             waiting = self.filtered(lambda b: b.state == "waiting" or b.id in no_ics)

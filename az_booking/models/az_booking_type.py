@@ -89,9 +89,9 @@ class AzBookingType(models.Model):
     is_collective = fields.Boolean(compute="_compute_is_collective", store=True)
     show_facilitator = fields.Boolean(
         string="Show the facilitator's first name",
-        help="The website shows the first name of the facilitator of each workshop session.",
+        help="The website shows the first name of the facilitator of each workshop occurrence.",
     )
-    session_ids = fields.One2many("az.booking.slot", "type_id", string="Sessions")
+    occurrence_ids = fields.One2many("az.booking.occurrence", "type_id", string="Occurrences")
     buffer_before = fields.Float(help="Free time kept before each appointment, in hours.")
     buffer_after = fields.Float(help="Free time kept after each appointment, in hours.")
     min_notice_hours = fields.Float(
@@ -332,8 +332,8 @@ class AzBookingType(models.Model):
             "stop": slot["stop"],
             "site_id": slot.get("site_id") or self.site_ids[:1].id,
         }
-        if slot.get("session_id"):
-            vals["slot_id"] = slot["session_id"]
+        if slot.get("occurrence_id"):
+            vals["occurrence_id"] = slot["occurrence_id"]
         if answers:
             vals["answer_ids"] = [
                 fields.Command.create({"question_id": question_id, "value": value})

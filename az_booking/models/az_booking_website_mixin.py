@@ -55,7 +55,7 @@ class AzBookingWebsiteMixin(models.AbstractModel):
                 if value
             ],
         }
-        if not booking_type.is_collective:  # a seat takes the site of its session
+        if not booking_type.is_collective:  # a seat takes the site of its occurrence
             values["site_id"] = booking_type.site_ids[:1].id
         if request.get("staff_id"):
             values["user_id"] = request["staff_id"]

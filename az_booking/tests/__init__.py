@@ -9,7 +9,7 @@ from . import test_portal_reminders
 from . import test_portal_tours
 from . import test_portal_french
 from . import test_portal_keyboard
-from . import test_sessions
+from . import test_occurrences
 from . import test_series
 from . import test_declarations
 from . import test_portal_slugs

@@ -88,9 +88,9 @@ class AzBookingPortalCommon(HttpCase):
                 specific_user_id=cls.staff_2.id,
             )
         )
-        # the workshop's sessions: every day at 10:00 (Paris) from tomorrow, for ten days
+        # the workshop's occurrences: every day at 10:00 (Paris) from tomorrow, for ten days
         today = fields.Date.context_today(cls.type_workshop.with_context(tz="Europe/Paris"))
-        cls.workshop_sessions = cls.env["az.booking.slot"].create(
+        cls.workshop_occurrences = cls.env["az.booking.occurrence"].create(
             [
                 {
                     "type_id": cls.type_workshop.id,
@@ -156,7 +156,7 @@ class AzBookingPortalCommon(HttpCase):
 
     def setUp(self):
         super().setUp()
-        self.authenticate(None, None)  # a visitor's session on this database
+        self.authenticate(None, None)  # a visitor's occurrence on this database
 
     # ------------------------------------------------------------------------------------
     def free_slots(self, booking_type, days=7):

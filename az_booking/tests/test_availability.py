@@ -149,22 +149,22 @@ class TestAvailability(AzBookingCommon):
         self.assertNotIn(paris(2026, 3, 2, 9), [s["start"] for s in only_b])
         self.assertTrue(all(s["user_ids"] == [self.staff_b.id] for s in only_b))
 
-    def test_workshop_offers_its_sessions_with_seats_left(self):
-        sessions = self.env["az.booking.slot"].create(
+    def test_workshop_offers_its_occurrences_with_seats_left(self):
+        occurrences = self.env["az.booking.occurrence"].create(
             [
                 {"type_id": self.type_workshop.id, "start": paris(2026, 3, 2, 9)},
                 {"type_id": self.type_workshop.id, "start": paris(2026, 3, 2, 14), "capacity": 5},
             ]
         )
-        self.assertEqual(sessions.mapped("capacity"), [3, 5], "seats default from the type")
+        self.assertEqual(occurrences.mapped("capacity"), [3, 5], "seats default from the type")
         self._book(self.type_workshop, paris(2026, 3, 2, 9), person=self.person)
         slots = self.type_workshop._get_free_slots(paris(2026, 3, 2), paris(2026, 3, 3))
-        # the scheduled sessions only, never start times derived from the working hours
+        # the scheduled occurrences only, never start times derived from the working hours
         self.assertEqual(
             [(s["start"], s["seats_left"]) for s in slots],
             [(paris(2026, 3, 2, 9), 2), (paris(2026, 3, 2, 14), 5)],
         )
-        sessions[1].action_cancel("Facilitator ill")
+        occurrences[1].action_cancel("Facilitator ill")
         slots = self.type_workshop._get_free_slots(paris(2026, 3, 2), paris(2026, 3, 3))
         self.assertEqual([s["start"] for s in slots], [paris(2026, 3, 2, 9)])
 

@@ -141,9 +141,9 @@ class TestConcurrentBookings(TransactionCase):
             cr.execute("SELECT event_id FROM az_booking WHERE type_id IN %s", [type_ids])
             event_ids = [row[0] for row in cr.fetchall() if row[0]]
             cr.execute("DELETE FROM az_booking WHERE type_id IN %s", [type_ids])
-            cr.execute("SELECT event_id FROM az_booking_slot WHERE type_id IN %s", [type_ids])
+            cr.execute("SELECT event_id FROM az_booking_occurrence WHERE type_id IN %s", [type_ids])
             event_ids += [row[0] for row in cr.fetchall() if row[0]]
-            cr.execute("DELETE FROM az_booking_slot WHERE type_id IN %s", [type_ids])
+            cr.execute("DELETE FROM az_booking_occurrence WHERE type_id IN %s", [type_ids])
             env["calendar.event"].browse(event_ids).unlink()
             env["az.booking.type"].browse(type_ids).unlink()
             env["project.project"].browse(self.ids["project"]).unlink()
@@ -252,12 +252,12 @@ class TestConcurrentBookings(TransactionCase):
         self.assertEqual(sorted(results), [("ok", "confirmed")] * 3 + [("ok", "waiting")] * 2)
         self.assertEqual(self._held("workshop"), (3, 3))
 
-    def test_website_requests_for_the_last_seats_of_a_session(self):
-        """Five visitors ask at once for the last three seats of a scheduled session (one
+    def test_website_requests_for_the_last_seats_of_a_occurrence(self):
+        """Five visitors ask at once for the last three seats of a scheduled occurrence (one
         seat of four already taken): exactly three get one, nobody goes over."""
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            session = env["az.booking.slot"].create(
+            occurrence = env["az.booking.occurrence"].create(
                 {
                     "type_id": self.ids["workshop"],
                     "start": self.start,
@@ -268,11 +268,11 @@ class TestConcurrentBookings(TransactionCase):
             env["az.booking"].create(
                 {"type_id": self.ids["workshop"], "start": self.start, "partner_id": self.ids["people"][5]}
             )
-            session_id = session.id
+            occurrence_id = occurrence.id
         results = self._race(
             "workshop",
             5,
-            hook="_get_session_slots",
+            hook="_get_occurrence_slots",
             context={"az_booking_no_waiting": True},
             values={"booked_by_kind": "self"},
         )
@@ -280,7 +280,9 @@ class TestConcurrentBookings(TransactionCase):
         self.assertTrue(all(SLOT_TAKEN in msg for kind, msg in results if kind == "refused"))
         self.assertEqual(self._held("workshop"), (4, 4))
         with self.registry.cursor() as cr:
-            cr.execute("SELECT seats_taken, state, stop FROM az_booking_slot WHERE id = %s", [session_id])
+            cr.execute(
+                "SELECT seats_taken, state, stop FROM az_booking_occurrence WHERE id = %s", [occurrence_id]
+            )
             self.assertEqual(cr.fetchone(), (4, "full", self.start + timedelta(hours=3)))
 
     def test_one_person_never_holds_two_staff_at_once(self):

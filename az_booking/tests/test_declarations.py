@@ -106,23 +106,23 @@ class TestDeclarations(AzBookingCommon):
 
     def test_deletion_rules_do_not_block_uninstall(self):
         booking = self._book(self.type_individual, paris(2030, 3, 4, 9), user=self.staff_a)
-        session = self.env["az.booking.slot"].create(
+        occurrence = self.env["az.booking.occurrence"].create(
             {"type_id": self.type_workshop.id, "start": paris(2030, 3, 5, 14), "user_id": self.staff_b.id}
         )
-        self._book(self.type_workshop, session.start, person=self.person_2, slot_id=session.id)
+        self._book(self.type_workshop, occurrence.start, person=self.person_2, occurrence_id=occurrence.id)
         with self.assertRaises(UserError):
             booking.sudo().unlink()
         with self.assertRaises(UserError):
-            session.sudo().unlink()
+            occurrence.sudo().unlink()
         # uninstalling the addon deletes them all the same (demo data included)
         uninstall = {MODULE_UNINSTALL_FLAG: True}
-        bookings = session.booking_ids | booking
-        event = session.event_id
+        bookings = occurrence.booking_ids | booking
+        event = occurrence.event_id
         bookings.sudo().with_context(**uninstall).unlink()
-        session.sudo().with_context(**uninstall).unlink()
+        occurrence.sudo().with_context(**uninstall).unlink()
         self.assertFalse(bookings.exists())
-        self.assertFalse(session.exists())
-        self.assertFalse(event.exists(), "the session's calendar event goes with it")
+        self.assertFalse(occurrence.exists())
+        self.assertFalse(event.exists(), "the occurrence's calendar event goes with it")
 
     def test_record_rules_are_kept_by_updates(self):
         data = self.env["ir.model.data"].search([("module", "=", "az_booking"), ("model", "=", "ir.rule")])

@@ -64,7 +64,7 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         full = doc.xpath("//main//a[contains(@class, 'o_az_slot_full')]")
         self.assertTrue(full)
         self.assertIn("Join the waiting list", full[0].text_content())
-        # joining the waiting list of the full session
+        # joining the waiting list of the full occurrence
         _response, form = self.get_doc(full[0].get("href"))
         self.assertIn("Join the waiting list", form.xpath("string(//main//h1)"))
         before = self.counts()
@@ -746,7 +746,7 @@ class TestPortalManage(AzBookingPortalCommon):
         self.booking.invalidate_recordset()
         self.assertEqual(self.booking.state, "confirmed")
 
-    def test_workshop_seat_moves_to_another_session(self):
+    def test_workshop_seat_moves_to_another_occurrence(self):
         slots = self.free_slots(self.type_workshop)
         seat = self.book_directly(self.type_workshop, slots[0], self.portal_user.partner_id)
         _response, doc = self.get_doc(

@@ -39,7 +39,7 @@ class TestPortalTours(AzBookingPortalCommon):
 
 @tagged("post_install", "-at_install")
 class TestWorkshopTourOnPhone(AzBookingPortalCommon):
-    """A visitor on a phone picks a workshop session, in French."""
+    """A visitor on a phone picks a workshop occurrence, in French."""
 
     browser_size = "390x844"
     touch_enabled = True
@@ -51,12 +51,12 @@ class TestWorkshopTourOnPhone(AzBookingPortalCommon):
         cls.env["ir.module.module"]._load_module_terms(["az_booking"], ["fr_FR"])
         cls.env["website"].get_current_website().language_ids = [(4, lang_fr.id)]
         site = cls.env["az.site"].create({"name": "Maison des solidarités", "tz": "Europe/Paris"})
-        cls.workshop_sessions.site_id = site
+        cls.workshop_occurrences.site_id = site
         cls.type_workshop.show_facilitator = True
 
-    def test_visitor_picks_a_workshop_session_on_a_phone(self):
-        sessions = self.workshop_sessions.sorted("start")
-        full = sessions[1]  # the week shown has it and at least one session with seats
+    def test_visitor_picks_a_workshop_occurrence_on_a_phone(self):
+        occurrences = self.workshop_occurrences.sorted("start")
+        full = occurrences[1]  # the week shown has it and at least one occurrence with seats
         for partner in (self.portal_user.partner_id, self.portal_user_2.partner_id):
             self.book_directly(self.type_workshop, {"start": full.start, "stop": full.stop}, partner)
         self.assertEqual(full.state, "full")
@@ -66,7 +66,7 @@ class TestWorkshopTourOnPhone(AzBookingPortalCommon):
             self.env["az.booking"].sudo().search([("partner_id.email", "=", "yasmine.atelier@example.com")])
         )
         self.assertEqual(len(booking), 1)
-        self.assertIn(booking.slot_id, sessions - full)
+        self.assertIn(booking.occurrence_id, occurrences - full)
         self.assertEqual(booking.state, "confirmed")
         self.assertEqual(booking.lang, "fr_FR")
         self.assertEqual(booking.site_id.name, "Maison des solidarités")

@@ -20,23 +20,25 @@ class TestWaitingList(AzBookingCommon):
         second = self._book(self.type_workshop, self.start, person=self.person_2)
         waiting = self._book(self.type_workshop, self.start, person=self.person_3, as_user=self.staff_b)
         self.assertEqual((first.state, second.state, waiting.state), ("confirmed", "confirmed", "waiting"))
-        self.assertEqual(first.slot_id, waiting.slot_id)
-        self.assertEqual(first.slot_id.seats_taken, 2)
-        session = first.slot_id
+        self.assertEqual(first.occurrence_id, waiting.occurrence_id)
+        self.assertEqual(first.occurrence_id.seats_taken, 2)
+        occurrence = first.occurrence_id
         self.assertFalse(waiting.event_id, "a seat has no event of its own")
         self.assertFalse(first.event_id, "a seat has no event of its own")
-        # one event for the session: the facilitator and the participants, not the person
+        # one event for the occurrence: the facilitator and the participants, not the person
         # waiting; the title counts the seats
-        self.assertEqual(session.event_id.partner_ids, self.staff_b.partner_id | self.person | self.person_2)
-        self.assertIn("(2/2)", session.event_id.name)
-        self.assertEqual(session.state, "full")
-        self.assertEqual(session.waiting_count, 1)
+        self.assertEqual(
+            occurrence.event_id.partner_ids, self.staff_b.partner_id | self.person | self.person_2
+        )
+        self.assertIn("(2/2)", occurrence.event_id.name)
+        self.assertEqual(occurrence.state, "full")
+        self.assertEqual(occurrence.waiting_count, 1)
 
         first.with_user(self.staff_b).action_cancel(cancel_by="person", reason="Found a job")
         self.assertEqual(waiting.state, "confirmed")
-        self.assertEqual(first.slot_id.seats_taken, 2)
+        self.assertEqual(first.occurrence_id.seats_taken, 2)
         self.assertEqual(
-            session.event_id.partner_ids, self.staff_b.partner_id | self.person_2 | self.person_3
+            occurrence.event_id.partner_ids, self.staff_b.partner_id | self.person_2 | self.person_3
         )
         mails = (
             self.env["mail.mail"].sudo().search([("model", "=", "az.booking"), ("res_id", "=", waiting.id)])
@@ -76,7 +78,7 @@ class TestWaitingList(AzBookingCommon):
         )
         self.assertEqual(len(mail), 1)
         self.assertNotIn("Atelier CV", mail.subject + mail.body_html)
-        self.assertNotIn("Atelier CV", waiting.slot_id.event_id.name)
+        self.assertNotIn("Atelier CV", waiting.occurrence_id.event_id.name)
 
     def test_cancelling_a_waiting_booking_promotes_nobody(self):
         self._book(self.type_workshop, self.start, person=self.person)
@@ -84,7 +86,7 @@ class TestWaitingList(AzBookingCommon):
         waiting = self._book(self.type_workshop, self.start, person=self.person_3)
         waiting.action_cancel(cancel_by="person", reason="no longer needed")
         self.assertEqual(waiting.state, "cancelled")
-        self.assertEqual(waiting.slot_id.seats_taken, 2)
+        self.assertEqual(waiting.occurrence_id.seats_taken, 2)
 
     def test_waiting_list_message_is_honest_and_the_promotion_says_the_seat_is_theirs(self):
         first = self._book(self.type_workshop, self.start, person=self.person)

@@ -131,7 +131,7 @@ def float_to_time(hours):
 
 def local_to_utc(day, hours, tz):
     """The UTC naive datetime of ``hours`` (a float) on local ``day`` in timezone ``tz`` (a
-    ``ZoneInfo`` or a timezone name). One rule for working hours and for the sessions and
+    ``ZoneInfo`` or a timezone name). One rule for working hours and for the occurrences and
     appointments of a series, which keep their local time across a change of time.
 
     A local time that does not exist (the hour skipped in spring) or exists twice (the hour

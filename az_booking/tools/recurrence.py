@@ -1,4 +1,4 @@
-"""Dates and times of a weekly series (workshop sessions, follow-up appointments).
+"""Dates and times of a weekly series (workshop occurrences, follow-up appointments).
 
 Pure Python: no Odoo import, so that it is tested without a database."""
 

@@ -32,7 +32,7 @@ class AzBookingSeriesWizard(models.TransientModel):
         self.ensure_one()
         booking_type = self.type_id
         if booking_type.is_collective:
-            raise UserError(self.env._("A workshop is booked session by session, not as a series."))
+            raise UserError(self.env._("A workshop is booked occurrence by occurrence, not as a series."))
         tz = booking_type.tz
         series = self.env["az.booking.series"].create(
             {

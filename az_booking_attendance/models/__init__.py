@@ -1,3 +1,3 @@
 from . import az_booking
 from . import az_attendance_session
-from . import az_booking_slot
+from . import az_booking_occurrence

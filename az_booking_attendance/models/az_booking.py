@@ -59,12 +59,12 @@ class AzBooking(models.Model):
         for booking in self.sudo().filtered(
             lambda b: (
                 b.state in EXPECTED_STATES
-                and b.slot_id.attendance_session_id
-                and b.slot_id.attendance_session_id.state in ("draft", "open")
-                and b.attendance_session_id != b.slot_id.attendance_session_id
+                and b.occurrence_id.attendance_session_id
+                and b.occurrence_id.attendance_session_id.state in ("draft", "open")
+                and b.attendance_session_id != b.occurrence_id.attendance_session_id
             )
         ):
-            booking.attendance_session_id = booking.slot_id.attendance_session_id
+            booking.attendance_session_id = booking.occurrence_id.attendance_session_id
             booking._join_attendance_sheet()
 
     # ------------------------------------------------------------------------------------
@@ -88,10 +88,10 @@ class AzBooking(models.Model):
             "booking_type_id": booking_type.id,
         }
 
-    def _find_workshop_session(self):
+    def _find_occurrence_sheet(self):
         self.ensure_one()
-        if self.slot_id:  # the one sheet of the workshop session, with all its participants
-            return self.slot_id._get_or_create_attendance_sheet()
+        if self.occurrence_id:  # the one sheet of the workshop occurrence, with all its participants
+            return self.occurrence_id._get_or_create_attendance_sheet()
         return self.env["az.attendance.session"].search(
             [
                 ("booking_type_id", "=", self.type_id.id),
@@ -116,7 +116,7 @@ class AzBooking(models.Model):
                 )
             session = booking.attendance_session_id
             if not session and booking.type_id.is_collective:
-                session = booking._find_workshop_session()
+                session = booking._find_occurrence_sheet()
             if not session:
                 session = Session.create(booking._attendance_session_values())
             elif booking.user_id and booking.user_id not in session.trainer_ids and session.state == "draft":

@@ -50,7 +50,7 @@ class TestBookingAttendance(AzBookingCommon):
         self.assertEqual(bookings[0].attendance_line_id.partner_id, bookings[0].partner_id)
 
     def test_a_workshop_session_has_one_sheet_with_all_its_participants(self):
-        session = self.env["az.booking.slot"].create(
+        session = self.env["az.booking.occurrence"].create(
             {
                 "type_id": self.type_workshop.id,
                 "start": self.ws_start,
@@ -75,7 +75,7 @@ class TestBookingAttendance(AzBookingCommon):
         self.assertEqual(sheet.line_ids.partner_id, self.person_2 | self.person_3)
 
     def test_cancelled_session_cancels_its_unsigned_sheet(self):
-        session = self.env["az.booking.slot"].create(
+        session = self.env["az.booking.occurrence"].create(
             {"type_id": self.type_workshop.id, "start": self.ws_start}
         )
         self._book(self.type_workshop, self.person, self.ws_start)

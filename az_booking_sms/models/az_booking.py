@@ -11,7 +11,7 @@ SMS_TEMPLATES = {
     "reminder": "az_booking_sms.sms_template_booking_reminder",
     "cancelled": "az_booking_sms.sms_template_booking_cancelled",
     "promoted": "az_booking_sms.sms_template_booking_promoted",
-    "session_cancelled": "az_booking_sms.sms_template_booking_session_cancelled",
+    "occurrence_cancelled": "az_booking_sms.sms_template_booking_occurrence_cancelled",
     "moved": "az_booking_sms.sms_template_booking_moved",
 }
 

@@ -117,9 +117,9 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
             self.assertEqual(len(self.sms_to("0644556677")), 1)
         self.assertIn("Reminder", self.sms_to("0633445566")[0])
 
-    def test_session_cancelled_or_moved_reaches_people_without_e_mail_by_sms(self):
-        session, later = self.workshop_sessions.sorted("start")[2:4]
-        slot = {"start": session.start, "stop": session.stop}
+    def test_occurrence_cancelled_or_moved_reaches_people_without_e_mail_by_sms(self):
+        occurrence, later = self.workshop_occurrences.sorted("start")[2:4]
+        slot = {"start": occurrence.start, "stop": occurrence.stop}
         people = self.env["res.partner"].create(
             [
                 {"name": "Avec mail", "email": "avec.mail@example.com", "mobile": "0611111111"},
@@ -129,17 +129,17 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
         )
         for person in people:
             self.book_directly(self.type_workshop, slot, person)
-        self.assertEqual(session.waiting_count, 1)
+        self.assertEqual(occurrence.waiting_count, 1)
         with self.mockSMSGateway():
-            session.start = later.start - timedelta(hours=3)
+            occurrence.start = later.start - timedelta(hours=3)
         moved = self.sms_to("0622222222")
         self.assertEqual(len(moved), 1)
         self.assertIn("new time", moved[0])
-        self.assertIn(session.booking_ids[:1].when_label, moved[0])
+        self.assertIn(occurrence.booking_ids[:1].when_label, moved[0])
         self.assertEqual(len(self.sms_to("0633333333")), 1, "the waiting list is told too")
         self.assertFalse(self.sms_to("0611111111"), "e-mail for those who gave one")
         with self.mockSMSGateway():
-            session.action_cancel("Animatrice malade")
+            occurrence.action_cancel("Animatrice malade")
         for number in ("0622222222", "0633333333"):
             bodies = self.sms_to(number)
             self.assertEqual(len(bodies), 1, number)

@@ -1,6 +1,9 @@
 """After the update: the facilitator of each former slot becomes the facilitator of its
-session, and the sessions to come get their one calendar event in place of one event per
-seat."""
+session, and the occurrences to come get their one calendar event in place of one event per
+seat.
+
+Post-migrations run once the current code is loaded: the names are those of today (the
+workshop occurrence was renamed in 18.0.1.3.0, whose pre-migration runs before this one)."""
 
 from odoo import SUPERUSER_ID, api
 
@@ -14,18 +17,18 @@ def migrate(cr, version):
 def link_facilitators_and_events(env):
     cr = env.cr
     cr.execute("""
-        INSERT INTO az_booking_slot_user_rel (slot_id, user_id)
-        SELECT id, user_id FROM az_booking_slot WHERE user_id IS NOT NULL
+        INSERT INTO az_booking_occurrence_user_rel (occurrence_id, user_id)
+        SELECT id, user_id FROM az_booking_occurrence WHERE user_id IS NOT NULL
         ON CONFLICT DO NOTHING
     """)
     cr.execute("""
-        SELECT id FROM az_booking_slot
+        SELECT id FROM az_booking_occurrence
          WHERE event_id IS NULL AND state IN ('scheduled', 'full')
     """)
-    sessions = env["az.booking.slot"].browse([row[0] for row in cr.fetchall()])
-    sessions.invalidate_recordset()
-    sessions._sync_calendar_event()
-    bookings = env["az.booking"].search([("slot_id", "!=", False), ("event_id", "!=", False)])
+    occurrences = env["az.booking.occurrence"].browse([row[0] for row in cr.fetchall()])
+    occurrences.invalidate_recordset()
+    occurrences._sync_calendar_event()
+    bookings = env["az.booking"].search([("occurrence_id", "!=", False), ("event_id", "!=", False)])
     bookings.event_id.filtered("active").with_context(no_mail_to_attendees=True, dont_notify=True).write(
         {"active": False}
     )

@@ -158,15 +158,15 @@ registry.category("web_tour.tours").add("az_booking_portal_user", {
 registry.category("web_tour.tours").add("az_booking_workshop_phone", {
     steps: () => [
         {
-            content: "The workshop lists its sessions, in French, with the place and the seats left",
+            content: "The workshop lists its occurrences, in French, with the place and the seats left",
             trigger: "a.o_az_slot:not(.o_az_slot_full):contains(Maison des solidarités):contains(Places restantes)",
         },
         {
-            content: "A full session offers its waiting list",
+            content: "A full occurrence offers its waiting list",
             trigger: "a.o_az_slot_full:contains(liste d'attente)",
         },
         {
-            content: "Pick the first session with seats left",
+            content: "Pick the first occurrence with seats left",
             trigger: "a.o_az_slot:not(.o_az_slot_full):contains(Jusqu'à):first",
             run: "click",
         },

@@ -7,14 +7,14 @@ from odoo.tools import format_date
 from ..tools import intervals
 
 
-class AzBookingSessionWizard(models.TransientModel):
-    """Schedule the sessions of a workshop: weekly on chosen days, every N weeks, until a
-    date or for N sessions. Public holidays and the facilitators' leaves are skipped, and
+class AzBookingOccurrenceWizard(models.TransientModel):
+    """Schedule the occurrences of a workshop: weekly on chosen days, every N weeks, until a
+    date or for N occurrences. Public holidays and the facilitators' leaves are skipped, and
     what was skipped is listed."""
 
-    _name = "az.booking.session.wizard"
+    _name = "az.booking.occurrence.wizard"
     _inherit = ["az.booking.series.mixin"]
-    _description = "Schedule workshop sessions"
+    _description = "Schedule workshop occurrences"
 
     type_id = fields.Many2one(
         "az.booking.type", string="Workshop", required=True, domain="[('is_collective', '=', True)]"
@@ -38,13 +38,13 @@ class AzBookingSessionWizard(models.TransientModel):
     def action_schedule(self):
         self.ensure_one()
         if self.duration <= 0:
-            raise UserError(self.env._("A session lasts more than 0 hours."))
+            raise UserError(self.env._("An occurrence lasts more than 0 hours."))
         if not self.user_ids:
             raise UserError(self.env._("Choose at least one facilitator."))
         booking_type = self.type_id
         tz = self.site_id.tz or booking_type.tz
-        sessions = self.env["az.booking.slot"]
-        existing = set(sessions.search([("type_id", "=", booking_type.id)]).mapped("start"))
+        occurrences = self.env["az.booking.occurrence"]
+        existing = set(occurrences.search([("type_id", "=", booking_type.id)]).mapped("start"))
         created, skipped = [], []
         for day in self._series_dates():
             start = intervals.local_to_utc(day, self.hour, tz)
@@ -52,13 +52,13 @@ class AzBookingSessionWizard(models.TransientModel):
             stop = start + timedelta(hours=self.duration)
             label = self._day_label(day, tz)
             if start in existing:
-                skipped.append(self.env._("%s: a session is already scheduled", label))
+                skipped.append(self.env._("%s: an occurrence is already scheduled", label))
                 continue
             reason = self._time_off_reason(self.user_ids, start, stop, booking_type)
             if reason:
                 skipped.append("%s: %s" % (label, reason))
                 continue
-            sessions |= sessions.create(
+            occurrences |= occurrences.create(
                 {
                     "type_id": booking_type.id,
                     "start": start,
@@ -76,7 +76,7 @@ class AzBookingSessionWizard(models.TransientModel):
                 "result": self._result_html(
                     created,
                     skipped,
-                    self.env._("%s session(s) scheduled.", len(created)),
+                    self.env._("%s occurrence(s) scheduled.", len(created)),
                     self.env._("Not scheduled:"),
                 ),
             }

@@ -4,8 +4,8 @@ from odoo.exceptions import UserError
 from .az_booking import EXPECTED_STATES
 
 
-class AzBookingSlot(models.Model):
-    _inherit = "az.booking.slot"
+class AzBookingOccurrence(models.Model):
+    _inherit = "az.booking.occurrence"
 
     attendance_session_id = fields.Many2one(
         "az.attendance.session",
@@ -14,7 +14,7 @@ class AzBookingSlot(models.Model):
         index=True,
         readonly=True,
         ondelete="set null",
-        help="The one attendance sheet of this workshop session: every participant is on it.",
+        help="The one attendance sheet of this workshop occurrence: every participant is on it.",
     )
 
     def _attendance_sheet_values(self):
@@ -32,19 +32,21 @@ class AzBookingSlot(models.Model):
         }
 
     def _get_or_create_attendance_sheet(self):
-        """The sheet of each session, created when missing, with all its participants."""
+        """The sheet of each occurrence, created when missing, with all its participants."""
         Sheet = self.env["az.attendance.session"].sudo()
         sheets = Sheet
-        for session in self.sudo():
-            if session.state == "cancelled":
+        for occurrence in self.sudo():
+            if occurrence.state == "cancelled":
                 raise UserError(
-                    self.env._("Session %s is cancelled: it gets no attendance sheet.", session.display_name)
+                    self.env._(
+                        "Occurrence %s is cancelled: it gets no attendance sheet.", occurrence.display_name
+                    )
                 )
-            sheet = session.attendance_session_id
+            sheet = occurrence.attendance_session_id
             if not sheet or sheet.state == "cancelled":
-                sheet = Sheet.create(session._attendance_sheet_values())
-                session.attendance_session_id = sheet
-            participants = session.booking_ids.filtered(lambda b: b.state in EXPECTED_STATES)
+                sheet = Sheet.create(occurrence._attendance_sheet_values())
+                occurrence.attendance_session_id = sheet
+            participants = occurrence.booking_ids.filtered(lambda b: b.state in EXPECTED_STATES)
             participants.filtered(lambda b, s=sheet: b.attendance_session_id != s).write(
                 {"attendance_session_id": sheet.id}
             )
@@ -63,7 +65,7 @@ class AzBookingSlot(models.Model):
         }
 
     def action_cancel(self, reason):
-        """A cancelled session's sheet is cancelled too, unless someone signed it."""
+        """A cancelled occurrence's sheet is cancelled too, unless someone signed it."""
         result = super().action_cancel(reason)
         sheets = self.sudo().attendance_session_id.filtered(
             lambda s: s.state in ("draft", "open") and not s.line_ids.filtered("signed_at")
@@ -74,10 +76,10 @@ class AzBookingSlot(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if {"start", "stop", "site_id", "user_ids", "user_id"} & set(vals):
-            for session in self.sudo().filtered("attendance_session_id"):
-                sheet = session.attendance_session_id
+            for occurrence in self.sudo().filtered("attendance_session_id"):
+                sheet = occurrence.attendance_session_id
                 if sheet.state == "draft":
-                    values = session._attendance_sheet_values()
+                    values = occurrence._attendance_sheet_values()
                     values.pop("name")
                     sheet.write(values)
         return result
