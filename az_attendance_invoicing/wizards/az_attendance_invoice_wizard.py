@@ -158,10 +158,8 @@ class AzAttendanceInvoiceWizard(models.TransientModel):
         fundings = self._get_fundings()
         if not fundings:
             raise UserError(self.env._("No active funding covers this period."))
-        # One run at a time per funding, whatever the worker: lock them in a fixed order.
-        self.env.cr.execute(
-            "SELECT id FROM az_funding WHERE id IN %s ORDER BY id FOR UPDATE", [tuple(fundings.ids)]
-        )
+        # One run at a time per funding, whatever the worker.
+        fundings._lock_rows()
         invoiced = self.env["az.attendance.invoice.entry"]._invoiced_quantities(fundings)
         checked = {}
         plan = self._plan(fundings, invoiced, checked)
