@@ -13,7 +13,7 @@ from collections import OrderedDict
 from psycopg2 import errors as pg_errors
 
 from odoo import http
-from odoo.exceptions import UserError
+from odoo.exceptions import MissingError, UserError
 from odoo.http import request
 
 from .booking_form import AzBookingFormMixin
@@ -33,11 +33,13 @@ class AzBookingWebsite(AzBookingFormMixin, http.Controller):
         """The type of the URL (``/booking/<slug>`` or the former ``/booking/<id>``, read by
         the converter of ``models/ir_http.py``) if it is published on the current website
         for its company, in sudo; else a 404 BookingError."""
-        booking_type = request.env["az.booking.type"].sudo().browse(type_id).exists()
+        booking_type = request.env["az.booking.type"].sudo().browse(type_id)
+        try:  # the first field read tells whether the type exists (no query of its own)
+            published = booking_type.active and booking_type.is_published
+        except MissingError:
+            published = False
         if (
-            not booking_type
-            or not booking_type.active
-            or not booking_type.is_published
+            not published
             or booking_type.company_id != request.website.company_id
             or not booking_type.with_context(website_id=request.website.id).website_published
         ):
@@ -228,10 +230,8 @@ class AzBookingWebsite(AzBookingFormMixin, http.Controller):
         if booking_request["errors"]:
             return self._render_form_errors(booking_type, booking_request)
         try:
-            with request.env.cr.savepoint():
-                booking, _created = request.env["az.booking"]._book_from_website(
-                    booking_type, booking_request
-                )
+            # the model method holds the savepoint: a refusal leaves nothing behind
+            booking, _created = request.env["az.booking"]._book_from_website(booking_type, booking_request)
         except pg_errors.UniqueViolation:
             # the same form, sent twice at the same instant: the other sending booked
             return self._error_page(BookingError(self._form_sent_twice_message(), 409))

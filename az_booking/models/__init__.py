@@ -13,3 +13,4 @@ from . import az_booking
 from . import az_booking_answer
 from . import az_booking_series
 from . import project_project
+from . import calendar_attendee

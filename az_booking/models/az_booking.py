@@ -1,3 +1,4 @@
+import contextlib
 import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -5,7 +6,7 @@ from zoneinfo import ZoneInfo
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import MissingError, UserError, ValidationError
 
 from odoo.addons.base.models.res_partner import _lang_get
 
@@ -361,7 +362,7 @@ class AzBooking(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("az.booking") or "/"
+                vals["name"] = self._next_reference()
             booking_type = self.env["az.booking.type"].browse(vals["type_id"])
             if vals.get("start") and not vals.get("stop"):
                 vals["stop"] = fields.Datetime.to_datetime(vals["start"]) + timedelta(
@@ -378,6 +379,20 @@ class AzBooking(models.Model):
             bookings.occurrence_id._update_seats()
         bookings.filtered(lambda b: b.state in EVENT_STATES)._sync_calendar_event()
         return bookings
+
+    def _next_reference(self):
+        """The next reference of the addon's sequence, found by its XML id (cached) rather
+        than searched by code on each booking."""
+        sequence_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "az_booking.seq_az_booking", raise_if_not_found=False
+        )
+        sequence = self.env["ir.sequence"].sudo().browse(sequence_id)
+        try:  # reading the sequence tells whether it still exists (no query of its own)
+            if sequence_id and sequence.active:
+                return sequence._next()
+        except MissingError:
+            pass
+        return self.env["ir.sequence"].next_by_code("az.booking") or "/"
 
     def write(self, vals):  # pylint: disable=method-required-super  # through _write_checked
         vals = dict(vals)
@@ -455,8 +470,12 @@ class AzBooking(models.Model):
 
     def _slot_guard(self):
         """Context manager turning the database's refusal of a double booking into a clear
-        error for the user."""
+        error for the user, in a savepoint of its own; none when the caller already holds
+        one (``az_booking_guarded``: the website booking guards the contact and the booking
+        together)."""
         booking_model = self
+        if self.env.context.get("az_booking_guarded"):
+            return contextlib.nullcontext()
 
         class _Guard:
             def __enter__(self):

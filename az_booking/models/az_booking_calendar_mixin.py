@@ -75,10 +75,35 @@ class AzBookingCalendarMixin(models.AbstractModel):
                 continue
             values = record._calendar_event_values()
             if not record.event_id:
-                record._link_calendar_event(events.create(values))
+                record._link_calendar_event(events.create(record._calendar_event_create_values(values)))
                 continue
             event = events.browse(record.event_id.id)
             event.write(dict(values, active=True) if not event.active else values)
+
+    def _calendar_event_create_values(self, values):
+        """Values of a new event: those of ``_calendar_event_values``, with what Odoo would
+        otherwise look up or read back after the insert: no video call, and the staff
+        member's meeting activity on the record (the to-do beside the event in their
+        calendar) given with the event rather than searched for by type and model."""
+        values = dict(values, videocall_location=False)
+        activity_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "mail.mail_activity_data_meeting", raise_if_not_found=False
+        )
+        if "activity_ids" in self._fields and activity_type_id and self.user_id:
+            Event = self.env["calendar.event"]
+            values["activity_ids"] = [
+                fields.Command.create(
+                    {
+                        "res_model_id": values["res_model_id"],
+                        "res_id": self.id,
+                        "activity_type_id": activity_type_id,
+                        "summary": values["name"],
+                        "date_deadline": Event._get_activity_deadline_from_start(self.start, False),
+                        "user_id": self.user_id.id,
+                    }
+                )
+            ]
+        return values
 
     def _link_calendar_event(self, event):
         """Record the new event on the record; a model whose writes check more overrides it

@@ -5,6 +5,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import MissingError
 from odoo.tools import html2plaintext
 
 from ..tools.ics import make_ics
@@ -122,8 +123,14 @@ class AzBookingNotificationMixin(models.AbstractModel):
         sent = self.browse()
         if not self:
             return sent
-        template = self.env.ref(xmlid, raise_if_not_found=False)
-        if not template:
+        # the template's id is cached by its XML id; reading it below tells whether it
+        # still exists
+        template_id = self.env["ir.model.data"]._xmlid_to_res_id(xmlid, raise_if_not_found=False)
+        template = self.env["mail.template"].sudo().browse(template_id)
+        try:
+            if not template_id or not template.model_id:
+                return sent
+        except MissingError:
             return sent
         for booking in self.sudo():
             if not booking.partner_id.email:
@@ -132,7 +139,7 @@ class AzBookingNotificationMixin(models.AbstractModel):
             if ics:
                 attachment = booking._get_ics_attachment()
                 email_values["attachment_ids"] = [fields.Command.link(attachment.id)]
-            template.sudo().send_mail(booking.id, email_values=email_values)
+            template.send_mail(booking.id, email_values=email_values)
             sent |= booking
         return sent
 

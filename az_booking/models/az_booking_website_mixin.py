@@ -1,7 +1,7 @@
 import uuid
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -33,42 +33,65 @@ class AzBookingWebsiteMixin(models.AbstractModel):
         first = Booking.search([("submission_key", "=", request["submission_key"])], limit=1)
         if first:
             return first, False
-        partner, claim_partner = self._match_website_partner(booking_type, request)
-        user = self.env.user
-        booked_by = partner if user._is_public() else user.partner_id
-        values = {
-            "type_id": booking_type.id,
-            "partner_id": partner.id,
-            "start": request["start"],
-            "claim_partner_id": claim_partner.id,
-            "booked_by_id": booked_by.id,
-            "booked_by_kind": "self" if booked_by == partner else "referrer",
-            "consent_datetime": fields.Datetime.now(),
-            "lang": self._website_lang(),
-            "submission_key": request["submission_key"],
-            # the personal link of the confirmation, made with the booking rather than
-            # written after it
-            "access_token": str(uuid.uuid4()),
-            "answer_ids": [
-                fields.Command.create({"question_id": question_id, "value": value})
-                for question_id, value in request["answers"].items()
-                if value
-            ],
-        }
-        if not booking_type.is_collective:  # a seat takes the site of its occurrence
-            values["site_id"] = booking_type.site_ids[:1].id
-        if request.get("staff_id"):
-            values["user_id"] = request["staff_id"]
-        # the staff member follows the booking; the event put in their calendar in the same
-        # request tells them of it, not a separate "you have been assigned" e-mail
-        booking = Booking.with_context(
-            mail_create_nosubscribe=True,
-            mail_auto_subscribe_no_notify=True,
-            az_booking_no_waiting=not request.get("waiting_list"),
-            az_booking_creation_message=self.env._("Booked from the website."),
-        ).create(values)
+        # one savepoint for the contact and the booking: a time taken meanwhile (the
+        # database's exclusion constraints) or the same form sent at the same instant (its
+        # UNIQUE key) leaves no contact behind
+        self._prefetch_website_booking(booking_type)
+        with Booking._slot_guard():
+            partner, claim_partner = self._match_website_partner(booking_type, request)
+            user = self.env.user
+            booked_by = partner if user._is_public() else user.partner_id
+            values = {
+                "type_id": booking_type.id,
+                "partner_id": partner.id,
+                "start": request["start"],
+                "claim_partner_id": claim_partner.id,
+                "booked_by_id": booked_by.id,
+                "booked_by_kind": "self" if booked_by == partner else "referrer",
+                "consent_datetime": fields.Datetime.now(),
+                "lang": self._website_lang(),
+                "submission_key": request["submission_key"],
+                # the personal link of the confirmation, made with the booking rather than
+                # written after it
+                "access_token": str(uuid.uuid4()),
+                "answer_ids": [
+                    fields.Command.create({"question_id": question_id, "value": value})
+                    for question_id, value in request["answers"].items()
+                    if value
+                ],
+            }
+            if not booking_type.is_collective:  # a seat takes the site of its occurrence
+                values["site_id"] = booking_type.site_ids[:1].id
+            if request.get("staff_id"):
+                values["user_id"] = request["staff_id"]
+            # the staff member follows the booking; the event put in their calendar in the same
+            # request tells them of it, not a separate "you have been assigned" e-mail
+            booking = Booking.with_context(
+                mail_create_nosubscribe=True,
+                mail_auto_subscribe_no_notify=True,
+                az_booking_no_waiting=not request.get("waiting_list"),
+                az_booking_creation_message=self.env._("Booked from the website."),
+                az_booking_guarded=True,
+            ).create(values)
         booking._send_portal_notification("confirmation")
         return booking, True
+
+    @api.model
+    def _prefetch_website_booking(self, booking_type):
+        """Read at once the records a website booking otherwise reads one by one: the
+        users (the visitor, the staff members of the type, and the superuser whose contact
+        Odoo compares with a new one), then their contacts and the company's (the author of
+        the booking's message, its follower, the attendees of the event, the sender of the
+        e-mail)."""
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .browse(
+                [self.env.uid, SUPERUSER_ID] + booking_type.with_context(active_test=False).staff_user_ids.ids
+            )
+        )
+        partners = users.partner_id | booking_type.company_id.partner_id
+        partners.mapped("email")
 
     @api.model
     def _website_lang(self):
