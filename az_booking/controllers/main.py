@@ -230,13 +230,18 @@ class AzBookingWebsite(AzBookingFormMixin, http.Controller):
         if booking_request["errors"]:
             return self._render_form_errors(booking_type, booking_request)
         try:
-            # the model method holds the savepoint: a refusal leaves nothing behind
             booking, _created = request.env["az.booking"]._book_from_website(booking_type, booking_request)
-        except pg_errors.UniqueViolation:
-            # the same form, sent twice at the same instant: the other sending booked
-            return self._error_page(BookingError(self._form_sent_twice_message(), 409))
-        except UserError as error:
-            return self._render_no_longer_free(booking_type, booking_request, message=error.args[0])
+        except (UserError, pg_errors.UniqueViolation, pg_errors.ExclusionViolation) as error:
+            # a refused booking leaves nothing behind: the request wrote nothing else
+            request.env.cr.rollback()
+            if isinstance(error, pg_errors.UniqueViolation):
+                # the same form, sent twice at the same instant: the other sending booked
+                return self._error_page(BookingError(self._form_sent_twice_message(), 409))
+            if isinstance(error, pg_errors.ExclusionViolation):  # taken meanwhile
+                message = request.env["az.booking"]._exclusion_message(error)
+            else:
+                message = error.args[0]
+            return self._render_no_longer_free(booking_type, booking_request, message=message)
         return self._redirect_to_confirmation(booking)
 
     def _form_sent_twice_message(self):

@@ -470,11 +470,11 @@ class AzBooking(models.Model):
 
     def _slot_guard(self):
         """Context manager turning the database's refusal of a double booking into a clear
-        error for the user, in a savepoint of its own; none when the caller already holds
-        one (``az_booking_guarded``: the website booking guards the contact and the booking
-        together)."""
+        error for the user, in a savepoint of its own; none when the caller rolls the
+        whole transaction back on a refusal (``az_booking_caller_rolls_back``: the website
+        booking, whose contact goes with it)."""
         booking_model = self
-        if self.env.context.get("az_booking_guarded"):
+        if self.env.context.get("az_booking_caller_rolls_back"):
             return contextlib.nullcontext()
 
         class _Guard:
@@ -512,10 +512,13 @@ class AzBooking(models.Model):
                 # by themselves gets the engine's check below
                 check = check and self_booking
             else:
-                slot = booking_type._find_free_slot(start, stop, include_full=True, apply_notice=self_booking)
+                # the staff members' loads are read with the slot
+                slot = booking_type.with_context(az_booking_loads_around=start)._find_free_slot(
+                    start, stop, include_full=True, apply_notice=self_booking
+                )
                 if not slot:
                     raise UserError(self._slot_taken_message())
-                vals["user_id"] = booking_type._pick_least_loaded(slot["user_ids"], start)
+                vals["user_id"] = booking_type._pick_least_loaded(slot["user_ids"], start, slot.get("loads"))
                 check = False  # the slot comes from the engine
         if check:
             user = self.env["res.users"].browse(vals["user_id"])
@@ -557,6 +560,13 @@ class AzBooking(models.Model):
     def _sync_calendar_event(self):
         self.sudo().occurrence_id._sync_calendar_event()
         return super()._sync_calendar_event()
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        # the meeting activity of the booking's event (``az_booking_event``) subscribes its
+        # staff member, who follows the booking since it was assigned to them
+        if self.env.context.get("az_booking_event") and partner_ids and not subtype_ids:
+            partner_ids = [pid for pid in partner_ids if pid not in self.user_id.partner_id.ids]
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 
     # ------------------------------------------------------------------------------------
     # Actions

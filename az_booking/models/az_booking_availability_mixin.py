@@ -105,6 +105,9 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
         # events: busy calendar events the staff attend (not the ones made for bookings,
         #    which are read below with their buffers).
         # bookings: bookings holding time, of these staff, and seats of this type.
+        # loads: when asked (``az_booking_loads_around``, a start), the bookings each staff
+        #    member holds in the week around it, to give a new one to the least loaded.
+        loads_around = self.env.context.get("az_booking_loads_around")
         self.env.cr.execute(
             """
             WITH staff AS (
@@ -154,7 +157,14 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
                  FROM az_booking b
                 WHERE b.state IN %(states)s AND b.busy_start < %(stop)s AND b.busy_stop > %(start)s
                   AND (b.user_id IN (SELECT user_id FROM staff) OR b.type_id = %(type)s)
-                  AND b.id != ALL(%(exclude)s))
+                  AND b.id != ALL(%(exclude)s)),
+              (SELECT json_object_agg(c.user_id, c.load)
+                 FROM (SELECT b.user_id, COUNT(*) AS load
+                         FROM az_booking b
+                        WHERE %(loads)s AND b.user_id IN (SELECT user_id FROM staff)
+                          AND b.state IN %(states)s
+                          AND b.start >= %(loads_start)s AND b.start < %(loads_stop)s
+                     GROUP BY b.user_id) c)
             WHERE EXISTS (SELECT 1 FROM staff)
         """,
             {
@@ -167,12 +177,17 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
                 "states": ACTIVE_STATES,
                 "type": self.id,
                 "exclude": list(self.env.context.get("az_booking_exclude_ids") or [0]),
+                "loads": bool(loads_around),
+                "loads_start": (loads_around or start) - timedelta(days=7),
+                "loads_stop": (loads_around or start) + timedelta(days=7),
             },
         )
         row = self.env.cr.fetchone()
         if not row:
             return data
-        staff_rows, attendance_rows, leave_rows, event_rows, booking_rows = (part or [] for part in row)
+        staff_rows, attendance_rows, leave_rows, event_rows, booking_rows = (part or [] for part in row[:5])
+        if loads_around:
+            data["loads"] = {int(user_id): load for user_id, load in (row[5] or {}).items()}
         for user_id, partner_id, resource_id, company_id, calendar_id, tz, two_weeks in staff_rows:
             data["staff"][user_id] = {
                 "partner_id": partner_id,
@@ -311,6 +326,8 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
             # overlapping ones of the same type do not
             free_strict = iv.available_intervals(free, iv.union(own[user_id]), before=before, after=after)
             result[user_id] = {"frames": frames, "work": work, "free": free_strict, "free_loose": free}
+            if "loads" in data:
+                result[user_id]["load"] = data["loads"].get(user_id, 0)
         return result, seats, workshop_staff
 
     def _get_free_slots(self, start_utc, stop_utc, staff=None, include_full=False, apply_notice=True):
@@ -351,6 +368,7 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
                     continue
                 slots[key].append(user_id)
         result = []
+        loads = {user_id: avail["load"] for user_id, avail in per_user.items() if "load" in avail}
         for (slot_start, slot_stop), user_ids in sorted(slots.items()):
             seats_left = self.capacity - seats.get((slot_start, slot_stop), 0)
             if seats_left <= 0 and not include_full:
@@ -363,6 +381,8 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
                     "seats_left": max(seats_left, 0),
                 }
             )
+            if loads:  # read with the slots when asked (``az_booking_loads_around``)
+                result[-1]["loads"] = {user_id: loads[user_id] for user_id in user_ids}
         return result
 
     def _get_occurrence_slots(self, start, stop, staff=None, include_full=False):
@@ -435,11 +455,14 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
             return iv.contains(avail["free_loose"], start, stop)
         return iv.contains(avail["free"], start, stop)
 
-    def _pick_least_loaded(self, user_ids, start):
+    def _pick_least_loaded(self, user_ids, start, loads=None):
         """Among ``user_ids``, the staff member with the fewest active bookings in the week
-        around ``start`` (ties: the first id)."""
+        around ``start`` (ties: the first id); ``loads`` gives them when the slot was read
+        with them (``az_booking_loads_around``)."""
         if len(user_ids) <= 1:
             return user_ids[0] if user_ids else False
+        if loads is not None:
+            return min(user_ids, key=lambda uid: (loads.get(uid, 0), uid))
         counts = dict(
             self.env["az.booking"]
             .sudo()

@@ -25,7 +25,10 @@ class AzBookingWebsiteMixin(models.AbstractModel):
 
         The form's key is unique in the database (``submission_key_unique``): the same form
         sent again finds the first booking here, and two sendings at the same instant cannot
-        both insert a booking (the second fails with a UniqueViolation)."""
+        both insert a booking (the second fails with a UniqueViolation). The database's
+        refusals (that UniqueViolation, an ExclusionViolation for a time taken meanwhile)
+        are raised as they come, without a savepoint of their own: the caller rolls the
+        transaction back, contact included (``az_booking_caller_rolls_back``)."""
         Booking = self.sudo()
         now = fields.Datetime.now()
         if not now < request["start"] <= now + timedelta(days=booking_type.horizon_days):
@@ -33,46 +36,42 @@ class AzBookingWebsiteMixin(models.AbstractModel):
         first = Booking.search([("submission_key", "=", request["submission_key"])], limit=1)
         if first:
             return first, False
-        # one savepoint for the contact and the booking: a time taken meanwhile (the
-        # database's exclusion constraints) or the same form sent at the same instant (its
-        # UNIQUE key) leaves no contact behind
         self._prefetch_website_booking(booking_type)
-        with Booking._slot_guard():
-            partner, claim_partner = self._match_website_partner(booking_type, request)
-            user = self.env.user
-            booked_by = partner if user._is_public() else user.partner_id
-            values = {
-                "type_id": booking_type.id,
-                "partner_id": partner.id,
-                "start": request["start"],
-                "claim_partner_id": claim_partner.id,
-                "booked_by_id": booked_by.id,
-                "booked_by_kind": "self" if booked_by == partner else "referrer",
-                "consent_datetime": fields.Datetime.now(),
-                "lang": self._website_lang(),
-                "submission_key": request["submission_key"],
-                # the personal link of the confirmation, made with the booking rather than
-                # written after it
-                "access_token": str(uuid.uuid4()),
-                "answer_ids": [
-                    fields.Command.create({"question_id": question_id, "value": value})
-                    for question_id, value in request["answers"].items()
-                    if value
-                ],
-            }
-            if not booking_type.is_collective:  # a seat takes the site of its occurrence
-                values["site_id"] = booking_type.site_ids[:1].id
-            if request.get("staff_id"):
-                values["user_id"] = request["staff_id"]
-            # the staff member follows the booking; the event put in their calendar in the same
-            # request tells them of it, not a separate "you have been assigned" e-mail
-            booking = Booking.with_context(
-                mail_create_nosubscribe=True,
-                mail_auto_subscribe_no_notify=True,
-                az_booking_no_waiting=not request.get("waiting_list"),
-                az_booking_creation_message=self.env._("Booked from the website."),
-                az_booking_guarded=True,
-            ).create(values)
+        partner, claim_partner = self._match_website_partner(booking_type, request)
+        user = self.env.user
+        booked_by = partner if user._is_public() else user.partner_id
+        values = {
+            "type_id": booking_type.id,
+            "partner_id": partner.id,
+            "start": request["start"],
+            "claim_partner_id": claim_partner.id,
+            "booked_by_id": booked_by.id,
+            "booked_by_kind": "self" if booked_by == partner else "referrer",
+            "consent_datetime": fields.Datetime.now(),
+            "lang": self._website_lang(),
+            "submission_key": request["submission_key"],
+            # the personal link of the confirmation, made with the booking rather than
+            # written after it
+            "access_token": str(uuid.uuid4()),
+            "answer_ids": [
+                fields.Command.create({"question_id": question_id, "value": value})
+                for question_id, value in request["answers"].items()
+                if value
+            ],
+        }
+        if not booking_type.is_collective:  # a seat takes the site of its occurrence
+            values["site_id"] = booking_type.site_ids[:1].id
+        if request.get("staff_id"):
+            values["user_id"] = request["staff_id"]
+        # the staff member follows the booking; the event put in their calendar in the same
+        # request tells them of it, not a separate "you have been assigned" e-mail
+        booking = Booking.with_context(
+            mail_create_nosubscribe=True,
+            mail_auto_subscribe_no_notify=True,
+            az_booking_no_waiting=not request.get("waiting_list"),
+            az_booking_creation_message=self.env._("Booked from the website."),
+            az_booking_caller_rolls_back=True,
+        ).create(values)
         booking._send_portal_notification("confirmation")
         return booking, True
 
