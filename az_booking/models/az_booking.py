@@ -382,10 +382,11 @@ class AzBooking(models.Model):
         )
         sequence = self.env["ir.sequence"].sudo().browse(sequence_id)
         try:  # reading the sequence tells whether it still exists (no query of its own)
-            if sequence_id and sequence.active:
-                return sequence._next()
+            usable = bool(sequence_id) and sequence.active
         except MissingError:
-            pass
+            usable = False
+        if usable:
+            return sequence._next()
         return self.env["ir.sequence"].next_by_code("az.booking") or "/"
 
     def write(self, vals):  # pylint: disable=method-required-super  # through _write_checked
