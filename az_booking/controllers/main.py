@@ -234,8 +234,12 @@ class AzBookingWebsite(AzBookingFormMixin, http.Controller):
         except (UserError, pg_errors.UniqueViolation, pg_errors.ExclusionViolation) as error:
             # a refused booking leaves nothing behind: the request wrote nothing else
             request.env.cr.rollback()
+            # the same form, sent twice at the same instant: the other sending, which this
+            # one waited for, booked; its confirmation is the answer to both
+            first = request.env["az.booking"]._website_booking_of_form(booking_request["submission_key"])
+            if first:
+                return self._redirect_to_confirmation(first)
             if isinstance(error, pg_errors.UniqueViolation):
-                # the same form, sent twice at the same instant: the other sending booked
                 return self._error_page(BookingError(self._form_sent_twice_message(), 409))
             if isinstance(error, pg_errors.ExclusionViolation):  # taken meanwhile
                 message = request.env["az.booking"]._exclusion_message(error)

@@ -25,15 +25,17 @@ class AzBookingWebsiteMixin(models.AbstractModel):
 
         The form's key is unique in the database (``submission_key_unique``): the same form
         sent again finds the first booking here, and two sendings at the same instant cannot
-        both insert a booking (the second fails with a UniqueViolation). The database's
-        refusals (that UniqueViolation, an ExclusionViolation for a time taken meanwhile)
-        are raised as they come, without a savepoint of their own: the caller rolls the
-        transaction back, contact included (``az_booking_caller_rolls_back``)."""
+        both insert a booking (the second waits for the first to commit, then fails with a
+        UniqueViolation). The database's refusals (that UniqueViolation, an
+        ExclusionViolation for a time taken meanwhile) are raised as they come, without a
+        savepoint of their own: the caller rolls the transaction back, contact included
+        (``az_booking_caller_rolls_back``), and may then find the first booking with
+        ``_website_booking_of_form``."""
         Booking = self.sudo()
         now = fields.Datetime.now()
         if not now < request["start"] <= now + timedelta(days=booking_type.horizon_days):
             raise UserError(Booking._slot_taken_message())  # outside the booking window
-        first = Booking.search([("submission_key", "=", request["submission_key"])], limit=1)
+        first = self._website_booking_of_form(request["submission_key"])
         if first:
             return first, False
         self._prefetch_website_booking(booking_type)
@@ -74,6 +76,11 @@ class AzBookingWebsiteMixin(models.AbstractModel):
         ).create(values)
         booking._send_portal_notification("confirmation")
         return booking, True
+
+    @api.model
+    def _website_booking_of_form(self, submission_key):
+        """The booking the website form of this one-time key made (sudo), if any."""
+        return self.sudo().search([("submission_key", "=", submission_key)], limit=1)
 
     @api.model
     def _prefetch_website_booking(self, booking_type):
