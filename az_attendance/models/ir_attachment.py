@@ -45,12 +45,14 @@ class IrAttachment(models.Model):
         if self.env["az.attendance.session"]._is_purge():
             return
         targets = {}
-        self.env.cr.execute(
-            "SELECT res_model, res_field, res_id FROM ir_attachment WHERE id = ANY(%s) "
-            "AND res_model IN ('az.attendance.line', 'az.attendance.session')",
-            [list(self.ids)],
-        )
-        rows = list(self.env.cr.fetchall())
+        rows = []
+        if self.ids:  # the files already stored (none when creating)
+            self.env.cr.execute(
+                "SELECT res_model, res_field, res_id FROM ir_attachment WHERE id = ANY(%s) "
+                "AND res_model IN ('az.attendance.line', 'az.attendance.session')",
+                [list(self.ids)],
+            )
+            rows = list(self.env.cr.fetchall())
         rows += [(vals.get("res_model"), vals.get("res_field"), vals.get("res_id")) for vals in vals_list]
         for model, field, res_id in rows:
             table = _SEALED_FILES.get((model, field))

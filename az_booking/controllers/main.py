@@ -13,7 +13,7 @@ from collections import OrderedDict
 from psycopg2 import errors as pg_errors
 
 from odoo import http
-from odoo.exceptions import UserError
+from odoo.exceptions import MissingError, UserError
 from odoo.http import request
 
 from .booking_form import AzBookingFormMixin
@@ -33,11 +33,13 @@ class AzBookingWebsite(AzBookingFormMixin, http.Controller):
         """The type of the URL (``/booking/<slug>`` or the former ``/booking/<id>``, read by
         the converter of ``models/ir_http.py``) if it is published on the current website
         for its company, in sudo; else a 404 BookingError."""
-        booking_type = request.env["az.booking.type"].sudo().browse(type_id).exists()
+        booking_type = request.env["az.booking.type"].sudo().browse(type_id)
+        try:  # the first field read tells whether the type exists (no query of its own)
+            published = booking_type.active and booking_type.is_published
+        except MissingError:
+            published = False
         if (
-            not booking_type
-            or not booking_type.active
-            or not booking_type.is_published
+            not published
             or booking_type.company_id != request.website.company_id
             or not booking_type.with_context(website_id=request.website.id).website_published
         ):
@@ -228,15 +230,22 @@ class AzBookingWebsite(AzBookingFormMixin, http.Controller):
         if booking_request["errors"]:
             return self._render_form_errors(booking_type, booking_request)
         try:
-            with request.env.cr.savepoint():
-                booking, _created = request.env["az.booking"]._book_from_website(
-                    booking_type, booking_request
-                )
-        except pg_errors.UniqueViolation:
-            # the same form, sent twice at the same instant: the other sending booked
-            return self._error_page(BookingError(self._form_sent_twice_message(), 409))
-        except UserError as error:
-            return self._render_no_longer_free(booking_type, booking_request, message=error.args[0])
+            booking, _created = request.env["az.booking"]._book_from_website(booking_type, booking_request)
+        except (UserError, pg_errors.UniqueViolation, pg_errors.ExclusionViolation) as error:
+            # a refused booking leaves nothing behind: the request wrote nothing else
+            request.env.cr.rollback()
+            # the same form, sent twice at the same instant: the other sending, which this
+            # one waited for, booked; its confirmation is the answer to both
+            first = request.env["az.booking"]._website_booking_of_form(booking_request["submission_key"])
+            if first:
+                return self._redirect_to_confirmation(first)
+            if isinstance(error, pg_errors.UniqueViolation):
+                return self._error_page(BookingError(self._form_sent_twice_message(), 409))
+            if isinstance(error, pg_errors.ExclusionViolation):  # taken meanwhile
+                message = request.env["az.booking"]._exclusion_message(error)
+            else:
+                message = error.args[0]
+            return self._render_no_longer_free(booking_type, booking_request, message=message)
         return self._redirect_to_confirmation(booking)
 
     def _form_sent_twice_message(self):

@@ -2,15 +2,14 @@ import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from psycopg2 import errors as pg_errors
-
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import MissingError, UserError, ValidationError
 
 from odoo.addons.base.models.res_partner import _lang_get
 
 from ..tools import intervals as iv
 from .az_booking_availability_mixin import ACTIVE_STATES
+from .az_booking_holding_mixin import PERSON_CONSTRAINT, STAFF_CONSTRAINT
 
 _logger = logging.getLogger(__name__)
 
@@ -23,22 +22,17 @@ STATES = [
     ("excused", "Excused"),
     ("cancelled", "Cancelled"),
 ]
-# Namespace of the advisory locks taken per staff member (any fixed 32-bit number).
-STAFF_LOCK_KEY = 0x0A2B0001
 # States whose booking appears in the staff member's calendar.
 EVENT_STATES = ("requested", "confirmed", "done", "no_show", "excused")
-# Exclusion constraints of the table (declared in ``_sql_constraints``, named
-# ``<table>_<key>`` by Odoo).
-STAFF_CONSTRAINT = "az_booking_no_double_booking"
-PERSON_CONSTRAINT = "az_booking_one_per_person"
 
 
 class AzBooking(models.Model):
     """An appointment, or a seat in a collective workshop, booked for a person.
 
-    This file holds the booking itself: its fields, the time it holds (under the database's
-    guard against double booking) and its workflow. Its other concerns have their own
-    files: the calendar event (``az.booking.calendar.mixin``, shared with the workshop
+    This file holds the booking itself: its fields, its database guarantees against double
+    booking and its workflow. Its other concerns have their own files: the time it holds
+    (``az.booking.holding.mixin``: staff chosen, slot checked, lock, refusals), the
+    calendar event (``az.booking.calendar.mixin``, shared with the workshop
     occurrences), the waiting list (``az.booking.waiting.mixin``), the personal link
     (``az.booking.manage.mixin``), the messages to the person
     (``az.booking.notification.mixin``) and the booking made from the website
@@ -51,6 +45,7 @@ class AzBooking(models.Model):
         "portal.mixin",
         "mail.thread",
         "mail.activity.mixin",
+        "az.booking.holding.mixin",
         "az.booking.calendar.mixin",
         "az.booking.waiting.mixin",
         "az.booking.manage.mixin",
@@ -361,7 +356,7 @@ class AzBooking(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("az.booking") or "/"
+                vals["name"] = self._next_reference()
             booking_type = self.env["az.booking.type"].browse(vals["type_id"])
             if vals.get("start") and not vals.get("stop"):
                 vals["stop"] = fields.Datetime.to_datetime(vals["start"]) + timedelta(
@@ -378,6 +373,21 @@ class AzBooking(models.Model):
             bookings.occurrence_id._update_seats()
         bookings.filtered(lambda b: b.state in EVENT_STATES)._sync_calendar_event()
         return bookings
+
+    def _next_reference(self):
+        """The next reference of the addon's sequence, found by its XML id (cached) rather
+        than searched by code on each booking."""
+        sequence_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "az_booking.seq_az_booking", raise_if_not_found=False
+        )
+        sequence = self.env["ir.sequence"].sudo().browse(sequence_id)
+        try:  # reading the sequence tells whether it still exists (no query of its own)
+            usable = bool(sequence_id) and sequence.active
+        except MissingError:
+            usable = False
+        if usable:
+            return sequence._next()
+        return self.env["ir.sequence"].next_by_code("az.booking") or "/"
 
     def write(self, vals):  # pylint: disable=method-required-super  # through _write_checked
         vals = dict(vals)
@@ -438,85 +448,6 @@ class AzBooking(models.Model):
         )
 
     # ------------------------------------------------------------------------------------
-    # Slot holding
-    # ------------------------------------------------------------------------------------
-    def _slot_taken_message(self):
-        return self.env._("This slot is no longer available. Please choose another one.")
-
-    def _already_booked_message(self):
-        return self.env._(
-            "This person already has a booking of this type at this time (or a seat in this workshop)."
-        )
-
-    def _exclusion_message(self, error):
-        if getattr(error.diag, "constraint_name", None) == PERSON_CONSTRAINT:
-            return self._already_booked_message()
-        return self._slot_taken_message()
-
-    def _slot_guard(self):
-        """Context manager turning the database's refusal of a double booking into a clear
-        error for the user."""
-        booking_model = self
-
-        class _Guard:
-            def __enter__(self):
-                self.savepoint = booking_model.env.cr.savepoint()
-                self.savepoint.__enter__()
-                return self
-
-            def __exit__(self, exc_type, exc, tb):
-                try:
-                    self.savepoint.__exit__(exc_type, exc, tb)
-                except pg_errors.ExclusionViolation as error:
-                    booking_model.env.transaction.clear()
-                    raise UserError(booking_model._exclusion_message(error)) from error
-                if isinstance(exc, pg_errors.ExclusionViolation):
-                    booking_model.env.transaction.clear()
-                    raise UserError(booking_model._exclusion_message(exc)) from exc
-                return False
-
-        return _Guard()
-
-    def _prepare_slot_vals(self, booking_type, vals):
-        """Choose the staff member, check the slot is free and, for a workshop, take the
-        lock of its occurrence and decide between a seat and the waiting list."""
-        if booking_type.is_collective:
-            return self.env["az.booking.occurrence"]._hold_seat(booking_type, vals)
-        start = fields.Datetime.to_datetime(vals["start"])
-        stop = fields.Datetime.to_datetime(vals["stop"])
-        check = not self.env.context.get("az_booking_skip_check")
-        self_booking = vals.get("booked_by_kind") == "self"
-        if not vals.get("user_id"):
-            if booking_type.assignment == "specific":
-                vals["user_id"] = booking_type.specific_user_id.id
-                # staff chose the time for the type's one staff member; a person booking
-                # by themselves gets the engine's check below
-                check = check and self_booking
-            else:
-                slot = booking_type._find_free_slot(start, stop, include_full=True, apply_notice=self_booking)
-                if not slot:
-                    raise UserError(self._slot_taken_message())
-                vals["user_id"] = booking_type._pick_least_loaded(slot["user_ids"], start)
-                check = False  # the slot comes from the engine
-        if check:
-            user = self.env["res.users"].browse(vals["user_id"])
-            if self_booking:
-                ok = bool(booking_type._find_free_slot(start, stop, staff=user, include_full=True))
-            else:
-                ok = booking_type._is_available(user, start, stop)
-            if not ok:
-                raise UserError(self._slot_taken_message())
-        self._lock_staff([vals["user_id"]])
-
-    def _lock_staff(self, user_ids):
-        """Serialize the individual bookings of the same staff members until the end of the
-        transaction (locks taken in a fixed order). The exclusion constraint is what
-        guarantees no overlap; this lock makes concurrent requests meet it one after the
-        other instead of deadlocking on each other's uncommitted rows."""
-        for user_id in sorted(set(filter(None, user_ids))):
-            self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [STAFF_LOCK_KEY, user_id])
-
-    # ------------------------------------------------------------------------------------
     # Calendar (az.booking.calendar.mixin): an event of its own for an appointment; a seat
     # is shown in its occurrence's event, not in an event of its own
     # ------------------------------------------------------------------------------------
@@ -538,6 +469,13 @@ class AzBooking(models.Model):
     def _sync_calendar_event(self):
         self.sudo().occurrence_id._sync_calendar_event()
         return super()._sync_calendar_event()
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        # the meeting activity of the booking's event (``az_booking_event``) subscribes its
+        # staff member, who follows the booking since it was assigned to them
+        if self.env.context.get("az_booking_event") and partner_ids and not subtype_ids:
+            partner_ids = [pid for pid in partner_ids if pid not in self.user_id.partner_id.ids]
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 
     # ------------------------------------------------------------------------------------
     # Actions

@@ -1,5 +1,5 @@
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from odoo import fields, models
 
@@ -7,6 +7,16 @@ from ..tools import intervals as iv
 
 # Bookings in these states hold their slot (and their staff member's time).
 ACTIVE_STATES = ("requested", "confirmed")
+
+
+def _date(value):
+    """A date of the engine's JSON rows (ISO text or null)."""
+    return date.fromisoformat(value) if value else None
+
+
+def _datetime(value):
+    """A naive UTC datetime of the engine's JSON rows (ISO text or null)."""
+    return datetime.fromisoformat(value) if value else None
 
 
 class AzBookingAvailabilityMixin(models.AbstractModel):
@@ -74,46 +84,111 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
         return self.staff_user_ids
 
     def _read_availability_data(self, user_ids, start, stop):
-        """Everything the engine needs, read in five queries whatever the number of staff
-        members or days. Returns plain Python structures."""
+        """Everything the engine needs, read in one query whatever the number of staff
+        members or days (each part an array of rows, turned back into Python values here).
+        Returns plain Python structures."""
         self.env.flush_all()
-        cr = self.env.cr
         data = {"staff": {}, "attendances": defaultdict(list), "leaves": [], "events": [], "bookings": []}
         if not user_ids:
             return data
-        # 1. staff, their resource (the one of the type's company first) and calendar. The
-        #    working hours are read in the resource's timezone (the staff member's, set on
-        #    the employee or resource form), the calendar's only when it has none: what
-        #    resource.calendar._work_intervals_batch does for a resource. The calendar read is
-        #    the resource's current one, as resource.resource._get_valid_work_intervals does
-        #    without hr_contract (which az_booking does not depend on); a schedule that
-        #    changes on a date is written as dated periods (date_from / date_to) of one
-        #    calendar, which are honoured day by day.
-        cr.execute(
+        # staff: the staff members, their resource (the one of the type's company first)
+        #    and calendar. The working hours are read in the resource's timezone (the staff
+        #    member's, set on the employee or resource form), the calendar's only when it has
+        #    none: what resource.calendar._work_intervals_batch does for a resource. The
+        #    calendar read is the resource's current one, as
+        #    resource.resource._get_valid_work_intervals does without hr_contract (which
+        #    az_booking does not depend on); a schedule that changes on a date is written as
+        #    dated periods (date_from / date_to) of one calendar, which are honoured day by
+        #    day. A calendar with flexible hours offers nothing automatically.
+        # attendances: their weekly working hours.
+        # leaves: the staff's own, and public holidays of their calendars/companies.
+        # events: busy calendar events the staff attend (not the ones made for bookings,
+        #    which are read below with their buffers).
+        # bookings: bookings holding time, of these staff, and seats of this type.
+        # loads: when asked (``az_booking_loads_around``, a start), the bookings each staff
+        #    member holds in the week around it, to give a new one to the least loaded.
+        loads_around = self.env.context.get("az_booking_loads_around")
+        self.env.cr.execute(
             """
-            SELECT DISTINCT ON (u.id) u.id, u.partner_id, r.id, r.company_id, c.id,
-                   COALESCE(r.tz, c.tz, 'UTC'), COALESCE(c.two_weeks_calendar, FALSE),
-                   COALESCE(c.flexible_hours, FALSE)
-              FROM res_users u
-              JOIN resource_resource r ON r.user_id = u.id AND r.active
-              JOIN resource_calendar c ON c.id = r.calendar_id
-             WHERE u.id IN %s
-          ORDER BY u.id, (r.company_id = %s) DESC NULLS LAST, r.id
+            WITH staff AS (
+                SELECT * FROM (
+                    SELECT DISTINCT ON (u.id) u.id AS user_id, u.partner_id, r.id AS resource_id,
+                           r.company_id, c.id AS calendar_id, COALESCE(r.tz, c.tz, 'UTC') AS tz,
+                           COALESCE(c.two_weeks_calendar, FALSE) AS two_weeks,
+                           COALESCE(c.flexible_hours, FALSE) AS flexible
+                      FROM res_users u
+                      JOIN resource_resource r ON r.user_id = u.id AND r.active
+                      JOIN resource_calendar c ON c.id = r.calendar_id
+                     WHERE u.id IN %(users)s
+                  ORDER BY u.id, (r.company_id = %(company)s) DESC NULLS LAST, r.id
+                ) chosen
+                WHERE NOT flexible
+            )
+            SELECT
+              (SELECT json_agg(json_build_array(user_id, partner_id, resource_id, company_id,
+                                                calendar_id, tz, two_weeks))
+                 FROM staff),
+              (SELECT json_agg(json_build_array(a.calendar_id, a.resource_id, a.dayofweek,
+                                                a.hour_from, a.hour_to, a.date_from, a.date_to,
+                                                a.week_type))
+                 FROM resource_calendar_attendance a
+                WHERE a.calendar_id IN (SELECT calendar_id FROM staff)
+                  AND a.display_type IS NULL
+                  AND COALESCE(a.day_period, '') != 'lunch'
+                  AND (a.resource_id IS NULL OR a.resource_id IN (SELECT resource_id FROM staff))),
+              (SELECT json_agg(json_build_array(l.id, l.resource_id, l.calendar_id, l.company_id,
+                                                l.date_from, l.date_to))
+                 FROM resource_calendar_leaves l
+                WHERE l.time_type = 'leave' AND l.date_from < %(stop)s AND l.date_to > %(start)s
+                  AND (l.resource_id IN (SELECT resource_id FROM staff)
+                       OR (l.resource_id IS NULL
+                           AND (l.calendar_id IS NULL
+                                OR l.calendar_id IN (SELECT calendar_id FROM staff))))),
+              (SELECT json_agg(json_build_array(a.partner_id, e.start, e.stop, e.allday,
+                                                e.start_date, e.stop_date))
+                 FROM calendar_event e
+                 JOIN calendar_attendee a ON a.event_id = e.id
+                WHERE a.partner_id IN (SELECT partner_id FROM staff) AND a.state != 'declined'
+                  AND e.active AND e.show_as = 'busy'
+                  AND e.start < %(events_stop)s AND e.stop > %(events_start)s
+                  AND NOT EXISTS (SELECT 1 FROM az_booking b WHERE b.event_id = e.id)),
+              (SELECT json_agg(json_build_array(b.user_id, b.type_id, b.start, b.stop,
+                                                b.busy_start, b.busy_stop, b.seats))
+                 FROM az_booking b
+                WHERE b.state IN %(states)s AND b.busy_start < %(stop)s AND b.busy_stop > %(start)s
+                  AND (b.user_id IN (SELECT user_id FROM staff) OR b.type_id = %(type)s)
+                  AND b.id != ALL(%(exclude)s)),
+              (SELECT json_object_agg(c.user_id, c.load)
+                 FROM (SELECT b.user_id, COUNT(*) AS load
+                         FROM az_booking b
+                        WHERE %(loads)s AND b.user_id IN (SELECT user_id FROM staff)
+                          AND b.state IN %(states)s
+                          AND b.start >= %(loads_start)s AND b.start < %(loads_stop)s
+                     GROUP BY b.user_id) c)
+            WHERE EXISTS (SELECT 1 FROM staff)
         """,
-            [tuple(user_ids), self.company_id.id],
+            {
+                "users": tuple(user_ids),
+                "company": self.company_id.id,
+                "start": start,
+                "stop": stop,
+                "events_start": start - timedelta(days=1),
+                "events_stop": stop + timedelta(days=1),
+                "states": ACTIVE_STATES,
+                "type": self.id,
+                "exclude": list(self.env.context.get("az_booking_exclude_ids") or [0]),
+                "loads": bool(loads_around),
+                "loads_start": (loads_around or start) - timedelta(days=7),
+                "loads_stop": (loads_around or start) + timedelta(days=7),
+            },
         )
-        for (
-            user_id,
-            partner_id,
-            resource_id,
-            company_id,
-            calendar_id,
-            tz,
-            two_weeks,
-            flexible,
-        ) in cr.fetchall():
-            if flexible:
-                continue  # no fixed hours: nothing can be offered automatically
+        row = self.env.cr.fetchone()
+        if not row:
+            return data
+        staff_rows, attendance_rows, leave_rows, event_rows, booking_rows = (part or [] for part in row[:5])
+        if loads_around:
+            data["loads"] = {int(user_id): load for user_id, load in (row[5] or {}).items()}
+        for user_id, partner_id, resource_id, company_id, calendar_id, tz, two_weeks in staff_rows:
             data["staff"][user_id] = {
                 "partner_id": partner_id,
                 "resource_id": resource_id,
@@ -122,24 +197,6 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
                 "tz": tz,
                 "two_weeks": two_weeks,
             }
-        staff = data["staff"].values()
-        if not staff:
-            return data
-        calendar_ids = tuple({s["calendar_id"] for s in staff})
-        resource_ids = tuple(s["resource_id"] for s in staff)
-        partner_ids = tuple(s["partner_id"] for s in staff)
-        # 2. weekly working hours
-        cr.execute(
-            """
-            SELECT calendar_id, resource_id, dayofweek, hour_from, hour_to, date_from,
-                   date_to, week_type
-              FROM resource_calendar_attendance
-             WHERE calendar_id IN %s AND display_type IS NULL
-               AND COALESCE(day_period, '') != 'lunch'
-               AND (resource_id IS NULL OR resource_id IN %s)
-        """,
-            [calendar_ids, resource_ids],
-        )
         for (
             calendar_id,
             resource_id,
@@ -149,63 +206,38 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
             date_from,
             date_to,
             week_type,
-        ) in cr.fetchall():
+        ) in attendance_rows:
             data["attendances"][calendar_id].append(
                 {
                     "resource_id": resource_id,
                     "dayofweek": dayofweek,
-                    "hour_from": hour_from,
-                    "hour_to": hour_to,
-                    "date_from": date_from,
-                    "date_to": date_to,
+                    "hour_from": float(hour_from),
+                    "hour_to": float(hour_to),
+                    "date_from": _date(date_from),
+                    "date_to": _date(date_to),
                     "week_type": week_type,
                 }
             )
-        # 3. leaves: the staff's own, and public holidays of their calendars/companies
-        cr.execute(
-            """
-            SELECT id, resource_id, calendar_id, company_id, date_from, date_to
-              FROM resource_calendar_leaves
-             WHERE time_type = 'leave' AND date_from < %s AND date_to > %s
-               AND (resource_id IN %s
-                    OR (resource_id IS NULL AND (calendar_id IS NULL OR calendar_id IN %s)))
-        """,
-            [stop, start, resource_ids, calendar_ids],
-        )
-        data["leaves"] = cr.fetchall()
-        # 4. busy calendar events the staff attend (not the ones made for bookings, which
-        #    are read below with their buffers)
-        cr.execute(
-            """
-            SELECT a.partner_id, e.start, e.stop, e.allday, e.start_date, e.stop_date
-              FROM calendar_event e
-              JOIN calendar_attendee a ON a.event_id = e.id
-             WHERE a.partner_id IN %s AND a.state != 'declined'
-               AND e.active AND e.show_as = 'busy'
-               AND e.start < %s AND e.stop > %s
-               AND NOT EXISTS (SELECT 1 FROM az_booking b WHERE b.event_id = e.id)
-        """,
-            [partner_ids, stop + timedelta(days=1), start - timedelta(days=1)],
-        )
-        data["events"] = cr.fetchall()
-        # 5. bookings holding time: of these staff, and seats of this type
-        cr.execute(
-            """
-            SELECT user_id, type_id, start, stop, busy_start, busy_stop, seats
-              FROM az_booking
-             WHERE state IN %s AND busy_start < %s AND busy_stop > %s
-               AND (user_id IN %s OR type_id = %s) AND id != ALL(%s)
-        """,
-            [
-                ACTIVE_STATES,
-                stop,
-                start,
-                tuple(data["staff"]),
-                self.id,
-                list(self.env.context.get("az_booking_exclude_ids") or [0]),
-            ],
-        )
-        data["bookings"] = cr.fetchall()
+        data["leaves"] = [
+            (leave_id, resource_id, calendar_id, company_id, _datetime(date_from), _datetime(date_to))
+            for leave_id, resource_id, calendar_id, company_id, date_from, date_to in leave_rows
+        ]
+        data["events"] = [
+            (partner_id, _datetime(e_start), _datetime(e_stop), allday, _date(start_date), _date(stop_date))
+            for partner_id, e_start, e_stop, allday, start_date, stop_date in event_rows
+        ]
+        data["bookings"] = [
+            (
+                user_id,
+                type_id,
+                _datetime(b_start),
+                _datetime(b_stop),
+                _datetime(busy_start),
+                _datetime(busy_stop),
+                seats,
+            )
+            for user_id, type_id, b_start, b_stop, busy_start, busy_stop, seats in booking_rows
+        ]
         return data
 
     def _get_staff_time_off(self, data):
@@ -294,6 +326,8 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
             # overlapping ones of the same type do not
             free_strict = iv.available_intervals(free, iv.union(own[user_id]), before=before, after=after)
             result[user_id] = {"frames": frames, "work": work, "free": free_strict, "free_loose": free}
+            if "loads" in data:
+                result[user_id]["load"] = data["loads"].get(user_id, 0)
         return result, seats, workshop_staff
 
     def _get_free_slots(self, start_utc, stop_utc, staff=None, include_full=False, apply_notice=True):
@@ -334,6 +368,7 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
                     continue
                 slots[key].append(user_id)
         result = []
+        loads = {user_id: avail["load"] for user_id, avail in per_user.items() if "load" in avail}
         for (slot_start, slot_stop), user_ids in sorted(slots.items()):
             seats_left = self.capacity - seats.get((slot_start, slot_stop), 0)
             if seats_left <= 0 and not include_full:
@@ -346,6 +381,8 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
                     "seats_left": max(seats_left, 0),
                 }
             )
+            if loads:  # read with the slots when asked (``az_booking_loads_around``)
+                result[-1]["loads"] = {user_id: loads[user_id] for user_id in user_ids}
         return result
 
     def _get_occurrence_slots(self, start, stop, staff=None, include_full=False):
@@ -418,11 +455,14 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
             return iv.contains(avail["free_loose"], start, stop)
         return iv.contains(avail["free"], start, stop)
 
-    def _pick_least_loaded(self, user_ids, start):
+    def _pick_least_loaded(self, user_ids, start, loads=None):
         """Among ``user_ids``, the staff member with the fewest active bookings in the week
-        around ``start`` (ties: the first id)."""
+        around ``start`` (ties: the first id); ``loads`` gives them when the slot was read
+        with them (``az_booking_loads_around``)."""
         if len(user_ids) <= 1:
             return user_ids[0] if user_ids else False
+        if loads is not None:
+            return min(user_ids, key=lambda uid: (loads.get(uid, 0), uid))
         counts = dict(
             self.env["az.booking"]
             .sudo()

@@ -22,8 +22,9 @@ class AzBookingCalendarMixin(models.AbstractModel):
     @api.model
     def _quiet_calendar_events(self):
         """calendar.event, written without mails or notifications: no invitation to the
-        attendees, no "event created" log, no notice of the meeting activity Odoo adds to
-        the record for the staff member (the event in their calendar is the notice)."""
+        attendees, who attend without following it (``az_booking_event``), no "event
+        created" log, no notice of the meeting activity Odoo adds to the record for the
+        staff member (the event in their calendar is the notice)."""
         return (
             self.env["calendar.event"]
             .sudo()
@@ -34,6 +35,7 @@ class AzBookingCalendarMixin(models.AbstractModel):
                 mail_create_nolog=True,
                 mail_auto_subscribe_no_notify=True,
                 mail_activity_quick_update=True,
+                az_booking_event=True,
             )
         )
 
@@ -75,10 +77,54 @@ class AzBookingCalendarMixin(models.AbstractModel):
                 continue
             values = record._calendar_event_values()
             if not record.event_id:
-                record._link_calendar_event(events.create(values))
+                record._link_calendar_event(events.create(record._calendar_event_create_values(values)))
                 continue
             event = events.browse(record.event_id.id)
             event.write(dict(values, active=True) if not event.active else values)
+
+    def _calendar_event_create_values(self, values):
+        """Values of a new event: those of ``_calendar_event_values``, with what Odoo would
+        otherwise look up, or compute and write again after the insert: no video call, the
+        dates of an event that is not all-day, the attendees under their names, and the
+        staff member's meeting activity on the record (the to-do beside the event in their
+        calendar)."""
+        Event = self.env["calendar.event"]
+        partners = self._calendar_event_partners()
+        values = dict(
+            values,
+            videocall_location=False,
+            res_model=self._name,
+            duration=Event._get_duration(self.start, self.stop),
+            start_date=False,
+            stop_date=False,
+            attendee_ids=[
+                fields.Command.create(
+                    {"partner_id": partner.id, "common_name": partner.name, "email": partner.email}
+                )
+                for partner in partners
+            ],
+        )
+        activity_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "mail.mail_activity_data_meeting", raise_if_not_found=False
+        )
+        if "activity_ids" in self._fields and activity_type_id and self.user_id:
+            values["activity_ids"] = [
+                fields.Command.create(
+                    {
+                        "res_model_id": values["res_model_id"],
+                        "res_model": self._name,
+                        "res_id": self.id,
+                        "res_name": self.display_name,
+                        "activity_type_id": activity_type_id,
+                        "summary": values["name"],
+                        "date_deadline": Event._get_activity_deadline_from_start(self.start, False),
+                        "date_done": False,
+                        "user_id": self.user_id.id,
+                        "user_tz": self.user_id.tz,
+                    }
+                )
+            ]
+        return values
 
     def _link_calendar_event(self, event):
         """Record the new event on the record; a model whose writes check more overrides it

@@ -5,6 +5,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import MissingError
 from odoo.tools import html2plaintext
 
 from ..tools.ics import make_ics
@@ -116,25 +117,68 @@ class AzBookingNotificationMixin(models.AbstractModel):
             return sent | waiting._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind], ics=False)
         return self._send_portal_mail(self._NOTIFICATION_TEMPLATES[kind])
 
+    # Fields of the booking templates rendered for each e-mail: the person (the booking's
+    # contact) is its recipient and the calendar file its attachment.
+    _PORTAL_MAIL_FIELDS = (
+        "auto_delete",
+        "body_html",
+        "email_cc",
+        "email_from",
+        "email_to",
+        "mail_server_id",
+        "model",
+        "reply_to",
+        "res_id",
+        "scheduled_date",
+        "subject",
+    )
+
     def _send_portal_mail(self, xmlid, ics=True):
-        """Send one of the website e-mails of these bookings, with the calendar file unless
-        ``ics`` is False (the waiting list holds no time)."""
+        """Queue one of the website e-mails of these bookings, addressed to the booking's
+        person, with the calendar file unless ``ics`` is False (the waiting list holds no
+        time), and wake the mail queue up once the transaction is committed: nothing waits
+        on the mail server inside the request. The template gives the subject, the body,
+        the sender and any copy; the recipient is the booking's contact and the attachment
+        its calendar file."""
         sent = self.browse()
         if not self:
             return sent
-        template = self.env.ref(xmlid, raise_if_not_found=False)
-        if not template:
+        # the template's id is cached by its XML id; reading it below tells whether it
+        # still exists
+        template_id = self.env["ir.model.data"]._xmlid_to_res_id(xmlid, raise_if_not_found=False)
+        template = self.env["mail.template"].sudo().browse(template_id)
+        try:
+            if not template_id or not template.model_id:
+                return sent
+        except MissingError:
             return sent
-        for booking in self.sudo():
-            if not booking.partner_id.email:
-                continue
-            email_values = {}
+        bookings = self.sudo().filtered(lambda b: b.partner_id.email)
+        if not bookings:
+            return sent
+        rendered = template._generate_template(bookings.ids, self._PORTAL_MAIL_FIELDS)
+        mail_values = []
+        for booking in bookings:
+            values = rendered[booking.id]
+            if not values.get("email_from"):
+                values.pop("email_from", None)  # the mail's own default
+            values.update(
+                body=values["body_html"],
+                recipient_ids=[fields.Command.link(booking.partner_id.id)],
+            )
             if ics:
-                attachment = booking._get_ics_attachment()
-                email_values["attachment_ids"] = [fields.Command.link(attachment.id)]
-            template.sudo().send_mail(booking.id, email_values=email_values)
-            sent |= booking
-        return sent
+                values["attachment_ids"] = [fields.Command.link(booking._get_ics_attachment().id)]
+            mail_values.append(values)
+        self.env["mail.mail"].sudo().create(mail_values)
+        self._wake_queue("mail.ir_cron_mail_scheduler_action")
+        return bookings.with_env(self.env)
+
+    @api.model
+    def _wake_queue(self, cron_xmlid):
+        """Run the queue job of ``cron_xmlid`` right after the commit rather than at its next
+        hourly run."""
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(cron_xmlid, raise_if_not_found=False)
+        if cron_id:
+            self.env["ir.cron"].sudo().browse(cron_id)._trigger()
 
     def _send_series_message(self, series):
         """One e-mail to the person listing the dates of a series, each with its own

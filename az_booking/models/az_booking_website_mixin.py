@@ -1,7 +1,7 @@
 import uuid
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -25,14 +25,20 @@ class AzBookingWebsiteMixin(models.AbstractModel):
 
         The form's key is unique in the database (``submission_key_unique``): the same form
         sent again finds the first booking here, and two sendings at the same instant cannot
-        both insert a booking (the second fails with a UniqueViolation)."""
+        both insert a booking (the second waits for the first to commit, then fails with a
+        UniqueViolation). The database's refusals (that UniqueViolation, an
+        ExclusionViolation for a time taken meanwhile) are raised as they come, without a
+        savepoint of their own: the caller rolls the transaction back, contact included
+        (``az_booking_caller_rolls_back``), and may then find the first booking with
+        ``_website_booking_of_form``."""
         Booking = self.sudo()
         now = fields.Datetime.now()
         if not now < request["start"] <= now + timedelta(days=booking_type.horizon_days):
             raise UserError(Booking._slot_taken_message())  # outside the booking window
-        first = Booking.search([("submission_key", "=", request["submission_key"])], limit=1)
+        first = self._website_booking_of_form(request["submission_key"])
         if first:
             return first, False
+        self._prefetch_website_booking(booking_type)
         partner, claim_partner = self._match_website_partner(booking_type, request)
         user = self.env.user
         booked_by = partner if user._is_public() else user.partner_id
@@ -66,9 +72,32 @@ class AzBookingWebsiteMixin(models.AbstractModel):
             mail_auto_subscribe_no_notify=True,
             az_booking_no_waiting=not request.get("waiting_list"),
             az_booking_creation_message=self.env._("Booked from the website."),
+            az_booking_caller_rolls_back=True,
         ).create(values)
         booking._send_portal_notification("confirmation")
         return booking, True
+
+    @api.model
+    def _website_booking_of_form(self, submission_key):
+        """The booking the website form of this one-time key made (sudo), if any."""
+        return self.sudo().search([("submission_key", "=", submission_key)], limit=1)
+
+    @api.model
+    def _prefetch_website_booking(self, booking_type):
+        """Read at once the records a website booking otherwise reads one by one: the
+        users (the visitor, the staff members of the type, and the superuser whose contact
+        Odoo compares with a new one), then their contacts and the company's (the author of
+        the booking's message, its follower, the attendees of the event, the sender of the
+        e-mail)."""
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .browse(
+                [self.env.uid, SUPERUSER_ID] + booking_type.with_context(active_test=False).staff_user_ids.ids
+            )
+        )
+        partners = users.partner_id | booking_type.company_id.partner_id
+        partners.mapped("email")
 
     @api.model
     def _website_lang(self):

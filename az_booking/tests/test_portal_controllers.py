@@ -294,6 +294,41 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         self.assertIn("This form was sent twice at the same time: your booking is made.", second.text)
         self.assertEqual(self.counts(), before)
 
+    @mute_logger("odoo.sql_db")
+    def test_same_form_sent_twice_at_the_same_instant_shows_the_booking_made(self):
+        """Two sendings of one form at the same instant: the second does not see the first
+        booking when it starts (another transaction, simulated by hiding it from its first
+        lookup), waits for it at the database's unique key, then shows the confirmation of
+        the booking the first made. Nothing more is written."""
+        slot = self.free_slots(self.type_workshop)[0]
+        url = f"/booking/{self.type_workshop.id}/book"
+        _response, form = self.get_doc(f"{url}?start={self.start_param(slot['start'])}")
+        data = self.form_data(slot, self.csrf_from(form))
+        first = self.url_open(url, data=data)
+        self.assertIn("/my/bookings/", first.url)
+        booking = self.env["az.booking"].sudo().search([], order="id desc", limit=1)
+        booking_class = type(self.env["az.booking"])
+        search = booking_class.search
+        hidden = []
+
+        def search_before_the_first_commits(model, domain, *args, **kwargs):
+            key_lookup = any(
+                isinstance(term, (list, tuple)) and term[0] == "submission_key" for term in domain
+            )
+            if key_lookup and not hidden:
+                hidden.append(domain)
+                return model.browse()
+            return search(model, domain, *args, **kwargs)
+
+        self.patch(booking_class, "search", search_before_the_first_commits)
+        before = self.counts()
+        second = self.url_open(url, data=dict(data, name="Karim Haddad", email="karim.h@example.com"))
+        self.assertTrue(hidden, "the second sending did not see the first booking at first")
+        self.assertEqual(second.status_code, 200)
+        self.assertIn(f"/my/bookings/{booking.id}", second.url)
+        self.assertIn(booking.name, second.text)
+        self.assertEqual(self.counts(), before)
+
     def test_bot_protection_goes_through_odoos_hook(self):
         """An administrator who enables reCAPTCHA or Turnstile protects the form: the
         verdict of ir.http decides, the honeypot stays."""

@@ -108,6 +108,7 @@ class TestQueryCounts(HttpCase):
         week = monday.isoformat()
         small_count = self._queries(lambda: self.url_open(f"/booking/{small.id}?week={week}"))
         large_count = self._queries(lambda: self.url_open(f"/booking/{large.id}?week={week}"))
+        _logger.info("slot page: %s queries", large_count)
         self.assertEqual(large_count, small_count, "4× the staff must not add queries to the slot page")
         self.assertLessEqual(large_count, 25)
 
@@ -136,20 +137,50 @@ class TestQueryCounts(HttpCase):
             )
             counts.append(odoo.sql_db.sql_counter - before)
             self.assertEqual(response.status_code, 303)
-            # within those queries: the booking, the staff member's calendar event and the
-            # confirmation e-mail to the person
+            # within those queries: the booking, the staff member's calendar event and
+            # to-do, and the confirmation e-mail to the person, its queue woken
             booking = self.env["az.booking"].sudo().search([("submission_key", "=", key)])
             self.assertIn(f"/my/bookings/{booking.id}", response.headers["Location"])
-            self.assertTrue(booking.event_id.active, "the staff member's calendar shows it")
-            self.assertEqual(booking.event_id.user_id, booking.user_id)
+            event = booking.event_id
+            self.assertTrue(event.active, "the staff member's calendar shows it")
+            self.assertEqual(event.user_id, booking.user_id)
+            self.assertEqual(
+                event.attendee_ids.partner_id,
+                booking.user_id.partner_id | booking.partner_id,
+                "the staff member and the person attend the event",
+            )
+            self.assertEqual(
+                event.attendee_ids.mapped("common_name"),
+                [p.name for p in event.attendee_ids.partner_id],
+            )
+            self.assertEqual((event.res_model, event.res_id), ("az.booking", booking.id))
+            self.assertEqual(event.duration, 0.5)
+            todo = booking.activity_ids
+            self.assertEqual((todo.user_id, todo.calendar_event_id), (booking.user_id, event))
+            self.assertEqual(todo.res_name, booking.display_name)
+            self.assertIn(booking.user_id.partner_id, booking.message_partner_ids, "the staff follows it")
+            self.assertIn(
+                "Booked from the website.",
+                booking.message_ids.mapped("body")[-1],
+                "the chatter says where the booking was made",
+            )
             mails = (
                 self.env["mail.mail"]
                 .sudo()
                 .search([("model", "=", "az.booking"), ("res_id", "=", booking.id)])
             )
             self.assertEqual(mails.recipient_ids, booking.partner_id, "the person is told at once")
+            self.assertEqual(mails.state, "outgoing")
+            self.assertIn(booking.name, mails.subject + mails.body_html)
+            self.assertEqual(mails.attachment_ids.mimetype, "text/calendar")
+            self.assertTrue(
+                self.env["ir.cron.trigger"]
+                .sudo()
+                .search([("cron_id", "=", self.env.ref("mail.ir_cron_mail_scheduler_action").id)]),
+                "the mail queue is woken up right after the booking",
+            )
         _logger.info("booking POST: %s queries", counts[1])
-        self.assertLessEqual(counts[1], 75, f"booking POST used {counts[1]} queries")
+        self.assertLessEqual(counts[1], 40, f"booking POST used {counts[1]} queries")
 
     def test_signing_post_queries_do_not_grow_with_the_sheet(self):
         self.authenticate(None, None)

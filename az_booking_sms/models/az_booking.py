@@ -37,8 +37,9 @@ class AzBooking(models.Model):
         return False
 
     def _send_portal_notification(self, kind):
-        """E-mail first; by SMS, sent at once, when the person has no e-mail address (and
-        for reminders also when the type asks for them)."""
+        """E-mail first; by SMS when the person has no e-mail address (and for reminders
+        also when the type asks for them), queued and sent by the SMS queue job woken right
+        after the commit: nothing waits on the SMS provider inside the request."""
         mailed = super()._send_portal_notification(kind)
         if kind == "confirmation":
             for booking in self:
@@ -61,8 +62,9 @@ class AzBooking(models.Model):
             template=template,
             partner_ids=booking.partner_id.ids,
             sms_pid_to_number={booking.partner_id.id: number},
-            put_in_queue=False,
+            put_in_queue=True,
         )
+        booking._wake_queue("sms.ir_cron_sms_scheduler_action")
         return True
 
     def _send_series_message(self, series):
@@ -86,6 +88,7 @@ class AzBooking(models.Model):
             body,
             partner_ids=first.partner_id.ids,
             sms_pid_to_number={first.partner_id.id: number},
-            put_in_queue=False,
+            put_in_queue=True,
         )
+        self._wake_queue("sms.ir_cron_sms_scheduler_action")
         return True

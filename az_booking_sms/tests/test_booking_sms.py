@@ -1,5 +1,6 @@
 """Messages of a booking by SMS, for people without e-mail, through Odoo's SMS path."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import fields
@@ -17,8 +18,27 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
         super().setUp()
         self.company.country_id = self.env.ref("base.fr")
 
+    @contextmanager
+    def mockSMSGateway(self, **kwargs):
+        """Odoo's SMS gateway mock, running the SMS queue (woken by each message) before
+        it closes."""
+        with super().mockSMSGateway(**kwargs):
+            self._in_sms_gateway = True
+            try:
+                yield
+                self.send_queued_sms()
+            finally:
+                self._in_sms_gateway = False
+
+    def send_queued_sms(self):
+        """What the SMS queue job does once woken: send the queued SMS."""
+        self.env["sms.sms"].sudo()._process_queue()
+
     def sms_to(self, number):
-        """Bodies of the SMS sent to ``number`` (written as Odoo's phone helpers do)."""
+        """Bodies of the SMS sent to ``number`` (written as Odoo's phone helpers do), once
+        the SMS queue has run."""
+        if getattr(self, "_in_sms_gateway", False):
+            self.send_queued_sms()
         number = self.e164(number)
         return [sms["body"] for sms in self._sms if sms["number"] == number]
 
@@ -30,6 +50,12 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
             response = self.url_open(
                 url, data=self.form_data(slot, self.csrf_from(form), email="", phone="06 12 34 56 78")
             )
+            self.assertFalse(self._sms, "queued: the request does not wait on the SMS provider")
+            sms_queue = self.env.ref("sms.ir_cron_sms_scheduler_action")
+            self.assertTrue(
+                self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", sms_queue.id)]),
+                "the SMS queue is woken up right after the booking",
+            )
         self.assertEqual(response.status_code, 200)
         self.assertIn("A confirmation has been sent to you", response.text)
         booking = self.env["az.booking"].sudo().search([], order="id desc", limit=1)
@@ -39,7 +65,7 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
         self.assertIn(f"/my/bookings/{booking.id}?access_token={booking.access_token}", bodies[0])
         self.assertNotRegex(bodies[0], r"\d{2}:\d{2}:\d{2}")
         self.assertIn(booking.when_label, bodies[0])
-        # sent at once, and logged on the booking
+        # sent by the queue right after the booking, and logged on the booking
         self.assertTrue(booking.message_ids.filtered(lambda m: m.message_type == "sms"))
 
     def test_sensitive_type_is_never_named_by_sms(self):
