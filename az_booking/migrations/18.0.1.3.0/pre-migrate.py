@@ -75,6 +75,23 @@ def _table_exists(cr, table):
     return bool(cr.fetchone())
 
 
+def _rename_column(cr, table, old, new):
+    """Rename a column where it exists (a field that is not stored has none)."""
+    cr.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
+        [table, old],
+    )
+    if cr.fetchone():
+        cr.execute(
+            SQL(
+                "ALTER TABLE %s RENAME COLUMN %s TO %s",
+                SQL.identifier(table),
+                SQL.identifier(old),
+                SQL.identifier(new),
+            )
+        )
+
+
 def rename_tables(cr):
     for table in DROPPED_RELATIONS:
         cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
@@ -124,19 +141,7 @@ def rename_tables(cr):
         )
         cr.execute("UPDATE ir_model_relation SET name = %s WHERE name = %s", [new, old])
     for table, old, new in RELATION_COLUMNS:
-        cr.execute(
-            "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
-            [table, old],
-        )
-        if cr.fetchone():
-            cr.execute(
-                SQL(
-                    "ALTER TABLE %s RENAME COLUMN %s TO %s",
-                    SQL.identifier(table),
-                    SQL.identifier(old),
-                    SQL.identifier(new),
-                )
-            )
+        _rename_column(cr, table, old, new)
     for old, new in TABLES.items():
         cr.execute("UPDATE ir_model_fields SET relation_table = %s WHERE relation_table = %s", [new, old])
     for table, old, new in RELATION_COLUMNS:
@@ -184,25 +189,12 @@ def rename_models(cr):
 
 def rename_fields(cr):
     for model, old, new in FIELDS:
-        cr.execute("SELECT id, store FROM ir_model_fields WHERE model = %s AND name = %s", [model, old])
+        cr.execute("SELECT id FROM ir_model_fields WHERE model = %s AND name = %s", [model, old])
         row = cr.fetchone()
         if not row:
             continue
         cr.execute("UPDATE ir_model_fields SET name = %s WHERE id = %s", [new, row[0]])
-        table = model.replace(".", "_")
-        cr.execute(
-            "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
-            [table, old],
-        )
-        if cr.fetchone():
-            cr.execute(
-                SQL(
-                    "ALTER TABLE %s RENAME COLUMN %s TO %s",
-                    SQL.identifier(table),
-                    SQL.identifier(old),
-                    SQL.identifier(new),
-                )
-            )
+        _rename_column(cr, model.replace(".", "_"), old, new)
         # the inverse of one2many fields names the renamed field
         cr.execute(
             "UPDATE ir_model_fields SET relation_field = %s WHERE relation = %s AND relation_field = %s",
