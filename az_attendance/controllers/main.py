@@ -1,5 +1,6 @@
 import hmac
 import re
+from datetime import timedelta
 
 from odoo import fields, http
 from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError, ValidationError
@@ -405,18 +406,20 @@ class AttendanceController(PublicInputMixin, http.Controller):
         return partner, None
 
     def _badge_lines(self, partner):
-        """Lines of the person, on sessions open today, not signed yet, that the staff member
-        may record (access rules of the staff member apply)."""
-        today = fields.Date.context_today(request.env.user)
+        """Lines of the person, on open sessions whose signing window holds now, not signed
+        yet, that the staff member may record (access rules of the staff member apply). Not
+        "today's": a session of 23:00 still signs after midnight, whatever the time zones."""
+        now = fields.Datetime.now()
         lines = request.env["az.attendance.line"].search(
             [
                 ("partner_id", "=", partner.id),
                 ("session_id.state", "=", "open"),
-                ("session_date", "=", today),
+                # a wide bound for the database; the line's own rule decides below
+                ("session_id.start", "<=", now + timedelta(days=1)),
+                ("session_id.stop", ">=", now - timedelta(days=1)),
             ]
         )
         # whether each line may still sign is the line's rule alone (_sign_refusal)
-        now = fields.Datetime.now()
         return lines._filtered_access("write").filtered(lambda ln: ln._can_sign(now))
 
     def _badge_values(self, partner, token, **extra):

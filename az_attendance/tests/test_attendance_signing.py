@@ -207,6 +207,19 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         self.assertPageSays(response, 400, "This field expects text.")
         self._assert_nothing_signed()
 
+    def test_the_badge_lists_an_open_session_whatever_day_the_staff_member_s_clock_shows(self):
+        """A session of 23:00 still signs after midnight, and a trainer's time zone is not the
+        site's: the badge lists the sessions whose signing window holds now, not "today's"."""
+        # the site's day (UTC+14) is never the trainer's (UTC-11): a day apart or two
+        self.site.tz = "Pacific/Kiritimati"
+        self.trainer.tz = "Pacific/Pago_Pago"
+        token = self.amina.with_user(self.trainer)._az_badge_token()
+        self.authenticate("az_att_trainer", "az_att_trainer")
+        page = self.url_open(f"/attendance/badge/{token}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.att_session.name, page.text)
+        self.assertIn('name="line_id"', page.text, "the session can be chosen to sign")
+
     def test_hostile_values_on_the_badge_route(self):
         token = self.amina.with_user(self.trainer)._az_badge_token()
         self.authenticate("az_att_trainer", "az_att_trainer")
