@@ -2,9 +2,11 @@ import base64
 import logging
 
 import requests
+from psycopg2.pool import PoolError
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.sql_db import TestCursor
 
 from ..tools import seal as sealer
 from ..tools import timestamp as tsa
@@ -128,17 +130,7 @@ class AzAttendanceLedger(models.Model):
         version 1, whose header does not hold that list, names a deleted line."""
         session.ensure_one()
         company = session.company_id
-        # Appends of one company are serialised across workers: the next sequence and the
-        # previous hash are read under this transaction-level lock (the unique constraint on
-        # (company, sequence) is the last guard).
-        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LEDGER_LOCK, company.id])
-        self.env.cr.execute(
-            "SELECT sequence, hash FROM az_attendance_ledger WHERE company_id = %s "
-            "ORDER BY sequence DESC LIMIT 1",
-            [company.id],
-        )
-        row = self.env.cr.fetchone()
-        sequence, previous = (row[0] + 1, row[1]) if row else (1, sealer.GENESIS)
+        sequence, previous = self._lock_head(company)
         entry = (
             self.sudo()
             .with_context(az_attendance_ledger=LEDGER)
@@ -172,6 +164,41 @@ class AzAttendanceLedger(models.Model):
         if company.az_tsa_url and kind in ("seal", "amendment"):
             entry._request_timestamp()
         return entry
+
+    @api.model
+    def _lock_head(self, company):
+        """Queue for the company's ledger and return (next position, previous hash).
+
+        Appends of one company are serialised across workers and servers by a
+        transaction-level advisory lock. Odoo runs REPEATABLE READ: the transaction's snapshot
+        was taken at its first statement, long before the lock, so that it does not show the
+        entries that the appends it waited for have committed since (three sheets validated
+        at once would all read the same last position). The head is therefore read again,
+        once the lock is held, on a connection of its own whose snapshot starts now; the
+        transaction's own snapshot still holds the entries it appended itself. No other
+        append can commit while the lock is held, so the later of the two heads is the head.
+        The unique constraint on (company, sequence) stays the last guard."""
+        cr = self.env.cr
+        cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LEDGER_LOCK, company.id])
+        query = (
+            "SELECT sequence, hash FROM az_attendance_ledger WHERE company_id = %s "
+            "ORDER BY sequence DESC LIMIT 1"
+        )
+        cr.execute(query, [company.id])
+        heads = [cr.fetchone()]
+        if not isinstance(cr, TestCursor):
+            try:
+                with self.env.registry.cursor() as fresh:
+                    fresh.execute(query, [company.id])
+                    heads.append(fresh.fetchone())
+            except PoolError:
+                # no connection left for the fresh read: let Odoo run the request again
+                cr.execute(
+                    "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'serialization_failure', "
+                    "MESSAGE = 'ledger head not readable now'; END $$"
+                )
+        head = max((row for row in heads if row), default=None)
+        return (head[0] + 1, head[1]) if head else (1, sealer.GENESIS)
 
     def _request_timestamp(self):
         """Ask the company's time-stamping authority to sign the recorded hash. A failure is

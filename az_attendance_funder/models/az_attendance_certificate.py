@@ -3,6 +3,8 @@ import hashlib
 import json
 import logging
 
+import psycopg2.errors
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import config
@@ -232,7 +234,21 @@ class AzAttendanceCertificate(models.Model):
         else:
             values["number"] = self.env["ir.sequence"].sudo().next_by_code("az.attendance.certificate") or "/"
         values["date_issued"] = fields.Date.context_today(self)
-        certificate = issuing.create(values)
+        try:
+            with self.env.cr.savepoint():
+                certificate = issuing.create(values)
+        except psycopg2.errors.UniqueViolation as error:
+            if error.diag.constraint_name != "az_attendance_certificate_one_current":
+                raise
+            # Another worker issued this person's certificate for the period after this
+            # transaction's snapshot was taken (Odoo runs REPEATABLE READ: the lock above
+            # queues, it cannot show what was committed meanwhile). Run the request again,
+            # as Odoo does for every serialization failure: it then sees that certificate
+            # and keeps it or makes its next version.
+            self.env.cr.execute(
+                "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'serialization_failure', "
+                "MESSAGE = 'certificate issued meanwhile by another transaction'; END $$"
+            )
         if current:
             certificate.sudo().message_post(
                 body=self.env._(
