@@ -1,5 +1,6 @@
 import base64
 import logging
+import threading
 
 import requests
 from psycopg2.pool import PoolError
@@ -162,7 +163,9 @@ class AzAttendanceLedger(models.Model):
         )
         entry.invalidate_recordset(["hash"])
         if company.az_tsa_url and kind in ("seal", "amendment"):
-            entry._request_timestamp()
+            # the authority is asked by a job once this transaction has committed: nothing
+            # waits on the network under the ledger's lock or inside the request
+            self.env.ref("az_attendance.ir_cron_timestamp_pending").sudo()._trigger()
         return entry
 
     @api.model
@@ -200,9 +203,11 @@ class AzAttendanceLedger(models.Model):
         head = max((row for row in heads if row), default=None)
         return (head[0] + 1, head[1]) if head else (1, sealer.GENESIS)
 
-    def _request_timestamp(self):
-        """Ask the company's time-stamping authority to sign the recorded hash. A failure is
-        logged and retried by the daily cron: sealing never waits for the authority."""
+    def _request_timestamp(self, commit=False):
+        """Ask the company's time-stamping authority to sign the recorded hash, check the
+        token it answers (the digest signed, the authority's certificate) and keep it. A
+        failure is logged and asked again by the next run of the job. With ``commit``, each
+        token is committed as it comes (the job's own transaction)."""
         for entry in self:
             company = entry.company_id.sudo()
             digest = tsa.imprint(entry.value)
@@ -231,10 +236,13 @@ class AzAttendanceLedger(models.Model):
                 [base64.b64encode(token), when.replace(tzinfo=None), entry.id],
             )
             entry.invalidate_recordset(["timestamp_token", "timestamped_at"])
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit  # each token kept as it comes
 
     @api.model
     def _cron_timestamp_pending(self, limit=500):
-        """Daily: ask again for the timestamps that the authority did not give at sealing."""
+        """The job that asks the authority: run right after each sealing or amendment commits
+        (triggered by :meth:`_append`), and daily for the tokens the authority did not give."""
         entries = self.sudo().search(
             [
                 ("kind", "in", ("seal", "amendment")),
@@ -244,7 +252,8 @@ class AzAttendanceLedger(models.Model):
             order="id",
             limit=limit,
         )
-        entries._request_timestamp()
+        testing = getattr(threading.current_thread(), "testing", False)
+        entries._request_timestamp(commit=not testing)
         return entries
 
     @api.model

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 
 CONFIG = """
 [ tsa ]
@@ -84,8 +85,9 @@ def reply(directory, query):
 
 
 @contextlib.contextmanager
-def local_authority():
-    """Run an authority on 127.0.0.1; yields (url, certificate DER, directory)."""
+def local_authority(delay=0):
+    """Run an authority on 127.0.0.1 that answers each request after ``delay`` seconds;
+    yields (url, certificate DER, directory)."""
     directory = tempfile.mkdtemp(prefix="az_tsa_")
     certificate = make_authority(directory)
     lock = threading.Lock()
@@ -94,6 +96,7 @@ def local_authority():
         def do_POST(self):  # noqa: N802 (http.server's name)
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(min(length, 65536))
+            time.sleep(delay)
             with lock:
                 answer = reply(directory, body)
             self.send_response(200)

@@ -3,6 +3,8 @@ the way it would be done (SQL, or a plain staff user through the ORM), and what 
 verification then names."""
 
 import base64
+import tempfile
+import time
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -11,6 +13,7 @@ from freezegun import freeze_time
 from odoo import SUPERUSER_ID
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from ..tools import seal as sealer
 from .common import AttendanceCommon, signature_png
@@ -666,6 +669,7 @@ class TestAttendanceTimestamp(AttendanceCommon):
                 .sudo()
                 .search([("session_ref", "=", session.id), ("kind", "=", "seal")])
             )
+            self.env["az.attendance.ledger"]._cron_timestamp_pending()
             self.assertTrue(entry.timestamp_token)
             self.assertTrue(entry.timestamped_at)
             self.assertEqual(
@@ -704,6 +708,55 @@ class TestAttendanceTimestamp(AttendanceCommon):
         self.assertTrue(
             any("The trusted timestamp" in p and "the sheet's seal" in p for p in problems), problems
         )
+
+    def _triggers(self):
+        cron = self.env.ref("az_attendance.ir_cron_timestamp_pending")
+        return self.env["ir.cron.trigger"].sudo().search_count([("cron_id", "=", cron.id)])
+
+    def test_sealing_never_waits_for_a_slow_authority_and_the_token_comes_afterwards(self):
+        from . import local_tsa
+
+        if not local_tsa.available():
+            self.skipTest("openssl is not installed")
+        Ledger = self.env["az.attendance.ledger"].sudo()
+        sessions = [self.make_session(start=self.day_start + timedelta(days=day)) for day in range(3)]
+        with local_tsa.local_authority(delay=3) as (url, _certificate, _directory):
+            self.company.az_tsa_url = url
+            triggers = self._triggers()
+            started = time.monotonic()
+            for session in sessions:
+                self.sign_all_and_validate(session)
+            # three sheets of the company sealed one after the other: none waited for the
+            # authority (3 s an answer), none waited for another's timestamp
+            self.assertLess(time.monotonic() - started, 3)
+            entries = Ledger.search([("session_ref", "in", [s.id for s in sessions])])
+            self.assertEqual(len(entries), 3)
+            self.assertFalse(any(entries.mapped("timestamp_token")))
+            self.assertGreater(self._triggers(), triggers, "the job is asked to run after the commit")
+            started = time.monotonic()
+            Ledger._cron_timestamp_pending()
+            self.assertGreaterEqual(time.monotonic() - started, 3, "the job is what waits")
+        self.assertTrue(all(entries.mapped("timestamp_token")))
+        for session in sessions:
+            self.assertEqual(session._verify_seal(), [])
+
+    def test_a_token_from_another_authority_than_the_pinned_one_is_not_kept(self):
+        from . import local_tsa
+
+        if not local_tsa.available():
+            self.skipTest("openssl is not installed")
+        session = self.make_session()
+        with tempfile.TemporaryDirectory() as other:
+            pinned = local_tsa.make_authority(other, name="The authority the company chose")
+        self.company.az_tsa_certificate = base64.b64encode(pinned)
+        with local_tsa.local_authority() as (url, _certificate, _directory):
+            self.company.az_tsa_url = url
+            self.sign_all_and_validate(session)
+            with mute_logger("odoo.addons.az_attendance.models.az_attendance_ledger"):
+                self.env["az.attendance.ledger"]._cron_timestamp_pending()
+        entry = self.env["az.attendance.ledger"].sudo().search([("session_ref", "=", session.id)])
+        self.assertFalse(entry.timestamp_token)
+        self.assertEqual(base64.b64decode(self.company.az_tsa_certificate), pinned)
 
     def test_without_an_authority_nothing_changes(self):
         session = self.sign_all_and_validate(self.make_session())

@@ -64,7 +64,8 @@ class AzAttendanceLine(models.Model):
         return False
 
     def _send_remote_sms(self):
-        """Text each line's personal signing link at once through Odoo's SMS path (an
+        """Text each line's personal signing link through Odoo's SMS path, by its job right
+        after the commit (an
         sms.template rendered in the person's language, posted on the session). Returns the
         lines texted; the others are named in the session's chatter."""
         template = self.env.ref("az_attendance_sms.sms_template_remote_sign")
@@ -74,10 +75,17 @@ class AzAttendanceLine(models.Model):
             if not number:
                 continue
             body = template._render_field("body", line.ids, compute_lang=True)[line.id]
+            # queued, then sent by Odoo's SMS job right after this transaction commits: the
+            # request never waits on the SMS provider
             line.session_id._message_sms(
-                body, partner_ids=line.partner_id.ids, sms_pid_to_number={line.partner_id.id: number}
+                body,
+                partner_ids=line.partner_id.ids,
+                sms_pid_to_number={line.partner_id.id: number},
+                put_in_queue=True,
             )
             sent |= line
+        if sent:
+            self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
         for session in self.session_id:
             mine = self.filtered(lambda ln, s=session: ln.session_id == s)
             wrong = mine - sent

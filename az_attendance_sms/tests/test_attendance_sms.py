@@ -19,13 +19,28 @@ class TestAttendanceSms(SMSCase, AttendanceCommon):
         cls.amina.write({"mobile": "06 11 22 33 44", "country_id": cls.env.ref("base.fr").id})
         cls.sofia.write({"mobile": "+262 692 00 11 22", "email": False})
 
+    def _send_links(self, session):
+        """Send the links as the trainer's click does, then run the SMS job that the click
+        asked to run after the commit (the request itself never waits on the provider)."""
+        cron = self.env.ref("sms.ir_cron_sms_scheduler_action")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        session.action_send_remote_links()
+        queued = self.env["sms.sms"].sudo().search([("state", "=", "outgoing")])
+        if queued:
+            self.assertGreater(Trigger.search_count([("cron_id", "=", cron.id)]), before)
+            self.assertFalse(
+                self._new_sms.filtered(lambda sms: sms.state != "outgoing"), "sent in the request"
+            )
+        self.env["sms.sms"].sudo()._process_queue()
+
     def _sms_of(self, partner):
         return self.env["sms.sms"].sudo().search([("partner_id", "=", partner.id)])
 
     def test_no_sms_unless_the_company_asks(self):
         session = self.make_session()
         with self.mockSMSGateway():
-            session.action_send_remote_links()
+            self._send_links(session)
         self.assertFalse(self._new_sms)
 
     def test_links_sent_at_once_to_those_left_to_sign(self):
@@ -33,9 +48,10 @@ class TestAttendanceSms(SMSCase, AttendanceCommon):
         session = self.make_session()
         self.line_of(session, self.lucas).status = "absent"
         with self.mockSMSGateway():
-            session.with_user(self.trainer).action_send_remote_links()
+            self._send_links(session.with_user(self.trainer))
         line = self.line_of(session, self.amina)
-        # sent at once (not left to the hourly queue), numbers in international format
+        # sent by the job right after the click (not left to the hourly queue), numbers in
+        # international format
         self.assertSMS(
             self.amina, "+33611223344", "pending", content=f"/attendance/sign/{line._get_remote_token()}"
         )
@@ -56,7 +72,7 @@ class TestAttendanceSms(SMSCase, AttendanceCommon):
         self.lucas.mobile = "not a number"
         session = self.make_session()
         with self.mockSMSGateway(sim_error="wrong_number_format"):
-            session.action_send_remote_links()
+            self._send_links(session)
         self.env.invalidate_all()
         self.assertEqual(self.line_of(session, self.amina).az_sms_state, "exception")
         self.assertIn("Lucas Martin", session.message_ids[0].body)
@@ -66,7 +82,7 @@ class TestAttendanceSms(SMSCase, AttendanceCommon):
         self.company.az_remote_link_sms = True
         session = self.make_session(partners=self.sofia)
         with self.mockSMSGateway():
-            session.action_send_remote_links()
+            self._send_links(session)
         self.assertSMS(self.sofia, "+262692001122", "pending")
         self.company.az_remote_link_sms = False
         other = self.make_session(partners=self.sofia, name="Sans e-mail")
