@@ -10,6 +10,9 @@ import base64
 import hashlib
 from collections import defaultdict
 
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
 from odoo.tools import format_datetime
 
 from ..tools import seal as sealer
@@ -63,7 +66,7 @@ class SealCheck:
         self.lines = defaultdict(list)
         for row in self._fetch(
             "SELECT id, session_id, hash, previous_hash, seal_sequence, partner_name, "
-            "signature_sha256, justification_sha256 FROM az_attendance_line "
+            "signature_sha256, justification_sha256, signature_purged FROM az_attendance_line "
             "WHERE session_id = ANY(%s) ORDER BY seal_sequence, id",
             [ids],
         ):
@@ -144,12 +147,20 @@ class SealCheck:
                     self.texts[("a", aid)] = text
 
     def _version(self, sid):
+        """The version the sheet was sealed under: as the company ledger recorded it (its
+        entries are chained), else as the header's hash says, else as the seal says. A seal
+        whose version prefix was edited is then named alone, not every line of the sheet
+        checked under another version's layout."""
+        seals = [row for row in self.ledger[sid] if row[1] == "seal"]
         session = self.sessions.get(sid)
-        version = sealer.parse_hash(session[3])[0] if session else None
-        if not version:
-            seals = [row for row in self.ledger[sid] if row[1] == "seal"]
-            version = sealer.parse_hash(seals[-1][2])[0] if seals else None
-        return version or sealer.SEAL_VERSION
+        candidates = [seals[0][2] if seals else None]
+        if session:
+            candidates += [session[4], session[3]]
+        for value in candidates:
+            version = sealer.parse_hash(value)[0]
+            if version:
+                return version
+        return sealer.SEAL_VERSION
 
     # ------------------------------------------------------------------ checking
     def _run_batch(self, ids, paper_seals):
@@ -174,8 +185,17 @@ class SealCheck:
         problems = []
         version = self._version(sid)
         seal_entries = [row for row in self.ledger[sid] if row[1] == "seal"]
-        purged = any(row[1] == "purge" for row in self.ledger[sid])
+        purged = self._purge_holds(sid, seal, seal_entries)
         ledger_seal = seal_entries[-1][2] if seal_entries else None
+        if len(seal_entries) > 1:
+            problems.append(
+                _(
+                    "The company ledger records %(count)s seals of this sheet (entries %(entries)s): "
+                    "it was reopened and sealed again after its first seal.",
+                    count=len(seal_entries),
+                    entries=", ".join(f"#{row[6]}" for row in seal_entries),
+                )
+            )
         if state != "validated":
             problems.append(_("The sheet was reopened after its seal (it is no longer validated)."))
         if not seal:
@@ -204,6 +224,24 @@ class SealCheck:
             problems += self._check_paper(paper_seal, seal, ledger_seal)
         problems += self._check_timestamps(sid, seal)
         return problems
+
+    def _purge_holds(self, sid, seal, seal_entries):
+        """Whether the GDPR purge excuses the sheet's missing images: the ledger records a
+        purge of this seal after the seal, the sheet's own purge record says so, and its
+        retention period, counted from its sealed date, is really past. An entry written
+        into the ledger by hand (even with a well-computed hash) excuses nothing else."""
+        sealed_at = max((row[6] for row in seal_entries), default=None)
+        if sealed_at is None or not any(
+            row[1] == "purge" and row[6] > sealed_at and row[2] == seal for row in self.ledger[sid]
+        ):
+            return False
+        session = self.env["az.attendance.session"].sudo().browse(sid)
+        self.cr.execute("SELECT signatures_purged FROM az_attendance_session WHERE id = %s", [sid])
+        row = self.cr.fetchone()
+        if not (row and row[0]):
+            return False
+        today = fields.Date.context_today(session)
+        return session._sealed_date() < today - relativedelta(years=session._retention_years())
 
     def _check_timestamps(self, sid, seal):
         """Each trusted timestamp must sign what the sheet holds now: its seal, and each
@@ -292,7 +330,12 @@ class SealCheck:
             names[lid] = (0, lines[lid][5])
         if reordered:
             problems.append(_("The lines were reordered after the seal."))
-        previous, chain_known = header_hash, True
+        # a line is linked to the one before when it holds that line's stored hash or the
+        # hash that line's content gives: a changed stored hash (or a changed content) of
+        # one line then accuses that line alone, not the next, untouched one
+        previous, chain_known = {header_hash}, True
+        if not header_ok:
+            previous.add(sealer.versioned_hash(version, sealer.GENESIS, self.texts[("s", sid)]))
         recomputed = header_hash
         for lid in sealed_ids:
             row = lines.get(lid)
@@ -303,11 +346,12 @@ class SealCheck:
             number, name = names[lid]
             stored, stored_previous = row[2], row[3]
             text = self.texts[("l", lid)]
-            intact = sealer.versioned_hash(version, stored_previous, text) == stored
-            linked = not chain_known or stored_previous == previous
+            own = sealer.versioned_hash(version, stored_previous, text)
+            intact = own == stored
+            linked = not chain_known or stored_previous in previous
             if not (intact and linked):
                 problems.append(self._line_label(number, name))
-            previous, chain_known = stored, True
+            previous, chain_known = {stored, own}, True
             if recomputed is not None:
                 recomputed = sealer.versioned_hash(version, recomputed, text)
         if not problems and recomputed != seal:
@@ -363,16 +407,21 @@ class SealCheck:
             purgeable=False,
         )
         for row in self.lines[sid]:
-            number, name = names.get(row[0], (0, row[5]))
+            if row[0] not in names or not names[row[0]][0]:
+                # a line added after the seal is named as added: its files prove nothing
+                continue
+            number, name = names[row[0]]
             check(
                 ("az.attendance.line", "signature", row[0]),
                 row[6],
                 _("%(line)s (signature image)", line=self._line_label(number, name)),
+                purgeable=bool(row[8]),
             )
             check(
                 ("az.attendance.line", "justification", row[0]),
                 row[7],
                 _("%(line)s (justification)", line=self._line_label(number, name)),
+                purgeable=bool(row[8]),
             )
         return problems
 
@@ -381,6 +430,10 @@ class SealCheck:
         problems = []
         lines = {row[0]: row for row in self.lines[sid]}
         recorded = {row[3]: row for row in self.ledger[sid] if row[1] == "amendment"}
+        seals = [row[2] for row in self.ledger[sid] if row[1] == "seal"]
+        # the first amendment is chained to the seal, as stored with the sheet or as the
+        # ledger recorded it (a seal edited alone is named once, by the seal's own check)
+        starts = {seal, *seals[-1:]}
         previous = seal
         found = set()
         for number, row in enumerate(self.amendments[sid], start=1):
@@ -394,7 +447,7 @@ class SealCheck:
                 amendment_version
                 and text
                 and sealer.versioned_hash(amendment_version, stored_previous, text) == stored
-                and stored_previous == previous
+                and (stored_previous == previous or (number == 1 and stored_previous in starts))
             ):
                 problems.append(label)
             elif aid not in recorded:
@@ -405,6 +458,7 @@ class SealCheck:
         for aid, entry in recorded.items():
             if aid not in found:
                 problems.append(_("%(amendment)s was deleted.", amendment=entry[4] or aid))
-        if version >= 2 and not problems and (amendment_head or None) != (previous or None):
+        heads = {previous or None} if found else {previous or None, *starts}
+        if version >= 2 and not problems and (amendment_head or None) not in heads:
             problems.append(_("The head of the chain of amendments"))
         return problems

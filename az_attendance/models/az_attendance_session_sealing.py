@@ -184,6 +184,17 @@ class AzAttendanceSessionSealing(models.AbstractModel):
             [(line.id, line.partner_id.id, line.partner_name or "") for line in self.line_ids.sorted("id")]
         )
 
+    def _ledger_seal_entry(self):
+        """Position of the company ledger's seal entry for this sheet, or None."""
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT sequence FROM az_attendance_ledger WHERE session_ref = %s AND kind = 'seal' "
+            "ORDER BY sequence LIMIT 1",
+            [self.id],
+        )
+        row = self.env.cr.fetchone()
+        return row[0] if row else None
+
     def _seal(self, version=None):
         """Freeze the sheet: record what it prints, number its lines, chain the header and
         each line, and write the sheet's seal into the company ledger."""
@@ -192,6 +203,17 @@ class AzAttendanceSessionSealing(models.AbstractModel):
         # finds the sheet sealed (one seal, one ledger entry).
         if self._lock_rows().seal:
             raise UserError(self.env._("The sheet '%(name)s' is already sealed.", name=self.name))
+        # a sheet is sealed once: one reopened behind the ORM is not sealed a second time
+        entry = self._ledger_seal_entry()
+        if entry:
+            raise UserError(
+                self.env._(
+                    "The sheet '%(name)s' was sealed before (entry %(entry)s of the company "
+                    "ledger): it cannot be sealed again. Record a correction as an amendment.",
+                    name=self.name,
+                    entry=f"#{entry}",
+                )
+            )
         version = version or sealer.SEAL_VERSION
         session = self._sealing()
         lines = session.line_ids.sorted("id")

@@ -214,6 +214,68 @@ class TestAttendanceSealIntegrity(AttendanceCommon):
         )
         self.assertEqual(self.problems(), ["The lines were reordered after the seal."])
 
+    def test_a_row_copied_into_a_sheet_is_named_as_added_and_nothing_else(self):
+        self.sql(
+            "INSERT INTO az_attendance_line (session_id, company_id, project_id, partner_id, "
+            "partner_name, status, seal_sequence, signed_at, sign_method, signature_sha256, "
+            "hash, previous_hash) "
+            "SELECT session_id, company_id, project_id, %s, 'Copie Conforme', status, 6, signed_at, "
+            "sign_method, signature_sha256, hash, previous_hash FROM az_attendance_line WHERE id = %s",
+            self.funder.id,
+            self.lines[0].id,
+        )
+        self.assertEqual(self.problems(), ["Copie Conforme: line added after the seal (not sealed)."])
+
+    def test_a_changed_stored_hash_accuses_that_line_alone(self):
+        self.sql("UPDATE az_attendance_line SET hash = %s WHERE id = %s", "$3$" + "ab" * 32, self.lines[1].id)
+        self.assertEqual(self.problems(), [f"Line 2: {self.names[1]}"])
+        self.sql("UPDATE az_attendance_line SET hash = %s WHERE id = %s", self.session.seal, self.lines[4].id)
+        self.sql(
+            "UPDATE az_attendance_session SET header_hash = %s WHERE id = %s",
+            "$3$" + "cd" * 32,
+            self.session.id,
+        )
+        self.assertEqual(
+            self.problems(),
+            ["Sheet header (title, date, times, place, trainers, fundings)", f"Line 2: {self.names[1]}"],
+        )
+
+    def test_a_seal_without_its_version_prefix_names_the_seal_not_the_lines(self):
+        self.sql(
+            "UPDATE az_attendance_session SET seal = substring(seal from 4) WHERE id = %s", self.session.id
+        )
+        problems = self.problems()
+        self.assertFalse([p for p in problems if p.startswith("Line")], problems)
+        self.assertEqual(
+            problems,
+            [
+                "The sheet's final seal",
+                "The seal stored with the sheet differs from the one recorded in the company "
+                "ledger: the sheet was changed in the database after it was sealed.",
+            ],
+        )
+
+    def test_a_sheet_reopened_behind_the_orm_and_sealed_again_is_named(self):
+        first = self.session.seal
+        self.sql(
+            "UPDATE az_attendance_session SET state = 'open', seal = NULL WHERE id = %s", self.session.id
+        )
+        self.sql("UPDATE az_attendance_line SET status = 'absent' WHERE id = %s", self.lines[2].id)
+        with self.assertRaisesRegex(UserError, "was sealed before"):
+            self.session.with_user(self.trainer).action_validate()
+        # an insider runs the sealing code past that refusal: the ledger now holds two seals
+        Session = type(self.session)
+        with patch.object(Session, "_ledger_seal_entry", lambda session: None):
+            self.session.with_user(self.trainer).action_validate()
+        self.env.flush_all()
+        self.assertNotEqual(self.session.seal, first)
+        problems = self.problems()
+        self.assertEqual(len(problems), 1, problems)
+        self.assertRegex(problems[0], r"records 2 seals of this sheet \(entries #\d+, #\d+\)")
+        anomalies = self.company.with_user(self.manager)._az_attendance_integrity()["anomalies"]
+        self.assertEqual([a["sheet"] for a in anomalies], [f"{self.session.name} (#{self.session.id})"])
+        self.assertIn("records 2 seals", anomalies[0]["detail"])
+
     def test_a_missing_signature_image_is_a_change(self):
         line = self.lines[0]
         self.sql(
@@ -570,15 +632,46 @@ class TestAttendanceSealIntegrity(AttendanceCommon):
     def test_the_purge_is_recorded_in_the_ledger_and_the_sheet_still_verifies(self):
         with freeze_time("2031-03-12"):
             purged = self.env["az.attendance.session"]._cron_purge_signatures()
-        self.assertEqual(purged, self.session)
-        entry = (
-            self.env["az.attendance.ledger"]
-            .sudo()
-            .search([("session_ref", "=", self.session.id), ("kind", "=", "purge")])
+            self.assertEqual(purged, self.session)
+            entry = (
+                self.env["az.attendance.ledger"]
+                .sudo()
+                .search([("session_ref", "=", self.session.id), ("kind", "=", "purge")])
+            )
+            self.assertEqual(len(entry), 1)
+            self.assertEqual(self.problems(), [])
+            self.assertEqual(self.company.with_user(self.manager)._az_attendance_integrity()["anomalies"], [])
+
+    def test_a_purge_entry_written_by_hand_excuses_no_missing_image(self):
+        line = self.lines[0]
+        missing = f"Line 1: {self.names[0]} (signature image): the file is missing."
+        self.sql(
+            "DELETE FROM ir_attachment WHERE res_model = 'az.attendance.line' "
+            "AND res_field = 'signature' AND res_id = %s",
+            line.id,
         )
-        self.assertEqual(len(entry), 1)
-        self.assertEqual(self.problems(), [])
-        self.assertEqual(self.company.with_user(self.manager)._az_attendance_integrity()["anomalies"], [])
+        self.sql("UPDATE az_attendance_line SET signature_purged = true WHERE id = %s", line.id)
+        self.sql("UPDATE az_attendance_session SET signatures_purged = true WHERE id = %s", self.session.id)
+        # a purge entry with a hash computed by the product's own code, on a sheet sealed
+        # within its retention period: the image is still missing
+        self.env["az.attendance.ledger"]._append(self.session, "purge", self.session.seal)
+        self.assertEqual(self.problems(), [missing])
+        with freeze_time("2031-03-12"):
+            # past the retention period, the purge recorded by the sheet and the ledger holds
+            self.assertEqual(self.problems(), [])
+            # but not for a line whose own purge record says it kept its image
+            self.sql("UPDATE az_attendance_line SET signature_purged = false WHERE id = %s", line.id)
+            self.assertEqual(self.problems(), [missing])
+            self.sql("UPDATE az_attendance_line SET signature_purged = true WHERE id = %s", line.id)
+            self.sql(
+                "UPDATE az_attendance_session SET signatures_purged = false WHERE id = %s", self.session.id
+            )
+            self.assertEqual(self.problems(), [missing])
+        # an EU-funded action keeps its proofs ten years: six years later is not enough
+        self.sql("UPDATE az_attendance_session SET signatures_purged = true WHERE id = %s", self.session.id)
+        self.funding.is_eu_funded = True
+        with freeze_time("2031-03-12"):
+            self.assertEqual(self.problems(), [missing])
 
     def test_a_later_change_of_the_site_timezone_does_not_move_a_sealed_sheet(self):
         day, times = self.session.date, self.session._format_local_time(self.session.start)
