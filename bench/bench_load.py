@@ -48,13 +48,21 @@ def prepare(args):
 def signature_data_uri():
     """A stroke drawn on a 400×150 canvas, as the signing pad sends it."""
     import base64
+    import importlib.util
     import io
 
     from PIL import Image, ImageDraw
 
+    # the curve the pad draws through the points (the server checks the ink lies along it)
+    path = Path(__file__).resolve().parent.parent / "az_attendance/tools/signature_image.py"
+    spec = importlib.util.spec_from_file_location("az_bench_signature_image", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
     image = Image.new("RGBA", (400, 150), (255, 255, 255, 0))
     ImageDraw.Draw(image).line(
-        [(20, 120), (90, 30), (170, 110), (260, 40), (380, 90)], fill=(20, 30, 120, 255), width=4
+        module.pad_curve([(20, 120), (90, 30), (170, 110), (260, 40), (380, 90)]),
+        fill=(20, 30, 120, 255),
+        width=4,
     )
     stream = io.BytesIO()
     image.save(stream, format="PNG")

@@ -157,16 +157,90 @@ def strokes_of(points, size=(600, 200), scale=1):
 STROKE = [(30, 160), (120, 40), (240, 140), (420, 60), (570, 120)]
 
 
-def drawn_along(points, size=(600, 200)):
+def drawn_along(points, size=(600, 200), scale=1):
+    """What the signing pad draws through ``points`` (CSS pixels) on a canvas of ``size``
+    device pixels."""
     image = Image.new("RGBA", size, (255, 255, 255, 0))
-    ImageDraw.Draw(image).line(points, fill=(20, 30, 120, 255), width=4)
+    curve = [(x * scale, y * scale) for x, y in si.pad_curve(points)]
+    ImageDraw.Draw(image).line(curve, fill=(20, 30, 120, 255), width=round(4 * scale))
     return png(image)
 
 
 def test_a_drawing_sent_with_its_strokes_is_accepted():
     assert si.clean_signature(drawn_along(STROKE), strokes_of(STROKE))
     # a tablet at 2 device pixels per CSS pixel: the picture is twice the box
-    assert si.clean_signature(drawn_along(STROKE), strokes_of(STROKE, scale=2))
+    half = [(x / 2, y / 2) for x, y in STROKE]
+    assert si.clean_signature(drawn_along(half, scale=2), strokes_of(STROKE, scale=2))
+
+
+def typed_name(text="Amina D.", size=(600, 200)):
+    image = Image.new("RGBA", size, (255, 255, 255, 0))
+    font = ImageFont.truetype("DejaVuSans.ttf", 80)  # Debian fonts-dejavu-core, in the setup
+    ImageDraw.Draw(image).text((30, 40), text, fill=(0, 0, 0, 255), font=font)
+    return image
+
+
+def refused(raw, strokes):
+    with pytest.raises(si.SignatureImageError) as error:
+        si.clean_signature(raw, strokes)
+    return error.value.code == si.NOT_DRAWN
+
+
+def test_a_typed_name_with_long_zig_zags_across_the_box_is_refused():
+    typed = png(typed_name())
+    for passes in (3, 6, 12, 24):
+        zig = [(10 + 580 * (i % 2), 10 + 180 * i / passes) for i in range(passes + 1)]
+        assert refused(typed, strokes_of(zig)), passes
+        # the same zig-zags cut into points a few pixels apart
+        dense = []
+        for (x1, y1), (x2, y2) in zip(zig, zig[1:], strict=False):
+            dense += [(x1 + (x2 - x1) * k / 100, y1 + (y2 - y1) * k / 100) for k in range(100)]
+        assert refused(typed, strokes_of(dense)), passes
+
+
+def test_a_typed_name_with_ten_thousand_random_points_is_refused():
+    import random
+
+    rng = random.Random(7)
+    typed = png(typed_name())
+    cloud = [(rng.uniform(0, 600), rng.uniform(0, 200)) for _ in range(10_000)]
+    assert refused(typed, strokes_of(cloud))
+    # in many short strokes, or as a slow random walk that fills the box
+    many = json.dumps(
+        {
+            "width": 600,
+            "height": 200,
+            "strokes": [[c for p in cloud[i : i + 50] for c in p] for i in range(0, 10_000, 50)],
+        }
+    )
+    assert refused(typed, many)
+    walk, x, y = [], 300.0, 100.0
+    for _ in range(10_000):
+        x = min(max(x + rng.uniform(-6, 6), 0), 600)
+        y = min(max(y + rng.uniform(-6, 6), 0), 200)
+        walk.append((x, y))
+    assert refused(typed, strokes_of(walk))
+    scribble = png(si.render_strokes((600, 200), 600, 200, [walk], radius=3))
+    assert refused(scribble, strokes_of(walk)), "strokes covering the box are a fill, not a signature"
+
+
+def test_what_is_kept_is_the_ink_the_strokes_draw():
+    """A drawing with a small typed word beside it passes the checks (the word is little of
+    the ink), but what is kept is drawn by the server from the strokes: not the word."""
+    image = Image.open(io.BytesIO(drawn_along(STROKE))).convert("RGBA")
+    ImageDraw.Draw(image).text((480, 170), "ok", fill=(0, 0, 0, 255), font=ImageFont.load_default())
+    kept = Image.open(io.BytesIO(si.clean_signature(png(image), strokes_of(STROKE)))).convert("RGBA")
+    assert si.ink_mask(kept).crop((470, 160, 600, 200)).getbbox() is None
+    assert si.ink_box(kept)[0] > 500
+
+
+def test_deeply_nested_strokes_are_refused_without_exhausting_the_parser():
+    for text in ("[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000):
+        with pytest.raises(si.SignatureImageError) as error:
+            si.parse_strokes(text)
+        assert error.value.code == si.NOT_DRAWN
+    # brackets inside a string do not count
+    assert si._nesting('{"w": "[[[[[[[["}') == 1
 
 
 def test_a_typed_name_is_not_a_drawing():

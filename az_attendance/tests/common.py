@@ -12,16 +12,19 @@ from odoo import Command
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
 
+from ..tools import signature_image
+
 
 def _stroke_points(seed):
     return [(10, 80), (60 + seed * 7, 20), (120, 70), (200 + seed, 30), (290, 60)]
 
 
 def signature_png(seed=1):
-    """A small PNG that looks like a handwritten stroke."""
+    """A small PNG that looks like a handwritten stroke: the curve the signing pad draws
+    through the points of ``signature_strokes(seed)``."""
     image = Image.new("RGBA", (300, 100), (255, 255, 255, 0))
     draw = ImageDraw.Draw(image)
-    draw.line(_stroke_points(seed), fill=(10, 20, 120, 255), width=3)
+    draw.line(signature_image.pad_curve(_stroke_points(seed)), fill=(10, 20, 120, 255), width=3)
     stream = io.BytesIO()
     image.save(stream, format="PNG")
     return stream.getvalue()

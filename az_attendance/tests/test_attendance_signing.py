@@ -207,6 +207,33 @@ class TestSigningRoutes(HttpCase, AttendanceCommon):
         self.assertPageSays(response, 400, "This field expects text.")
         self._assert_nothing_signed()
 
+    def test_deeply_nested_strokes_are_refused_on_every_signing_page(self):
+        """JSON nested deeper than the parser's recursion, in the strokes field: a clear
+        refusal on the QR page, the personal link and the kiosk, nothing written."""
+        not_drawn = "The signature must be drawn in the box"
+        for nested in ("[" * 60_000 + "]" * 60_000, '{"strokes":' * 30_000 + "1" + "}" * 30_000):
+            drawing = {"signature": signature_data_uri(), "strokes": nested}
+            url = f"/attendance/qr/{self.att_session.qr_token}"
+            csrf = self._csrf(url)
+            response = self.url_open(
+                url + "/sign",
+                data={"csrf_token": csrf, "line_id": self.amina_line.id, "code": "135790", **drawing},
+            )
+            self.assertPageSays(response, 400, not_drawn)
+            token = self.lucas_line._get_remote_token()
+            csrf = self._csrf(f"/attendance/sign/{token}")
+            response = self.url_open(f"/attendance/sign/{token}", data={"csrf_token": csrf, **drawing})
+            self.assertPageSays(response, 400, not_drawn)
+            self.authenticate("az_att_trainer", "az_att_trainer")
+            for offline in (False, True):
+                result = self.make_jsonrpc_request(
+                    "/attendance/kiosk/sign", {"line_id": self.amina_line.id, **drawing, "offline": offline}
+                )
+                self.assertFalse(result["ok"], result)
+                self.assertIn(not_drawn, result["error"])
+            self.authenticate(None, None)
+        self._assert_nothing_signed()
+
     def test_the_badge_lists_an_open_session_whatever_day_the_staff_member_s_clock_shows(self):
         """A session of 23:00 still signs after midnight, and a trainer's time zone is not the
         site's: the badge lists the sessions whose signing window holds now, not "today's"."""
