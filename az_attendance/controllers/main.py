@@ -3,7 +3,7 @@ import re
 from datetime import timedelta
 
 from odoo import fields, http
-from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
 from odoo.addons.az_project_base.controllers.public_input import PublicInputMixin
@@ -121,11 +121,15 @@ class AttendanceController(PublicInputMixin, http.Controller):
         (failures slow down as for a login)."""
         if not isinstance(password, str) or not password or len(password) > 1024:
             return {"ok": False, "error": request.env._("Type your password.")}
-        user = request.env.user
-        try:
-            with request.env["res.users"]._assert_can_auth(user=user.login):
-                user._check_credentials({"type": "password", "password": password}, {"interactive": True})
-        except AccessDenied:
+        outcome = (
+            request.env["az.attendance.unlock.attempt"].sudo()._check_password(request.env.user, password)
+        )
+        if outcome == "cooldown":
+            return {
+                "ok": False,
+                "error": request.env._("Too many wrong passwords: wait a minute, then type it again."),
+            }
+        if outcome != "ok":
             return {"ok": False, "error": request.env._("This password is not right.")}
         try:
             session_id = pi.parse_id(session_id, "session_id")

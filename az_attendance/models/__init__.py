@@ -16,3 +16,4 @@ from . import res_partner
 from . import ir_attachment
 from . import ir_actions_report
 from . import az_attendance_justification
+from . import az_attendance_unlock_attempt
