@@ -208,10 +208,10 @@ class AzAttendanceSessionSealing(models.AbstractModel):
         if entry:
             raise UserError(
                 self.env._(
-                    "The sheet '%(name)s' was sealed before (entry %(entry)s of the company "
+                    "The sheet '%(name)s' was sealed before (entry #%(entry)s of the company "
                     "ledger): it cannot be sealed again. Record a correction as an amendment.",
                     name=self.name,
-                    entry=f"#{entry}",
+                    entry=entry,
                 )
             )
         version = version or sealer.SEAL_VERSION
