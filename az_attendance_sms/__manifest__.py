@@ -1,6 +1,6 @@
 {
     "name": "AZ Attendance SMS",
-    "summary": "Personal signing links of attendance sheets sent by SMS, at once, through Odoo's SMS module",
+    "summary": "Personal signing links of attendance sheets sent by SMS through Odoo's SMS module",
     "version": "18.0.1.0.0",
     "category": "Services/Project",
     "author": "AZ for Odoo",
