@@ -208,8 +208,11 @@ class AzAttendanceLedger(models.Model):
         token it answers (the digest signed, the authority's certificate) and keep it. A
         failure is logged and asked again by the next run of the job. With ``commit``, each
         token is committed as it comes (the job's own transaction)."""
+        unreachable = set()
         for entry in self:
             company = entry.company_id.sudo()
+            if company.id in unreachable:
+                continue
             digest = tsa.imprint(entry.value)
             query, nonce = tsa.make_request(digest)
             try:
@@ -227,6 +230,9 @@ class AzAttendanceLedger(models.Model):
                 _logger.warning(
                     "No trusted timestamp for ledger entry %s of %s: %s", entry.sequence, company.name, error
                 )
+                if isinstance(error, requests.RequestException):
+                    # the authority does not answer: its other entries wait for a later run
+                    unreachable.add(company.id)
                 continue
             if not pinned:
                 company.az_tsa_certificate = base64.b64encode(certificate)

@@ -8,6 +8,7 @@ import time
 from datetime import timedelta
 from unittest.mock import patch
 
+import requests
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID
@@ -862,3 +863,12 @@ class TestAttendanceTimestamp(AttendanceCommon):
         session = self.sign_all_and_validate(self.make_session())
         self.assertEqual(session.state, "validated")
         self.assertEqual(session._verify_seal(), [])
+        self.sign_all_and_validate(self.make_session(start=self.day_start + timedelta(days=1)))
+        # the job asks an authority that does not answer once a run, not once an entry
+        with (
+            patch("odoo.addons.az_attendance.models.az_attendance_ledger.requests.post") as post,
+            mute_logger("odoo.addons.az_attendance.models.az_attendance_ledger"),
+        ):
+            post.side_effect = requests.ConnectionError("no answer")
+            self.env["az.attendance.ledger"]._cron_timestamp_pending()
+        self.assertEqual(post.call_count, 1)
