@@ -125,13 +125,13 @@ class AzAttendanceLedger(models.Model):
         raise UserError(self.env._("An entry of the ledger of sealed sheets cannot be deleted."))
 
     @api.model
-    def _append(self, session, kind, value, res_ref=0, label="", manifest=None):
+    def _append(self, session, kind, value, res_ref=0, label="", manifest=None, alone=False):
         """Append an entry for ``session`` to its company's ledger and return it. A seal entry
         keeps the list of the lines sealed (``manifest``), so that even a sheet sealed under
         version 1, whose header does not hold that list, names a deleted line."""
         session.ensure_one()
         company = session.company_id
-        sequence, previous = self._lock_head(company)
+        sequence, previous = self._lock_head(company, alone=alone)
         entry = (
             self.sudo()
             .with_context(az_attendance_ledger=LEDGER)
@@ -169,7 +169,7 @@ class AzAttendanceLedger(models.Model):
         return entry
 
     @api.model
-    def _lock_head(self, company):
+    def _lock_head(self, company, alone=False):
         """Queue for the company's ledger and return (next position, previous hash).
 
         Appends of one company are serialised across workers and servers by a
@@ -180,7 +180,9 @@ class AzAttendanceLedger(models.Model):
         once the lock is held, on a connection of its own whose snapshot starts now; the
         transaction's own snapshot still holds the entries it appended itself. No other
         append can commit while the lock is held, so the later of the two heads is the head.
-        The unique constraint on (company, sequence) stays the last guard."""
+        The unique constraint on (company, sequence) stays the last guard. ``alone`` (the
+        update that registers the sheets sealed before the ledger existed, which runs with
+        no other worker) reads the transaction's own snapshot only."""
         cr = self.env.cr
         cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LEDGER_LOCK, company.id])
         query = (
@@ -189,7 +191,7 @@ class AzAttendanceLedger(models.Model):
         )
         cr.execute(query, [company.id])
         heads = [cr.fetchone()]
-        if not isinstance(cr, TestCursor):
+        if not alone and not isinstance(cr, TestCursor):
             try:
                 with self.env.registry.cursor() as fresh:
                     fresh.execute(query, [company.id])
@@ -405,7 +407,9 @@ class AzAttendanceLedger(models.Model):
         label = self.env._("Recorded when the ledger was created")
         count = 0
         for session in sessions:
-            self._append(session, "seal", session.seal, label=label, manifest=session._seal_manifest_now())
+            self._append(
+                session, "seal", session.seal, label=label, manifest=session._seal_manifest_now(), alone=True
+            )
             count += 1
             for number, amendment in enumerate(session.amendment_ids.sorted("id"), start=1):
                 if amendment.hash:
@@ -415,9 +419,10 @@ class AzAttendanceLedger(models.Model):
                         amendment.hash,
                         res_ref=amendment.id,
                         label=amendment._ledger_label(number),
+                        alone=True,
                     )
                     count += 1
             if session.signatures_purged:
-                self._append(session, "purge", session.seal, label=label)
+                self._append(session, "purge", session.seal, label=label, alone=True)
                 count += 1
         return count
