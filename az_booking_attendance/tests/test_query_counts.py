@@ -3,18 +3,15 @@ member, per line or per project) fails the suite. Bounds are the counts measured
 guard was written plus a small margin; each is checked at two sizes, so that a count that
 grows with the data fails even below the bound."""
 
-import base64
-import io
-import json
 import logging
 import re
 from datetime import datetime, timedelta
 
-from PIL import Image, ImageDraw
-
 import odoo
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.az_attendance.tests.common import signature_data_uri, signature_strokes
 
 _logger = logging.getLogger(__name__)
 
@@ -22,15 +19,11 @@ CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 
 
 def signature_uri():
-    image = Image.new("RGBA", (300, 100), (255, 255, 255, 0))
-    ImageDraw.Draw(image).line([(10, 80), (80, 20), (160, 70), (290, 30)], fill=(0, 0, 90, 255), width=3)
-    stream = io.BytesIO()
-    image.save(stream, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(stream.getvalue()).decode()
+    return signature_data_uri()
 
 
-# the strokes the signing page sends with the drawing above (a 300 x 100 box)
-STROKES = json.dumps({"width": 300, "height": 100, "strokes": [[10, 80, 80, 20, 160, 70, 290, 30]]})
+# the strokes the signing page sends with the drawing above (as the pad draws it)
+STROKES = signature_strokes()
 
 
 @tagged("post_install", "-at_install")
