@@ -40,7 +40,6 @@ class AzAttendanceSessionSealing(models.AbstractModel):
     seal = fields.Char(
         copy=False,
         readonly=True,
-        tracking=True,
         help="Final hash of the chained lines, computed at validation.",
     )
     validated_by_id = fields.Many2one("res.users", copy=False, readonly=True)
@@ -237,11 +236,4 @@ class AzAttendanceSessionSealing(models.AbstractModel):
         self.env["az.attendance.ledger"]._append(
             session, "seal", session.seal, manifest=session.seal_manifest or session._seal_manifest_now()
         )
-        message = self.env._("Sheet validated and sealed: %(seal)s", seal=session.seal)
-        if session.early_validation_reason:
-            message = self.env._(
-                "Sheet validated and sealed before the end of the session: %(seal)s. Reason: %(reason)s",
-                seal=session.seal,
-                reason=session.early_validation_reason,
-            )
-        self.message_post(body=message)
+        self.message_post(body=session._seal_message())

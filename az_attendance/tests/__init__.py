@@ -9,3 +9,4 @@ from . import test_attendance_verify_page
 from . import test_attendance_signing
 from . import test_attendance_platform
 from . import test_attendance_justification
+from . import test_attendance_words
