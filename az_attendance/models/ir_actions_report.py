@@ -10,8 +10,8 @@ class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
     def get_paperformat(self):
-        """The attendance sheet and the integrity report print on A4 (France first), on US Letter in the countries that
-        use it, with the small margins its layout is measured for."""
+        """The attendance sheet and the integrity report print on A4 (France first), on US
+        Letter in the countries that use it, with the small margins their layout is made for."""
         if self.report_name not in SMALL_MARGIN_REPORTS or self.paperformat_id:
             return super().get_paperformat()
         if self.env.company.country_id.code in LETTER_COUNTRIES:

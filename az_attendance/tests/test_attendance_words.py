@@ -6,12 +6,15 @@ report readable by pdftotext."""
 import os
 import subprocess
 import tempfile
+
 from freezegun import freeze_time
 from lxml import html as lxml_html
 
 from odoo.tests import HttpCase, tagged
 
 from .common import AttendanceCommon, signature_data_uri
+
+SEALED = "scellée le 11/03/2025 12:05 par Claire Trainer."
 
 
 class FrenchCommon(AttendanceCommon):
@@ -43,23 +46,21 @@ class TestAttendanceWordsFrench(FrenchCommon):
     def test_the_form_says_the_seal_in_words(self):
         session = self.sealed_sheet()
         shown = session.with_user(self.trainer).with_context(lang="fr_FR")
-        self.assertEqual(shown.seal_summary, "Feuille intacte, scellée le 11/03/2025 12:05 par Claire Trainer.")
+        self.assertEqual(shown.seal_summary, f"Feuille intacte, {SEALED}")
         self.assertTrue(shown.seal_intact)
         self.assertNotIn(session.seal[:12], shown.seal_summary)
         self.assertEqual(shown.tz_label, "heure de Paris")
         self.tamper(session)
         shown.invalidate_recordset()
         self.assertFalse(shown.seal_intact)
-        self.assertEqual(
-            shown.seal_summary, "Feuille modifiée depuis qu'elle a été scellée le 11/03/2025 12:05 par Claire Trainer."
-        )
+        self.assertEqual(shown.seal_summary, f"Feuille modifiée depuis qu'elle a été {SEALED}")
 
     def test_the_chatter_says_the_seal_in_words_and_keeps_the_digest_behind_a_detail(self):
         session = self.sealed_sheet()
         body = session.message_ids.filtered(lambda m: "scellée" in str(m.body))[:1].body
         self.assertTrue(body, session.message_ids.mapped("body"))
         doc = lxml_html.fromstring(str(body))
-        self.assertIn("Feuille validée et scellée le 11/03/2025 12:05 par Claire Trainer.", doc.text_content())
+        self.assertIn(f"Feuille validée et {SEALED}", doc.text_content())
         details = doc.xpath("//details")
         self.assertEqual(len(details), 1)
         self.assertIn(session.seal, details[0].text_content())
@@ -75,7 +76,7 @@ class TestAttendanceWordsFrench(FrenchCommon):
         text = " ".join(lxml_html.fromstring(page).text_content().split())
         self.assertIn("09:00 – 12:00 (heure de Paris)", text)
         self.assertNotIn("Europe/Paris", text)
-        self.assertIn("Feuille intacte, scellée le 11/03/2025 12:05 par Claire Trainer.", text)
+        self.assertIn(f"Feuille intacte, {SEALED}", text)
 
     def test_the_kiosk_says_what_happened_after_a_signature(self):
         session = self.make_session()
@@ -135,7 +136,8 @@ class TestAttendanceIntegrityVerdict(FrenchCommon):
     def test_the_verdict_names_what_is_wrong(self):
         session = self.sealed_sheet(name="Atelier CV")
         self.tamper(session)
-        action = self.company.with_user(self.manager).with_context(lang="fr_FR").action_az_attendance_integrity_check()
+        company = self.company.with_user(self.manager).with_context(lang="fr_FR")
+        action = company.action_az_attendance_integrity_check()
         check = self.env["az.attendance.integrity.check"].browse(action["res_id"])
         self.assertEqual(check.anomaly_count, 1)
         self.assertIn("1 anomalie", check.verdict)
@@ -159,7 +161,7 @@ class TestAttendanceWordsPages(HttpCase, FrenchCommon):
         doc = lxml_html.fromstring(page.content)
         main = doc.xpath("//main")[0]
         verdict = " ".join(main.xpath("string(.//*[contains(@class, 'o_az_verify_verdict')])").split())
-        self.assertEqual(verdict, "Feuille intacte, scellée le 11/03/2025 12:05 par Claire Trainer.")
+        self.assertEqual(verdict, f"Feuille intacte, {SEALED}")
         methods = " ".join(main.xpath("string(.//*[contains(@class, 'o_az_verify_methods')])").split())
         self.assertIn("Borne : 3", methods)
         # the digests are shown only inside the technical detail
@@ -196,4 +198,3 @@ class TestAttendanceWordsPages(HttpCase, FrenchCommon):
         self.assertIn("Ligne 1", flat)
         # on the first lines of the page, not a third of the way down
         self.assertIn(self.company.name, "\n".join(text.splitlines()[:5]))
-

@@ -66,10 +66,8 @@ class AzAttendanceIntegrityCheck(models.TransientModel):
             )
             for anomaly in anomalies
         )
-        return Markup('<table class="table table-sm o_az_integrity_anomalies">%s<tbody>%s</tbody></table>') % (
-            head,
-            rows,
-        )
+        table = Markup('<table class="table table-sm o_az_integrity_anomalies">%s<tbody>%s</tbody></table>')
+        return table % (head, rows)
 
     def action_download(self):
         """The printable report of the check (it runs the check again as it prints)."""
