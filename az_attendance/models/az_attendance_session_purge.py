@@ -84,7 +84,7 @@ class AzAttendanceSessionPurge(models.AbstractModel):
         for session in purged:
             session = session.with_context(lang=session.company_id._az_lang())
             session.message_post(
-                body=self.env._(
+                body=session.env._(
                     "Signature images purged after the retention period; the seal is kept and "
                     "the purge is recorded in the company ledger."
                 )

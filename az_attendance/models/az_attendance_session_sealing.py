@@ -236,4 +236,5 @@ class AzAttendanceSessionSealing(models.AbstractModel):
         self.env["az.attendance.ledger"]._append(
             session, "seal", session.seal, manifest=session.seal_manifest or session._seal_manifest_now()
         )
-        self.message_post(body=session._seal_message())
+        # a stored message: in the company's language, whoever validates
+        self.message_post(body=session.with_context(lang=session.company_id._az_lang())._seal_message())

@@ -101,7 +101,7 @@ class ResCompany(models.Model):
         check = self.env["az.attendance.ledger"].sudo()._check_integrity(self)
         check["checked_at_label"] = self.env._(
             "%(date)s, %(tz)s",
-            date=format_datetime(self.env, check["checked_at"], tz=self._az_tz(), dt_format="medium"),
+            date=format_datetime(self.env, check["checked_at"], tz=self._az_tz()),
             tz=self._az_tz_label(),
         )
         return check
