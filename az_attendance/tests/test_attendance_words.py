@@ -157,6 +157,7 @@ class TestAttendanceWordsPages(HttpCase, FrenchCommon):
 
     def test_verify_page_says_the_seal_in_words_and_names_the_methods(self):
         session = self.sealed_sheet()
+        self.authenticate(None, None)
         address = urlsplit(session.verify_url)
         page = self.url_open(f"/fr{address.path}?{address.query}")
         self.assertEqual(page.status_code, 200, page.text[-3000:])

@@ -246,7 +246,8 @@ registry.category("web_tour.tours").add("az_attendance_kiosk", {
         },
         {
             content: "Sofia's line is signed on her behalf",
-            trigger: ".o_form_view:not(:has(.modal)) .o_data_row:contains(Sofia Pereira):contains(On behalf)",
+            // the dialog is closed and the method column (not the row's button) says it
+            trigger: "body:not(:has(.modal)) .o_form_view .o_data_row:contains(Sofia Pereira) td[name=sign_method]:contains(On behalf)",
         },
     ],
 });
