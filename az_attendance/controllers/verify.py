@@ -48,6 +48,10 @@ class AttendanceVerifyController(PublicInputMixin, http.Controller):
             "ledger_at": session._format_local(entry.recorded_at) if entry else "",
             "timestamped_at": session._format_local(entry.timestamped_at) if entry else "",
             "seal_words": session._seal_words(problems),
+            "method_lines": [
+                request.env._("%(method)s: %(count)s", method=method, count=count)
+                for method, count in session._report_method_counts()
+            ],
             "tz_label": session._tz_label(),
             "start": session._format_local(session.start),
             "stop": session._format_local_time(session.stop),
