@@ -84,9 +84,13 @@ class ResCompany(models.Model):
         return self.partner_id.lang or self.env.lang or "en_US"
 
     def _az_tz(self):
-        """The company's time zone: its address's, else its working hours'."""
+        """The company's time zone: its address's, else that of its sites (where its sheets
+        are signed), else the reader's, else its working hours'."""
         self.ensure_one()
-        return self.partner_id.tz or self.resource_calendar_id.tz or self.env.user.tz or "UTC"
+        if self.partner_id.tz:
+            return self.partner_id.tz
+        sites = self.env["az.site"].sudo().search([("company_id", "in", [self.id, False])], limit=1)
+        return sites.tz or self.env.user.tz or self.resource_calendar_id.tz or "UTC"
 
     def _az_tz_label(self):
         """The company's time zone as people say it ("heure de Paris")."""
@@ -101,7 +105,7 @@ class ResCompany(models.Model):
         check = self.env["az.attendance.ledger"].sudo()._check_integrity(self)
         check["checked_at_label"] = self.env._(
             "%(date)s, %(tz)s",
-            date=format_datetime(self.env, check["checked_at"], tz=self._az_tz()),
+            date=format_datetime(self.env, check["checked_at"], tz=self._az_tz(), dt_format=False),
             tz=self._az_tz_label(),
         )
         return check
