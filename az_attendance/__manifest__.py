@@ -30,6 +30,7 @@
         "views/az_attendance_portal_templates.xml",
         "wizards/az_attendance_sign_wizard_views.xml",
         "wizards/az_attendance_validate_wizard_views.xml",
+        "wizards/az_attendance_integrity_check_views.xml",
         "views/az_attendance_ledger_views.xml",
         "views/az_attendance_menus.xml",
     ],

@@ -45,6 +45,14 @@ class AttendanceVerifyController(PublicInputMixin, http.Controller):
             "problems": problems,
             "paper_seal": paper_seal,
             "ledger_entry": entry,
+            "ledger_at": session._format_local(entry.recorded_at) if entry else "",
+            "timestamped_at": session._format_local(entry.timestamped_at) if entry else "",
+            "seal_words": session._seal_words(problems),
+            "method_lines": [
+                request.env._("%(method)s: %(count)s", method=method, count=count)
+                for method, count in session._report_method_counts()
+            ],
+            "tz_label": session._tz_label(),
             "start": session._format_local(session.start),
             "stop": session._format_local_time(session.stop),
             "validated_at": session._format_local(session.validated_at),

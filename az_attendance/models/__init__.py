@@ -6,6 +6,7 @@ from . import az_attendance_session_verification
 from . import az_attendance_session_purge
 from . import az_attendance_session_audit
 from . import az_attendance_session
+from . import az_attendance_session_wording
 from . import az_attendance_line_signing
 from . import az_attendance_line
 from . import az_attendance_amendment

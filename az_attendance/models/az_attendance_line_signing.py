@@ -326,6 +326,11 @@ class AzAttendanceLineSigning(models.AbstractModel):
             "name": self.partner_name,
             "signed": bool(self.signed_at),
             "signed_time": self.session_id._format_local_time(self.signed_at),
+            "signed_label": self.env._(
+                "Signature recorded at %(time)s", time=self.session_id._format_local_time(self.signed_at)
+            )
+            if self.signed_at
+            else "",
             "status": self.status,
             "status_label": statuses[self.status],
             "can_sign": self._can_sign(fields.Datetime.now()),

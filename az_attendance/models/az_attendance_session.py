@@ -5,6 +5,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_datetime, format_time
+from odoo.tools.misc import babel_locale_parse, posix_to_ldml
 
 from .az_attendance_sealed_mixin import is_internal
 from .az_attendance_session_sealing import SESSION_PROOF_FIELDS
@@ -386,9 +387,16 @@ class AzAttendanceSession(models.Model):
         return tz.localize(value).astimezone(pytz.utc).replace(tzinfo=None)
 
     def _format_local(self, value, dt_format=False):
-        """A UTC datetime shown in the site's timezone, for sheets and pages."""
+        """A UTC datetime shown in the site's timezone, for sheets and pages: by default the
+        reader's language's date and time, to the minute ("11/03/2025 09:00")."""
         if not value:
             return ""
+        if not dt_format:
+            lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+            if lang:
+                locale = babel_locale_parse(lang.code)
+                time_format = lang.time_format.replace(":%S", "").replace("%S", "")
+                dt_format = f"{posix_to_ldml(lang.date_format, locale)} {posix_to_ldml(time_format, locale)}"
         return format_datetime(self.env, value, tz=self.tz, dt_format=dt_format)
 
     def _format_local_time(self, value):

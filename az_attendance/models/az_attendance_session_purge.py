@@ -68,6 +68,8 @@ class AzAttendanceSessionPurge(models.AbstractModel):
         results = self._seal_verify_batch(due.ids)
         purged = self.browse()
         for session in due:
+            # what the job writes reads in the company's language, not the job user's
+            session = session.with_context(lang=session.company_id._az_lang())
             problems = results.get(session.id)
             if problems is None or problems:
                 session._purge_refused(problems or [self.env._("The sheet is not sealed.")])
@@ -80,8 +82,9 @@ class AzAttendanceSessionPurge(models.AbstractModel):
             self.env["az.attendance.ledger"]._append(session, "purge", session.seal)
             purged |= session
         for session in purged:
+            session = session.with_context(lang=session.company_id._az_lang())
             session.message_post(
-                body=self.env._(
+                body=session.env._(
                     "Signature images purged after the retention period; the seal is kept and "
                     "the purge is recorded in the company ledger."
                 )

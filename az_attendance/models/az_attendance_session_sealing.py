@@ -40,7 +40,6 @@ class AzAttendanceSessionSealing(models.AbstractModel):
     seal = fields.Char(
         copy=False,
         readonly=True,
-        tracking=True,
         help="Final hash of the chained lines, computed at validation.",
     )
     validated_by_id = fields.Many2one("res.users", copy=False, readonly=True)
@@ -259,11 +258,5 @@ class AzAttendanceSessionSealing(models.AbstractModel):
         self.env["az.attendance.ledger"]._append(
             session, "seal", session.seal, manifest=session.seal_manifest or session._seal_manifest_now()
         )
-        message = self.env._("Sheet validated and sealed: %(seal)s", seal=session.seal)
-        if session.early_validation_reason:
-            message = self.env._(
-                "Sheet validated and sealed before the end of the session: %(seal)s. Reason: %(reason)s",
-                seal=session.seal,
-                reason=session.early_validation_reason,
-            )
-        self.message_post(body=message)
+        # a stored message: in the company's language, whoever validates
+        self.message_post(body=session.with_context(lang=session.company_id._az_lang())._seal_message())

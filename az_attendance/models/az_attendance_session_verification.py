@@ -137,7 +137,9 @@ class AzAttendanceSessionVerification(models.AbstractModel):
     def _cron_check_integrity(self):
         """Daily: verify every sealed sheet of every company, so that reports leave out the
         sheets changed since their seal."""
-        self._refresh_seal_checks(self.env["res.company"].sudo().search([]))
+        for company in self.env["res.company"].sudo().search([]):
+            # the problems kept on the sheets read in the company's language
+            self.with_context(lang=company._az_lang())._refresh_seal_checks(company)
 
     def _report_verify_qr(self):
         self.ensure_one()

@@ -13,6 +13,11 @@ class ProjectProject(models.Model):
         digits=(16, 2),
         help="Hours attended on validated sheets.",
     )
+    az_attendance_hours_label = fields.Char(
+        string="Hours attended",
+        compute="_compute_az_attendance_kpis",
+        help="Hours attended on validated sheets, as people read them ('12 h 30 min').",
+    )
     az_next_session_id = fields.Many2one(
         "az.attendance.session", string="Next session", compute="_compute_az_attendance_kpis"
     )
@@ -51,6 +56,7 @@ class ProjectProject(models.Model):
         for project in self:
             project.az_session_count = counts.get(project, 0)
             project.az_attendance_hours = hours.get(project, 0.0)
+            project.az_attendance_hours_label = Session._format_hours(project.az_attendance_hours)
             project.az_next_session_id = Session.browse(next_session.get(project.id))
 
     def action_view_az_sessions(self):

@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import format_datetime
+
+from odoo.addons.az_project_base.tools.timezones import place_of
 
 MIN_RETENTION_YEARS = 6
 EU_RETENTION_YEARS = 10
@@ -59,15 +62,50 @@ class ResCompany(models.Model):
                 )
 
     def action_az_attendance_integrity_check(self):
-        """Print the integrity check of the company's sealed attendance sheets (managers)."""
+        """Check the company's sealed attendance sheets and show the verdict (managers); the
+        printable report is a download from there."""
         self.ensure_one()
         if not self.env.user.has_group("az_project_base.group_manager"):
             raise AccessError(self.env._("Only managers can run the integrity check."))
-        return self.env.ref("az_attendance.action_report_attendance_integrity").report_action(self)
+        check = self.env["az.attendance.integrity.check"]._run(self)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Integrity check of the attendance sheets"),
+            "res_model": "az.attendance.integrity.check",
+            "res_id": check.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+        }
+
+    def _az_lang(self):
+        """The language of what the company's jobs write (chatter, stored messages)."""
+        self.ensure_one()
+        return self.partner_id.lang or self.env.lang or "en_US"
+
+    def _az_tz(self):
+        """The company's time zone: its address's, else that of its sites (where its sheets
+        are signed), else the reader's, else its working hours'."""
+        self.ensure_one()
+        if self.partner_id.tz:
+            return self.partner_id.tz
+        sites = self.env["az.site"].sudo().search([("company_id", "in", [self.id, False])], limit=1)
+        return sites.tz or self.env.user.tz or self.resource_calendar_id.tz or "UTC"
+
+    def _az_tz_label(self):
+        """The company's time zone as people say it ("heure de Paris")."""
+        self.ensure_one()
+        return self.env._("%(place)s time", place=place_of(self._az_tz()))
 
     def _az_attendance_integrity(self):
         """Values of the integrity report (read as superuser once the manager is checked)."""
         self.ensure_one()
         if not self.env.user.has_group("az_project_base.group_manager"):
             raise AccessError(self.env._("Only managers can run the integrity check."))
-        return self.env["az.attendance.ledger"].sudo()._check_integrity(self)
+        check = self.env["az.attendance.ledger"].sudo()._check_integrity(self)
+        check["checked_at_label"] = self.env._(
+            "%(date)s, %(tz)s",
+            date=format_datetime(self.env, check["checked_at"], tz=self._az_tz(), dt_format=False),
+            tz=self._az_tz_label(),
+        )
+        return check

@@ -11,3 +11,4 @@ from . import test_attendance_platform
 from . import test_attendance_justification
 from . import test_attendance_ledger_concurrency
 from . import test_attendance_kiosk_unlock
+from . import test_attendance_words

@@ -1,2 +1,3 @@
 from . import az_attendance_sign_wizard
 from . import az_attendance_validate_wizard
+from . import az_attendance_integrity_check

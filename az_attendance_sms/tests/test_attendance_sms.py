@@ -98,3 +98,15 @@ class TestAttendanceSms(SMSCase, AttendanceCommon):
         message = action["params"]["message"]
         self.assertIn("2 signing link(s) sent.", message)
         self.assertIn("2 signing link(s) sent by SMS.", message)
+
+    def test_the_sms_speaks_the_person_language_whoever_sends_it(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["az_attendance_sms"], ["fr_FR"])
+        self.company.az_remote_link_sms = True
+        self.amina.lang = "fr_FR"
+        session = self.make_session()
+        with self.mockSMSGateway():
+            # sent by an English-speaking trainer
+            session.with_user(self.trainer).with_context(lang="en_US").action_send_remote_links()
+        body = self._new_sms.filtered(lambda sms: sms.partner_id == self.amina).body
+        self.assertIn("signez la feuille d'émargement du 11/03/2025 09:00", body)

@@ -18,7 +18,7 @@ function setupForm(form) {
         onChange: (value) => {
             input.value = value;
             strokesInput.value = value ? drawing.toStrokes() : "";
-            canvas.closest(".border").classList.remove("border-danger");
+            canvas.closest(".o_az_signature_frame").classList.remove("border-danger");
         },
     });
     if (kept) {
@@ -34,7 +34,7 @@ function setupForm(form) {
     form.addEventListener("submit", (event) => {
         if (!input.value) {
             event.preventDefault();
-            canvas.closest(".border").classList.add("border-danger");
+            canvas.closest(".o_az_signature_frame").classList.add("border-danger");
             canvas.focus();
         }
     });

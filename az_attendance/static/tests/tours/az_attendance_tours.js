@@ -87,6 +87,12 @@ registry.category("web_tour.tours").add("az_attendance_kiosk", {
             content: "Her name and the session are above the pad; she signs with her finger",
             trigger: ".o_az_kiosk_board:has(.o_az_kiosk_board_name:contains(Amina Diallo)):has(.o_az_kiosk_board_session:contains(Atelier tablette)) canvas",
             run() {
+                // "Sign in the box": the box is drawn around the pad
+                const frame = this.anchor.parentElement;
+                const width = parseFloat(getComputedStyle(frame).borderTopWidth);
+                if (!(width >= 2) || getComputedStyle(frame).borderTopStyle === "none") {
+                    throw new Error(`The signature pad has no visible frame (border ${width}px)`);
+                }
                 drawOn(this.anchor);
             },
         },
@@ -102,7 +108,7 @@ registry.category("web_tour.tours").add("az_attendance_kiosk", {
         },
         {
             content: "Her name now shows as signed",
-            trigger: ".o_az_kiosk:not(:has(.o_az_kiosk_thanks)) .o_az_kiosk_line.o_az_signed:contains(Amina Diallo)",
+            trigger: ".o_az_kiosk:not(:has(.o_az_kiosk_thanks)) .o_az_kiosk_line.o_az_signed:contains(Amina Diallo) .o_az_kiosk_status:contains(Signature recorded at)",
         },
         {
             content: "The network drops; Lucas taps his name",
@@ -163,9 +169,15 @@ registry.category("web_tour.tours").add("az_attendance_kiosk", {
             run: "click",
         },
         {
-            content: "A password is asked: they guess",
+            content: "A password is asked, the field says whose: they guess",
             trigger: ".o_az_kiosk_unlock input.o_az_kiosk_password",
-            run: "edit 123456",
+            run(helpers) {
+                const label = document.querySelector(`label[for="${this.anchor.id}"]`);
+                if (!this.anchor.id || !label || !label.textContent.trim()) {
+                    throw new Error("The kiosk's password field has no label");
+                }
+                return helpers.edit("123456");
+            },
         },
         {
             content: "and try to leave",
@@ -234,7 +246,8 @@ registry.category("web_tour.tours").add("az_attendance_kiosk", {
         },
         {
             content: "Sofia's line is signed on her behalf",
-            trigger: ".o_form_view:not(:has(.modal)) .o_data_row:contains(Sofia Pereira):contains(On behalf)",
+            // the dialog is closed and the method column (not the row's button) says it
+            trigger: "body:not(:has(.modal)) .o_form_view .o_data_row:contains(Sofia Pereira) td[name=sign_method]:contains(On behalf)",
         },
     ],
 });
