@@ -1,0 +1,66 @@
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+// Justification bundles > New, from the menu: choose the funding by typing its name, the
+// period follows it and can be changed, the title names what was chosen.
+registry.category("web_tour.tours").add("az_attendance_bundle_from_menu_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            trigger: '.o_app[data-menu-xmlid="az_attendance.az_attendance_menu_root"]',
+            run: "click",
+        },
+        {
+            trigger: '[data-menu-xmlid="az_attendance_funder.az_attendance_bundle_menu"]',
+            run: "click",
+        },
+        {
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+        {
+            trigger: '.o_breadcrumb:contains("New justification bundle")',
+        },
+        {
+            trigger: '.o_field_widget[name="funding_id"] input',
+            run: "edit Tour bundle",
+        },
+        {
+            trigger: '.o-autocomplete--dropdown-item a:contains("Convention Tour bundle")',
+            run: "click",
+        },
+        {
+            trigger: '.o_field_widget[name="date_from"] input:value("01/01/2025")',
+        },
+        {
+            trigger: '.o_field_widget[name="date_to"] input',
+            run: "edit 03/31/2025",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: '.o_breadcrumb:contains("Bundle Convention Tour bundle, 01/01/2025 – 03/31/2025")',
+        },
+        {
+            trigger: '.o_az_bundle_progress:contains("Waiting for its turn")',
+        },
+    ],
+});
+
+// A bundle built while its page was closed: the page shows the result, not a progress bar.
+registry.category("web_tour.tours").add("az_attendance_bundle_ready_tour", {
+    steps: () => [
+        {
+            trigger: '.o_az_bundle_ready:contains("The bundle is ready")',
+        },
+        {
+            trigger: '.o_field_widget[name="file"] a, .o_field_widget[name="file"] button',
+        },
+        {
+            trigger: ".o_form_view:not(:has(.o_az_bundle_progress))",
+        },
+    ],
+});
