@@ -1,20 +1,11 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 // Justification bundles > New, from the menu: choose the funding by typing its name, the
 // period follows it and can be changed, the title names what was chosen.
 registry.category("web_tour.tours").add("az_attendance_bundle_from_menu_tour", {
-    url: "/odoo",
+    // the menu's action (the menu bar folds its last entries into "More" on narrow screens)
+    url: "/odoo/action-az_attendance_funder.az_attendance_bundle_action",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            trigger: '.o_app[data-menu-xmlid="az_attendance.az_attendance_menu_root"]',
-            run: "click",
-        },
-        {
-            trigger: '[data-menu-xmlid="az_attendance_funder.az_attendance_bundle_menu"]',
-            run: "click",
-        },
         {
             trigger: ".o_list_button_add",
             run: "click",
