@@ -1,5 +1,6 @@
 import base64
 import logging
+import re
 from contextlib import nullcontext
 
 from odoo import api, fields, models
@@ -348,5 +349,7 @@ class AzAttendanceBundle(models.Model):
 
 
 def _safe(name):
+    """A file name of letters, digits and - _ . (a run of anything else becomes one _)."""
     keep = "".join(c if c.isalnum() or c in "-_." else "_" for c in (name or ""))
+    keep = re.sub(r"_{2,}", "_", keep)
     return keep.strip("_")[:120] or "file"

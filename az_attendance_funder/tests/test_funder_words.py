@@ -2,6 +2,8 @@ import base64
 import csv
 import io
 import zipfile
+from ast import literal_eval
+from datetime import timedelta
 from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
@@ -94,7 +96,9 @@ class TestBundleJobInFrench(FrenchCompanyCommon):
         draft = self.funding.copy({"name": "Convention en projet"})
         field = self.env["az.attendance.bundle"]._fields["funding_id"]
         found = (
-            self.env["az.funding"].with_user(self.manager).name_search("Convention", args=eval(field.domain))  # noqa: S307 - the field's own literal domain
+            self.env["az.funding"]
+            .with_user(self.manager)
+            .name_search("Convention", args=literal_eval(field.domain))
         )
         self.assertIn(self.funding.id, [fid for fid, _name in found])
         self.assertNotIn(draft.id, [fid for fid, _name in found], "a draft funding has nothing to justify")
@@ -201,3 +205,19 @@ class TestBundleFormFromItsMenu(HttpCase, CertificateCommon):
             "az_attendance_bundle_ready_tour",
             login="admin",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDropoutJobInFrench(FrenchCompanyCommon):
+    def test_the_daily_job_alerts_in_the_company_language(self):
+        day = timedelta(days=1)
+        self.project.az_dropout_absences = 2
+        enrolment = self.env["az.attendance.enrolment"].create(
+            {"partner_id": self.lucas.id, "project_id": self.project.id, "referent_id": self.trainer.id}
+        )
+        self.sheet(self.day_start, absent=self.lucas)
+        self.sheet(self.day_start + day, absent=self.lucas)
+        self.env["az.attendance.enrolment"].with_context(lang="en_US")._cron_dropout_alerts()
+        self.assertIn("2 absences de suite", enrolment.dropout_alert)
+        self.assertIn("12/03/2025", enrolment.dropout_alert, "the day in French")
+        self.assertEqual(enrolment.activity_ids.summary, "Risque d'abandon")
