@@ -25,6 +25,12 @@
         "views/az_attendance_funder_menus.xml",
         "report/az_grant_report_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "az_attendance_funder/static/src/bundle_progress/*",
+        ],
+        "web.assets_tests": ["az_attendance_funder/static/tests/tours/*.js"],
+    },
     "demo": ["demo/az_attendance_funder_demo.xml"],
     "installable": True,
 }

@@ -124,9 +124,12 @@ def main():
         data = base64.b64decode(bundle.file)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
+        # the folders are named in the company's language
+        folders = bundle.with_context(lang=bundle._company_lang())._file_names()
+        sheets_dir, certificates_dir = folders["sheets"] + "/", folders["certificates"] + "/"
         print(
-            f"bundle: {len(names)} files ({sum(n.startswith('sheets/') for n in names)} "
-            f"sheets, {sum(n.startswith('certificates/') for n in names)} certificates), "
+            f"bundle: {len(names)} files ({sum(n.startswith(sheets_dir) for n in names)} "
+            f"sheets, {sum(n.startswith(certificates_dir) for n in names)} certificates), "
             f"{len(data) / 1e6:.1f} MB, built in {elapsed:.1f} s"
         )
         cr.rollback()

@@ -65,3 +65,17 @@ def test_csv_keeps_accents_for_spreadsheets():
     data = bundle.csv_bytes(["participant"], [["Amélie"]])
     assert data.startswith("\ufeff".encode())
     assert "Amélie" in data.decode("utf-8-sig")
+
+
+def test_a_decimal_comma_gives_the_csv_a_spreadsheet_in_french_reads():
+    data = bundle.csv_bytes(["participant", "done"], [["Amélie", 2.5]], {"done": "Heures faites"}, ",")
+    assert data.decode("utf-8-sig").splitlines() == ["participant;Heures faites", "Amélie;2,50"]
+
+
+def test_the_manifest_takes_the_name_of_the_language_and_is_read_back():
+    files = [("feuilles/a.pdf", b"%PDF-a", "$3$" + "a" * 64)]
+    data, _manifest = bundle.build_zip(files, {"file": "Fichier"}, "manifeste.csv", ",")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == ["feuilles/a.pdf", "manifeste.csv"]
+        assert archive.read("manifeste.csv").decode("utf-8-sig").startswith("Fichier;")
+    assert bundle.read_manifest(data, "manifeste.csv")["feuilles/a.pdf"][1] == "$3$" + "a" * 64

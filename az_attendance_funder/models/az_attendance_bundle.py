@@ -1,10 +1,11 @@
 import base64
 import logging
+import re
 from contextlib import nullcontext
 
 from odoo import api, fields, models
 from odoo.modules import module
-from odoo.tools import config
+from odoo.tools import config, format_date
 
 from ..tools import bundle as bundler
 from ..tools import quantities as qty
@@ -12,6 +13,8 @@ from ..tools import quantities as qty
 _logger = logging.getLogger(__name__)
 # Sheets rendered by one run of wkhtmltopdf (then split per sheet).
 SHEETS_PER_RENDERING = 25
+# The bus notification (and the company's subchannel) of a bundle's progress.
+BUS_CHANNEL = "az_attendance_bundle_progress"
 
 
 class AzAttendanceBundle(models.Model):
@@ -25,13 +28,36 @@ class AzAttendanceBundle(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
+    # no check_company: the bundle's company is the funding's own (the record rules of
+    # fundings keep the choice to the user's companies)
     funding_id = fields.Many2one(
-        "az.funding", required=True, index=True, ondelete="cascade", check_company=True
+        "az.funding",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        domain="[('state', 'in', ('active', 'closed'))]",
+        help="An active or closed funding: its validated sheets and certificates go into the bundle.",
     )
     project_id = fields.Many2one(related="funding_id.project_id", store=True)
     company_id = fields.Many2one(related="funding_id.company_id", store=True, index=True)
-    date_from = fields.Date(string="From", required=True)
-    date_to = fields.Date(string="To", required=True)
+    date_from = fields.Date(
+        string="From",
+        required=True,
+        compute="_compute_period",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The funding's start unless set: the bundle holds what falls in the funding's period.",
+    )
+    date_to = fields.Date(
+        string="To",
+        required=True,
+        compute="_compute_period",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The funding's end unless set.",
+    )
     state = fields.Selection(
         [("queued", "Queued"), ("running", "Being built"), ("done", "Ready"), ("failed", "Failed")],
         default="queued",
@@ -50,14 +76,26 @@ class AzAttendanceBundle(models.Model):
         ("period_order", "CHECK(date_to >= date_from)", "The period ends before it starts."),
     ]
 
+    @api.depends("funding_id")
+    def _compute_period(self):
+        for bundle in self:
+            funding = bundle.funding_id
+            if funding:
+                bundle.date_from = funding.date_start
+                bundle.date_to = funding.date_end
+
     @api.depends("funding_id", "date_from", "date_to")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for bundle in self:
+            if not (bundle.funding_id and bundle.date_from and bundle.date_to):
+                bundle.display_name = self.env._("New justification bundle")
+                continue
             bundle.display_name = self.env._(
-                "Bundle %(funding)s, %(start)s - %(end)s",
-                funding=bundle.funding_id.name or "",
-                start=bundle.date_from or "",
-                end=bundle.date_to or "",
+                "Bundle %(funding)s, %(start)s – %(end)s",
+                funding=bundle.funding_id.name,
+                start=format_date(self.env, bundle.date_from),
+                end=format_date(self.env, bundle.date_to),
             )
 
     @api.model_create_multi
@@ -68,17 +106,27 @@ class AzAttendanceBundle(models.Model):
 
     def action_build_again(self):
         self.write({"state": "queued", "progress": 0, "error": False})
+        self._notify_bundle_progress()
         self.env.ref("az_attendance_funder.ir_cron_build_bundles").sudo()._trigger()
         return True
 
     # ------------------------------------------------------------------ building
+    def _company_lang(self):
+        """The language the bundle's files and the job's messages speak: the company's."""
+        self.ensure_one()
+        return self.company_id.partner_id.lang or self.env.lang or "en_US"
+
     @api.model
     def _cron_build_bundles(self, limit=5):
-        """Build the queued bundles, committing the progress as it goes (outside tests)."""
+        """Build the queued bundles, committing the progress as it goes (outside tests).
+        Each bundle is built, and its chatter written, in its company's language."""
         # a test runs in one transaction that nothing may commit
         commit = not (module.current_test or self.env.registry.in_test_mode())
-        for bundle in self.sudo().search([("state", "=", "queued")], limit=limit, order="id"):
+        queued = self.sudo().search([("state", "=", "queued")], limit=limit, order="id")
+        for count, bundle in enumerate(queued):
+            bundle = bundle.with_context(lang=bundle._company_lang())
             bundle.write({"state": "running", "progress": 0})
+            bundle._notify_bundle_progress()
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit  # the background job keeps its progress and its result
             try:
@@ -89,8 +137,28 @@ class AzAttendanceBundle(models.Model):
                     self.env.cr.rollback()
                 _logger.warning("Bundle %s failed: %s", bundle.id, error)
                 bundle.write({"state": "failed", "error": str(error)})
+                bundle._notify_bundle_progress()
+            self.env["ir.cron"]._notify_progress(done=count + 1, remaining=len(queued) - count - 1)
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit  # the background job keeps its progress and its result
+
+    def _notify_bundle_progress(self, done=0, total=0):
+        """Tell the open bundle pages of the company how far the build got (Odoo's bus,
+        sent at commit): the page moves its bar, and shows the result once ready."""
+        Bus = self.env["bus.bus"].sudo()
+        for bundle in self:
+            Bus._sendone(
+                (bundle.company_id, BUS_CHANNEL),
+                BUS_CHANNEL,
+                {
+                    "id": bundle.id,
+                    "state": bundle.state,
+                    "progress": bundle.progress,
+                    "done": done,
+                    "total": total,
+                    "file_count": bundle.file_count,
+                },
+            )
 
     def _period(self):
         self.ensure_one()
@@ -166,9 +234,25 @@ class AzAttendanceBundle(models.Model):
             "seal": self.env._("Seal"),
         }
 
+    def _file_names(self):
+        """The folders and files of the ZIP, in the bundle's language."""
+        _ = self.env._
+        names = {
+            "sheets": _("sheets"),
+            "certificates": _("certificates"),
+            "participant": _("hours_by_participant"),
+            "session": _("hours_by_session"),
+            "month": _("hours_by_month"),
+            "workbook": _("hours"),
+            "manifest": _("manifest"),
+        }
+        return {key: _safe(name) for key, name in names.items()}
+
     def _build(self, commit=False):
+        """Gather the files and write the ZIP, in the company's language (whatever the
+        language of the job or of the user who asked for it)."""
         self.ensure_one()
-        lang = self.company_id.partner_id.lang or self.env.lang
+        lang = self._company_lang()
         bundle = self.with_context(lang=lang)
         sheets = bundle._sheets()
         date_from, date_to = bundle._period()
@@ -187,6 +271,7 @@ class AzAttendanceBundle(models.Model):
                 ]
             )
         )
+        paths = bundle._file_names()
         total = len(sheets) + len(certificates) + 1
         done = 0
         files = []
@@ -196,20 +281,21 @@ class AzAttendanceBundle(models.Model):
             pdfs = self._sheet_pdfs(Report, batch)
             for sheet in batch:
                 name = f"{sheet.date}_{sheet.id}_{sheet.name}"
-                files.append((f"sheets/{_safe(name)}.pdf", pdfs[sheet.id], sheet.seal))
+                files.append((f"{paths['sheets']}/{_safe(name)}.pdf", pdfs[sheet.id], sheet.seal))
             done += len(batch)
-            self._set_progress(done, total, commit)
+            bundle._set_progress(done, total, commit)
         for certificate in certificates:
             files.append(
                 (
-                    f"certificates/{_safe(certificate.pdf_filename or certificate.number)}",
+                    f"{paths['certificates']}/{_safe(certificate.pdf_filename or certificate.number)}",
                     base64.b64decode(certificate.pdf or b""),
                     "",
                 )
             )
             done += 1
-            self._set_progress(done, total, commit)
+            bundle._set_progress(done, total, commit)
         labels = bundle._labels()
+        decimal = self.env["res.lang"]._get_data(code=lang).decimal_point or "."
         tables = bundler.summaries(bundle._hour_rows(sheets))
         names = {
             "participant": bundle.env._("By participant"),
@@ -217,10 +303,10 @@ class AzAttendanceBundle(models.Model):
             "month": bundle.env._("By month"),
         }
         for key, (header, body) in tables.items():
-            files.append((f"hours_by_{key}.csv", bundler.csv_bytes(header, body, labels), ""))
-        files.append(("hours.xlsx", bundler.xlsx_bytes(tables, labels, names), ""))
-        data, manifest = bundler.build_zip(files, labels)
-        self.write(
+            files.append((f"{paths[key]}.csv", bundler.csv_bytes(header, body, labels, decimal), ""))
+        files.append((f"{paths['workbook']}.xlsx", bundler.xlsx_bytes(tables, labels, names), ""))
+        data, manifest = bundler.build_zip(files, labels, f"{paths['manifest']}.csv", decimal)
+        bundle.write(
             {
                 "file": base64.b64encode(data),
                 "state": "done",
@@ -230,9 +316,10 @@ class AzAttendanceBundle(models.Model):
                 "file_count": len(manifest),
             }
         )
-        self.message_post(
-            body=self.env._("Justification bundle ready: %(count)s files.", count=len(manifest))
+        bundle.message_post(
+            body=bundle.env._("Justification bundle ready: %(count)s files.", count=len(manifest))
         )
+        bundle._notify_bundle_progress(total, total)
 
     @api.model
     def _sheet_pdfs(self, Report, sheets):
@@ -256,10 +343,13 @@ class AzAttendanceBundle(models.Model):
         progress = int(done * 99 / total)
         if progress != self.progress:
             self.write({"progress": progress})
+            self._notify_bundle_progress(done, total)
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit  # the background job keeps its progress and its result
 
 
 def _safe(name):
+    """A file name of letters, digits and - _ . (a run of anything else becomes one _)."""
     keep = "".join(c if c.isalnum() or c in "-_." else "_" for c in (name or ""))
+    keep = re.sub(r"_{2,}", "_", keep)
     return keep.strip("_")[:120] or "file"

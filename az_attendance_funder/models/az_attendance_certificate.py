@@ -7,9 +7,10 @@ import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import config
+from odoo.tools import config, format_date, format_datetime, formatLang
 
 from odoo.addons.az_attendance.tools import seal as sealer
+from odoo.addons.az_project_base.tools.timezones import place_of
 
 from ..tools import completion
 from .az_attendance_enrolment import NATURES
@@ -297,6 +298,43 @@ class AzAttendanceCertificate(models.Model):
             return json.loads(self.sheet_seals or "[]")
         except ValueError:
             return []
+
+    # ------------------------------------------------------------------ wording
+    def _hours_text(self, hours):
+        """A number of hours as the language writes it: "15", "2,50" in French."""
+        hours = round(hours or 0.0, 2)
+        return formatLang(self.env, hours, digits=0 if hours == int(hours) else 2)
+
+    def _sheet_lines(self):
+        """The sheets the certificate rests on, as the PDF states them: the day in the
+        language, the seal in words (intact, sealed on ... by ...) and, as a detail, its
+        digest, the last amendment of the person's line and the address that verifies it."""
+        self.ensure_one()
+        sessions = {session.id: session for session in self.sudo().session_ids}
+        lines = []
+        for sheet in self._sheets():
+            session = sessions.get(sheet.get("id"))
+            day = fields.Date.to_date(sheet.get("date")) if sheet.get("date") else False
+            sealed = self.env._("Intact when the certificate was issued.")
+            if session and session.validated_at:
+                tz = session.seal_tz or session.tz or "UTC"
+                sealed = self.env._(
+                    "Intact, sealed on %(moment)s (%(zone)s) by %(person)s.",
+                    moment=format_datetime(self.env, session.validated_at, tz=tz, dt_format="short"),
+                    zone=self.env._("%(place)s time", place=place_of(tz)),
+                    person=session.validated_by_id.name or session.trainer_names or "-",
+                )
+            lines.append(
+                {
+                    "name": sheet.get("name"),
+                    "date": format_date(self.env, day) if day else "",
+                    "sealed": sealed,
+                    "seal": sheet.get("seal") or "",
+                    "amendments": sheet.get("amendments") or "",
+                    "verify": sheet.get("verify") or "",
+                }
+            )
+        return lines
 
     # ------------------------------------------------------------------ sending
     def action_send(self):

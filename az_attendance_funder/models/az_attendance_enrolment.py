@@ -295,7 +295,13 @@ class AzAttendanceEnrolment(models.Model):
             .sudo()
             .search(["|", ("az_dropout_absences", ">", 0), ("az_dropout_rate", ">", 0)])
         )
-        self.sudo().search([("project_id", "in", projects.ids)])._check_dropout()
+        enrolments = self.sudo().search([("project_id", "in", projects.ids)])
+        # the alerts and the activities speak the language of the project's company (the
+        # main company's for a project shared by all)
+        main = self.env.company
+        for company, own in enrolments.grouped(lambda e: e.project_id.company_id or main).items():
+            lang = company.partner_id.lang or self.env.lang
+            own.with_context(lang=lang)._check_dropout()
 
     # ------------------------------------------------------------------ demo
     @api.model

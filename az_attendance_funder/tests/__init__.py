@@ -1,3 +1,4 @@
 from . import test_attendance_funder
 from . import test_attendance_funder_platform
 from . import test_certificate_concurrency
+from . import test_funder_words

@@ -198,8 +198,8 @@ class TestCertificate(CertificateCommon):
             "☐\n                    Training action",
             format_date(self.env, sheets[0].date),
             format_date(self.env, sheets[2].date),
-            "12.00 hours",
-            "6.00 hours",
+            "12 hours",
+            "6 hours",
             "50 %",
             "Absences",
             "Bordeaux",
@@ -210,8 +210,9 @@ class TestCertificate(CertificateCommon):
         ):
             self.assertIn(expected, html)
         for sheet in sheets:
-            self.assertIn(sheet.seal, html)
+            self.assertIn(sheet.seal, html, "the digest stays, as a detail")
             self.assertIn(sheet.verify_url, html)
+        self.assertEqual(html.count("Intact, sealed on"), len(sheets), html)
         self.assertNotIn(self.open_sheet.verify_url, html)
         lucas = self.certificate_of(made, self.lucas)
         self.assertIn(
@@ -319,8 +320,8 @@ class TestCertificatePdf(HttpCase, CertificateCommon):
             "Boulangerie Dupain",
             "Ateliers numériques",
             "Validation of acquired experience (VAE)",
-            "9.00 hours",
-            "6.00 hours",
+            "9 hours",
+            "6 hours",
             "66 %",
             "Bordeaux",
             cert.number,

@@ -1,7 +1,7 @@
 """The funder's justification bundle: tables of hours and the ZIP with its manifest.
 
 Pure Python, no Odoo import: the model gathers the rows and the files, this module writes
-them. Every file of the ZIP is listed in ``manifest.csv`` with its SHA-256 and, for a sheet,
+them. Every file of the ZIP is listed in its manifest with its SHA-256 and, for a sheet,
 the seal it was validated with, so that an auditor can check each file on their own.
 """
 
@@ -12,6 +12,7 @@ import zipfile
 from collections import defaultdict
 
 HOUR_KEYS = ("planned", "done", "excused", "funded")
+MANIFEST = "manifest.csv"
 
 
 def digest(data):
@@ -37,12 +38,15 @@ def summaries(rows):
     return tables
 
 
-def csv_bytes(header, body, labels=None):
+def csv_bytes(header, body, labels=None, decimal_point="."):
+    """CSV of ``body`` under the ``labels`` of ``header``, as the spreadsheets of the
+    language read it: with a decimal comma, columns are separated by semicolons."""
     stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\r\n")
+    delimiter = ";" if decimal_point == "," else ","
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([(labels or {}).get(h, h) for h in header])
     for row in body:
-        writer.writerow([f"{v:.2f}" if isinstance(v, float) else v for v in row])
+        writer.writerow([f"{v:.2f}".replace(".", decimal_point) if isinstance(v, float) else v for v in row])
     # with a byte order mark: spreadsheets then read the accents right
     return ("\ufeff" + stream.getvalue()).encode("utf-8")
 
@@ -63,9 +67,10 @@ def xlsx_bytes(tables, labels=None, sheet_names=None):
     return stream.getvalue()
 
 
-def build_zip(files, manifest_labels=None):
-    """ZIP of ``files`` ([(path, bytes, seal or "")]) with ``manifest.csv`` listing each
-    file's path, size, SHA-256 and seal. Returns (zip bytes, manifest rows)."""
+def build_zip(files, manifest_labels=None, manifest_name=MANIFEST, decimal_point="."):
+    """ZIP of ``files`` ([(path, bytes, seal or "")]) with a manifest (``manifest_name``,
+    in the ZIP's language) listing each file's path, size, SHA-256 and seal. Returns
+    (zip bytes, manifest rows)."""
     manifest = [(path, len(data), digest(data), seal or "") for path, data, seal in files]
     header = ["file", "bytes", "sha256", "seal"]
     labels = manifest_labels or {}
@@ -73,13 +78,14 @@ def build_zip(files, manifest_labels=None):
     with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path, data, _seal in files:
             archive.writestr(path, data)
-        archive.writestr("manifest.csv", csv_bytes(header, manifest, labels))
+        archive.writestr(manifest_name, csv_bytes(header, manifest, labels, decimal_point))
     return stream.getvalue(), manifest
 
 
-def read_manifest(zip_data):
+def read_manifest(zip_data, manifest_name=MANIFEST):
     """{path: (sha256, seal)} read back from a bundle's manifest (for checks)."""
     with zipfile.ZipFile(io.BytesIO(zip_data)) as archive:
-        text = archive.read("manifest.csv").decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+        text = archive.read(manifest_name).decode("utf-8-sig")
+    delimiter = ";" if ";" in text.partition("\n")[0] else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     return {row[0]: (row[2], row[3]) for row in rows[1:]}

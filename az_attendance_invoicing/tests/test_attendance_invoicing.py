@@ -3,14 +3,13 @@ from datetime import date, timedelta
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import format_date
 
 from odoo.addons.az_attendance.tests.common import AttendanceCommon
 
 
-@tagged("post_install", "-at_install")
-class TestAttendanceInvoicing(AttendanceCommon):
-    """Validated attendance → draft invoices per funder, never twice, credit notes for
-    corrections, the grant report."""
+class InvoicingCommon(AttendanceCommon):
+    """A company with a sales journal, an analytic account on the funding, an accountant."""
 
     @classmethod
     def setUpClass(cls):
@@ -54,6 +53,12 @@ class TestAttendanceInvoicing(AttendanceCommon):
         session = self.make_session(partners=partners, start=start)
         return self.sign_all_and_validate(session)
 
+
+@tagged("post_install", "-at_install")
+class TestAttendanceInvoicing(InvoicingCommon):
+    """Validated attendance → draft invoices per funder, never twice, credit notes for
+    corrections, the grant report."""
+
     def test_hours_become_one_draft_invoice_per_funder(self):
         self._validated_session()
         moves = self._invoice()
@@ -67,7 +72,7 @@ class TestAttendanceInvoicing(AttendanceCommon):
         self.assertEqual(line.price_unit, 20.0)
         self.assertEqual(moves.amount_untaxed, 180.0)
         self.assertEqual(line.analytic_distribution, {str(self.analytic.id): 100.0})
-        self.assertIn("Atelier e-administration (2025-03-11)", line.name)
+        self.assertIn(f"Atelier e-administration ({format_date(self.env, date(2025, 3, 11))})", line.name)
         self.assertFalse(line.tax_ids)
 
     def test_a_second_run_invoices_nothing(self):
@@ -272,8 +277,8 @@ class TestAttendanceInvoicing(AttendanceCommon):
         self.assertIn("left out", wizard.preview_html)
         moves = self._invoice()
         self.assertEqual(moves.invoice_line_ids.quantity, 9.0, "the broken sheet is left out")
-        self.assertNotIn(bad.name + f" ({bad.date})", moves.invoice_line_ids.name)
-        self.assertIn(f"({good.date})", moves.invoice_line_ids.name)
+        self.assertNotIn(bad.name + f" ({format_date(self.env, bad.date)})", moves.invoice_line_ids.name)
+        self.assertIn(f"({format_date(self.env, good.date)})", moves.invoice_line_ids.name)
         self.assertIn("Line 2: Lucas Martin", moves.message_ids[0].body)
         self.assertTrue(bad.seal_broken)
         self.assertFalse(good.seal_broken)

@@ -2,10 +2,10 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date, formatLang
 
 from odoo.addons.az_attendance_funder.tools import quantities as qty
 
-UNIT_LABELS = {"hour": "h", "session": "sessions", "participant": "participants", "flat": ""}
 MAX_SESSIONS_LISTED = 40
 
 
@@ -109,6 +109,35 @@ class AzAttendanceInvoiceWizard(models.TransientModel):
                     plan[(funding.funder_id, funding.company_id, move_type)].append((funding, part, lines))
         return plan
 
+    def _quantity_text(self, quantity, unit):
+        """A quantity with its unit, as the language writes it: "30,00 h", "3 sessions"."""
+        if unit == "hour":
+            return self.env._("%(hours)s h", hours=formatLang(self.env, quantity, digits=2))
+        number = formatLang(self.env, quantity, digits=0 if quantity == int(quantity) else 2)
+        if unit == "session":
+            return self.env._("%(count)s sessions", count=number)
+        if unit == "participant":
+            return self.env._("%(count)s participants", count=number)
+        return number
+
+    def _period_text(self):
+        """The wizard's period in the language of the environment (the invoice's partner's
+        for the invoice lines)."""
+        return self.env._(
+            "%(start)s to %(end)s",
+            start=format_date(self.env, self.date_from),
+            end=format_date(self.env, self.date_to),
+        )
+
+    def _sessions_text(self, sessions):
+        listed = ", ".join(
+            f"{session.name} ({format_date(self.env, session.date)})"
+            for session in sessions[:MAX_SESSIONS_LISTED]
+        )
+        if len(sessions) > MAX_SESSIONS_LISTED:
+            listed += ", …"
+        return listed
+
     def _broken_sheets(self, checked):
         """[(sheet, problems)] of the sheets left out because they do not verify."""
         Session = self.env["az.attendance.session"].sudo()
@@ -146,7 +175,7 @@ class AzAttendanceInvoiceWizard(models.TransientModel):
                         "credit": move_type == "out_refund",
                         "sessions": len(lines.session_id),
                         "quantity": quantity,
-                        "unit": UNIT_LABELS.get(funding.unit, ""),
+                        "quantity_text": self._quantity_text(quantity, funding.unit),
                         "amount": quantity * funding.rate,
                         "currency": funding.company_id.currency_id,
                     }
@@ -165,7 +194,8 @@ class AzAttendanceInvoiceWizard(models.TransientModel):
         plan = self._plan(fundings, invoiced, checked)
         broken = self._broken_sheets(checked)
         left_out = "\n".join(
-            f"{session.name} ({session.date}): {'; '.join(problems)}" for session, problems in broken
+            f"{session.name} ({format_date(self.env, session.date)}): {'; '.join(problems)}"
+            for session, problems in broken
         )
         if not plan:
             if broken:
@@ -180,8 +210,8 @@ class AzAttendanceInvoiceWizard(models.TransientModel):
                 self.env._(
                     "Nothing new to invoice between %(start)s and %(end)s: the validated attendance "
                     "of these fundings is already invoiced.",
-                    start=self.date_from,
-                    end=self.date_to,
+                    start=format_date(self.env, self.date_from),
+                    end=format_date(self.env, self.date_to),
                 )
             )
         moves = self.env["account.move"]
@@ -214,22 +244,21 @@ class AzAttendanceInvoiceWizard(models.TransientModel):
                     company=company.name,
                 )
             )
-        period = self.env._("%(start)s to %(end)s", start=self.date_from, end=self.date_to)
+        # what the funder reads (the lines, the origin) speaks the funder's language
+        worded = self.with_context(lang=funder.lang or company.partner_id.lang or self.env.lang)
+        period = worded._period_text()
         line_commands = []
         for funding, part, lines in items:
             quantity = abs(sum(part.values()))
-            sessions = lines.session_id.sorted("start")
-            listed = ", ".join(f"{s.name} ({s.date})" for s in sessions[:MAX_SESSIONS_LISTED])
-            if len(sessions) > MAX_SESSIONS_LISTED:
-                listed += ", …"
-            label = self.env._(
+            listed = worded._sessions_text(lines.session_id.sorted("start"))
+            label = worded.env._(
                 "%(funding)s – %(reference)s – %(period)s",
                 funding=funding.name,
                 reference=funding.reference or funding.project_id.name,
                 period=period,
             )
             if funding.unit != "flat" and listed:
-                label += "\n" + self.env._("Sessions: %(sessions)s", sessions=listed)
+                label += "\n" + worded.env._("Sessions: %(sessions)s", sessions=listed)
             values = {
                 "name": label,
                 "quantity": quantity,
@@ -248,7 +277,7 @@ class AzAttendanceInvoiceWizard(models.TransientModel):
                     "partner_id": funder.id,
                     "journal_id": journal.id,
                     "company_id": company.id,
-                    "invoice_origin": self.env._("Attendance %(period)s", period=period),
+                    "invoice_origin": worded.env._("Attendance %(period)s", period=period),
                     "invoice_line_ids": line_commands,
                 }
             )
@@ -273,6 +302,8 @@ class AzAttendanceInvoiceWizard(models.TransientModel):
                 )
         self.env["az.attendance.invoice.entry"].sudo().create(entries)
         move.message_post(
-            body=self.env._("Created from validated attendance sheets (%(period)s).", period=period)
+            body=self.env._(
+                "Created from validated attendance sheets (%(period)s).", period=self._period_text()
+            )
         )
         return move
