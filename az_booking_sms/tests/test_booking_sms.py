@@ -3,6 +3,8 @@
 from contextlib import contextmanager
 from datetime import timedelta
 
+from lxml import html
+
 from odoo import fields
 from odoo.tests import tagged
 
@@ -57,7 +59,12 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
                 "the SMS queue is woken up right after the booking",
             )
         self.assertEqual(response.status_code, 200)
-        self.assertIn("A confirmation has been sent to you", response.text)
+        # the page says where the confirmation went: by SMS, not by an e-mail never sent
+        sent_by = html.fromstring(response.content).xpath(
+            "string(//*[contains(@class, 'o_az_booking_sent_by')])"
+        )
+        self.assertIn("has been sent to you by SMS", sent_by)
+        self.assertNotIn("e-mail", sent_by)
         booking = self.env["az.booking"].sudo().search([], order="id desc", limit=1)
         bodies = self.sms_to("06 12 34 56 78")
         self.assertEqual(len(bodies), 1, self._sms)
