@@ -219,4 +219,9 @@ class AzBookingPageMixin(PublicInputMixin):
             "deadline": booking_type._format_when(booking._portal_deadline()),
             "contact_phone": booking_type._get_contact_phone(),
             "tz_name": booking_type.tz_label,
+            "waiting_label": (
+                request.env._("You are number %s on the waiting list.", booking.waiting_position)
+                if booking.state == "waiting" and booking.waiting_position
+                else False
+            ),
         }
