@@ -206,3 +206,21 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
         for booking in bookings:
             self.assertIn(booking.when_label, bodies[0])
             self.assertIn(booking.access_token, bodies[0])
+
+    def test_sms_speak_the_language_of_the_person(self):
+        """Booked in English (a staff member's screen, an English page) for a person whose
+        contact is French: the reminder SMS, sent by the job, is French."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["az_booking", "az_booking_sms"], ["fr_FR"])
+        slot = self.free_slots(self.type_individual, days=3)[1]
+        person = self.env["res.partner"].create(
+            {"name": "Inès Robert", "mobile": "0655667788", "lang": "fr_FR"}
+        )
+        booking = self.book_directly(self.type_individual, slot, person)
+        booking.lang = "en_US"
+        with self.mockSMSGateway():
+            booking.with_context(lang="en_US")._cron_send_reminders()
+        bodies = self.sms_to("0655667788")
+        self.assertEqual(len(bodies), 1, self._sms)
+        self.assertTrue(bodies[0].startswith("Rappel : Premier accueil le "), bodies[0])
+        self.assertIn(booking.type_id._format_day(booking.start, lang="fr_FR"), bodies[0])
