@@ -15,6 +15,9 @@
         "wizards/az_attendance_invoice_wizard_views.xml",
         "views/az_attendance_invoice_entry_views.xml",
     ],
+    "assets": {
+        "web.assets_frontend": ["az_attendance_invoicing/static/src/js/portal_home_counters.js"],
+    },
     "auto_install": True,
     "installable": True,
 }

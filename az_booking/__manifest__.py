@@ -2,7 +2,7 @@
     "name": "AZ Appointments",
     "summary": "Booking types, availability from working hours, appointments and workshops "
     "that can never be double-booked, waiting lists",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Services/Project",
     "author": "AZ for Odoo",
     "website": "https://github.com/az-for-odoo/az-for-odoo",

@@ -1,2 +1,3 @@
 from . import test_attendance_invoicing
 from . import test_invoicing_words
+from . import test_portal_home

@@ -27,11 +27,14 @@ START_FORMAT = "%Y-%m-%dT%H:%M"
 class BookingError(Exception):
     """A request the pages refuse: rendered as a 4xx page with a clear message."""
 
-    def __init__(self, message, status=400, title=None):
+    def __init__(self, message, status=400, title=None, contact_phone=None, contact_name=None):
         super().__init__(message)
         self.message = message
         self.status = status
         self.title = title
+        # whom to call next, when the page leaves the person nothing else to do
+        self.contact_phone = contact_phone
+        self.contact_name = contact_name
 
 
 class AzBookingPageMixin(PublicInputMixin):
@@ -48,8 +51,19 @@ class AzBookingPageMixin(PublicInputMixin):
             {
                 "error_title": error.title or request.env._("Sorry, we cannot do that"),
                 "error_message": error.message,
+                "contact_phone": error.contact_phone,
+                "contact_name": error.contact_name,
             },
             status=error.status,
+        )
+
+    def _contact_error(self, message, status=404, title=None, booking=None):
+        """A refusal that leaves the person nothing to do online: the page gives the phone
+        of the structure (the booking type's, else the website company's)."""
+        company = booking.company_id if booking else request.website.company_id
+        phone = booking.type_id._get_contact_phone() if booking else company.phone
+        return BookingError(
+            message, status, title=title, contact_phone=phone or False, contact_name=company.name
         )
 
     def _parse_start(self, value):
@@ -141,6 +155,7 @@ class AzBookingPageMixin(PublicInputMixin):
                     "seats_left": slot["seats_left"],
                     "full": full,
                     "label": env._("Join the waiting list for %s", when) if full else env._("Book %s", when),
+                    "full_label": env._("%s: full", when),
                     "move_label": env._("Move my appointment to %s", when),
                     "current": bool(current and slot["start"] == current),
                     **details,
@@ -148,6 +163,7 @@ class AzBookingPageMixin(PublicInputMixin):
             )
             if details:  # the link's name says everything its text shows
                 day["slots"][-1]["label"] += " (%s)" % details["details"]
+                day["slots"][-1]["full_label"] += " (%s)" % details["details"]
         return list(days.values())
 
     def _prepare_week_values(self, booking_type, week, exclude=None):
@@ -203,4 +219,9 @@ class AzBookingPageMixin(PublicInputMixin):
             "deadline": booking_type._format_when(booking._portal_deadline()),
             "contact_phone": booking_type._get_contact_phone(),
             "tz_name": booking_type.tz_label,
+            "waiting_label": (
+                request.env._("You are number %s on the waiting list.", booking.waiting_position)
+                if booking.state == "waiting" and booking.waiting_position
+                else False
+            ),
         }

@@ -269,12 +269,10 @@ class AzBookingWebsite(AzBookingFormMixin, http.Controller):
     def booking_manage_former(self, token=None, **kwargs):
         """The personal links of the former scheme: a clear 404, never an action."""
         return self._error_page(
-            BookingError(
+            self._contact_error(
                 request.env._(
-                    "This link is no longer in use. Please use the button of your "
-                    "latest e-mail or message, or call us."
+                    "This link is no longer in use. Please use the button of your latest e-mail or message."
                 ),
-                404,
                 title=request.env._("Link not valid"),
             )
         )

@@ -40,13 +40,26 @@ class AzBookingPortal(AzBookingPageMixin, CustomerPortal):
     # Access
     # ------------------------------------------------------------------------------------
     def _az_link_error(self):
-        return BookingError(
+        return self._contact_error(
             request.env._(
                 "This link is not valid or has expired. Please use the button of "
-                "your latest e-mail or message, or call us."
+                "your latest e-mail or message."
             ),
-            404,
             title=request.env._("Link not valid"),
+        )
+
+    def _az_cancelled_error(self, booking):
+        """What the personal link of a cancelled booking says: that it was cancelled, and
+        whom to call; nothing else of the booking."""
+        return self._contact_error(
+            request.env._(
+                "This appointment (reference %s) has been cancelled: this link no longer opens "
+                "it. You can book another appointment whenever you wish.",
+                booking.name,
+            ),
+            410,
+            title=request.env._("Appointment cancelled"),
+            booking=booking,
         )
 
     def _az_booking_access(self, booking_id, access_token=None):
@@ -74,6 +87,8 @@ class AzBookingPortal(AzBookingPageMixin, CustomerPortal):
         lang = booking.lang
         if lang and lang in request.website.language_ids.mapped("code"):
             request.update_context(lang=lang)  # pages in the language the person booked in
+        if not own and booking.state == "cancelled":
+            raise self._az_cancelled_error(booking.with_context(lang=request.env.lang))
         return booking.with_context(lang=request.env.lang), "" if own else access_token
 
     @staticmethod
@@ -89,6 +104,7 @@ class AzBookingPortal(AzBookingPageMixin, CustomerPortal):
                 "manage_url": lambda suffix="", **query: self._az_url(booking, token, suffix, **query),
                 "is_own": (not token) if is_own is None else is_own,
                 "reason_max": REASON_MAX,
+                "sent_by": (),
             }
         )
         values.update(extra)
@@ -176,6 +192,7 @@ class AzBookingPortal(AzBookingPageMixin, CustomerPortal):
             booking,
             token,
             just_booked=kwargs.get("booked") == "1",
+            sent_by=booking._get_notification_channels() if kwargs.get("booked") == "1" else (),
             just_moved=kwargs.get("moved") == "1",
             just_cancelled=kwargs.get("cancelled") == "1",
             just_claimed=kwargs.get("claimed") == "1",

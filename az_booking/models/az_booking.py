@@ -394,16 +394,15 @@ class AzBooking(models.Model):
         moving_time = {"start", "stop"} & set(vals)
         if moving_time and "reminder_sent_datetime" not in vals:
             vals["reminder_sent_datetime"] = False  # a moved appointment is reminded again
-        # the calendar file of a moved or cancelled appointment gets a higher SEQUENCE, and
-        # a cancelled booking's personal link stops working
+        # the calendar file of a moved or cancelled appointment gets a higher SEQUENCE; a
+        # cancelled booking's personal link then only says that it was cancelled
+        # (``controllers/portal.py``)
         new_version = (moving_time or vals.get("state") == "cancelled") and "ics_sequence" not in vals
         if new_version or ("start" in vals and "stop" not in vals and len(self) > 1):
             for booking in self:  # each booking keeps its own length and version
                 booking_vals = dict(vals)
                 if new_version:
                     booking_vals["ics_sequence"] = booking.ics_sequence + 1
-                    if vals.get("state") == "cancelled":
-                        booking_vals["access_token"] = False
                 booking._write_checked(booking_vals)
             return True
         return self._write_checked(vals)

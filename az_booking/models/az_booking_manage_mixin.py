@@ -75,7 +75,7 @@ class AzBookingManageMixin(models.AbstractModel):
         partner = booking.claim_partner_id
         booking.write({"partner_id": partner.id, "claim_partner_id": False})
         booking.message_post(
-            body=self.env._(
+            body=booking._staff_env()._(
                 "The person confirmed through the link sent to them that this booking is theirs: "
                 "it now belongs to their contact."
             )
@@ -102,7 +102,7 @@ class AzBookingManageMixin(models.AbstractModel):
         if not self._portal_can_change():
             raise UserError(self.env._("This booking can no longer be changed online. Please call us."))
         self.action_cancel(cancel_by="person", reason=reason or False)
-        self.message_post(body=self.env._("Cancelled by the person from the website."))
+        self.message_post(body=self._staff_env()._("Cancelled by the person from the website."))
         return True
 
     def _portal_reschedule(self, start):
@@ -121,7 +121,7 @@ class AzBookingManageMixin(models.AbstractModel):
         if booking_type.is_collective:
             # the seat is given back first: the same person cannot hold two seats of the
             # same type at overlapping times, even for an instant
-            self.action_cancel(cancel_by="person", reason=self.env._("Moved by the person."))
+            self.action_cancel(cancel_by="person", reason=self._staff_env()._("Moved by the person."))
             new_booking = self.with_context(az_booking_no_waiting=True).create(
                 booking_type._prepare_booking_values(
                     self.partner_id,
@@ -135,9 +135,15 @@ class AzBookingManageMixin(models.AbstractModel):
                     seats=self.seats,
                 )
             )
-            self.cancel_reason = self.env._("Moved to %s by the person.", new_booking.name)
+            # the former seat's link is revoked: the new seat's message carries its own
+            self.write(
+                {
+                    "cancel_reason": self._staff_env()._("Moved to %s by the person.", new_booking.name),
+                    "access_token": False,
+                }
+            )
             new_booking.message_post(
-                body=self.env._("Booked by the person from the website, in place of %s.", self.name)
+                body=self._staff_env()._("Booked by the person from the website, in place of %s.", self.name)
             )
             return new_booking
         user = (
@@ -149,5 +155,5 @@ class AzBookingManageMixin(models.AbstractModel):
         if self.state == "waiting":
             values["state"] = "requested" if booking_type.needs_validation else "confirmed"
         self.write(values)
-        self.message_post(body=self.env._("Moved by the person from the website."))
+        self.message_post(body=self._staff_env()._("Moved by the person from the website."))
         return self

@@ -31,7 +31,7 @@ class AzBookingNotificationMixin(models.AbstractModel):
         higher SEQUENCE, and a CANCEL once cancelled (RFC 5546). A sensitive type shows only
         its neutral name."""
         self.ensure_one()
-        booking = self.sudo().with_context(lang=self.lang or self.env.lang)
+        booking = self.sudo().with_context(lang=self._recipient_lang())
         location = booking.site_id.address_line() if booking.site_id else ""
         if booking.site_id:
             location = ", ".join(p for p in (booking.site_id.name, location) if p)
@@ -81,12 +81,31 @@ class AzBookingNotificationMixin(models.AbstractModel):
         )
 
     def _get_when_label(self, moment=None):
-        """ "Tuesday 3 March 2026, 10:00" in the booking's timezone and language: what the
-        messages to the person say (no seconds)."""
+        """ "Tuesday 3 March 2026, 10:00" in the booking's timezone and the person's
+        language: what the messages to the person say (no seconds)."""
         self.ensure_one()
         booking = self.sudo()
-        lang = booking.lang or booking.partner_id.lang or self.env.lang or "en_US"
-        return booking.type_id._format_datetime(moment or booking.start, lang=lang)
+        return booking.type_id._format_datetime(moment or booking.start, lang=booking._recipient_lang())
+
+    def _recipient_lang(self):
+        """The language of every e-mail and SMS to the person: their contact's language,
+        else the one they booked in, else the company's (the templates' ``lang`` says the
+        same)."""
+        self.ensure_one()
+        booking = self.sudo()
+        return booking.partner_id.lang or booking.lang or booking.company_id._az_staff_lang()
+
+    def _staff_env(self):
+        """The environment in the company's language, for what staff read in the chatter
+        (a job's or a visitor's action writes it)."""
+        company = self.company_id[:1] or self.env.company
+        return self.with_context(lang=company._az_staff_lang()).env
+
+    def _get_notification_channels(self, kind="confirmation"):
+        """How a message of ``kind`` reaches the person: a set of ``"email"`` (and
+        ``"sms"``, added by az_booking_sms); what the confirmation page tells them."""
+        self.ensure_one()
+        return {"email"} if self.sudo().partner_id.email else set()
 
     # Mail templates of each message sent to the person.
     _NOTIFICATION_TEMPLATES = {
@@ -186,7 +205,7 @@ class AzBookingNotificationMixin(models.AbstractModel):
         partner = self.partner_id[:1]
         if not partner.email:
             return False
-        bookings = self.sudo().with_context(lang=self[:1].lang or partner.lang).sorted("start")
+        bookings = self.sudo().with_context(lang=self[:1]._recipient_lang()).sorted("start")
         env = bookings.env
         items = Markup("").join(
             Markup('<li>%s - <a href="%s">%s</a></li>')

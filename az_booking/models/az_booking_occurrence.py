@@ -428,7 +428,10 @@ class AzBookingOccurrence(models.Model):
         bookings._send_portal_notification("moved")
         for booking in bookings:
             booking.message_post(
-                body=self.env._("The occurrence moved to %s: the person was told.", booking.when_label)
+                body=self.env._(
+                    "The occurrence moved to %s: the person was told.",
+                    booking.type_id._format_datetime(booking.start, lang=self.env.lang),
+                )
             )
 
     def _update_state_from_seats(self):  # pylint: disable=missing-return  # super().write passes the write guard; nothing to return

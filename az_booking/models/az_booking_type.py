@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date, format_datetime, format_time
 
+from odoo.addons.az_project_base.tools.durations import format_duration
 from odoo.addons.az_project_base.tools.timezones import place_of
 from odoo.addons.base.models.res_partner import _tz_get
 
@@ -294,6 +295,11 @@ class AzBookingType(models.Model):
             day=self._format_day(moment, lang=lang),
             time=self._format_time(moment, lang=lang),
         )
+
+    def _format_duration(self, lang=None):
+        """How long an appointment of this type lasts, as people read it: "1 h 30"."""
+        self.ensure_one()
+        return format_duration(self.duration, lang or self.env.lang)
 
     def _format_week(self, monday, lang=None):
         """ "Week from Monday 2 March to Sunday 8 March 2026" (``monday`` is a date)."""

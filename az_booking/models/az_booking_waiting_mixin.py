@@ -55,7 +55,9 @@ class AzBookingWaitingMixin(models.AbstractModel):
             booking.with_context(az_booking_skip_check=True).state = (
                 "requested" if booking.type_id.needs_validation else "confirmed"
             )
-            booking.message_post(body=self.env._("A seat became free: this booking left the waiting list."))
+            booking.message_post(
+                body=booking._staff_env()._("A seat became free: this booking left the waiting list.")
+            )
         promoted.occurrence_id._update_seats()
         promoted._send_portal_notification("promoted")
         return promoted

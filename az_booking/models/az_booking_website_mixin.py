@@ -71,7 +71,10 @@ class AzBookingWebsiteMixin(models.AbstractModel):
             mail_create_nosubscribe=True,
             mail_auto_subscribe_no_notify=True,
             az_booking_no_waiting=not request.get("waiting_list"),
-            az_booking_creation_message=self.env._("Booked from the website."),
+            # for staff, in the company's language whatever the page's
+            az_booking_creation_message=self.with_context(
+                lang=booking_type.company_id._az_staff_lang()
+            ).env._("Booked from the website."),
             az_booking_caller_rolls_back=True,
         ).create(values)
         booking._send_portal_notification("confirmation")

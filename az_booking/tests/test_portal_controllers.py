@@ -61,11 +61,17 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         for partner in (self.portal_user.partner_id, self.portal_user_2.partner_id):
             self.book_directly(self.type_workshop, slot, partner)
         _response, doc = self.get_doc(url)
-        full = doc.xpath("//main//a[contains(@class, 'o_az_slot_full')]")
+        # the full occurrence looks full and cannot be booked: its waiting list is a link apart
+        full = doc.xpath("//main//*[contains(@class, 'o_az_slot_full')]")
         self.assertTrue(full)
-        self.assertIn("Join the waiting list", full[0].text_content())
+        self.assertEqual(full[0].tag, "span", "not a link")
+        self.assertIn("disabled", full[0].get("class"))
+        self.assertEqual(full[0].get("aria-disabled"), "true")
+        self.assertIn("Full up", full[0].text_content())
+        waiting = doc.xpath("//main//a[contains(@class, 'o_az_slot_waiting')]")
+        self.assertIn("Join the waiting list", waiting[0].text_content())
         # joining the waiting list of the full occurrence
-        _response, form = self.get_doc(full[0].get("href"))
+        _response, form = self.get_doc(waiting[0].get("href"))
         self.assertIn("Join the waiting list", form.xpath("string(//main//h1)"))
         before = self.counts()
         response = self.url_open(
@@ -738,7 +744,7 @@ class TestPortalManage(AzBookingPortalCommon):
             ("cancelled", "person", "Malade"),
         )
         self.assertTrue(self.booking.exists(), "cancelling never deletes")
-        self.assertFalse(self.booking.access_token, "the link is revoked")
+        self.assertFalse(self.booking.manage_url, "no message gives the link any more")
         mail = (
             self.env["mail.mail"]
             .sudo()
@@ -747,13 +753,16 @@ class TestPortalManage(AzBookingPortalCommon):
             )
         )
         self.assertIn(b"METHOD:CANCEL", mail.attachment_ids.raw)
-        # the old link now answers a clear 404, and a second cancel changes nothing
+        # the old link now says it was cancelled and whom to call, and a second cancel
+        # changes nothing
         response = self.url_open(f"{self.path}?access_token={self.token}")
-        self.assertEqual(response.status_code, 404)
-        self.assertIn(LINK_NOT_VALID, response.text)
+        self.assertEqual(response.status_code, 410)
+        self.assertIn("has been cancelled: this link no longer opens it", response.text)
+        self.assertIn("+33 5 56 00 00 00", response.text)
+        self.assertNotIn("Malade", response.text)
         response = self.url_open(cancel_url, data={"csrf_token": csrf})
-        self.assertEqual(response.status_code, 404)
-        self.assertIn(LINK_NOT_VALID, response.text)
+        self.assertEqual(response.status_code, 410)
+        self.assertIn("has been cancelled", response.text)
 
     def test_after_the_deadline_the_page_says_whom_to_call(self):
         self.type_individual.cancel_deadline_hours = 24 * 40

@@ -49,6 +49,16 @@ class AzBooking(models.Model):
                 booking._send_portal_sms(kind, mailed)
         return mailed
 
+    def _get_notification_channels(self, kind="confirmation"):
+        """By SMS too when the person has no e-mail (and for reminders when the type asks
+        for them), as ``_send_portal_sms`` sends them."""
+        channels = super()._get_notification_channels(kind)
+        booking = self.sudo()
+        by_sms = "email" not in channels or (kind == "reminder" and booking.type_id.sms_reminder)
+        if by_sms and booking._sms_number():
+            channels.add("sms")
+        return channels
+
     def _send_portal_sms(self, kind, mailed):
         self.ensure_one()
         booking = self.sudo()
@@ -76,7 +86,7 @@ class AzBooking(models.Model):
         number = first._sms_number() if first else False
         if not number:
             return False
-        bookings = self.sudo().with_context(lang=first.lang or first.partner_id.lang).sorted("start")
+        bookings = self.sudo().with_context(lang=first._recipient_lang()).sorted("start")
         env = bookings.env
         body = env._(
             "%(company)s: your appointments %(type)s: %(dates)s",

@@ -3,6 +3,8 @@
 from contextlib import contextmanager
 from datetime import timedelta
 
+from lxml import html
+
 from odoo import fields
 from odoo.tests import tagged
 
@@ -57,7 +59,12 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
                 "the SMS queue is woken up right after the booking",
             )
         self.assertEqual(response.status_code, 200)
-        self.assertIn("A confirmation has been sent to you", response.text)
+        # the page says where the confirmation went: by SMS, not by an e-mail never sent
+        sent_by = html.fromstring(response.content).xpath(
+            "string(//*[contains(@class, 'o_az_booking_sent_by')])"
+        )
+        self.assertIn("has been sent to you by SMS", sent_by)
+        self.assertNotIn("e-mail", sent_by)
         booking = self.env["az.booking"].sudo().search([], order="id desc", limit=1)
         bodies = self.sms_to("06 12 34 56 78")
         self.assertEqual(len(bodies), 1, self._sms)
@@ -199,3 +206,21 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
         for booking in bookings:
             self.assertIn(booking.when_label, bodies[0])
             self.assertIn(booking.access_token, bodies[0])
+
+    def test_sms_speak_the_language_of_the_person(self):
+        """Booked in English (a staff member's screen, an English page) for a person whose
+        contact is French: the reminder SMS, sent by the job, is French."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["az_booking", "az_booking_sms"], ["fr_FR"])
+        slot = self.free_slots(self.type_individual, days=3)[1]
+        person = self.env["res.partner"].create(
+            {"name": "Inès Robert", "mobile": "0655667788", "lang": "fr_FR"}
+        )
+        booking = self.book_directly(self.type_individual, slot, person)
+        booking.lang = "en_US"
+        with self.mockSMSGateway():
+            booking.with_context(lang="en_US")._cron_send_reminders()
+        bodies = self.sms_to("0655667788")
+        self.assertEqual(len(bodies), 1, self._sms)
+        self.assertTrue(bodies[0].startswith("Rappel : Premier accueil le "), bodies[0])
+        self.assertIn(booking.type_id._format_day(booking.start, lang="fr_FR"), bodies[0])

@@ -162,8 +162,8 @@ registry.category("web_tour.tours").add("az_booking_workshop_phone", {
             trigger: "a.o_az_slot:not(.o_az_slot_full):contains(Maison des solidarités):contains(Places restantes)",
         },
         {
-            content: "A full occurrence offers its waiting list",
-            trigger: "a.o_az_slot_full:contains(liste d'attente)",
+            content: "A full occurrence looks full, and offers its waiting list",
+            trigger: "span.o_az_slot_full.disabled:contains(Complet) + a.o_az_slot_waiting:contains(liste d'attente)",
         },
         {
             content: "Pick the first occurrence with seats left",
