@@ -41,6 +41,13 @@ KIOSK_PASSWORD = "bench-kiosk-password"  # noqa: S105 (a throw-away benchmark da
 BOOKINGS, SEATS, REMOTE, KIOSK = 16, 10, 10, 10
 # the gates the injector closes: {label: (table written, advisory lock key)}
 GATES = {"booking": ("az_booking", 7301), "signature": ("az_attendance_line", 7302)}
+# the product's refusals (a page that says why); any other answer (no answer, a server error,
+# Odoo's 404 of its no-database routing while PostgreSQL restarts) is a failure to retry
+REFUSALS = (400, 403, 409, 410)
+# kiosk_app.js's DATABASE_LOST
+DATABASE_LOST = re.compile(
+    r"^psycopg2\.(OperationalError|InterfaceError|errors\.(AdminShutdown|CrashShutdown|CannotConnectNow))$"
+)
 THANKS_RE = re.compile(r"already signed|a déjà signé", re.IGNORECASE)
 
 
@@ -68,7 +75,11 @@ def prepare(args):
         trainer.write({"password": KIOSK_PASSWORD, "email": "bench.trainer@example.com"})
         first = env["az.booking.occurrence"].search([("type_id", "=", state["workshop_type"])], limit=1)
         second = first.copy(
-            {"start": first.start + timedelta(days=1), "stop": first.stop + timedelta(days=1), "seats_taken": 0}
+            {
+                "start": first.start + timedelta(days=1),
+                "stop": first.stop + timedelta(days=1),
+                "seats_taken": 0,
+            }
         )
         env["az.booking"].create(
             [
@@ -83,7 +94,11 @@ def prepare(args):
         )
         partners = env["res.partner"].create(
             [
-                {"name": f"Bench participant B{i}", "email": f"bench.b{i}@example.com", "az_is_beneficiary": True}
+                {
+                    "name": f"Bench participant B{i}",
+                    "email": f"bench.b{i}@example.com",
+                    "az_is_beneficiary": True,
+                }
                 for i in range(REMOTE + KIOSK)
             ]
         )
@@ -176,7 +191,7 @@ def booking_person(base, path, start, name, key_suffix):
         answer = person.request("POST", f"{base}{path}/book", data=person.data)
         if answer.status_code == 303:
             person.outcome = "ack"
-        elif 400 <= answer.status_code < 500:
+        elif answer.status_code in REFUSALS:
             person.outcome = "refused"
         else:
             person.outcome = "failed"
@@ -201,7 +216,7 @@ def remote_person(url, signature, strokes):
             person.outcome = "ack"
         elif answer.status_code == 400 and THANKS_RE.search(answer.text):
             person.outcome = "ack"
-        elif 400 <= answer.status_code < 500:
+        elif answer.status_code in REFUSALS:
             person.outcome = "refused"
         else:
             person.outcome = "failed"
@@ -212,7 +227,8 @@ def remote_person(url, signature, strokes):
 class Kiosk:
     """The kiosk tablet: logged in as the trainer; what it cannot send it keeps and sends
     again, marked offline (``kiosk_app.js``: a lost connection, or an answer that is not
-    JSON, is kept; a JSON-RPC error is shown)."""
+    JSON, or a JSON-RPC error saying the database could not be reached, is kept; another
+    JSON-RPC error is shown)."""
 
     def __init__(self, base, login):
         self.base = base
@@ -248,7 +264,7 @@ class Kiosk:
             result = answer.json() if answer.status_code not in (0, 502) else None
         except ValueError:
             result = None
-        if result is None:
+        if result is None or DATABASE_LOST.match(str(result.get("error", {}).get("data", {}).get("name"))):
             person.outcome = "queued"
         elif "error" in result:
             person.outcome = "failed"
@@ -372,12 +388,12 @@ def burst(args, state, index, injector, sizes):
     for i in range(bookings):
         person = Person("booking", state["free_starts"][offset + i])
         people.append(person)
-        runs.append(
-            booking_person(base, state["many_path"], person.ref, f"Fault visitor {index}-{i}", index)
-        )
+        runs.append(booking_person(base, state["many_path"], person.ref, f"Fault visitor {index}-{i}", index))
     for i in range(seats):
         people.append(Person("seat", occurrence_id))
-        runs.append(booking_person(base, state["workshop_path"], occurrence_start, f"Fault seat {index}-{i}", index))
+        runs.append(
+            booking_person(base, state["workshop_path"], occurrence_start, f"Fault seat {index}-{i}", index)
+        )
     for url, line_id in list(zip(session["remote"], session["remote_lines"], strict=True))[:remote]:
         people.append(Person("remote signature", line_id))
         runs.append(remote_person(url, state["signature"], state["strokes"]))
@@ -447,7 +463,12 @@ def check_database(args, state, results):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         Booking = env["az.booking"].with_context(active_test=False)
-        keys = {id(p): p.data["submission_key"] for _l, people, _r in results for p in people if p.kind in ("booking", "seat") and p.data}
+        keys = {
+            id(p): p.data["submission_key"]
+            for _l, people, _r in results
+            for p in people
+            if p.kind in ("booking", "seat") and p.data
+        }
         found = Booking.search([("submission_key", "in", list(keys.values()))])
         by_key = Counter(found.mapped("submission_key"))
         half = [
@@ -461,10 +482,17 @@ def check_database(args, state, results):
         seats = []
         for occurrence_id, _start in state["occurrences"]:
             occurrence = env["az.booking.occurrence"].browse(occurrence_id)
-            confirmed = sum(Booking.search([("occurrence_id", "=", occurrence_id), ("state", "=", "confirmed")]).mapped("seats"))
+            confirmed = sum(
+                Booking.search([("occurrence_id", "=", occurrence_id), ("state", "=", "confirmed")]).mapped(
+                    "seats"
+                )
+            )
             seats.append((occurrence.capacity, occurrence.seats_taken, confirmed))
         Line = env["az.attendance.line"]
-        signed = {line.id: bool(line.signed_at and line.signature_sha256) for line in Line.search([("session_id", "in", [s["id"] for s in state["sessions"]])])}
+        signed = {
+            line.id: bool(line.signed_at and line.signature_sha256)
+            for line in Line.search([("session_id", "in", [s["id"] for s in state["sessions"]])])
+        }
         stored = {
             "bookings": {p_id: by_key.get(key, 0) for p_id, key in keys.items()},
             "half": half,
@@ -503,7 +531,10 @@ def report(results, strikes, stored):
     for strike in strikes:
         print(f"  {strike}")
     problems = [s for s in strikes if "not injected" in s]
-    print(f"\n{'burst / kind':<44}{'sent':>6}{'ack':>6}{'refused':>9}{'retried':>9}{'stored':>8}  answers (each attempt)")
+    print(
+        f"\n{'burst / kind':<44}{'sent':>6}{'ack':>6}{'refused':>9}{'retried':>9}{'stored':>8}"
+        "  answers (each attempt)"
+    )
     for label, people, retried in results:
         for kind in ("booking", "seat", "remote signature", "kiosk signature"):
             group = [p for p in people if p.kind == kind]
@@ -542,7 +573,9 @@ def report(results, strikes, stored):
         f"{len(integrity['anomalies'])} anomaly(ies)"
     )
     problems += integrity["anomalies"]
-    print("\n" + ("\n".join(f"PROBLEM: {p}" for p in problems) if problems else "nothing lost, nothing doubled"))
+    print(
+        "\n" + ("\n".join(f"PROBLEM: {p}" for p in problems) if problems else "nothing lost, nothing doubled")
+    )
     return 1 if problems else 0
 
 

@@ -12,6 +12,7 @@ apart, and does not fail the run. Prints the counts and exits 1 when any other i
 
 import argparse
 import json
+import os
 import re
 import sys
 from datetime import datetime
@@ -23,8 +24,9 @@ RETRY = re.compile(r"tries left, try again|SERIALIZATION_FAILURE|serialization f
 # what Odoo logs when the database is restarted under it
 DATABASE_GONE = re.compile(
     r"OperationalError|InterfaceError|terminating connection|server closed the connection|"
-    r"connection (?:to server .* )?(?:refused|already closed)|the database system is (?:starting|shutting|in recovery)|"
-    r"could not connect to server|SSL SYSCALL|no connection to the server|connection .* failed",
+    r"connection (?:to server .* )?(?:refused|already closed)|"
+    r"the database system is (?:starting|shutting|in recovery)|could not connect to server|"
+    r"cursor already closed|SSL SYSCALL|no connection to the server|connection .* failed",
     re.IGNORECASE,
 )
 
@@ -95,7 +97,7 @@ def main(argv=None):
     args = parse_args(argv)
     faults = json.load(open(args.faults)) if args.faults else []
     result = count(args.logs, faults, args.grace)
-    pg = pg_deadlocks(args.pg_log, args.pg_offset) if args.pg_log else 0
+    pg = pg_deadlocks(args.pg_log, args.pg_offset) if args.pg_log and os.path.exists(args.pg_log) else 0
     print(
         f"server logs: {result['errors']} ERROR line(s), {result['deadlocks']} deadlock line(s) "
         f"(PostgreSQL log: {pg} deadlock(s) detected), {result['retries']} request(s) retried after "

@@ -1,6 +1,8 @@
 # What ./bench/faults and ./bench/servers share: a PostgreSQL cluster of the benchmark's own
 # (the fault run restarts it: never the cluster of ./setup/run and ./setup/test), a database
-# copied from a template where the addons are installed once, and multi-worker Odoo servers.
+# copied from a template where the addons are installed once (AZ_BENCH_TEMPLATE_DB, default
+# az_bench_template; installed again when the addons' files change), and multi-worker Odoo
+# servers.
 # Sourced, not executed.
 #   AZ_BENCH_PGDATA  the cluster's data folder (default: bench-postgresql beside the setup's)
 #   AZ_BENCH_PGPORT  its port (default: 54339)
@@ -22,9 +24,9 @@ fi
 bootstrap
 BENCH_PIDS=()
 
-# A fresh copy of <db>_template, where the addons are installed (again when they changed).
+# A fresh copy of the template database, where the addons are installed (again when they changed).
 bench_database() {
-    local db="$1" template="${1}_template" addons stamp_file want
+    local db="$1" template="${AZ_BENCH_TEMPLATE_DB:-az_bench_template}" addons stamp_file want
     addons="$(az_addons)"
     stamp_file="$AZ_HOME/bench-$template.stamp"
     want="$(addons_stamp "$addons")"
@@ -41,6 +43,10 @@ bench_database() {
     say "Copying $template into $db"
     pg_psql -d postgres -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
     pg_psql -d postgres -qc "CREATE DATABASE \"$db\" OWNER $AZ_DB_USER TEMPLATE \"$template\"" >/dev/null
+    # A checkpoint now: the copied sequences count on the template's WAL for the values they
+    # fetched ahead; a crash before the next checkpoint (the fault run restarts PostgreSQL
+    # with -m immediate) would otherwise replay the copy and hand out ids already used.
+    pg_psql -d postgres -qc "CHECKPOINT" >/dev/null
     rm -rf "$AZ_HOME/data/filestore/$db"
     if [ -d "$AZ_HOME/data/filestore/$template" ]; then
         cp -a "$AZ_HOME/data/filestore/$template" "$AZ_HOME/data/filestore/$db"
@@ -56,7 +62,7 @@ bench_server() {
     shift 3
     odoo_args
     "${ODOO[@]}" -d "$db" --db-filter="^$db\$" --http-port="$port" --gevent-port="$((port + 1))" \
-        --db_host=127.0.0.1 --workers=2 --limit-time-real=120 --logfile="$log" --log-level=warn \
+        --db_host=127.0.0.1 --workers=2 --limit-time-real=120 --limit-time-real-cron=600 --logfile="$log" --log-level=warn \
         --log-handler=odoo.service.model:INFO "$@" &
     BENCH_PIDS+=("$!")
     trap bench_stop_servers EXIT
