@@ -21,6 +21,7 @@ psycopg2.InterfaceError: cursor already closed
 psycopg2.errors.DeadlockDetected: deadlock detected
 2026-12-08 00:40:00,000 8275 ERROR az odoo.sql_db: bad query: b'SELECT 2'
 ERROR: server closed the connection unexpectedly
+2026-12-08 00:24:39,160 14265 ERROR az werkzeug: 127.0.0.1 - - [...] Request timed out: TimeoutError('timed out')
 """
 
 
@@ -41,6 +42,8 @@ def test_errors_deadlocks_and_retries_are_counted(tmp_path):
     assert result["retries"] == 1
     # the two lines of the restart, inside its window
     assert result["fault_errors"] == 2
+    # a client of the benchmark that sent nothing for 2 s
+    assert result["slow_clients"] == 1
 
 
 def test_the_run_fails_on_any_error_and_passes_on_a_clean_log(tmp_path, capsys):
