@@ -21,7 +21,7 @@ psycopg2.InterfaceError: cursor already closed
 psycopg2.errors.DeadlockDetected: deadlock detected
 2026-12-08 00:40:00,000 8275 ERROR az odoo.sql_db: bad query: b'SELECT 2'
 ERROR: server closed the connection unexpectedly
-2026-12-08 00:24:39,160 14265 ERROR az werkzeug: 127.0.0.1 - - [...] Request timed out: TimeoutError('timed out')
+2026-12-08 00:24:39,160 14265 ERROR az werkzeug: 127.0.0.1 Request timed out: TimeoutError('timed out')
 """
 
 
