@@ -499,7 +499,6 @@ def check_database(args, state, results):
             "orphans": orphans,
             "seats": seats,
             "signed": signed,
-            "seat_bookings": Counter(),
         }
         stored["integrity"] = seal_and_check(env, state)
         cr.commit()
