@@ -1,6 +1,10 @@
 from . import controllers
 from . import models
 from . import wizards
+from .tools import expected_refusals
+
+# the double-booking refusals the flow answers itself stay out of the server's error log
+expected_refusals.install()
 
 
 def pre_init_hook(env):

@@ -24,13 +24,17 @@ class AzRowLockMixin(models.AbstractModel):
         if not self.ids:
             return self
         self.flush_recordset()
+        # Its refusals are expected, not errors of the server: ``LockNotAvailable`` (nowait)
+        # becomes the caller's message, a serialization failure is retried by Odoo (which
+        # notes the retry at INFO level). Odoo's "bad query" ERROR line stays out of the log.
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM %s WHERE id IN %s ORDER BY id FOR UPDATE%s",
                 SQL.identifier(self._table),
                 tuple(sorted(self.ids)),
                 SQL(" NOWAIT") if nowait else SQL(""),
-            )
+            ),
+            log_exceptions=False,
         )
         self.invalidate_recordset()
         return self

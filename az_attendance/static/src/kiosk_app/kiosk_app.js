@@ -10,6 +10,10 @@ import { SignatureDrawing } from "@az_attendance/signature/signature_drawing";
 
 const QUEUE_KEY = "az_attendance_kiosk_queue";
 const THANKS_DELAY = 2500;
+// The server answered, but its database could not be reached (a restart): kept and sent
+// again like a signature taken without network, never shown as an error to the person.
+const DATABASE_LOST =
+    /^psycopg2\.(OperationalError|InterfaceError|errors\.(AdminShutdown|CrashShutdown|CannotConnectNow))$/;
 
 function loadQueue() {
     try {
@@ -138,7 +142,11 @@ export class AttendanceKioskApp extends Component {
         try {
             result = await rpc("/attendance/kiosk/sign", { ...item, offline: false });
         } catch (error) {
-            if (error instanceof ConnectionLostError || !browser.navigator.onLine) {
+            if (
+                error instanceof ConnectionLostError ||
+                !browser.navigator.onLine ||
+                DATABASE_LOST.test(error.data?.name || "")
+            ) {
                 const queue = loadQueue();
                 queue.push(item);
                 saveQueue(queue);
