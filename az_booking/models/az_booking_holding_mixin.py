@@ -105,10 +105,11 @@ class AzBookingHoldingMixin(models.AbstractModel):
         """Serialize the new bookings of the same people: the contact and the address typed
         on the website of each of ``vals_list``, locks taken in a fixed order before any
         other lock of the booking (its occurrence, its staff member). Without it, two
-        requests for one person each insert a row, the second waits for the first at the
-        database's one-person rule while holding what the first needs next (a deadlock that
-        PostgreSQL breaks by failing one of them). With it, the second waits here, then meets
-        the first's committed booking at that rule (a clear refusal)."""
+        requests for one person with two staff members each insert a row; the second waits
+        for the first at the database's one-person rule, and the first, writing its row
+        again (its calendar event), waits for the second's: a deadlock that PostgreSQL breaks
+        by failing one of them. With it, the second waits here, then meets the first's
+        committed booking at that rule (a clear refusal)."""
         partner_ids, addresses = set(), set()
         for vals in vals_list:
             if vals.get("state", "confirmed") in ("waiting", "requested", "confirmed"):

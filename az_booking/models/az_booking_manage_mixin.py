@@ -127,6 +127,10 @@ class AzBookingManageMixin(models.AbstractModel):
         if not slot or (self.start == start and self.state in ACTIVE_STATES):
             raise UserError(self._slot_taken_message())
         if booking_type.is_collective:
+            # the person's lock before the occurrences', as for any new booking
+            self._lock_people(
+                [{"partner_id": self.partner_id.id, "typed_address": self.sudo().typed_address}]
+            )
             # the seat is given back first: the same person cannot hold two seats of the
             # same type at overlapping times, even for an instant
             self.action_cancel(cancel_by="person", reason=self.env._("Moved by the person."))

@@ -179,27 +179,35 @@ class TestConcurrentPeople(ConcurrentBookingsCommon):
         self.assertFalse(deadlocks)
 
     def test_a_logged_in_person_booking_twice_at_once_never_deadlocks(self):
-        """Four requests of one person at once, on a type with two free staff members: one
-        booking, three clear refusals, and no deadlock on the way."""
+        """One person books twice at the same instant, each request with another free staff
+        member of the type (as when the person picks the staff member): one booking, one
+        clear refusal, and no deadlock on the way (each request writes its booking again
+        after inserting it, and would wait for the other's row at the one-person rule)."""
         person = self.ids["people"][0]
 
-        def job(env):
-            booking = env["az.booking"].create(
-                {
-                    "type_id": self.ids["two_staff"],
-                    "partner_id": person,
-                    "start": self.start,
-                    "booked_by_kind": "self",
-                    "booked_by_id": person,
-                }
-            )
-            return ("ok", booking.id)
+        def book_with(staff_key):
+            def job(env):
+                booking = env["az.booking"].create(
+                    {
+                        "type_id": self.ids["two_staff"],
+                        "partner_id": person,
+                        "user_id": self.ids[staff_key],
+                        "start": self.start,
+                        "booked_by_kind": "self",
+                        "booked_by_id": person,
+                    }
+                )
+                return ("ok", booking.id)
+
+            return job
 
         results, deadlocks = self._at_once(
-            [job] * 4,
-            pause_at=(type(self.env["az.booking.type"]), "_pick_least_loaded"),
+            [book_with("staff"), book_with("staff_2")],
+            pause_at=(type(self.env["az.booking"]), "_lock_staff"),
         )
-        self.assertEqual(sorted(r[0] for r in results), ["ok", "refused", "refused", "refused"], results)
+        self.assertEqual(sorted(r[0] for r in results), ["ok", "refused"], results)
+        refusal = next(r for r in results if r[0] == "refused")
+        self.assertIn(ALREADY_BOOKED, refusal[1])
         self.assertEqual(len(self._active_bookings("two_staff")), 1)
         self.assertFalse(deadlocks, "a request of one person deadlocked with another")
 
