@@ -2,6 +2,7 @@
 would. The data is committed in separate cursors (a single test transaction cannot show
 concurrency) and removed afterwards."""
 
+import contextlib
 import random
 import threading
 import time
@@ -170,10 +171,9 @@ class ConcurrentBookingsCommon(TransactionCase):
             result = original(type_self, *args, **kwargs)
             if not getattr(checked, "done", False):
                 checked.done = True
-                try:
+                # the others may wait for a lock this one holds: then it goes on alone
+                with contextlib.suppress(threading.BrokenBarrierError):
                     barrier.wait()
-                except threading.BrokenBarrierError:
-                    pass  # the others wait for a lock this one holds
             return result
 
         results = []

@@ -4,6 +4,7 @@ the same form, leave a waiting list while a seat frees, or book twice for one lo
 person, at the same instant. A deadlock is counted even when a retry would have mended it:
 it is a latency spike and an error in the server's log."""
 
+import contextlib
 import threading
 import uuid
 from datetime import timedelta
@@ -49,10 +50,9 @@ class TestConcurrentPeople(ConcurrentBookingsCommon):
         def pause():
             if not getattr(paused, "done", False):
                 paused.done = True
-                try:
+                # the others may wait for a lock this one holds: then it goes on alone
+                with contextlib.suppress(threading.BrokenBarrierError):
                     barrier.wait()
-                except threading.BrokenBarrierError:
-                    pass  # the others wait for a lock this one holds: go on
 
         def run(index, job):
             threading.current_thread().dbname = dbname
