@@ -109,7 +109,11 @@ class AzBookingHoldingMixin(models.AbstractModel):
         for the first at the database's one-person rule, and the first, writing its row
         again (its calendar event), waits for the second's: a deadlock that PostgreSQL breaks
         by failing one of them. With it, the second waits here, then meets the first's
-        committed booking at that rule (a clear refusal)."""
+        committed booking at that rule (a clear refusal). A website booking takes its lock
+        with the lookup of its form (``_website_booking_of_form``,
+        ``az_booking_people_locked``)."""
+        if self.env.context.get("az_booking_people_locked"):
+            return
         partner_ids, addresses = set(), set()
         for vals in vals_list:
             if vals.get("state", "confirmed") in ("waiting", "requested", "confirmed"):

@@ -6,6 +6,8 @@ from psycopg2 import errors as pg_errors
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 
+from .az_booking_holding_mixin import ADDRESS_LOCK_KEY
+
 
 class AzBookingWebsiteMixin(models.AbstractModel):
     """The booking a person makes on the website, one way down: the controller parses the
@@ -37,7 +39,8 @@ class AzBookingWebsiteMixin(models.AbstractModel):
         now = fields.Datetime.now()
         if not now < request["start"] <= now + timedelta(days=booking_type.horizon_days):
             raise UserError(Booking._slot_taken_message())  # outside the booking window
-        first = self._website_booking_of_form(request["submission_key"])
+        typed_address = self._typed_address(request)
+        first = self._website_booking_of_form(request["submission_key"], lock_address=typed_address)
         if first:
             return first, False
         self._prefetch_website_booking(booking_type)
@@ -54,7 +57,7 @@ class AzBookingWebsiteMixin(models.AbstractModel):
             "consent_datetime": fields.Datetime.now(),
             "lang": self._website_lang(),
             "submission_key": request["submission_key"],
-            "typed_address": self._typed_address(request),
+            "typed_address": typed_address,
             # the personal link of the confirmation, made with the booking rather than
             # written after it
             "access_token": str(uuid.uuid4()),
@@ -76,6 +79,7 @@ class AzBookingWebsiteMixin(models.AbstractModel):
             az_booking_no_waiting=not request.get("waiting_list"),
             az_booking_creation_message=self.env._("Booked from the website."),
             az_booking_caller_rolls_back=True,
+            az_booking_people_locked=bool(typed_address),
         ).create(values)
         booking._send_portal_notification("confirmation")
         return booking, True
@@ -99,9 +103,23 @@ class AzBookingWebsiteMixin(models.AbstractModel):
             raise
 
     @api.model
-    def _website_booking_of_form(self, submission_key):
-        """The booking the website form of this one-time key made (sudo), if any."""
-        return self.sudo().search([("submission_key", "=", submission_key)], limit=1)
+    def _website_booking_of_form(self, submission_key, lock_address=False):
+        """The booking the website form of this one-time key made (sudo), if any.
+
+        ``lock_address``: the address typed on the form, whose lock (``_lock_people``) is
+        taken first, in the same query. It is the only person's lock a website booking
+        needs: its contact is either new, or one the form made from that very address, or
+        the visitor's own of that address."""
+        if not lock_address:
+            return self.sudo().search([("submission_key", "=", submission_key)], limit=1)
+        self.env.cr.execute(
+            """
+            WITH address_lock AS (SELECT pg_advisory_xact_lock(%s, hashtext(%s)))
+            SELECT (SELECT id FROM az_booking WHERE submission_key = %s LIMIT 1) FROM address_lock
+            """,
+            [ADDRESS_LOCK_KEY, lock_address, submission_key],
+        )
+        return self.sudo().browse(self.env.cr.fetchone()[0] or [])
 
     @api.model
     def _prefetch_website_booking(self, booking_type):
