@@ -62,13 +62,18 @@ class ResPartner(models.Model):
         return qr_data_uri(self._az_badge_url())
 
     def _az_partner_from_badge(self, token):
-        """The person of a genuine, unrevoked badge token; raise tokens.TokenError otherwise."""
+        """The person of a genuine, unrevoked badge token that the current user may read;
+        raise tokens.TokenError otherwise. A badge of a person the user cannot see (another
+        company's) is refused as any invalid badge: nothing of that person is shown."""
 
         def nonce_of(partner_id):
             partner = self.sudo().browse(partner_id).exists()
             return partner.az_badge_nonce if partner and partner.active else None
 
-        return self.sudo().browse(tokens.check_badge_token(self._az_token_signer(), token, nonce_of))
+        partner = self.sudo().browse(tokens.check_badge_token(self._az_token_signer(), token, nonce_of))
+        if not partner.with_env(self.env).has_access("read"):
+            raise tokens.TokenError("invalid")
+        return partner
 
     def _az_token_signer(self):
         """Odoo's HMAC keyed by the database secret, as ``tools/tokens.py`` calls it."""

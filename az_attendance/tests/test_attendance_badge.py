@@ -5,9 +5,9 @@ from datetime import datetime, time, timedelta
 import pytz
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.az_attendance.models.az_attendance_session_signing import qr_data_uri
 from odoo.addons.az_attendance.tools import tokens
@@ -267,6 +267,26 @@ class TestAttendanceBadgeHttp(HttpCase, BadgeMixin, AttendanceCommon):
         self.assertNotIn("Atelier du jour", page.text)
         response = self.url_open(url, data={"csrf_token": self._csrf(page), "line_id": self.amina_line.id})
         self.assertPageSays(response, 400, "Choose a session in the list.", "staff of another project")
+        self._assert_nothing_signed()
+
+    def test_badge_of_a_person_of_another_company_shows_nothing_of_them(self):
+        """Staff of another company, who cannot read the person's contact, scan a genuine
+        badge: refused as any badge that is not valid here, the person's name not shown."""
+        self.amina.company_id = self.company
+        other_company = self.env["res.company"].create({"name": "Autre association"})
+        new_test_user(
+            self.env,
+            login="az_att_elsewhere",
+            groups="base.group_user,az_project_base.group_user",
+            company_id=other_company.id,
+            company_ids=[Command.set(other_company.ids)],
+        )
+        token = self.badge_token(self.amina)
+        self.authenticate("az_att_elsewhere", "az_att_elsewhere")
+        page = self._page(token)
+        self.assertPageSays(page, 403, "This badge is not valid (it may have been renewed).", "other company")
+        self.assertNotIn("Amina Diallo", page.text)
+        self.assertNotIn("Atelier du jour", page.text)
         self._assert_nothing_signed()
 
     def test_verify_page_and_pdf_show_the_methods(self):

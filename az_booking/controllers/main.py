@@ -230,15 +230,12 @@ class AzBookingWebsite(AzBookingFormMixin, http.Controller):
         if booking_request["errors"]:
             return self._render_form_errors(booking_type, booking_request)
         try:
-            booking, _created = request.env["az.booking"]._book_from_website(booking_type, booking_request)
+            # a refusal is rolled back there; the same form sent twice at the same instant
+            # answers both sendings with the booking it made
+            booking, _created = request.env["az.booking"]._book_from_website_once(
+                booking_type, booking_request
+            )
         except (UserError, pg_errors.UniqueViolation, pg_errors.ExclusionViolation) as error:
-            # a refused booking leaves nothing behind: the request wrote nothing else
-            request.env.cr.rollback()
-            # the same form, sent twice at the same instant: the other sending, which this
-            # one waited for, booked; its confirmation is the answer to both
-            first = request.env["az.booking"]._website_booking_of_form(booking_request["submission_key"])
-            if first:
-                return self._redirect_to_confirmation(first)
             if isinstance(error, pg_errors.UniqueViolation):
                 return self._error_page(BookingError(self._form_sent_twice_message(), 409))
             if isinstance(error, pg_errors.ExclusionViolation):  # taken meanwhile

@@ -254,7 +254,10 @@ class AzBookingPortal(AzBookingPageMixin, CustomerPortal):
             return self._error_page(self._az_link_error())
         if not booking._portal_claim(claim):
             return self._error_page(self._az_link_error())
-        return request.redirect(self._az_url(booking, token, claimed="1"), code=303)
+        # the booking's personal link changed with the claim: the person goes on with the new
+        return request.redirect(
+            self._az_url(booking, booking.sudo().access_token if token else "", claimed="1"), code=303
+        )
 
     # ------------------------------------------------------------------------------------
     # Cancel: a page that asks, then the POST that cancels

@@ -15,3 +15,4 @@ from . import az_booking_answer
 from . import az_booking_series
 from . import project_project
 from . import calendar_attendee
+from . import res_partner

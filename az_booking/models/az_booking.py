@@ -9,7 +9,7 @@ from odoo.addons.base.models.res_partner import _lang_get
 
 from ..tools import intervals as iv
 from .az_booking_availability_mixin import ACTIVE_STATES
-from .az_booking_holding_mixin import PERSON_CONSTRAINT, STAFF_CONSTRAINT
+from .az_booking_holding_mixin import ADDRESS_CONSTRAINT, PERSON_CONSTRAINT, STAFF_CONSTRAINT
 
 _logger = logging.getLogger(__name__)
 
@@ -22,6 +22,8 @@ STATES = [
     ("excused", "Excused"),
     ("cancelled", "Cancelled"),
 ]
+# Fields whose change of a workshop seat locks its occurrence first (``_lock_occurrences``).
+LOCKING_FIELDS = {"state", "partner_id", "seats", "start", "stop", "user_id", "occurrence_id"}
 # States whose booking appears in the staff member's calendar.
 EVENT_STATES = ("requested", "confirmed", "done", "no_show", "excused")
 
@@ -174,6 +176,14 @@ class AzBooking(models.Model):
         help="One-time key of the website form that made this booking: the same form sent "
         "again shows this booking instead of making another one.",
     )
+    typed_address = fields.Char(
+        string="Address typed on the website",
+        copy=False,
+        readonly=True,
+        groups="az_project_base.group_user",
+        help="The e-mail (normalised) or, without one, the phone (international form) typed "
+        "on the website form: one person, whatever contact the booking went to.",
+    )
     claim_partner_id = fields.Many2one(
         "res.partner",
         string="Possibly also",
@@ -242,6 +252,15 @@ class AzBooking(models.Model):
             PERSON_CONSTRAINT.removeprefix("az_booking_"),
             "EXCLUDE USING gist (type_id WITH =, partner_id WITH =, tsrange(start, stop) WITH &&) "
             "WHERE (state IN ('waiting', 'requested', 'confirmed'))",
+            "This person already has a booking of this type at this time (or a seat in this workshop).",
+        ),
+        # the same for the e-mail or phone typed on the website: two sendings of one address
+        # at once may each make a contact, yet they are one person (the second insert waits
+        # for the first, then meets it here, whatever each transaction's snapshot)
+        (
+            ADDRESS_CONSTRAINT.removeprefix("az_booking_"),
+            "EXCLUDE USING gist (type_id WITH =, typed_address WITH =, tsrange(start, stop) WITH &&) "
+            "WHERE (state IN ('waiting', 'requested', 'confirmed') AND typed_address IS NOT NULL)",
             "This person already has a booking of this type at this time (or a seat in this workshop).",
         ),
     ]
@@ -366,8 +385,10 @@ class AzBooking(models.Model):
                 vals["state"] = "requested" if booking_type.needs_validation else "confirmed"
             if not vals.get("lang") and vals.get("partner_id"):
                 vals["lang"] = self.env["res.partner"].browse(vals["partner_id"]).lang or False
+        self._lock_people(vals_list)  # the person first, then the occurrence or staff member
+        for vals in vals_list:
             if vals["state"] in ACTIVE_STATES:
-                self._prepare_slot_vals(booking_type, vals)
+                self._prepare_slot_vals(self.env["az.booking.type"].browse(vals["type_id"]), vals)
         with self._slot_guard():
             bookings = super().create(vals_list)
             bookings.occurrence_id._update_seats()
@@ -391,6 +412,8 @@ class AzBooking(models.Model):
 
     def write(self, vals):  # pylint: disable=method-required-super  # through _write_checked
         vals = dict(vals)
+        if LOCKING_FIELDS & set(vals):
+            self._lock_occurrences()
         moving_time = {"start", "stop"} & set(vals)
         if moving_time and "reminder_sent_datetime" not in vals:
             vals["reminder_sent_datetime"] = False  # a moved appointment is reminded again
@@ -527,7 +550,8 @@ class AzBooking(models.Model):
         of the waiting list while the occurrence has not started. The to-do of the booking is
         closed."""
         self._check_state(("waiting", "requested", "confirmed"), self.env._("cancelled"))
-        occurrences = self.filtered(lambda b: b.state in ACTIVE_STATES).occurrence_id._lock_rows()
+        self._lock_occurrences()
+        occurrences = self.filtered(lambda b: b.state in ACTIVE_STATES).occurrence_id
         self.write({"state": "cancelled", "cancel_by": cancel_by, "cancel_reason": reason})
         self.occurrence_id._update_seats()
         self.sudo().activity_ids.action_feedback(feedback=self.env._("Booking cancelled."))

@@ -5,12 +5,16 @@ from psycopg2 import errors as pg_errors
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-# Namespace of the advisory locks taken per staff member (any fixed 32-bit number).
+# Namespaces of the advisory locks taken per staff member, per person and per address
+# typed on the website (any fixed 32-bit numbers).
 STAFF_LOCK_KEY = 0x0A2B0001
+PERSON_LOCK_KEY = 0x0A2B0002
+ADDRESS_LOCK_KEY = 0x0A2B0003
 # Exclusion constraints of the bookings' table (declared in ``az.booking``'s
 # ``_sql_constraints``, named ``<table>_<key>`` by Odoo).
 STAFF_CONSTRAINT = "az_booking_no_double_booking"
 PERSON_CONSTRAINT = "az_booking_one_per_person"
+ADDRESS_CONSTRAINT = "az_booking_one_per_typed_address"
 
 
 class AzBookingHoldingMixin(models.AbstractModel):
@@ -31,7 +35,7 @@ class AzBookingHoldingMixin(models.AbstractModel):
         )
 
     def _exclusion_message(self, error):
-        if getattr(error.diag, "constraint_name", None) == PERSON_CONSTRAINT:
+        if getattr(error.diag, "constraint_name", None) in (PERSON_CONSTRAINT, ADDRESS_CONSTRAINT):
             return self._already_booked_message()
         return self._slot_taken_message()
 
@@ -96,6 +100,47 @@ class AzBookingHoldingMixin(models.AbstractModel):
             if not ok:
                 raise UserError(self._slot_taken_message())
         self._lock_staff([vals["user_id"]])
+
+    def _lock_people(self, vals_list):
+        """Serialize the new bookings of the same people: the contact and the address typed
+        on the website of each of ``vals_list``, locks taken in a fixed order before any
+        other lock of the booking (its occurrence, its staff member). Without it, two
+        requests for one person with two staff members each insert a row; the second waits
+        for the first at the database's one-person rule, and the first, writing its row
+        again (its calendar event), waits for the second's: a deadlock that PostgreSQL breaks
+        by failing one of them. With it, the second waits here, then meets the first's
+        committed booking at that rule (a clear refusal). A website booking takes its lock
+        with the lookup of its form (``_website_booking_of_form``,
+        ``az_booking_people_locked``)."""
+        if self.env.context.get("az_booking_people_locked"):
+            return
+        partner_ids, addresses = set(), set()
+        for vals in vals_list:
+            if vals.get("state", "confirmed") in ("waiting", "requested", "confirmed"):
+                partner_ids.add(vals.get("partner_id") or 0)
+                addresses.add(vals.get("typed_address") or "")
+        partner_ids.discard(0)
+        addresses.discard("")
+        if not partner_ids and not addresses:
+            return
+        # one query, the locks taken in the order of their keys
+        self.env.cr.execute(
+            """
+            SELECT pg_advisory_xact_lock(k.ns, k.key) FROM (
+                SELECT %s AS ns, p AS key FROM unnest(%s::int[]) AS p
+                UNION SELECT %s, hashtext(a) FROM unnest(%s::text[]) AS a
+                ORDER BY 1, 2
+            ) AS k
+            """,
+            [PERSON_LOCK_KEY, sorted(partner_ids), ADDRESS_LOCK_KEY, sorted(addresses)],
+        )
+
+    def _lock_occurrences(self):
+        """Lock the workshop occurrences of these bookings before the bookings change: every
+        change of a seat or of a place on the waiting list takes its occurrence's row first
+        (cancelling, leaving the waiting list, being promoted, claiming), so that two of them
+        never hold one row each while waiting for the other's."""
+        return self.sudo().occurrence_id._lock_rows()
 
     def _lock_staff(self, user_ids):
         """Serialize the individual bookings of the same staff members until the end of the

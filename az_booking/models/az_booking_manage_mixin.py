@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -53,7 +54,7 @@ class AzBookingManageMixin(models.AbstractModel):
         contact of that address (see readme/DESCRIPTION.md)."""
         self.ensure_one()
         booking = self.sudo()
-        if not booking.claim_partner_id:
+        if not booking.claim_partner_id or booking.state not in CHANGEABLE_STATES:
             return False
         return tools_hmac(self.env(su=True), "az_booking_claim", (booking.id, booking.claim_partner_id.id))
 
@@ -66,20 +67,27 @@ class AzBookingManageMixin(models.AbstractModel):
 
     def _portal_claim(self, signature):
         """Move the booking to the existing contact of the typed address, once the person
-        proved they receive that address's messages."""
+        proved they receive that address's messages; never a booking that is over or
+        cancelled. The personal link changes with it: the one shown to whoever typed the
+        address stops opening the booking (it would show the contact's name, and its
+        calendar file their name and address); the person gets the new one."""
         self.ensure_one()
         booking = self.sudo()
+        booking._lock_occurrences()
         expected = booking._get_claim_signature()
         if not expected or not consteq(expected, signature or ""):
             return False
         partner = booking.claim_partner_id
-        booking.write({"partner_id": partner.id, "claim_partner_id": False})
+        booking.write(
+            {"partner_id": partner.id, "claim_partner_id": False, "access_token": str(uuid.uuid4())}
+        )
         booking.message_post(
             body=booking._staff_env()._(
                 "The person confirmed through the link sent to them that this booking is theirs: "
                 "it now belongs to their contact."
             )
         )
+        booking._send_portal_notification("confirmation")  # with the new personal link
         return True
 
     @api.model
@@ -119,6 +127,10 @@ class AzBookingManageMixin(models.AbstractModel):
         if not slot or (self.start == start and self.state in ACTIVE_STATES):
             raise UserError(self._slot_taken_message())
         if booking_type.is_collective:
+            # the person's lock before the occurrences', as for any new booking
+            self._lock_people(
+                [{"partner_id": self.partner_id.id, "typed_address": self.sudo().typed_address}]
+            )
             # the seat is given back first: the same person cannot hold two seats of the
             # same type at overlapping times, even for an instant
             self.action_cancel(cancel_by="person", reason=self._staff_env()._("Moved by the person."))
@@ -133,6 +145,7 @@ class AzBookingManageMixin(models.AbstractModel):
                     site_id=self.site_id.id,
                     lang=self.lang,
                     seats=self.seats,
+                    typed_address=self.sudo().typed_address,
                 )
             )
             # the former seat's link is revoked: the new seat's message carries its own

@@ -1,8 +1,12 @@
 import uuid
 from datetime import timedelta
 
+from psycopg2 import errors as pg_errors
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
+
+from .az_booking_holding_mixin import ADDRESS_LOCK_KEY
 
 
 class AzBookingWebsiteMixin(models.AbstractModel):
@@ -35,7 +39,8 @@ class AzBookingWebsiteMixin(models.AbstractModel):
         now = fields.Datetime.now()
         if not now < request["start"] <= now + timedelta(days=booking_type.horizon_days):
             raise UserError(Booking._slot_taken_message())  # outside the booking window
-        first = self._website_booking_of_form(request["submission_key"])
+        typed_address = self._typed_address(request)
+        first = self._website_booking_of_form(request["submission_key"], lock_address=typed_address)
         if first:
             return first, False
         self._prefetch_website_booking(booking_type)
@@ -52,6 +57,7 @@ class AzBookingWebsiteMixin(models.AbstractModel):
             "consent_datetime": fields.Datetime.now(),
             "lang": self._website_lang(),
             "submission_key": request["submission_key"],
+            "typed_address": typed_address,
             # the personal link of the confirmation, made with the booking rather than
             # written after it
             "access_token": str(uuid.uuid4()),
@@ -76,14 +82,47 @@ class AzBookingWebsiteMixin(models.AbstractModel):
                 lang=booking_type.company_id._az_staff_lang()
             ).env._("Booked from the website."),
             az_booking_caller_rolls_back=True,
+            az_booking_people_locked=bool(typed_address),
         ).create(values)
         booking._send_portal_notification("confirmation")
         return booking, True
 
     @api.model
-    def _website_booking_of_form(self, submission_key):
-        """The booking the website form of this one-time key made (sudo), if any."""
-        return self.sudo().search([("submission_key", "=", submission_key)], limit=1)
+    def _book_from_website_once(self, booking_type, request):
+        """``_book_from_website`` for a whole request: a refusal (UserError, or the
+        database's UniqueViolation or ExclusionViolation) rolls the transaction back, so
+        that it leaves nothing behind (the contact goes with it), and then the booking this
+        form made, if any, is the answer: the same form sent twice at the same instant
+        waited for the other sending at the form's unique key, and both show the booking it
+        made (the lookup runs in a new transaction, which sees it). Otherwise the refusal is
+        raised again, for the caller to explain."""
+        try:
+            return self._book_from_website(booking_type, request)
+        except (UserError, pg_errors.UniqueViolation, pg_errors.ExclusionViolation):
+            self.env.cr.rollback()
+            first = self._website_booking_of_form(request["submission_key"])
+            if first:
+                return first, False
+            raise
+
+    @api.model
+    def _website_booking_of_form(self, submission_key, lock_address=False):
+        """The booking the website form of this one-time key made (sudo), if any.
+
+        ``lock_address``: the address typed on the form, whose lock (``_lock_people``) is
+        taken first, in the same query. It is the only person's lock a website booking
+        needs: its contact is either new, or one the form made from that very address, or
+        the visitor's own of that address."""
+        if not lock_address:
+            return self.sudo().search([("submission_key", "=", submission_key)], limit=1)
+        self.env.cr.execute(
+            """
+            WITH address_lock AS (SELECT pg_advisory_xact_lock(%s, hashtext(%s)))
+            SELECT (SELECT id FROM az_booking WHERE submission_key = %s LIMIT 1) FROM address_lock
+            """,
+            [ADDRESS_LOCK_KEY, lock_address, submission_key],
+        )
+        return self.sudo().browse(self.env.cr.fetchone()[0] or [])
 
     @api.model
     def _prefetch_website_booking(self, booking_type):
@@ -103,6 +142,14 @@ class AzBookingWebsiteMixin(models.AbstractModel):
         partners.mapped("email")
 
     @api.model
+    def _typed_address(self, request):
+        """The address that makes two website sendings one person: the e-mail typed
+        (normalised), else the phone (international form)."""
+        if request["email_normalized"]:
+            return request["email_normalized"]
+        return f"tel:{request['phone_e164']}" if request["phone_e164"] else False
+
+    @api.model
     def _website_lang(self):
         """The language of the page, when it is installed."""
         lang = self.env.lang
@@ -111,15 +158,19 @@ class AzBookingWebsiteMixin(models.AbstractModel):
     @api.model
     def _match_website_partner(self, booking_type, request):
         """The contact a website booking is for, chosen so that nothing stored is ever
-        shown to someone who only typed an address:
+        shown to someone who only typed an address, and typed details never join a booking
+        to a contact stored for someone (they prove nothing):
 
         - a logged-in person who typed their own e-mail (or, without e-mail, their own
           phone) books for themselves;
         - otherwise the booking goes to a contact holding exactly what was typed: one the
-          form made before with the same name, e-mail and phone (and no user account), or
-          a new one. A stored contact with the same e-mail or phone is only recorded as
-          ``claim_partner_id``: the booking joins it when the person confirms through the
-          link sent to that address.
+          website form made before (``az_booking_typed``) from the same name, e-mail and
+          phone, still without a user account, or a new one. A contact made otherwise (by
+          staff, an import, a signup) is never chosen, whatever was typed.
+
+        Another contact with the same e-mail or phone (one made otherwise first) is recorded
+        as ``claim_partner_id``, on a new contact as on a reused one: the booking joins it
+        when the person confirms through the link sent to that address.
 
         Returns ``(partner, claim_partner)`` (sudo)."""
         user = self.env.user
@@ -139,24 +190,28 @@ class AzBookingWebsiteMixin(models.AbstractModel):
         matches = Partner.search(address_domain + company_domain, order="id")
         same = matches.filtered(
             lambda p: (
-                not p.user_ids
+                p.az_booking_typed
+                and not p.user_ids
                 and p.active
-                and (p.name or "").strip().casefold() == request["name"].casefold()
+                and p.name == request["name"]
                 and (p.phone or False) == (phone or False)
                 and (p.email or False) == (request["email"] or False)
             )
         )
-        if same:
-            return same[0], Partner
-        # the booking's own creation message says it was made from the website
-        partner = Partner.with_context(mail_create_nosubscribe=True, mail_create_nolog=True).create(
-            {
-                "name": request["name"],
-                "email": request["email"] or False,
-                "phone": phone or False,
-                "lang": self._website_lang(),
-                "az_is_beneficiary": True,
-                "company_id": booking_type.company_id.id,
-            }
-        )
-        return partner, matches[:1]
+        partner = same[:1]
+        if not partner:
+            # the booking's own creation message says it was made from the website
+            partner = Partner.with_context(mail_create_nosubscribe=True, mail_create_nolog=True).create(
+                {
+                    "name": request["name"],
+                    "email": request["email"] or False,
+                    "phone": phone or False,
+                    "lang": self._website_lang(),
+                    "az_is_beneficiary": True,
+                    "az_booking_typed": True,
+                    "company_id": booking_type.company_id.id,
+                }
+            )
+        others = matches - partner
+        claim_partner = (others.filtered(lambda p: not p.az_booking_typed) or others)[:1]
+        return partner, claim_partner

@@ -15,3 +15,5 @@ from . import test_declarations
 from . import test_portal_slugs
 from . import test_slot_engine_parity
 from . import test_portal_words
+from . import test_portal_claim
+from . import test_concurrency_people

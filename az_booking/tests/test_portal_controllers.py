@@ -286,14 +286,11 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         self.assertEqual(first.status_code, 200)
         self.assertIn("/my/bookings/", first.url)
         booking_class = type(self.env["az.booking"])
-        search = booking_class.search
 
-        def search_before_the_first_commits(model, domain, *args, **kwargs):
-            if any(isinstance(term, (list, tuple)) and term[0] == "submission_key" for term in domain):
-                return model.browse()
-            return search(model, domain, *args, **kwargs)
+        def lookup_before_the_first_commits(model, submission_key, lock_address=False):
+            return model.browse()
 
-        self.patch(booking_class, "search", search_before_the_first_commits)
+        self.patch(booking_class, "_website_booking_of_form", lookup_before_the_first_commits)
         before = self.counts()
         second = self.url_open(url, data=dict(data, name="Karim Haddad", email="karim.h@example.com"))
         self.assertEqual(second.status_code, 409)
@@ -314,19 +311,16 @@ class TestPortalPublicPages(AzBookingPortalCommon):
         self.assertIn("/my/bookings/", first.url)
         booking = self.env["az.booking"].sudo().search([], order="id desc", limit=1)
         booking_class = type(self.env["az.booking"])
-        search = booking_class.search
+        lookup = booking_class._website_booking_of_form
         hidden = []
 
-        def search_before_the_first_commits(model, domain, *args, **kwargs):
-            key_lookup = any(
-                isinstance(term, (list, tuple)) and term[0] == "submission_key" for term in domain
-            )
-            if key_lookup and not hidden:
-                hidden.append(domain)
+        def lookup_before_the_first_commits(model, submission_key, lock_address=False):
+            if not hidden:
+                hidden.append(submission_key)
                 return model.browse()
-            return search(model, domain, *args, **kwargs)
+            return lookup(model, submission_key, lock_address=lock_address)
 
-        self.patch(booking_class, "search", search_before_the_first_commits)
+        self.patch(booking_class, "_website_booking_of_form", lookup_before_the_first_commits)
         before = self.counts()
         second = self.url_open(url, data=dict(data, name="Karim Haddad", email="karim.h@example.com"))
         self.assertTrue(hidden, "the second sending did not see the first booking at first")
