@@ -14,3 +14,4 @@ from . import test_series
 from . import test_declarations
 from . import test_portal_slugs
 from . import test_slot_engine_parity
+from . import test_demo_website
