@@ -14,6 +14,8 @@ PLACEHOLDERS = (
     "disruptive",
     "disruptifs",
     "Acme",
+    "My Company",
+    "Fake Buena Vista",
     "facebook.com/Odoo",
     "twitter.com/Odoo",
     "linkedin.com/company/odoo",
@@ -23,6 +25,10 @@ PLACEHOLDERS = (
 @tagged("post_install", "-at_install")
 class TestDemoWebsite(HttpCase):
     """The demo's public pages show the association, not Odoo's sample site."""
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate(None, None)  # a visitor of this database
 
     def _page(self, url):
         response = self.url_open(url)
