@@ -20,6 +20,10 @@ env["res.users"].with_context(active_test=False).search(  # noqa: F821
 env["res.partner"].with_context(active_test=False).search([("lang", "in", ("en_US", False))]).write(  # noqa: F821
     {"lang": "fr_FR"}
 )
+# Odoo loads XML data without a language, and a module's French terms after its data: the
+# messages the demo's records logged as they were created, said again in French.
+for module in env["ir.module.module"].search([("name", "=like", "az\\_%"), ("state", "=", "installed")]):  # noqa: F821
+    env["res.company"]._demo_speak_company_language(module.name)  # noqa: F821
 for website in env["website"].search([]):  # noqa: F821
     website.language_ids |= french | english
     website.default_lang_id = french
