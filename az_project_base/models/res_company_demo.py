@@ -7,11 +7,11 @@ class ResCompany(models.Model):
 
     @api.model
     def _demo_speak_company_language(self, module):
-        """Odoo loads XML data without a language: the messages its records log while the demo
-        of ``module`` loads ("… created", a state changed) are in English. Said again in the
-        company's language when it is not English (the French demo of ./setup/run): the
-        creation messages of the records of the module's demo, and the states of their
-        tracked changes."""
+        """Odoo loads XML data without a language: the messages the records of the demo of
+        ``module`` logged when they were created ("… created", a state changed) are in
+        English. Said again in the company's language when it is not English (called by
+        setup/demo_fr.py on the French demo of ./setup/run, once the French terms of every
+        module are loaded): the creation messages and the states of their tracked changes."""
         lang = self.env.company.partner_id.lang
         if not lang or lang == "en_US" or not self.env["res.lang"]._get_data(code=lang):
             return True
