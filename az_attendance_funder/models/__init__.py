@@ -4,4 +4,3 @@ from . import res_company
 from . import az_attendance_enrolment
 from . import az_attendance_certificate
 from . import az_attendance_bundle
-from . import az_attendance_enrolment_demo
