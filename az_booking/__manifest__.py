@@ -36,7 +36,7 @@
         "views/az_booking_templates.xml",
         "views/az_booking_portal_templates.xml",
     ],
-    "demo": ["demo/az_booking_demo.xml"],
+    "demo": ["demo/az_booking_demo.xml", "demo/website_demo.xml"],
     "assets": {
         "web.assets_frontend": ["az_booking/static/src/js/booking_captcha.js"],
         "web.assets_tests": ["az_booking/static/tests/tours/*.js"],

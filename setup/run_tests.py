@@ -14,7 +14,8 @@ Five stages:
    the new addons and leave the integrity check of the sealed sheets clean (each a check);
 5. Odoo's own test runner (``--test-enable``) on a fresh database where the project's addons
    are installed with their demo data, at_install and post_install tests alike, browser tours
-   included.
+   included; ``base`` is installed first and its company made French (``setup/demo_company.py``),
+   so that accounting comes with the French chart of accounts and euros, as on the demo.
 
 A skipped test proves nothing: any skip in the Odoo stage fails the run, and so does a run in
 which no browser test was executed, or any ERROR/CRITICAL line in Odoo's log.
@@ -129,6 +130,25 @@ def run_migration(python, repo, migration_args):
             output.append(line)
         returncode = proc.wait()
     return count_migration("".join(output), returncode)
+
+
+def prepare_company(odoo_cmd, db, repo, log_path):
+    """Install ``base`` with its demo data, then make the company French (country, euros) with
+    ``setup/demo_company.py``, so that installing ``account`` brings the French chart of
+    accounts and taxes, as on the demo database. Returns the problems met (none: ready)."""
+    print(f"[az] stage 5: {db} created with base, its company made French (log: {log_path})", flush=True)
+    base = odoo_cmd + ["-d", db, "-i", "base", "--stop-after-init", "--without-demo=", "--log-level=warn"]
+    shell = odoo_cmd[:2] + ["shell"] + odoo_cmd[2:] + ["-d", db, "--no-http", "--log-level=warn"]
+    with open(log_path, "w", encoding="utf-8") as log:
+        for what, cmd, stdin in (
+            ("installing base", base, None),
+            ("making the company French", shell, repo / "setup" / "demo_company.py"),
+        ):
+            with open(stdin, encoding="utf-8") if stdin else open("/dev/null", encoding="utf-8") as given:
+                proc = subprocess.run(cmd, stdin=given, stdout=log, stderr=subprocess.STDOUT, check=False)
+            if proc.returncode:
+                return [f"{what} on {db} failed (exit code {proc.returncode}): see {log_path}"]
+    return []
 
 
 def run_odoo(odoo_cmd, db, addons, http_port, log_path, timeout, extra_modules=""):
@@ -265,11 +285,13 @@ def main():
             + ["--http-port", str(args.migration_port)]
             + ["--log", str(Path(args.log).with_name(f"test-{args.migration_db}.log")), "--", *db_options],
         )
+    prepare_log = str(Path(args.log).with_name(f"test-{args.db}-company.log"))
+    preparation = prepare_company(odoo_cmd, args.db, repo, prepare_log)
     odoo = run_odoo(
         odoo_cmd, args.db, args.addons, args.http_port, args.log, args.timeout, args.extra_modules
     )
 
-    problems = odoo_problems(odoo, args.timeout, args.require_browser)
+    problems = preparation + odoo_problems(odoo, args.timeout, args.require_browser)
 
     print()
     print("[az] " + "=" * 70)

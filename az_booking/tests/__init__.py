@@ -17,3 +17,4 @@ from . import test_slot_engine_parity
 from . import test_portal_words
 from . import test_portal_claim
 from . import test_concurrency_people
+from . import test_demo_website
