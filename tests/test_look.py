@@ -1,0 +1,100 @@
+"""./setup/look: which pages it photographs, how it names the pictures, what it reports."""
+
+import json
+
+from conftest import load_module
+
+look = load_module("setup/look.py")
+
+FULL = {
+    "who": {"admin": {"sid": "a"}, "trainer": {"sid": "t"}, "beneficiary": {"sid": "b"}},
+    "records": {
+        "booking_type": 3,
+        "manage_url": "http://localhost:8069/booking/manage/12-abc",
+        "open_session": 7,
+        "qr_token": "qr1",
+        "remote_token": "rt1",
+        "verify_url": "http://localhost:8069/attendance/verify/tok?seal=x",
+        "beneficiary_line": 9,
+        "session": 7,
+        "book_wizard": 5,
+    },
+}
+
+
+def names(pages):
+    return {f"{page.who}/{page.name}" for page in pages}
+
+
+def test_every_kind_of_page_is_photographed_as_its_person():
+    pages = look.pages_from_facts(FULL)
+    got = names(pages)
+    for wanted in (
+        "visitor/booking-types",
+        "visitor/booking-slots",
+        "visitor/booking-manage",
+        "visitor/attendance-qr-sign",
+        "visitor/attendance-remote-sign",
+        "visitor/attendance-verify",
+        "beneficiary/portal-attendance",
+        "beneficiary/portal-bookings",
+        "beneficiary/portal-justification",
+        "trainer/bookings-calendar",
+        "trainer/bookings-kanban",
+        "trainer/booking-wizard-free-times",
+        "trainer/series-wizard",
+        "trainer/sessions-today",
+        "trainer/session-form",
+        "trainer/kiosk",
+        "admin/bundles",
+        "admin/certificates",
+        "admin/grant-report",
+        "admin/invoicing-wizard",
+        "admin/fundings",
+    ):
+        assert wanted in got, wanted
+    assert len(got) == len(pages), "each page once per person"
+
+
+def test_links_of_the_demo_are_opened_on_the_port_of_this_demo():
+    pages = {page.name: page for page in look.pages_from_facts(FULL)}
+    assert pages["booking-manage"].url == "/booking/manage/12-abc"
+    assert pages["attendance-verify"].url == "/attendance/verify/tok?seal=x"
+
+
+def test_pages_whose_record_the_demo_lacks_are_left_out_and_said():
+    facts = {"who": {"admin": {"sid": "a"}}, "records": {}}
+    got = names(look.pages_from_facts(facts))
+    assert "visitor/booking-types" in got
+    assert not any(name.startswith(("beneficiary/", "trainer/")) for name in got)
+    assert "visitor/attendance-qr-sign" not in got
+    missing = " ".join(look.missing_pages(facts))
+    assert "session open for signing" in missing
+    assert "'beneficiary'" in missing and "'trainer'" in missing
+
+
+def test_picture_names_sort_by_width_then_person_then_page():
+    page = look.Page("Session form", "trainer", "/odoo")
+    assert look.file_name(page, 390) == "0390-trainer-session-form.png"
+    assert look.file_name(page, 1366) == "1366-trainer-session-form.png"
+    assert sorted([look.file_name(page, 1366), look.file_name(page, 390), look.file_name(page, 820)]) == [
+        "0390-trainer-session-form.png",
+        "0820-trainer-session-form.png",
+        "1366-trainer-session-form.png",
+    ]
+
+
+def test_the_report_names_each_page_that_failed_and_why():
+    lines = look.report([("visitor/booking-types", 390, ""), ("admin/bundles", 820, "HTTP 500")])
+    assert lines[0] == "1 pictures taken, 1 pages failed to load"
+    assert lines[1] == "  FAILED admin/bundles at 820px: HTTP 500"
+    assert look.report([("visitor/booking-types", 390, "")]) == ["1 pictures taken, 0 pages failed to load"]
+
+
+def test_the_web_client_is_asked_for_the_action_its_view_and_its_record():
+    action = "az_attendance.az_attendance_session_action"
+    page = look.backend("session-form", "trainer", action, "form", res_id=7)
+    script = look.open_action_js(page)
+    assert 'doAction("az_attendance.az_attendance_session_action"' in script
+    options = json.loads(script.split('_action", ', 1)[1].rsplit("); return", 1)[0])
+    assert options == {"additionalContext": {}, "viewType": "form", "props": {"resId": 7}}
