@@ -156,15 +156,8 @@ def pages_from_facts(facts):
             backend("fundings", "admin", "az_project_base.az_funding_action", "list"),
         ]
         if "open_session" in records:
-            pages.append(
-                backend(
-                    "session-qr",
-                    "admin",
-                    "az_attendance.az_attendance_session_action",
-                    "form",
-                    res_id=records["open_session"],
-                )
-            )
+            call = ["az.attendance.session", "action_show_qr", records["open_session"]]
+            pages.append(backend("session-qr", "admin", {"call": call}))
     return pages
 
 
@@ -207,6 +200,10 @@ def open_action_js(page):
     if page.res_id:
         options["props"] = {"resId": page.res_id}
     action = json.dumps(page.action)
+    if isinstance(page.action, dict) and "call" in page.action:
+        # a button of a record: the action its method returns (e.g. the session's QR code)
+        model, method, res_id = page.action["call"]
+        action = f"await env.services.orm.call({json.dumps(model)}, {json.dumps(method)}, [[{int(res_id)}]])"
     return (
         "(async () => { const env = odoo.loader.modules.get('@odoo/owl').Component.env;"
         f" await env.services.action.doAction({action}, {json.dumps(options)}); return true; }})()"

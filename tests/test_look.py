@@ -98,3 +98,9 @@ def test_the_web_client_is_asked_for_the_action_its_view_and_its_record():
     assert 'doAction("az_attendance.az_attendance_session_action"' in script
     options = json.loads(script.split('_action", ', 1)[1].rsplit("); return", 1)[0])
     assert options == {"additionalContext": {}, "viewType": "form", "props": {"resId": 7}}
+
+
+def test_a_button_of_a_record_is_pressed_through_its_method():
+    page = look.backend("session-qr", "admin", {"call": ["az.attendance.session", "action_show_qr", 7]})
+    script = look.open_action_js(page)
+    assert 'orm.call("az.attendance.session", "action_show_qr", [[7]])' in script
