@@ -59,6 +59,7 @@ def test_every_kind_of_page_is_photographed_as_its_person():
 def test_links_of_the_demo_are_opened_on_the_port_of_this_demo():
     pages = {page.name: page for page in look.pages_from_facts(FULL)}
     assert pages["booking-manage"].url == "/booking/manage/12-abc"
+    assert pages["booking-cancel"].url == "/booking/manage/12-abc/cancel"
     assert pages["attendance-verify"].url == "/attendance/verify/tok?seal=x"
 
 
@@ -104,3 +105,10 @@ def test_a_button_of_a_record_is_pressed_through_its_method():
     page = look.backend("session-qr", "admin", {"call": ["az.attendance.session", "action_show_qr", 7]})
     script = look.open_action_js(page)
     assert 'orm.call("az.attendance.session", "action_show_qr", [[7]])' in script
+
+
+def test_a_personal_link_with_its_token_keeps_it_on_the_cancel_page():
+    facts = {"who": {}, "records": {"manage_url": "http://localhost:8069/my/bookings/3?access_token=t"}}
+    pages = {page.name: page for page in look.pages_from_facts(facts)}
+    assert pages["booking-cancel"].url == "/my/bookings/3/cancel?access_token=t"
+    assert pages["booking-old-link"].error_page and not pages["booking-manage"].error_page
