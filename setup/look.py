@@ -210,9 +210,16 @@ def open_action_js(page):
         # a button of a record: the action its method returns (e.g. the session's QR code)
         model, method, res_id = page.action["call"]
         action = f"await env.services.orm.call({json.dumps(model)}, {json.dumps(method)}, [[{int(res_id)}]])"
+    # on a phone the web client opens a list action on its kanban whatever the view asked
+    # (Odoo's mobile_view_mode): the asked view is then switched to, as a person would
     return (
         "(async () => { const env = odoo.loader.modules.get('@odoo/owl').Component.env;"
-        f" await env.services.action.doAction({action}, {json.dumps(options)}); return true; }})()"
+        f" const options = {json.dumps(options)};"
+        f" await env.services.action.doAction({action}, options);"
+        " const wanted = options.viewType; const controller = env.services.action.currentController;"
+        " if (wanted && controller.view && controller.view.type !== wanted) {"
+        " await env.services.action.switchView(wanted, options.props || {}); }"
+        " return true; })()"
     )
 
 
@@ -302,6 +309,8 @@ def http_status(url, sid):
 def take(browser, base, page, width, height, sid, out):
     """Open ``page`` at ``width`` as its person and save its picture; an error text or ''."""
     browser.call("Network.clearBrowserCookies")
+    # the website in French for visitors too (people choose it at the foot of each page)
+    browser.call("Network.setCookie", name="frontend_lang", value="fr_FR", url=base)
     if sid:
         browser.call("Network.setCookie", name="session_id", value=sid, url=base)
     browser.call(

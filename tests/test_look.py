@@ -96,8 +96,9 @@ def test_the_web_client_is_asked_for_the_action_its_view_and_its_record():
     action = "az_attendance.az_attendance_session_action"
     page = look.backend("session-form", "trainer", action, "form", res_id=7)
     script = look.open_action_js(page)
-    assert 'doAction("az_attendance.az_attendance_session_action"' in script
-    options = json.loads(script.split('_action", ', 1)[1].rsplit("); return", 1)[0])
+    assert 'doAction("az_attendance.az_attendance_session_action", options)' in script
+    assert "switchView(wanted" in script, "a phone opens the kanban first: the asked view is switched to"
+    options = json.loads(script.split("const options = ", 1)[1].split(";", 1)[0])
     assert options == {"additionalContext": {}, "viewType": "form", "props": {"resId": 7}}
 
 

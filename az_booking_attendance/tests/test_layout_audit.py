@@ -21,9 +21,15 @@ BACKEND_SHOWN = (
 
 def open_action(action, **options):
     """JavaScript asking the web client to open ``action`` (an xml id or an action)."""
+    # on a phone the web client opens a list action on its kanban whatever the view asked
+    # (Odoo's mobile_view_mode): the asked view is then switched to, as a person would
     return (
         "(async () => { const env = odoo.loader.modules.get('@odoo/owl').Component.env;"
-        f" await env.services.action.doAction({json.dumps(action)}, {json.dumps(options)});"
+        f" const options = {json.dumps(options)};"
+        f" await env.services.action.doAction({json.dumps(action)}, options);"
+        " const wanted = options.viewType; const controller = env.services.action.currentController;"
+        " if (wanted && controller.view && controller.view.type !== wanted) {"
+        " await env.services.action.switchView(wanted, options.props || {}); }"
         " return true; })()"
     )
 

@@ -101,10 +101,15 @@ SUBMIT_FIRST_FORM = """(async () => {
 LAYOUT_SIZES = ("390x844", "820x1180", "1366x768")
 
 # Where our text lives: a website or portal page's <main>, the web client's action and its
-# dialogs, the kiosk. Odoo's own breadcrumbs and list cells shorten their text by design and are
-# left aside (the list's cells for cut text only: a button in a cell must still be on screen).
+# dialogs, the kiosk. Odoo's own components are left aside: breadcrumbs and list cells shorten
+# their text by design (for cut text only: a button in a list's cell must still be on screen),
+# so does the month of the date picker in the calendar's side panel; the chatter's top bar
+# scrolls sideways on a phone.
 LAYOUT_SCOPE = "main, [role=main], .o_action_manager, .o_dialog .modal-content, .o_az_kiosk"
-LAYOUT_ODOO_OWN = ".breadcrumb, .o_breadcrumb, .o_data_cell, .o_list_table th, .o_list_table td"
+LAYOUT_ODOO_OWN = (
+    ".breadcrumb, .o_breadcrumb, .o_data_cell, .o_list_table th, .o_list_table td, "
+    ".o_calendar_sidebar .o_datetime_picker, .o-mail-Chatter-topbar"
+)
 
 _LAYOUT_JS = """
 ((scope, odooOwn) => {
@@ -140,6 +145,7 @@ _LAYOUT_JS = """
             if (el.matches("a[href], button, input:not([type=hidden]), select, textarea, [role=button]")
                     && rect.width > 0 && rect.height > 0
                     && !(columnRect && (columnRect.left >= width - 1 || columnRect.right <= 1))
+                    && !el.closest(".o-mail-Chatter-topbar")
                     && (rect.left < -1 || rect.right > width + 1)) {
                 problems.push(`off-screen: ${name(el)} "${words(el) || el.value || ""}" spans `
                     + `${Math.round(rect.left)}-${Math.round(rect.right)}px on a ${width}px screen`);
