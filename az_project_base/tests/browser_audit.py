@@ -137,18 +137,31 @@ _LAYOUT_JS = """
                 problems.push(`text cut: ${name(el)} shows ${el.clientWidth}px of `
                     + `${el.scrollWidth}px ("${words(el)}")`);
             }
-            // a control off-screen: its box lies (partly) outside the screen's width (a whole
-            // column of a grouped kanban beyond the screen is a swipe away on a phone, as
+            // a control off-screen: its box lies (partly) outside the screen's width (a column
+            // of a grouped kanban reaching beyond the screen is a swipe away on a phone, as
             // Odoo shows one column at a time there)
             const column = el.closest(".o_kanban_grouped .o_kanban_group");
             const columnRect = column && column.getBoundingClientRect();
             if (el.matches("a[href], button, input:not([type=hidden]), select, textarea, [role=button]")
                     && rect.width > 0 && rect.height > 0
-                    && !(columnRect && (columnRect.left >= width - 1 || columnRect.right <= 1))
-                    && !el.closest(".o-mail-Chatter-topbar")
-                    && (rect.left < -1 || rect.right > width + 1)) {
-                problems.push(`off-screen: ${name(el)} "${words(el) || el.value || ""}" spans `
-                    + `${Math.round(rect.left)}-${Math.round(rect.right)}px on a ${width}px screen`);
+                    && !(columnRect && (columnRect.right > width + 1 || columnRect.left < -1))
+                    && !el.closest(".o-mail-Chatter-topbar")) {
+                if (rect.left < -1 || rect.right > width + 1) {
+                    problems.push(`off-screen: ${name(el)} "${words(el) || el.value || ""}" spans `
+                        + `${Math.round(rect.left)}-${Math.round(rect.right)}px on a ${width}px screen`);
+                }
+                // or beyond the edge of a box that hides or scrolls what does not fit (a wide
+                // table in a dialog: its last column's buttons out of sight)
+                for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+                    if (getComputedStyle(box).overflowX === "visible") { continue; }
+                    const edges = box.getBoundingClientRect();
+                    if (rect.left < edges.left - 1 || rect.right > edges.right + 1) {
+                        problems.push(`out of sight: ${name(el)} "${words(el) || el.value || ""}" spans `
+                            + `${Math.round(rect.left)}-${Math.round(rect.right)}px in ${name(box)}, `
+                            + `which shows ${Math.round(edges.left)}-${Math.round(edges.right)}px`);
+                        break;
+                    }
+                }
             }
         }
     }
