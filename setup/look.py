@@ -58,6 +58,7 @@ class Page:
     context: dict = field(default_factory=dict)
     res_id: int = 0
     error_page: bool = False
+    scroll_to: str = ""  # a CSS selector of what the picture must show (in a dialog that scrolls)
 
 
 def local_path(url):
@@ -67,7 +68,7 @@ def local_path(url):
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def backend(name, who, action, view_type="", context=None, res_id=0):
+def backend(name, who, action, view_type="", context=None, res_id=0, scroll_to=""):
     return Page(
         name=name,
         who=who,
@@ -77,6 +78,7 @@ def backend(name, who, action, view_type="", context=None, res_id=0):
         view_type=view_type,
         context=context or {},
         res_id=res_id,
+        scroll_to=scroll_to,
     )
 
 
@@ -129,6 +131,7 @@ def pages_from_facts(facts):
                     "views": [[False, "form"]],
                     "target": "new",
                 },
+                scroll_to=".o_field_widget[name=line_ids]",
             ),
             backend("series-wizard", person, "az_booking.az_booking_series_wizard_action"),
             backend(
@@ -335,6 +338,8 @@ def take(browser, base, page, width, height, sid, out):
             return f"the web client could not open {page.action}"
         if not browser.wait_for(BACKEND_READY):
             return f"{page.action} did not show within 30 s"
+    if page.scroll_to:
+        browser.evaluate(f"document.querySelector({json.dumps(page.scroll_to)})?.scrollIntoView()")
     time.sleep(1.5)  # let images, fonts and late renders settle
     status = browser.evaluate(ERROR_SHOWN_JS)
     full = (

@@ -102,12 +102,13 @@ LAYOUT_SIZES = ("390x844", "820x1180", "1366x768")
 
 # Where our text lives: a website or portal page's <main>, the web client's action and its
 # dialogs, the kiosk. Odoo's own components are left aside: breadcrumbs and list cells shorten
-# their text by design (for cut text only: a button in a list's cell must still be on screen),
+# their text by design (for cut text only: a button in a list's cell must still be on screen;
+# the portal's tables, which borrow the class of the web client's lists, are ours to check),
 # so does the month of the date picker in the calendar's side panel; the chatter's top bar
 # scrolls sideways on a phone.
 LAYOUT_SCOPE = "main, [role=main], .o_action_manager, .o_dialog .modal-content, .o_az_kiosk"
 LAYOUT_ODOO_OWN = (
-    ".breadcrumb, .o_breadcrumb, .o_data_cell, .o_list_table th, .o_list_table td, "
+    ".breadcrumb, .o_breadcrumb, .o_list_renderer .o_data_cell, .o_list_renderer th, "
     ".o_calendar_sidebar .o_datetime_picker, .o-mail-Chatter-topbar"
 )
 
