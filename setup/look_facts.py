@@ -108,6 +108,14 @@ def _facts(env):
     session = open_session or sessions[:1]
     if session:
         records["session"] = session.id
+    if trainer:
+        # a trainer sees the sessions they run: theirs, the open one first
+        theirs = sessions.filtered(lambda session: trainer in session.trainer_ids)
+        mine = theirs.filtered(lambda session: session.state == "open")[:1] or theirs[:1]
+        if mine:
+            records["trainer_session"] = mine.id
+            if mine.state == "open":
+                records["trainer_open_session"] = mine.id
     env.cr.commit()
     return facts
 

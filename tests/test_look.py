@@ -17,6 +17,8 @@ FULL = {
         "verify_url": "http://localhost:8069/attendance/verify/tok?seal=x",
         "beneficiary_line": 9,
         "session": 7,
+        "trainer_session": 8,
+        "trainer_open_session": 8,
         "book_wizard": 5,
     },
 }
@@ -113,3 +115,13 @@ def test_a_personal_link_with_its_token_keeps_it_on_the_cancel_page():
     pages = {page.name: page for page in look.pages_from_facts(facts)}
     assert pages["booking-cancel"].url == "/my/bookings/3/cancel?access_token=t"
     assert pages["booking-old-link"].error_page and not pages["booking-manage"].error_page
+
+
+def test_a_trainer_sees_their_own_session_and_the_admin_the_open_one():
+    pages = {(page.who, page.name): page for page in look.pages_from_facts(FULL)}
+    assert pages[("trainer", "session-form")].res_id == 8
+    assert pages[("trainer", "kiosk")].url == "/attendance/kiosk/8"
+    assert pages[("admin", "session-form")].res_id == 7
+    facts = {"who": FULL["who"], "records": {"session": 7, "open_session": 7}}
+    got = names(look.pages_from_facts(facts))
+    assert "admin/kiosk" in got and "trainer/kiosk" not in got and "trainer/session-form" not in got

@@ -166,6 +166,12 @@ class TestLayoutAudit(AccessibilityAuditMixin, HttpCase):
         self.audit_layout(f"/attendance/qr/{self.att_session.qr_token}", "the QR signing page")
         line = self.att_session.line_ids.filtered(lambda line: line.partner_id == self.portal_user.partner_id)
         self.audit_layout(f"/attendance/sign/{line._get_remote_token()}", "the remote signing page")
+        self.audit_layout(
+            f"/attendance/kiosk/{self.att_session.id}",
+            "the kiosk",
+            login="az_layout_staff",
+            ready="!!document.querySelector('.o_az_kiosk')",
+        )
         self.audit_layout("/my/bookings", "the person's bookings", login="az_layout_portal")
         self.audit_layout("/my/attendance", "the person's attendance", login="az_layout_portal")
 
