@@ -128,6 +128,7 @@ def pages_from_facts(facts):
                     "type": "ir.actions.act_window",
                     "res_model": "az.booking.book.wizard",
                     "res_id": records.get("book_wizard", 0),
+                    "name": records.get("book_wizard_title", ""),
                     "views": [[False, "form"]],
                     "target": "new",
                 },

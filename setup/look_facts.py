@@ -103,8 +103,9 @@ def _facts(env):
             .with_user(trainer)
             .create({"type_id": booking_type.id, "partner_id": person.id})
         )
-        wizard.action_search_slots()
+        action = wizard.action_search_slots()
         records["book_wizard"] = wizard.id
+        records["book_wizard_title"] = action.get("name") or ""
     session = open_session or sessions[:1]
     if session:
         records["session"] = session.id
