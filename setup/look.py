@@ -218,11 +218,13 @@ def open_action_js(page):
         model, method, res_id = page.action["call"]
         action = f"await env.services.orm.call({json.dumps(model)}, {json.dumps(method)}, [[{int(res_id)}]])"
     # on a phone the web client opens a list action on its kanban whatever the view asked
-    # (Odoo's mobile_view_mode): the asked view is then switched to, as a person would
+    # (Odoo's mobile_view_mode): the asked view is then switched to, as a person would; a
+    # dialog's action may answer only once the dialog closes: the page is checked once shown
     return (
         "(async () => { const env = odoo.loader.modules.get('@odoo/owl').Component.env;"
         f" const options = {json.dumps(options)};"
-        f" await env.services.action.doAction({action}, options);"
+        f" await Promise.race([env.services.action.doAction({action}, options),"
+        " new Promise((resolve) => setTimeout(resolve, 20000))]);"
         " const wanted = options.viewType; const controller = env.services.action.currentController;"
         " if (wanted && controller.view && controller.view.type !== wanted) {"
         " await env.services.action.switchView(wanted, options.props || {}); }"
