@@ -215,6 +215,9 @@ class TestLayoutAudit(AccessibilityAuditMixin, HttpCase):
             viewType="form",
             props={"resId": self.att_session.id},
         )
+        action = self.att_session.with_user(self.staff).action_show_qr()
+        action["views"] = [list(view) for view in action["views"]]
+        self.audit_backend("the QR code of the session", action, "az_layout_staff")
 
     def test_phone_shows_the_next_appointment_first_and_one_day(self):
         """On a phone the bookings' calendar opens on one day, and the kanban lists the next
