@@ -105,7 +105,7 @@ LAYOUT_SIZES = ("390x844", "820x1180", "1366x768")
 # their text by design (for cut text only: a button in a list's cell must still be on screen;
 # the portal's tables, which borrow the class of the web client's lists, are ours to check),
 # so does the month of the date picker in the calendar's side panel; the chatter's top bar
-# scrolls sideways on a phone.
+# scrolls sideways on a phone, and so does the bin that ends each row of an editable list.
 LAYOUT_SCOPE = "main, [role=main], .o_action_manager, .o_dialog .modal-content, .o_az_kiosk"
 LAYOUT_ODOO_OWN = (
     ".breadcrumb, .o_breadcrumb, .o_list_renderer .o_data_cell, .o_list_renderer th, "
@@ -146,7 +146,7 @@ _LAYOUT_JS = """
             if (el.matches("a[href], button, input:not([type=hidden]), select, textarea, [role=button]")
                     && rect.width > 0 && rect.height > 0
                     && !(columnRect && (columnRect.right > width + 1 || columnRect.left < -1))
-                    && !el.closest(".o-mail-Chatter-topbar")) {
+                    && !el.closest(".o-mail-Chatter-topbar, .o_list_record_remove")) {
                 if (rect.left < -1 || rect.right > width + 1) {
                     problems.push(`off-screen: ${name(el)} "${words(el) || el.value || ""}" spans `
                         + `${Math.round(rect.left)}-${Math.round(rect.right)}px on a ${width}px screen`);
