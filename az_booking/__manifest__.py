@@ -38,6 +38,7 @@
     ],
     "demo": ["demo/az_booking_demo.xml", "demo/website_demo.xml"],
     "assets": {
+        "web.assets_backend": ["az_booking/static/src/views/*.js"],
         "web.assets_frontend": ["az_booking/static/src/js/booking_captcha.js"],
         "web.assets_tests": ["az_booking/static/tests/tours/*.js"],
     },

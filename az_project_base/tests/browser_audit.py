@@ -11,6 +11,7 @@ The page is driven through the DevTools protocol (see ``keyboard.LiveBrowser``) 
 ``browser_js``, which would write axe-core's 0.5 MB into the log at every page.
 """
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -96,6 +97,80 @@ SUBMIT_FIRST_FORM = """(async () => {
 })()"""
 
 
+# Widths of the layout audit: a phone, a tablet upright, a laptop (as ./setup/look shows them)
+LAYOUT_SIZES = ("390x844", "820x1180", "1366x768")
+
+# Where our text lives: a website or portal page's <main>, the web client's action and its
+# dialogs, the kiosk. Odoo's own components are left aside: breadcrumbs and list cells shorten
+# their text by design (for cut text only: a button in a list's cell must still be on screen;
+# the portal's tables, which borrow the class of the web client's lists, are ours to check),
+# so does the month of the date picker in the calendar's side panel; the chatter's top bar
+# scrolls sideways on a phone, and so does the bin that ends each row of an editable list.
+LAYOUT_SCOPE = "main, [role=main], .o_action_manager, .o_dialog .modal-content, .o_az_kiosk"
+LAYOUT_ODOO_OWN = (
+    ".breadcrumb, .o_breadcrumb, .o_list_renderer .o_data_cell, .o_list_renderer th, "
+    ".o_calendar_sidebar .o_datetime_picker, .o-mail-Chatter-topbar"
+)
+
+_LAYOUT_JS = """
+((scope, odooOwn) => {
+    const width = document.documentElement.clientWidth;
+    const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+        + (el.getAttribute("name") ? `[name=${el.getAttribute("name")}]` : "")
+        + (el.className && typeof el.className === "string"
+            ? "." + el.className.trim().split(/\\s+/).slice(0, 4).join(".") : "");
+    const shown = (el) => el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})
+        && !el.closest("[aria-hidden=true], .visually-hidden, .o_invisible_modifier");
+    const words = (el) => (el.innerText || "").trim().replace(/\\s+/g, " ").slice(0, 60);
+    const problems = [];
+    const seen = new Set();
+    for (const root of document.querySelectorAll(scope)) {
+        for (const el of [root, ...root.querySelectorAll("*")]) {
+            if (seen.has(el) || !shown(el)) { continue; }
+            seen.add(el);
+            const style = getComputedStyle(el);
+            const rect = el.getBoundingClientRect();
+            // a text cut: its box hides what does not fit (or ends it with "…")
+            if (!["INPUT", "SELECT", "TEXTAREA", "IMG", "svg", "CANVAS"].includes(el.tagName)
+                    && !el.closest(odooOwn) && rect.width > 1 && words(el)
+                    && (["hidden", "clip"].includes(style.overflowX) || style.textOverflow === "ellipsis")
+                    && el.scrollWidth > el.clientWidth + 1) {
+                problems.push(`text cut: ${name(el)} shows ${el.clientWidth}px of `
+                    + `${el.scrollWidth}px ("${words(el)}")`);
+            }
+            // a control off-screen: its box lies (partly) outside the screen's width (a column
+            // of a grouped kanban reaching beyond the screen is a swipe away on a phone, as
+            // Odoo shows one column at a time there)
+            const column = el.closest(".o_kanban_grouped .o_kanban_group");
+            const columnRect = column && column.getBoundingClientRect();
+            if (el.matches("a[href], button, input:not([type=hidden]), select, textarea, [role=button]")
+                    && rect.width > 0 && rect.height > 0
+                    && !(columnRect && (columnRect.right > width + 1 || columnRect.left < -1))
+                    && !el.closest(".o-mail-Chatter-topbar, .o_list_record_remove")) {
+                if (rect.left < -1 || rect.right > width + 1) {
+                    problems.push(`off-screen: ${name(el)} "${words(el) || el.value || ""}" spans `
+                        + `${Math.round(rect.left)}-${Math.round(rect.right)}px on a ${width}px screen`);
+                }
+                // or beyond the edge of a box that hides or scrolls what does not fit (a wide
+                // table in a dialog: its last column's buttons out of sight)
+                for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+                    if (getComputedStyle(box).overflowX === "visible") { continue; }
+                    const edges = box.getBoundingClientRect();
+                    if (rect.left < edges.left - 1 || rect.right > edges.right + 1) {
+                        problems.push(`out of sight: ${name(el)} "${words(el) || el.value || ""}" spans `
+                            + `${Math.round(rect.left)}-${Math.round(rect.right)}px in ${name(box)}, `
+                            + `which shows ${Math.round(edges.left)}-${Math.round(edges.right)}px`);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    return problems;
+})
+"""
+
+
 def axe_source():
     path = os.environ.get("AZ_AXE_JS")
     if not path or not Path(path).is_file():
@@ -107,7 +182,9 @@ def axe_source():
 
 
 class AccessibilityAuditMixin:
-    """For HttpCase classes: ``audit_page(url, label)`` at phone and desktop widths."""
+    """For HttpCase classes: ``audit_page(url, label)`` at phone and desktop widths, and
+    ``audit_layout(url, label)`` (nothing cut, nothing off-screen) at phone, tablet and laptop
+    widths."""
 
     def audit_page(self, url, label, login=None, widths=(PHONE, DESKTOP), prepare=None, ready=None):
         """``ready``: a JavaScript condition for pages that are not website pages (the kiosk
@@ -129,4 +206,29 @@ class AccessibilityAuditMixin:
                 self.assertFalse(
                     result["problems"],
                     f"accessibility audit of {label} at {size} failed:\n" + "\n".join(result["problems"]),
+                )
+
+    def audit_layout(self, url, label, login=None, widths=LAYOUT_SIZES, prepare=None, ready=None, shown=None):
+        """No text of ours cut, no control off-screen on ``url`` at each width. ``prepare``:
+        JavaScript run once the page is ready (e.g. the web client opening an action);
+        ``shown``: a JavaScript condition that holds once the page shows what is audited."""
+        for size in widths:
+            phone = int(size.split("x")[0]) < 1024
+            with (
+                self.subTest(page=label, size=size),
+                LiveBrowser(self, url, login=login, size=size, touch=phone, ready=ready) as page,
+            ):
+                if prepare:
+                    self.assertTrue(
+                        page.evaluate(prepare, timeout=60), f"{label} at {size}: could not open it"
+                    )
+                if shown:
+                    page.wait_for(shown, timeout=30, what=f"{label} at {size}")
+                page.wait_for("document.fonts.status === 'loaded'", what="the fonts")
+                problems = page.evaluate(
+                    f"({_LAYOUT_JS})({json.dumps(LAYOUT_SCOPE)}, {json.dumps(LAYOUT_ODOO_OWN)})", timeout=60
+                )
+                self.assertIsNotNone(problems, f"{label} at {size}: the layout audit did not run")
+                self.assertFalse(
+                    problems, f"layout of {label} at {size}: cut or off-screen:\n" + "\n".join(problems[:15])
                 )
