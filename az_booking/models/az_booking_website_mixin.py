@@ -202,15 +202,17 @@ class AzBookingWebsiteMixin(models.AbstractModel):
         if not partner:
             # the booking's own creation message says it was made from the website
             partner = Partner.with_context(mail_create_nosubscribe=True, mail_create_nolog=True).create(
-                {
-                    "name": request["name"],
-                    "email": request["email"] or False,
-                    "phone": phone or False,
-                    "lang": self._website_lang(),
-                    "az_is_beneficiary": True,
-                    "az_booking_typed": True,
-                    "company_id": booking_type.company_id.id,
-                }
+                Partner._az_typed_contact_values(
+                    {
+                        "name": request["name"],
+                        "email": request["email"] or False,
+                        "phone": phone or False,
+                        "lang": self._website_lang(),
+                        "az_is_beneficiary": True,
+                        "az_booking_typed": True,
+                        "company_id": booking_type.company_id.id,
+                    }
+                )
             )
         others = matches - partner
         claim_partner = (others.filtered(lambda p: not p.az_booking_typed) or others)[:1]

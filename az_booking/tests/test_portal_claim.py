@@ -65,6 +65,50 @@ class TestPortalClaim(AzBookingPortalCommon):
         self.assertEqual(second.claim_partner_id, stored)
         self.assertFalse(stored.az_booking_typed)
 
+    def test_the_website_contact_holds_what_any_contact_of_those_details_holds(self):
+        """The contact the form makes is stored as Odoo stores a contact of the same details
+        made by staff: the fields it is created with rather than computed (the Peppol
+        address, the VIES check of Odoo's e-invoicing and VAT modules) hold what Odoo computes
+        for such a contact."""
+        _response, booking = self.book(self.free_slots(self.type_individual)[0])
+        typed = booking.partner_id
+        plain = (
+            self.env["res.partner"]
+            .sudo()
+            .create(
+                {
+                    "name": typed.name,
+                    "email": typed.email,
+                    "phone": typed.phone,
+                    "lang": typed.lang,
+                    "company_id": typed.company_id.id,
+                    "az_is_beneficiary": True,
+                    "az_booking_typed": True,
+                }
+            )
+        )
+        per_record = {
+            "id",
+            "create_date",
+            "create_uid",
+            "write_date",
+            "write_uid",
+            "commercial_partner_id",
+            "az_badge_nonce",
+            "calendar_last_notif_ack",  # the instant each was made
+        }
+        stored = [
+            name
+            for name, field in typed._fields.items()
+            if field.store and name not in per_record and field.type not in ("one2many", "many2many")
+        ]
+        self.assertTrue(typed.az_booking_typed)
+        typed_values, plain_values = typed.read(stored)[0], plain.read(stored)[0]
+        self.assertEqual(
+            {name: typed_values[name] for name in stored if typed_values[name] != plain_values[name]},
+            {},
+        )
+
     def test_a_second_booking_with_the_same_details_keeps_the_claim(self):
         """The same details typed twice: the contact the form made is used again, and the
         second booking still offers the stored contact of that address (its claim link is
