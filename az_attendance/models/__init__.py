@@ -5,8 +5,8 @@ from . import az_attendance_session_sealing
 from . import az_attendance_session_verification
 from . import az_attendance_session_purge
 from . import az_attendance_session_audit
-from . import az_attendance_session
 from . import az_attendance_session_wording
+from . import az_attendance_session
 from . import az_attendance_line_signing
 from . import az_attendance_line
 from . import az_attendance_amendment

@@ -23,7 +23,9 @@ class AzAttendanceSession(models.Model):
     - ``az.attendance.session.sealing``: what the seal covers, sealing, the write guard;
     - ``az.attendance.session.verification``: verify page, verification, integrity job;
     - ``az.attendance.session.purge``: retention period and GDPR purge of signatures;
-    - ``az.attendance.session.audit``: auditor warnings and validation checklist.
+    - ``az.attendance.session.audit``: auditor warnings and validation checklist;
+    - ``az.attendance.session.wording``: the sheet in words (time zone, hours, the seal as a
+      sentence).
     """
 
     _name = "az.attendance.session"
@@ -36,6 +38,7 @@ class AzAttendanceSession(models.Model):
         "az.attendance.session.verification",
         "az.attendance.session.purge",
         "az.attendance.session.audit",
+        "az.attendance.session.wording",
     ]
     _order = "start desc, id desc"
     _check_company_auto = True

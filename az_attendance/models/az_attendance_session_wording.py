@@ -6,13 +6,14 @@ from odoo.tools import format_datetime, formatLang
 from odoo.addons.az_project_base.tools.timezones import place_of
 
 
-class AzAttendanceSession(models.Model):
+class AzAttendanceSessionWording(models.AbstractModel):
     """How a sheet is put into words for people: its time zone as people say it, hours as a
     quantity, and the seal as a sentence ("Intact sheet, sealed on ... by ..."), the same on
     the form, in the chatter, on the PDF sheet and on the verify page. The digests stay
     behind a detail for those who ask for them."""
 
-    _inherit = "az.attendance.session"
+    _name = "az.attendance.session.wording"
+    _description = "An attendance sheet in words for people"
 
     tz_label = fields.Char(
         string="Time zone",
