@@ -517,6 +517,17 @@ def update(args, tree, data_dir, addons, log):
     return problems
 
 
+def template_checks(args):
+    import migration_templates  # the templates' language (noupdate): beside this script
+
+    conn = connect(args.db, args.db_options)
+    try:
+        with conn.cursor() as cr:
+            return migration_templates.template_checks(cr, args.tree)
+    finally:
+        conn.close()
+
+
 def run_stage(args, log):
     """(checks, problems): the counted checks, and what stopped the stage before them."""
     with tempfile.TemporaryDirectory(prefix="az-migration-") as tmp:
@@ -537,6 +548,7 @@ def run_stage(args, log):
             return [], problems
         after = take_snapshot(args)
         checks += compare(before, after, addons_of(args.tree))
+        checks += template_checks(args)
         after_integrity = integrity(args, args.tree, data_dir, log, "the integrity check after the update")
         checks += integrity_checks(after_integrity, before_integrity)
         say(
