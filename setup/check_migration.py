@@ -37,6 +37,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -520,12 +521,8 @@ def update(args, tree, data_dir, addons, log):
 def template_checks(args):
     import migration_templates  # the templates' language (noupdate): beside this script
 
-    conn = connect(args.db, args.db_options)
-    try:
-        with conn.cursor() as cr:
-            return migration_templates.template_checks(cr, args.tree)
-    finally:
-        conn.close()
+    with closing(connect(args.db, args.db_options)) as conn, conn.cursor() as cr:
+        return migration_templates.template_checks(cr, args.tree)
 
 
 def run_stage(args, log):
