@@ -2,7 +2,7 @@
     "name": "AZ Attendance",
     "summary": "Attendance sheets signed on site (kiosk, QR code) and remotely, sealed and "
     "verifiable, with PDF sheets for funders' auditors",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Services/Project",
     "author": "AZ for Odoo",
     "website": "https://github.com/az-for-odoo/az-for-odoo",

@@ -37,6 +37,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -517,6 +518,13 @@ def update(args, tree, data_dir, addons, log):
     return problems
 
 
+def template_checks(args):
+    import migration_templates  # the templates' language (noupdate): beside this script
+
+    with closing(connect(args.db, args.db_options)) as conn, conn.cursor() as cr:
+        return migration_templates.template_checks(cr, args.tree)
+
+
 def run_stage(args, log):
     """(checks, problems): the counted checks, and what stopped the stage before them."""
     with tempfile.TemporaryDirectory(prefix="az-migration-") as tmp:
@@ -537,6 +545,7 @@ def run_stage(args, log):
             return [], problems
         after = take_snapshot(args)
         checks += compare(before, after, addons_of(args.tree))
+        checks += template_checks(args)
         after_integrity = integrity(args, args.tree, data_dir, log, "the integrity check after the update")
         checks += integrity_checks(after_integrity, before_integrity)
         say(

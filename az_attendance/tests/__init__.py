@@ -12,3 +12,4 @@ from . import test_attendance_justification
 from . import test_attendance_ledger_concurrency
 from . import test_attendance_kiosk_unlock
 from . import test_attendance_words
+from . import test_template_migration

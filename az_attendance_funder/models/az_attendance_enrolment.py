@@ -286,6 +286,11 @@ class AzAttendanceEnrolment(models.Model):
         """Set or clear each enrolment's alert; a new alert schedules an activity for the
         person's referent (the project's manager when there is none)."""
         summary = self.env._("Risk of drop-out")
+        # the open activity of an earlier alert, whatever the language it was written in
+        summaries = {summary} | {
+            self.with_context(lang=code).env._("Risk of drop-out")
+            for code, _name in self.env["res.lang"].get_installed()
+        }
         for enrolment in self:
             reason = enrolment._dropout_reason()
             if reason == (enrolment.dropout_alert or False):
@@ -295,7 +300,7 @@ class AzAttendanceEnrolment(models.Model):
             )
             if not reason:
                 continue
-            if enrolment.activity_ids.filtered(lambda a: a.summary == summary):
+            if enrolment.activity_ids.filtered(lambda a: a.summary in summaries):
                 continue
             user = (
                 enrolment.referent_id

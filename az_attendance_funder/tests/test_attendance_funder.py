@@ -430,6 +430,32 @@ class TestDropoutAlerts(SheetCommon):
         self.project.invalidate_recordset(["az_dropout_alert_count"])
         self.assertEqual(self.project.az_dropout_alert_count, 0)
 
+    def test_one_open_activity_whatever_its_language(self):
+        """The job speaks the company's language; an alert raised in another language (a
+        demo built in French, a company whose language changed) gets no second activity."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["az_attendance_funder"], ["fr_FR"])
+        day = timedelta(days=1)
+        self.project.az_dropout_absences = 2
+        self.sheet(self.day_start, absent=self.amina)
+        self.sheet(self.day_start + day, absent=self.amina)
+        company = self.project.company_id or self.env.company
+        company.partner_id.lang = "fr_FR"
+        Enrolment = self.env["az.attendance.enrolment"]
+        Enrolment._cron_dropout_alerts()
+        amina = self.enrolment_of(self.amina)
+        self.assertIn("2 absences de suite", amina.dropout_alert)
+        self.assertEqual(amina.activity_ids.mapped("summary"), ["Risque d'abandon"])
+        company.partner_id.lang = "en_US"
+        Enrolment._cron_dropout_alerts()
+        self.assertIn("2 absences in a row", amina.dropout_alert)
+        self.assertEqual(amina.activity_ids.mapped("summary"), ["Risque d'abandon"], "no second activity")
+        # once the referent closed it, a new alert opens a new one
+        amina.activity_ids.action_feedback("Called her")
+        amina.dropout_alert = False
+        Enrolment._cron_dropout_alerts()
+        self.assertEqual(amina.activity_ids.mapped("summary"), ["Risk of drop-out"])
+
     def test_attendance_under_a_share_of_the_last_weeks(self):
         day = timedelta(days=1)
         self.project.write({"az_dropout_absences": 0, "az_dropout_rate": 50, "az_dropout_weeks": 2})

@@ -1,1 +1,2 @@
 from . import test_attendance_sms
+from . import test_template_migration

@@ -2,6 +2,8 @@
 the one they booked in, then the company's). The templates are ``noupdate``: only those still
 holding the former expression change; a template an administrator edited keeps its own."""
 
+from odoo.addons.az_project_base.tools.template_migration import renew_language
+
 FORMER = "{{ object.lang or object.partner_id.lang }}"
 CURRENT = "{{ object.partner_id.lang or object.lang or object.company_id.partner_id.lang }}"
 
@@ -9,12 +11,4 @@ CURRENT = "{{ object.partner_id.lang or object.lang or object.company_id.partner
 def migrate(cr, version):
     if not version:
         return
-    cr.execute(
-        """
-        UPDATE sms_template SET lang = %s
-         WHERE lang = %s
-           AND id IN (SELECT res_id FROM ir_model_data
-                       WHERE module = 'az_booking_sms' AND model = 'sms.template')
-        """,
-        (CURRENT, FORMER),
-    )
+    renew_language(cr, "sms_template", "az_booking_sms", FORMER, CURRENT)
