@@ -1,4 +1,4 @@
-"""After the update: the signing-link e-mail speaks the person's language, else the company's
+"""After the update: the signing-link e-mail (and the certificate's, of the funder's file) speaks the person's language, else the company's
 (no longer English for a contact without one), and says the time zone of the session's time.
 The template is ``noupdate``: only what still holds the former text changes; a template an
 administrator edited keeps its own."""
@@ -19,4 +19,7 @@ def migrate(cr, version):
     if not version:
         return
     renew_language(cr, "mail_template", "az_attendance", FORMER, CURRENT)
+    # the certificate's e-mail moved to the funder's file (az_attendance_funder), which this
+    # update installs or updates after this addon: its row is renewed here, once
+    renew_language(cr, "mail_template", "az_attendance_funder", FORMER, CURRENT)
     renew_text(cr, "mail_template", "body_html", "az_attendance.mail_template_remote_sign", BODY)
