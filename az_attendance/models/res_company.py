@@ -78,11 +78,6 @@ class ResCompany(models.Model):
             "target": "new",
         }
 
-    def _az_lang(self):
-        """The language of what the company's jobs write (chatter, stored messages)."""
-        self.ensure_one()
-        return self.partner_id.lang or self.env.lang or "en_US"
-
     def _az_tz(self):
         """The company's time zone: its address's, else that of its sites (where its sheets
         are signed), else the reader's, else its working hours'."""

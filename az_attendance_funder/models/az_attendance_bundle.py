@@ -111,11 +111,6 @@ class AzAttendanceBundle(models.Model):
         return True
 
     # ------------------------------------------------------------------ building
-    def _company_lang(self):
-        """The language the bundle's files and the job's messages speak: the company's."""
-        self.ensure_one()
-        return self.company_id.partner_id.lang or self.env.lang or "en_US"
-
     @api.model
     def _cron_build_bundles(self, limit=5):
         """Build the queued bundles, committing the progress as it goes (outside tests).
@@ -124,7 +119,7 @@ class AzAttendanceBundle(models.Model):
         commit = not (module.current_test or self.env.registry.in_test_mode())
         queued = self.sudo().search([("state", "=", "queued")], limit=limit, order="id")
         for count, bundle in enumerate(queued):
-            bundle = bundle.with_context(lang=bundle._company_lang())
+            bundle = bundle.with_context(lang=(bundle.company_id or bundle.env.company)._az_lang())
             bundle.write({"state": "running", "progress": 0})
             bundle._notify_bundle_progress()
             if commit:
@@ -252,7 +247,7 @@ class AzAttendanceBundle(models.Model):
         """Gather the files and write the ZIP, in the company's language (whatever the
         language of the job or of the user who asked for it)."""
         self.ensure_one()
-        lang = self._company_lang()
+        lang = (self.company_id or self.env.company)._az_lang()
         bundle = self.with_context(lang=lang)
         sheets = bundle._sheets()
         date_from, date_to = bundle._period()

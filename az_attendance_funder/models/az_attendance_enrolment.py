@@ -331,8 +331,7 @@ class AzAttendanceEnrolment(models.Model):
         # main company's for a project shared by all)
         main = self.env.company
         for company, own in enrolments.grouped(lambda e: e.project_id.company_id or main).items():
-            lang = company.partner_id.lang or self.env.lang
-            own.with_context(lang=lang)._check_dropout()
+            own.with_context(lang=company._az_lang())._check_dropout()
 
     # ------------------------------------------------------------------ demo
     @api.model
@@ -351,8 +350,8 @@ class AzAttendanceEnrolment(models.Model):
         if self.search_count([("project_id", "=", project.id)]):
             return True  # a database made before the funder's file was an addon has it already
         company = project.company_id or self.env.company
-        lang = company.partner_id.lang
-        self = self.with_context(lang=lang if lang and self.env["res.lang"]._get_data(code=lang) else None)
+        lang = company._az_lang()
+        self = self.with_context(lang=lang)
         amina = ref("az_project_base.res_partner_beneficiary_amina_demo")
         lucas = ref("az_project_base.res_partner_beneficiary_lucas_demo")
         sofia = ref("az_project_base.res_partner_beneficiary_sofia_demo")

@@ -245,7 +245,7 @@ class AzAttendanceInvoiceWizard(models.TransientModel):
                 )
             )
         # what the funder reads (the lines, the origin) speaks the funder's language
-        worded = self.with_context(lang=funder.lang or company.partner_id.lang or self.env.lang)
+        worded = self.with_context(lang=company._az_lang(funder.lang))
         period = worded._period_text()
         line_commands = []
         for funding, part, lines in items:

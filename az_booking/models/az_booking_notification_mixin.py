@@ -93,13 +93,14 @@ class AzBookingNotificationMixin(models.AbstractModel):
         same)."""
         self.ensure_one()
         booking = self.sudo()
-        return booking.partner_id.lang or booking.lang or booking.company_id._az_staff_lang()
+        company = booking.company_id[:1] or self.env.company
+        return company._az_lang(booking.partner_id.lang, booking.lang)
 
     def _staff_env(self):
         """The environment in the company's language, for what staff read in the chatter
         (a job's or a visitor's action writes it)."""
         company = self.company_id[:1] or self.env.company
-        return self.with_context(lang=company._az_staff_lang()).env
+        return self.with_context(lang=company._az_lang()).env
 
     def _get_notification_channels(self, kind="confirmation"):
         """How a message of ``kind`` reaches the person: a set of ``"email"`` (and

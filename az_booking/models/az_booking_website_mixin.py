@@ -79,7 +79,7 @@ class AzBookingWebsiteMixin(models.AbstractModel):
             az_booking_no_waiting=not request.get("waiting_list"),
             # for staff, in the company's language whatever the page's
             az_booking_creation_message=self.with_context(
-                lang=booking_type.company_id._az_staff_lang()
+                lang=(booking_type.company_id or self.env.company)._az_lang()
             ).env._("Booked from the website."),
             az_booking_caller_rolls_back=True,
             az_booking_people_locked=bool(typed_address),

@@ -189,5 +189,5 @@ class AzBooking(models.Model):
         # the sheets and their messages are the company's, in its language (not the job's user's)
         for company in bookings.company_id:
             company_bookings = bookings.filtered(lambda b, c=company: b.company_id == c)
-            company_bookings.with_context(lang=company._az_staff_lang())._get_or_create_attendance_session()
+            company_bookings.with_context(lang=company._az_lang())._get_or_create_attendance_session()
         return bookings

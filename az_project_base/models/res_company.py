@@ -5,6 +5,19 @@ from odoo.tools import html2plaintext
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    def _az_lang(self, *preferred):
+        """The language to speak: the first of ``preferred`` (a person's languages, most
+        their own first) that is active in this database, else the company's, else the
+        reader's, else English. Without ``preferred``, the language of what the company's
+        staff read and its jobs write (chatter, stored messages, files), whoever runs them.
+        A language a contact still holds but the database no longer has is passed over."""
+        self.ensure_one()
+        languages = self.env["res.lang"]
+        for code in (*preferred, self.partner_id.lang, self.env.lang):
+            if code and languages._get_code(code):
+                return code
+        return "en_US"
+
     @api.model
     def _demo_speak_company_language(self, module):
         """Odoo loads XML data without a language: the messages the records of the demo of

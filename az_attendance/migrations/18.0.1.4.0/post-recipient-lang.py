@@ -1,4 +1,5 @@
-"""After the update: the signing-link e-mail (and the certificate's, of the funder's file) speaks the person's language, else the company's
+"""After the update: the signing-link e-mail (and the certificate's, of the funder's file)
+speaks the person's language, else the company's
 (no longer English for a contact without one), and says the time zone of the session's time.
 The template is ``noupdate``: only what still holds the former text changes; a template an
 administrator edited keeps its own."""
