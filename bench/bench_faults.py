@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bench_load import CSRF_RE, KEY_RE, FailedResponse, build, new_client, run_parallel
-from benchlib import make_parser, open_registry
+from benchlib import make_parser, open_registry, prepare_or_drive, verdict
 
 STATE = Path("/tmp") / "az_bench_faults_state.json"
 KIOSK_PASSWORD = "bench-kiosk-password"  # noqa: S105 (a throw-away benchmark database)
@@ -572,18 +572,11 @@ def report(results, strikes, stored):
         f"{len(integrity['anomalies'])} anomaly(ies)"
     )
     problems += integrity["anomalies"]
-    print(
-        "\n" + ("\n".join(f"PROBLEM: {p}" for p in problems) if problems else "nothing lost, nothing doubled")
-    )
-    return 1 if problems else 0
+    return verdict(problems, "nothing lost, nothing doubled")
 
 
 def main():
-    args = parse_args()
-    if args.mode == "prepare":
-        prepare(args)
-        return 0
-    return drive(args)
+    return prepare_or_drive(parse_args(), prepare, drive)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from benchlib import make_parser, open_registry
+from benchlib import make_parser, open_registry, prepare_or_drive
 
 STATE = Path("/tmp") / "az_bench_load_state.json"
 CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
@@ -468,11 +468,7 @@ def print_tables(rec, clients, flow_time, flow_ok, singles, seats, signs, counts
 
 
 def main():
-    args = parse_args()
-    if args.mode == "prepare":
-        prepare(args)
-    else:
-        drive(args)
+    return prepare_or_drive(parse_args(), prepare, drive)
 
 
 if __name__ == "__main__":

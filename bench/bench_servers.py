@@ -25,7 +25,7 @@ from email.header import decode_header, make_header
 from pathlib import Path
 
 from bench_load import CSRF_RE, Recorder, book, build, new_client, percentile, run_parallel
-from benchlib import make_parser, open_registry
+from benchlib import make_parser, open_registry, prepare_or_drive, verdict
 
 STATE = Path("/tmp") / "az_bench_servers_state.json"
 PASSWORD = "bench-servers-password"  # noqa: S105 (a throw-away benchmark database)
@@ -403,18 +403,11 @@ def report(args, rec, booked, signed, validated, load_seconds, jobs_seconds, wor
         problems.append(f"{authority['requests']} timestamp requests for {work['entries']} entries")
     if any(n != 1 for n in ready.values()):
         problems.append(f"bundles built more than once (or never): {ready}")
-    print(
-        "\n" + ("\n".join(f"PROBLEM: {p}" for p in problems) if problems else "each piece of work done once")
-    )
-    return 1 if problems else 0
+    return verdict(problems, "each piece of work done once")
 
 
 def main():
-    args = parse_args()
-    if args.mode == "prepare":
-        prepare(args)
-        return 0
-    return drive(args)
+    return prepare_or_drive(parse_args(), prepare, drive)
 
 
 if __name__ == "__main__":

@@ -28,3 +28,18 @@ def open_registry(args):
         ]
     )
     return odoo, odoo.modules.registry.Registry(args.db)
+
+
+def verdict(problems, fine):
+    """Print each problem of a run, or ``fine`` when there is none; the exit status of the run."""
+    print("\n" + ("\n".join(f"PROBLEM: {p}" for p in problems) if problems else fine))
+    return 1 if problems else 0
+
+
+def prepare_or_drive(args, prepare, drive):
+    """The two modes of a load benchmark: ``prepare`` its database, then ``drive`` its requests
+    against running servers; the exit status of the mode."""
+    if args.mode == "prepare":
+        prepare(args)
+        return 0
+    return drive(args) or 0
