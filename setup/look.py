@@ -459,7 +459,7 @@ def main(argv=None):
     parser.add_argument("--base", required=True, help="the demo's address, e.g. http://localhost:8069")
     parser.add_argument("--facts", required=True, help="the file holding look_facts.py's output")
     parser.add_argument("--out", required=True)
-    parser.add_argument("--only", default="", help="a part of the page names to keep")
+    parser.add_argument("--only", default="", help="parts of the page names to keep, comma-separated")
     args = parser.parse_args(argv)
     text = Path(args.facts).read_text(encoding="utf-8")
     line = next((line for line in text.splitlines() if line.startswith("AZ-LOOK-FACTS ")), None)
@@ -471,7 +471,8 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     for text in missing_pages(facts):
         print(f"look: the demo has no {text}: its pages are left out")
-    pages = [page for page in pages_from_facts(facts) if args.only in page.name]
+    wanted = [part.strip() for part in args.only.split(",")]
+    pages = [page for page in pages_from_facts(facts) if any(part in page.name for part in wanted)]
     browser = Chromium(os.environ.get("AZ_CHROMIUM") or shutil.which("chromium") or "chromium")
     results = []
     try:

@@ -4,7 +4,9 @@
 # records whose pages are shown (a booking type, a personal booking link, an open session and
 # its QR and remote signing links, a validated sheet's verify page, a line to justify).
 # It changes nothing in the demo, except giving one demo beneficiary a portal account when
-# none has one (as staff would with "Grant portal access"), so that the portal can be seen.
+# none has one (as staff would with "Grant portal access"), so that the portal can be seen,
+# and, when the demo has none, issuing the certificates of a funding and building its
+# justification bundle (as staff would), so that their pages and documents can be seen.
 # `env` is given by the shell.
 import json
 
@@ -81,12 +83,24 @@ def _office_facts(env, records, sessions, trainer):
     funding = env["az.funding"].search([], limit=1)
     if funding:
         records["funding"] = funding.id
-    bundle = env["az.attendance.bundle"].search([("state", "=", "done")], limit=1)
-    if bundle:
-        records["bundle"] = bundle.id
     certificate = env["az.attendance.certificate"].search([], limit=1)
+    if not certificate and funding:
+        # as staff would with "Issue certificates" on the funding's period
+        env["az.attendance.certificate"]._issue(
+            funding.project_id, funding.date_start, funding.date_end, funding=funding
+        )
+        certificate = env["az.attendance.certificate"].search([], limit=1)
     if certificate:
         records["certificate"] = certificate.id
+    bundle = env["az.attendance.bundle"].search([("state", "=", "done")], limit=1)
+    if not bundle and funding:
+        # as staff would with "New" on the bundles, built at once instead of by the cron
+        bundle = env["az.attendance.bundle"].create(
+            {"funding_id": funding.id, "date_from": funding.date_start, "date_to": funding.date_end}
+        )
+        bundle._build()
+    if bundle.state == "done":
+        records["bundle"] = bundle.id
     if trainer:
         theirs = sessions.filtered(
             lambda session: trainer in session.trainer_ids and session.state == "validated"
