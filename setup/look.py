@@ -274,7 +274,8 @@ def report(results):
 
 def open_action_js(page):
     """JavaScript that asks the web client to open the page's action (a wizard in its dialog)."""
-    options = {"additionalContext": page.context}
+    # the action as opened from its menu: no breadcrumb back to the page the web client started on
+    options = {"additionalContext": page.context, "clearBreadcrumbs": True}
     if page.view_type:
         options["viewType"] = page.view_type
     if page.res_id:

@@ -80,7 +80,8 @@ def _public_facts(env, records):
 def _office_facts(env, records, sessions, trainer):
     """A funding, a built justification bundle, a certificate, and a validated sheet of the
     trainer's for the back office's forms and documents."""
-    funding = env["az.funding"].search([], limit=1)
+    Funding = env["az.funding"]
+    funding = Funding.search([("state", "=", "active")], limit=1) or Funding.search([], limit=1)
     if funding:
         records["funding"] = funding.id
     certificate = env["az.attendance.certificate"].search([], limit=1)

@@ -122,7 +122,12 @@ def test_the_web_client_is_asked_for_the_action_its_view_and_its_record():
     assert 'doAction("az_attendance.az_attendance_session_action", options)' in script
     assert "switchView(wanted" in script, "a phone opens the kanban first: the asked view is switched to"
     options = json.loads(script.split("const options = ", 1)[1].split(";", 1)[0])
-    assert options == {"additionalContext": {}, "viewType": "form", "props": {"resId": 7}}
+    assert options == {
+        "additionalContext": {},
+        "clearBreadcrumbs": True,
+        "viewType": "form",
+        "props": {"resId": 7},
+    }, "the action as opened from its menu, without the Discuss inbox behind it"
 
 
 def test_a_button_of_a_record_is_pressed_through_its_method():
