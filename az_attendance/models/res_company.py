@@ -90,7 +90,9 @@ class ResCompany(models.Model):
         self.ensure_one()
         if self.partner_id.tz:
             return self.partner_id.tz
-        sites = self.env["az.site"].sudo().search([("company_id", "in", [self.id, False])], order="id", limit=1)
+        sites = (
+            self.env["az.site"].sudo().search([("company_id", "in", [self.id, False])], order="id", limit=1)
+        )
         return sites.tz or self.env.user.tz or self.resource_calendar_id.tz or "UTC"
 
     def _az_tz_label(self):
