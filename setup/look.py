@@ -59,6 +59,7 @@ class Page:
     res_id: int = 0
     error_page: bool = False
     scroll_to: str = ""  # a CSS selector of what the picture must show (in a dialog that scrolls)
+    pdf: bool = False  # a document: its first page as a picture, once (not per width)
 
 
 def local_path(url):
@@ -82,20 +83,81 @@ def backend(name, who, action, view_type="", context=None, res_id=0, scroll_to="
     )
 
 
+def pdf(name, who, report, res_id):
+    """A printed document of the record ``res_id``, as Odoo renders it for ``who``."""
+    return Page(name=name, who=who, url=f"/report/pdf/{report}/{int(res_id)}", pdf=True)
+
+
+def public_pages(records):
+    """The website's own pages and the steps of a booking, as a visitor sees them."""
+    pages = [
+        Page("home", "visitor", "/"),
+        Page("contactus", "visitor", "/contactus"),
+        Page("booking-types", "visitor", "/booking"),
+    ]
+    if "booking_type" in records:
+        pages.append(Page("booking-slots", "visitor", f"/booking/{records['booking_type']}"))
+    if "workshop_url" in records:
+        pages.append(Page("workshop-slots", "visitor", records["workshop_url"]))
+    if "booking_form_url" in records:
+        pages.append(Page("booking-form", "visitor", records["booking_form_url"]))
+    if "manage_url" in records:
+        manage = local_path(records["manage_url"])
+        path, _sep, query = manage.partition("?")
+        # the page shown right after the form was sent
+        pages.append(Page("booking-confirmation", "visitor", manage + ("&" if query else "?") + "booked=1"))
+        pages.append(Page("booking-manage", "visitor", manage))
+        pages.append(Page("booking-cancel", "visitor", f"{path}/cancel" + (f"?{query}" if query else "")))
+    if "waiting_url" in records:
+        pages.append(Page("booking-waiting-list", "visitor", local_path(records["waiting_url"])))
+    return pages
+
+
+def office_pages(records):
+    """The administrator's funding, justification and invoicing pages, and the documents."""
+    funder = "az_attendance_funder."
+    pages = [
+        backend("fundings", "admin", "az_project_base.az_funding_action", "list"),
+        backend("bundles", "admin", funder + "az_attendance_bundle_action", "list"),
+        backend("certificates", "admin", funder + "az_attendance_certificate_action", "list"),
+        backend("grant-report", "admin", funder + "az_grant_report_action"),
+        backend("invoicing-wizard", "admin", "az_attendance_invoicing.az_attendance_invoice_wizard_action"),
+        backend("integrity-check", "admin", "az_attendance.action_attendance_integrity_check"),
+    ]
+    if "funding" in records:
+        pages.append(
+            backend(
+                "funding-form",
+                "admin",
+                "az_project_base.az_funding_action",
+                "form",
+                res_id=records["funding"],
+            )
+        )
+    if "bundle" in records:
+        pages.append(
+            backend(
+                "bundle-form",
+                "admin",
+                funder + "az_attendance_bundle_action",
+                "form",
+                res_id=records["bundle"],
+            )
+        )
+    if "validated_session" in records:
+        sheet = "az_attendance.report_attendance_sheet"
+        pages.append(pdf("attendance-sheet-pdf", "admin", sheet, records["validated_session"]))
+    if "certificate" in records:
+        pages.append(pdf("certificate-pdf", "admin", funder + "report_certificate", records["certificate"]))
+    return pages
+
+
 def pages_from_facts(facts):
     """Every page to photograph, given the facts of ``look_facts.py``; pages whose record the
     demo lacks are left out (and listed by ``missing_pages``)."""
     records = facts.get("records", {})
     who = facts.get("who", {})
-    pages = [Page("booking-types", "visitor", "/booking")]
-    if "booking_type" in records:
-        type_id = records["booking_type"]
-        pages.append(Page("booking-slots", "visitor", f"/booking/{type_id}"))
-    if "manage_url" in records:
-        manage = local_path(records["manage_url"])
-        path, _sep, query = manage.partition("?")
-        pages.append(Page("booking-manage", "visitor", manage))
-        pages.append(Page("booking-cancel", "visitor", f"{path}/cancel" + (f"?{query}" if query else "")))
+    pages = public_pages(records)
     # a link that no longer leads anywhere: its page says so (with an error status, on purpose)
     pages.append(Page("booking-old-link", "visitor", "/booking/manage/1-an-old-link", error_page=True))
     if "qr_token" in records:
@@ -158,16 +220,18 @@ def pages_from_facts(facts):
             )
         if open_session:
             pages.append(Page("kiosk", person, f"/attendance/kiosk/{open_session}", KIOSK_READY))
-    if "admin" in who:
-        pages += [
-            backend("bundles", "admin", "az_attendance_funder.az_attendance_bundle_action", "list"),
-            backend("certificates", "admin", "az_attendance_funder.az_attendance_certificate_action", "list"),
-            backend("grant-report", "admin", "az_attendance_funder.az_grant_report_action"),
+    if "trainer" in who:
+        # what a trainer reads of the funder's side: the certificates and their own sheet
+        pages.append(
             backend(
-                "invoicing-wizard", "admin", "az_attendance_invoicing.az_attendance_invoice_wizard_action"
-            ),
-            backend("fundings", "admin", "az_project_base.az_funding_action", "list"),
-        ]
+                "certificates", "trainer", "az_attendance_funder.az_attendance_certificate_action", "list"
+            )
+        )
+        if "trainer_validated_session" in records:
+            sheet = "az_attendance.report_attendance_sheet"
+            pages.append(pdf("attendance-sheet-pdf", "trainer", sheet, records["trainer_validated_session"]))
+    if "admin" in who:
+        pages += office_pages(records)
         if "open_session" in records:
             call = ["az.attendance.session", "action_show_qr", records["open_session"]]
             pages.append(backend("session-qr", "admin", {"call": call}))
@@ -192,22 +256,26 @@ def missing_pages(facts):
 
 
 def file_name(page, width):
-    """``0390-trainer-session-form.png``: sorted by width, then person, then page."""
+    """``0390-trainer-session-form.png``: sorted by width, then person, then page; a
+    document's first page is ``pdf-admin-certificate-pdf.png`` (one picture, whatever the width)."""
     safe = re.sub(r"[^a-z0-9-]+", "-", f"{page.who}-{page.name}".lower()).strip("-")
-    return f"{width:04d}-{safe}.png"
+    return f"pdf-{safe}.png" if page.pdf else f"{width:04d}-{safe}.png"
 
 
 def report(results):
     """The closing lines: how many pictures, then each page that failed and why."""
     failed = [result for result in results if result[2]]
     lines = [f"{len(results) - len(failed)} pictures taken, {len(failed)} pages failed to load"]
-    lines += [f"  FAILED {name} at {width}px: {why}" for name, width, why in failed]
+    lines += [
+        f"  FAILED {name} {f'at {width}px' if width else '(document)'}: {why}" for name, width, why in failed
+    ]
     return lines
 
 
 def open_action_js(page):
     """JavaScript that asks the web client to open the page's action (a wizard in its dialog)."""
-    options = {"additionalContext": page.context}
+    # the action as opened from its menu: no breadcrumb back to the page the web client started on
+    options = {"additionalContext": page.context, "clearBreadcrumbs": True}
     if page.view_type:
         options["viewType"] = page.view_type
     if page.res_id:
@@ -315,8 +383,33 @@ def http_status(url, sid):
         return error.code
 
 
+def take_pdf(base, page, sid, out):
+    """Download ``page``'s document as its person and save its first page as a picture."""
+    request = urllib.request.Request(base + page.url, headers={"Cookie": f"session_id={sid}"} if sid else {})
+    try:
+        with urllib.request.urlopen(request, timeout=180) as answer:
+            content = answer.read()
+    except urllib.error.HTTPError as error:
+        return f"HTTP {error.code}"
+    if not content.startswith(b"%PDF"):
+        return "the answer is not a PDF"
+    with tempfile.TemporaryDirectory(prefix="az-look-pdf-") as folder:
+        document = Path(folder) / "document.pdf"
+        document.write_bytes(content)
+        picture = Path(folder) / "page"
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile", document, picture],
+            check=True,
+            capture_output=True,
+        )
+        shutil.copyfile(picture.with_suffix(".png"), out / file_name(page, 0))
+    return ""
+
+
 def take(browser, base, page, width, height, sid, out):
     """Open ``page`` at ``width`` as its person and save its picture; an error text or ''."""
+    if page.pdf:
+        return take_pdf(base, page, sid, out)
     browser.call("Network.clearBrowserCookies")
     # the website in French for visitors too (people choose it at the foot of each page)
     browser.call("Network.setCookie", name="frontend_lang", value="fr_FR", url=base)
@@ -367,7 +460,7 @@ def main(argv=None):
     parser.add_argument("--base", required=True, help="the demo's address, e.g. http://localhost:8069")
     parser.add_argument("--facts", required=True, help="the file holding look_facts.py's output")
     parser.add_argument("--out", required=True)
-    parser.add_argument("--only", default="", help="a part of the page names to keep")
+    parser.add_argument("--only", default="", help="parts of the page names to keep, comma-separated")
     args = parser.parse_args(argv)
     text = Path(args.facts).read_text(encoding="utf-8")
     line = next((line for line in text.splitlines() if line.startswith("AZ-LOOK-FACTS ")), None)
@@ -379,13 +472,14 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     for text in missing_pages(facts):
         print(f"look: the demo has no {text}: its pages are left out")
-    pages = [page for page in pages_from_facts(facts) if args.only in page.name]
+    wanted = [part.strip() for part in args.only.split(",")]
+    pages = [page for page in pages_from_facts(facts) if any(part in page.name for part in wanted)]
     browser = Chromium(os.environ.get("AZ_CHROMIUM") or shutil.which("chromium") or "chromium")
     results = []
     try:
         for page in pages:
             sid = facts["who"].get(page.who, {}).get("sid")
-            for width, height in WIDTHS.items():
+            for width, height in [(0, 0)] if page.pdf else WIDTHS.items():
                 for attempt in (1, 2):  # once more when the machine was too busy to answer
                     try:
                         why = take(browser, args.base.rstrip("/"), page, width, height, sid, out)
@@ -394,7 +488,10 @@ def main(argv=None):
                     if not why or attempt == 2:
                         break
                 results.append((f"{page.who}/{page.name}", width, why))
-                print(f"  {'ok    ' if not why else 'FAILED'} {width:4d} {page.who}/{page.name}", flush=True)
+                print(
+                    f"  {'ok    ' if not why else 'FAILED'} {width or 'pdf':>4} {page.who}/{page.name}",
+                    flush=True,
+                )
     finally:
         browser.close()
     for line in report(results):

@@ -4,11 +4,13 @@
 # records whose pages are shown (a booking type, a personal booking link, an open session and
 # its QR and remote signing links, a validated sheet's verify page, a line to justify).
 # It changes nothing in the demo, except giving one demo beneficiary a portal account when
-# none has one (as staff would with "Grant portal access"), so that the portal can be seen.
+# none has one (as staff would with "Grant portal access"), so that the portal can be seen,
+# and, when the demo has none, issuing the certificates of a funding and building its
+# justification bundle (as staff would), so that their pages and documents can be seen.
 # `env` is given by the shell.
 import json
 
-from odoo import http
+from odoo import fields, http
 from odoo.service import security
 
 
@@ -49,6 +51,63 @@ def _portal_beneficiary(env):
             }
         )
     )
+
+
+def _public_facts(env, records):
+    """The booking form at the next free time of a type booked one person at a time, a booking
+    on a waiting list, and a workshop's week that holds a full occurrence."""
+    now = fields.Datetime.now()
+    types = env["az.booking.type"].search([("is_published", "=", True)])
+    for booking_type in types.filtered(lambda booking_type: not booking_type.is_collective):
+        slots = booking_type._get_next_free_slots(now, count=1)
+        if slots:
+            start = slots[0]["start"].strftime("%Y-%m-%dT%H:%M")
+            records["booking_form_url"] = f"/booking/{booking_type.id}/book?start={start}"
+            break
+    waiting = env["az.booking"].search([("state", "=", "waiting")], order="start", limit=1)
+    if waiting and waiting.manage_url:
+        records["waiting_url"] = waiting.manage_url
+    occurrences = env["az.booking.occurrence"].search(
+        [("type_id", "in", types.ids), ("start", ">", now), ("state", "not in", ("cancelled", "done"))],
+        order="start",
+    )
+    full = occurrences.filtered(lambda occurrence: occurrence.seats_left <= 0)[:1] or occurrences[:1]
+    if full:
+        day = full.type_id._to_local(full.start).date()
+        records["workshop_url"] = f"/booking/{full.type_id.id}?week={day.isoformat()}"
+
+
+def _office_facts(env, records, sessions, trainer):
+    """A funding, a built justification bundle, a certificate, and a validated sheet of the
+    trainer's for the back office's forms and documents."""
+    Funding = env["az.funding"]
+    funding = Funding.search([("state", "=", "active")], limit=1) or Funding.search([], limit=1)
+    if funding:
+        records["funding"] = funding.id
+    certificate = env["az.attendance.certificate"].search([], limit=1)
+    if not certificate and funding:
+        # as staff would with "Issue certificates" on the funding's period
+        env["az.attendance.certificate"]._issue(
+            funding.project_id, funding.date_start, funding.date_end, funding=funding
+        )
+        certificate = env["az.attendance.certificate"].search([], limit=1)
+    if certificate:
+        records["certificate"] = certificate.id
+    bundle = env["az.attendance.bundle"].search([("state", "=", "done")], limit=1)
+    if not bundle and funding:
+        # as staff would with "New" on the bundles, built at once instead of by the cron
+        bundle = env["az.attendance.bundle"].create(
+            {"funding_id": funding.id, "date_from": funding.date_start, "date_to": funding.date_end}
+        )
+        bundle._build()
+    if bundle.state == "done":
+        records["bundle"] = bundle.id
+    if trainer:
+        theirs = sessions.filtered(
+            lambda session: trainer in session.trainer_ids and session.state == "validated"
+        )[:1]
+        if theirs:
+            records["trainer_validated_session"] = theirs.id
 
 
 def _facts(env):
@@ -106,6 +165,8 @@ def _facts(env):
         action = wizard.action_search_slots()
         records["book_wizard"] = wizard.id
         records["book_wizard_title"] = action.get("name") or ""
+    _public_facts(env, records)
+    _office_facts(env, records, sessions, trainer)
     session = open_session or sessions[:1]
     if session:
         records["session"] = session.id

@@ -20,6 +20,14 @@ FULL = {
         "trainer_session": 8,
         "trainer_open_session": 8,
         "book_wizard": 5,
+        "booking_form_url": "/booking/3/book?start=2026-12-10T08:00",
+        "waiting_url": "http://localhost:8069/my/bookings/14?access_token=w",
+        "workshop_url": "/booking/4?week=2026-12-24",
+        "validated_session": 6,
+        "trainer_validated_session": 5,
+        "funding": 2,
+        "bundle": 11,
+        "certificate": 21,
     },
 }
 
@@ -53,6 +61,19 @@ def test_every_kind_of_page_is_photographed_as_its_person():
         "admin/grant-report",
         "admin/invoicing-wizard",
         "admin/fundings",
+        "visitor/home",
+        "visitor/contactus",
+        "visitor/booking-form",
+        "visitor/booking-confirmation",
+        "visitor/booking-waiting-list",
+        "visitor/workshop-slots",
+        "admin/funding-form",
+        "admin/bundle-form",
+        "admin/integrity-check",
+        "admin/attendance-sheet-pdf",
+        "admin/certificate-pdf",
+        "trainer/certificates",
+        "trainer/attendance-sheet-pdf",
     ):
         assert wanted in got, wanted
     assert len(got) == len(pages), "each page once per person"
@@ -101,7 +122,12 @@ def test_the_web_client_is_asked_for_the_action_its_view_and_its_record():
     assert 'doAction("az_attendance.az_attendance_session_action", options)' in script
     assert "switchView(wanted" in script, "a phone opens the kanban first: the asked view is switched to"
     options = json.loads(script.split("const options = ", 1)[1].split(";", 1)[0])
-    assert options == {"additionalContext": {}, "viewType": "form", "props": {"resId": 7}}
+    assert options == {
+        "additionalContext": {},
+        "clearBreadcrumbs": True,
+        "viewType": "form",
+        "props": {"resId": 7},
+    }, "the action as opened from its menu, without the Discuss inbox behind it"
 
 
 def test_a_button_of_a_record_is_pressed_through_its_method():
@@ -125,3 +151,33 @@ def test_a_trainer_sees_their_own_session_and_the_admin_the_open_one():
     facts = {"who": FULL["who"], "records": {"session": 7, "open_session": 7}}
     got = names(look.pages_from_facts(facts))
     assert "admin/kiosk" in got and "trainer/kiosk" not in got and "trainer/session-form" not in got
+
+
+def test_the_confirmation_is_the_personal_page_as_shown_right_after_booking():
+    pages = {page.name: page for page in look.pages_from_facts(FULL)}
+    assert pages["booking-confirmation"].url == "/booking/manage/12-abc?booked=1"
+    assert pages["booking-waiting-list"].url == "/my/bookings/14?access_token=w"
+    facts = {"who": {}, "records": {"manage_url": "http://localhost:8069/my/bookings/3?access_token=t"}}
+    pages = {page.name: page for page in look.pages_from_facts(facts)}
+    assert pages["booking-confirmation"].url == "/my/bookings/3?access_token=t&booked=1"
+
+
+def test_documents_are_printed_for_their_person_once_whatever_the_width():
+    pages = {(page.who, page.name): page for page in look.pages_from_facts(FULL)}
+    sheet = pages[("trainer", "attendance-sheet-pdf")]
+    assert sheet.pdf and sheet.url == "/report/pdf/az_attendance.report_attendance_sheet/5"
+    assert pages[("admin", "attendance-sheet-pdf")].url.endswith("/6")
+    certificate = pages[("admin", "certificate-pdf")]
+    assert certificate.url == "/report/pdf/az_attendance_funder.report_certificate/21"
+    assert look.file_name(certificate, 0) == "pdf-admin-certificate-pdf.png"
+    assert look.report([("admin/certificate-pdf", 0, "HTTP 403")])[1] == (
+        "  FAILED admin/certificate-pdf (document): HTTP 403"
+    )
+
+
+def test_forms_of_the_back_office_open_their_record():
+    pages = {(page.who, page.name): page for page in look.pages_from_facts(FULL)}
+    assert pages[("admin", "bundle-form")].res_id == 11
+    assert pages[("admin", "bundle-form")].view_type == "form"
+    assert pages[("admin", "funding-form")].res_id == 2
+    assert pages[("admin", "integrity-check")].action == "az_attendance.action_attendance_integrity_check"

@@ -142,5 +142,5 @@ class AzAttendanceSessionAudit(models.AbstractModel):
         for line in self.line_ids:
             problem = line._get_checklist_problem()
             if problem:
-                missing.append(f"{line.partner_name}: {problem}")
+                missing.append(self.env._("%(name)s: %(reason)s", name=line.partner_name, reason=problem))
         return missing

@@ -79,12 +79,15 @@ class ResCompany(models.Model):
         }
 
     def _az_tz(self):
-        """The company's time zone: its address's, else that of its sites (where its sheets
-        are signed), else the reader's, else its working hours'."""
+        """The company's time zone: its address's, else that of its first site (where its
+        sheets are signed; not the first by name, an antenna overseas), else the reader's,
+        else its working hours'."""
         self.ensure_one()
         if self.partner_id.tz:
             return self.partner_id.tz
-        sites = self.env["az.site"].sudo().search([("company_id", "in", [self.id, False])], limit=1)
+        sites = (
+            self.env["az.site"].sudo().search([("company_id", "in", [self.id, False])], order="id", limit=1)
+        )
         return sites.tz or self.env.user.tz or self.resource_calendar_id.tz or "UTC"
 
     def _az_tz_label(self):

@@ -134,6 +134,19 @@ class TestAttendanceIntegrityVerdict(FrenchCommon):
         download = check.action_download()
         self.assertEqual(download["report_name"], "az_attendance.report_attendance_integrity")
 
+    def test_without_its_own_time_zone_the_company_keeps_that_of_its_first_site(self):
+        # an antenna overseas, whose name comes first, does not give the head office its time
+        self.company.partner_id.tz = False
+        self.env["az.site"].create(
+            {"name": "Antenne de Saint-Denis", "city": "Saint-Denis", "tz": "Indian/Reunion"}
+        )
+        company = self.company.with_user(self.manager).with_context(lang="fr_FR")
+        with freeze_time("2026-12-07 19:49:16"):
+            action = company.action_az_attendance_integrity_check()
+        check = self.env["az.attendance.integrity.check"].with_user(self.manager).browse(action["res_id"])
+        self.assertIn("20:49:16", check.checked_at_label)
+        self.assertIn("heure de Paris", check.checked_at_label)
+
     def test_the_verdict_names_what_is_wrong(self):
         session = self.sealed_sheet(name="Atelier CV")
         self.tamper(session)

@@ -163,6 +163,8 @@ class TestLayoutAudit(AccessibilityAuditMixin, HttpCase):
         )
 
     def test_public_and_portal_pages(self):
+        self.audit_layout("/", "the home page")
+        self.audit_layout("/contactus", "the contact page")
         self.audit_layout("/booking", "the list of booking types")
         self.audit_layout(f"/booking/{self.booking_type.id}", "the free times of a type")
         self.audit_layout(f"/attendance/qr/{self.att_session.qr_token}", "the QR signing page")
