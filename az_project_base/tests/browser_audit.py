@@ -223,7 +223,7 @@ class AccessibilityAuditMixin:
                         page.evaluate(prepare, timeout=60), f"{label} at {size}: could not open it"
                     )
                 if shown:
-                    page.wait_for(shown, timeout=30, what=f"{label} at {size}")
+                    page.wait_for(shown, timeout=90, what=f"{label} at {size}")
                 page.wait_for("document.fonts.status === 'loaded'", what="the fonts")
                 problems = page.evaluate(
                     f"({_LAYOUT_JS})({json.dumps(LAYOUT_SCOPE)}, {json.dumps(LAYOUT_ODOO_OWN)})", timeout=60
