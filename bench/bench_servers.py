@@ -300,6 +300,7 @@ def count_work(env, state):
     bookings = env["az.booking"].search([("type_id", "=", state["many_type"])])
     entries = env["az.attendance.ledger"].search([("kind", "=", "seal")])
     bundles = env["az.attendance.bundle"].search([])
+    sheets = env["az.attendance.session"].browse(state["sheets"])
     ready = {
         bundle.id: len(
             bundle.message_ids.filtered(
@@ -309,6 +310,7 @@ def count_work(env, state):
         for bundle in bundles
     }
     work = {
+        "sheets_validated": len(sheets.filtered(lambda sheet: sheet.state == "validated" and sheet.seal)),
         "bookings": len(bookings),
         "reminded": len(bookings.filtered("reminder_sent_datetime")),
         "outgoing": env["mail.mail"].sudo().search_count([("state", "=", "outgoing")]),
@@ -342,6 +344,21 @@ def cron_runs(logs):
     return runs
 
 
+def error_of(response):
+    """The message of a JSON-RPC error answer (its first line), the status of another
+    failure, or an empty string for a success."""
+    if response.status_code != 200:
+        return f"HTTP {response.status_code}"
+    try:
+        error = response.json().get("error")
+    except ValueError:
+        return "not a JSON answer"
+    if not error:
+        return ""
+    message = (error.get("data") or {}).get("message") or error.get("message") or "error"
+    return message.splitlines()[0] if message.strip() else "error"
+
+
 def report(args, rec, booked, signed, validated, load_seconds, jobs_seconds, work, mails, authority):
     problems = []
     print(f"\nRequests per server ({len(args.url)} servers, --workers=2 each, one database)\n")
@@ -364,7 +381,8 @@ def report(args, rec, booked, signed, validated, load_seconds, jobs_seconds, wor
     total = sum(len(v) for v in rec.timings.values())
     confirmed = sum(r.status_code == 303 for r in booked)
     signatures = sum(r.status_code == 200 for r in signed)
-    sealed = sum(r.status_code == 200 and "error" not in r.text[:200] for r in validated)
+    answered = sum(r.status_code == 200 and "error" not in r.text[:200] for r in validated)
+    sealed = work["sheets_validated"]  # what the database holds, whatever the answers said
     print(
         f"\n{total} requests in {load_seconds:.1f}s; bookings confirmed {confirmed}/{len(booked)}, "
         f"signatures {signatures}/{len(signed)}, sheets validated {sealed}/{len(validated)}"
@@ -395,6 +413,17 @@ def report(args, rec, booked, signed, validated, load_seconds, jobs_seconds, wor
         f"  bundles: {work['bundles_done']} of {work['bundles']} built; 'ready' messages per bundle: "
         f"{sorted(ready.values())}"
     )
+    if answered != len(validated) or sealed != len(validated):
+        refusals = Counter(error_of(r) for r in validated if error_of(r))
+        problems.append(
+            f"sheets validated and sealed {sealed}/{len(validated)} ({answered} validations answered "
+            f"without an error); refusals: {dict(refusals.most_common(3))}"
+        )
+    if work["stamped"] != work["entries"] or work["entries"] < sealed:
+        problems.append(
+            f"timestamps: {work['stamped']} of {work['entries']} ledger entries stamped, "
+            f"for {sealed} sealed sheets"
+        )
     if not work["done"]:
         problems.append(f"work left undone: {work}")
     if twice:
