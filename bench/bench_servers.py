@@ -14,6 +14,7 @@ and how many times each piece of its work was done.
 """
 
 import json
+import re
 import socketserver
 import sys
 import threading
@@ -332,8 +333,6 @@ def count_work(env, state):
 
 def cron_runs(logs):
     """{job name: [runs on server 1, runs on server 2, ...]} from the servers' logs."""
-    import re
-
     done = re.compile(r"Job '([^']+)' \(\d+\) done in")
     runs = {}
     for n, path in enumerate(logs):
@@ -345,7 +344,8 @@ def cron_runs(logs):
 
 
 def error_of(response):
-    """The message of a JSON-RPC error answer (its first line), the status of another
+    """The message of a JSON-RPC error answer (on one line, the names between quotes left
+    out so that the sheets' refusals for one reason count together), the status of another
     failure, or an empty string for a success."""
     if response.status_code != 200:
         return f"HTTP {response.status_code}"
@@ -356,7 +356,7 @@ def error_of(response):
     if not error:
         return ""
     message = (error.get("data") or {}).get("message") or error.get("message") or "error"
-    return message.splitlines()[0] if message.strip() else "error"
+    return re.sub(r"'[^']*'", "'…'", " ".join(message.split())) or "error"
 
 
 def report(args, rec, booked, signed, validated, load_seconds, jobs_seconds, work, mails, authority):
