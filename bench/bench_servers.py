@@ -10,7 +10,9 @@ of the sheets to both servers in turn, queues two justification bundles, then wa
 jobs on both servers until the work is done: reminders (``az_booking``), the mail queue,
 trusted timestamps (``az_attendance``), bundles (``az_attendance_funder``). Prints the
 requests, p50 and p95 per server, and for each job how many times it ran on each server
-and how many times each piece of its work was done.
+and how many times each piece of its work was done. The run fails (a PROBLEM line, exit
+status 1) when a sheet is not validated and sealed in the database, when a ledger entry has
+no trusted timestamp, or when a piece of work is done twice or never.
 """
 
 import json
