@@ -10,10 +10,13 @@ of the sheets to both servers in turn, queues two justification bundles, then wa
 jobs on both servers until the work is done: reminders (``az_booking``), the mail queue,
 trusted timestamps (``az_attendance``), bundles (``az_attendance_funder``). Prints the
 requests, p50 and p95 per server, and for each job how many times it ran on each server
-and how many times each piece of its work was done.
+and how many times each piece of its work was done. The run fails (a PROBLEM line, exit
+status 1) when a sheet is not validated and sealed in the database, when a ledger entry has
+no trusted timestamp, or when a piece of work is done twice or never.
 """
 
 import json
+import re
 import socketserver
 import sys
 import threading
@@ -300,6 +303,7 @@ def count_work(env, state):
     bookings = env["az.booking"].search([("type_id", "=", state["many_type"])])
     entries = env["az.attendance.ledger"].search([("kind", "=", "seal")])
     bundles = env["az.attendance.bundle"].search([])
+    sheets = env["az.attendance.session"].browse(state["sheets"])
     ready = {
         bundle.id: len(
             bundle.message_ids.filtered(
@@ -309,6 +313,7 @@ def count_work(env, state):
         for bundle in bundles
     }
     work = {
+        "sheets_validated": len(sheets.filtered(lambda sheet: sheet.state == "validated" and sheet.seal)),
         "bookings": len(bookings),
         "reminded": len(bookings.filtered("reminder_sent_datetime")),
         "outgoing": env["mail.mail"].sudo().search_count([("state", "=", "outgoing")]),
@@ -330,8 +335,6 @@ def count_work(env, state):
 
 def cron_runs(logs):
     """{job name: [runs on server 1, runs on server 2, ...]} from the servers' logs."""
-    import re
-
     done = re.compile(r"Job '([^']+)' \(\d+\) done in")
     runs = {}
     for n, path in enumerate(logs):
@@ -340,6 +343,22 @@ def cron_runs(logs):
             if match:
                 runs.setdefault(match.group(1), [0] * len(logs))[n] += 1
     return runs
+
+
+def error_of(response):
+    """The message of a JSON-RPC error answer (on one line, the names between quotes left
+    out so that the sheets' refusals for one reason count together), the status of another
+    failure, or an empty string for a success."""
+    if response.status_code != 200:
+        return f"HTTP {response.status_code}"
+    try:
+        error = response.json().get("error")
+    except ValueError:
+        return "not a JSON answer"
+    if not error:
+        return ""
+    message = (error.get("data") or {}).get("message") or error.get("message") or "error"
+    return re.sub(r"'[^']*'", "'…'", " ".join(message.split())) or "error"
 
 
 def report(args, rec, booked, signed, validated, load_seconds, jobs_seconds, work, mails, authority):
@@ -364,7 +383,8 @@ def report(args, rec, booked, signed, validated, load_seconds, jobs_seconds, wor
     total = sum(len(v) for v in rec.timings.values())
     confirmed = sum(r.status_code == 303 for r in booked)
     signatures = sum(r.status_code == 200 for r in signed)
-    sealed = sum(r.status_code == 200 and "error" not in r.text[:200] for r in validated)
+    answered = sum(r.status_code == 200 and "error" not in r.text[:200] for r in validated)
+    sealed = work["sheets_validated"]  # what the database holds, whatever the answers said
     print(
         f"\n{total} requests in {load_seconds:.1f}s; bookings confirmed {confirmed}/{len(booked)}, "
         f"signatures {signatures}/{len(signed)}, sheets validated {sealed}/{len(validated)}"
@@ -395,6 +415,17 @@ def report(args, rec, booked, signed, validated, load_seconds, jobs_seconds, wor
         f"  bundles: {work['bundles_done']} of {work['bundles']} built; 'ready' messages per bundle: "
         f"{sorted(ready.values())}"
     )
+    if answered != len(validated) or sealed != len(validated):
+        refusals = Counter(error_of(r) for r in validated if error_of(r))
+        problems.append(
+            f"sheets validated and sealed {sealed}/{len(validated)} ({answered} validations answered "
+            f"without an error); refusals: {dict(refusals.most_common(3))}"
+        )
+    if work["stamped"] != work["entries"] or work["entries"] < sealed:
+        problems.append(
+            f"timestamps: {work['stamped']} of {work['entries']} ledger entries stamped, "
+            f"for {sealed} sealed sheets"
+        )
     if not work["done"]:
         problems.append(f"work left undone: {work}")
     if twice:

@@ -7,13 +7,15 @@ import sys
 
 def make_parser(description):
     parser = argparse.ArgumentParser(description=description)
-    for option in ("--odoo-src", "--addons-path", "--db", "--db-host", "--db-port", "--db-user"):
+    options = ("--odoo-src", "--addons-path", "--data-dir", "--db", "--db-host", "--db-port", "--db-user")
+    for option in options:
         parser.add_argument(option, required=True)
     return parser
 
 
 def open_registry(args):
-    """(odoo module, registry of args.db), Odoo imported from args.odoo_src."""
+    """(odoo module, registry of args.db), Odoo imported from args.odoo_src. The data folder
+    is the servers' own: a file the script stores (an attachment) is in the filestore they read."""
     sys.path.insert(0, args.odoo_src)
     import odoo
     from odoo.tools import config
@@ -21,6 +23,7 @@ def open_registry(args):
     config.parse_config(
         [
             f"--addons-path={args.addons_path}",
+            f"--data-dir={args.data_dir}",
             f"--db_host={args.db_host}",
             f"--db_port={args.db_port}",
             f"--db_user={args.db_user}",
