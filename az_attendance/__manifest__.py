@@ -2,7 +2,7 @@
     "name": "AZ Attendance",
     "summary": "Attendance sheets signed on site (kiosk, QR code) and remotely, sealed and "
     "verifiable, with PDF sheets for funders' auditors",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Services/Project",
     "author": "AZ for Odoo",
     "website": "https://github.com/az-for-odoo/az-for-odoo",
@@ -19,6 +19,7 @@
         "report/az_attendance_badge_report.xml",
         "report/az_attendance_integrity_report.xml",
         "views/az_attendance_session_views.xml",
+        "views/az_attendance_session_hours_views.xml",
         "views/az_attendance_line_views.xml",
         "views/az_attendance_amendment_views.xml",
         "views/az_attendance_justification_views.xml",

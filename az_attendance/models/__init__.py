@@ -7,8 +7,10 @@ from . import az_attendance_session_purge
 from . import az_attendance_session_audit
 from . import az_attendance_session_wording
 from . import az_attendance_session
+from . import az_attendance_session_hours
 from . import az_attendance_line_signing
 from . import az_attendance_line
+from . import az_attendance_line_times
 from . import az_attendance_amendment
 from . import az_attendance_ledger
 from . import project_project

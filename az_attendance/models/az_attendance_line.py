@@ -122,17 +122,32 @@ class AzAttendanceLine(models.Model):
             if not line.signed_at:
                 line.partner_name = line.partner_id.name
 
-    @api.depends("status", "arrived_at", "left_at", "session_id.start", "session_id.stop")
+    @api.depends(
+        "status", "arrived_at", "left_at", "session_id.start", "session_id.stop", "session_id.actual_stop"
+    )
     def _compute_hours_attended(self):
         for line in self:
             line.hours_attended = line._hours_for(line.status)
 
-    def _hours_for(self, status):
+    def _effective_times(self):
+        """(start, stop) of the person's hours: from the session's start or their later
+        arrival to the session's actual (else planned) end or their earlier departure. Every
+        hour the sheet, the invoices, the certificates and the reports credit comes from here."""
+        self.ensure_one()
         session = self.session_id
-        if status not in ("present", "late") or not (session.start and session.stop):
-            return 0.0
+        session_stop = session._effective_stop()
+        if not (session.start and session_stop):
+            return False, False
         start = max(session.start, self.arrived_at or session.start)
-        stop = min(session.stop, self.left_at or session.stop)
+        stop = min(session_stop, self.left_at or session_stop)
+        return start, stop
+
+    def _hours_for(self, status):
+        if status not in ("present", "late"):
+            return 0.0
+        start, stop = self._effective_times()
+        if not (start and stop):
+            return 0.0
         return max((stop - start).total_seconds() / 3600.0, 0.0)
 
     @api.depends(
@@ -142,6 +157,7 @@ class AzAttendanceLine(models.Model):
         "left_at",
         "session_id.start",
         "session_id.stop",
+        "session_id.actual_stop",
         "amendment_ids.field_name",
         "amendment_ids.new_value",
     )
@@ -176,7 +192,7 @@ class AzAttendanceLine(models.Model):
                     "partner_id": line.partner_id.id,
                     "status": status,
                     "hours": hours,
-                    "session_hours": line.session_id.duration,
+                    "session_hours": line.session_id.hours_held,
                 }
             )
         return values

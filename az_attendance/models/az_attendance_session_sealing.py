@@ -106,35 +106,39 @@ class AzAttendanceSessionSealing(models.AbstractModel):
         (the lines and amendments declare their own). The write guard of a sealed sheet is
         derived from this list. Version 1 is the frozen list of :meth:`_seal_values_v1`."""
         version = version or sealer.SEAL_VERSION
-        # the same list for version 2 and later, until a later version changes it
-        if version >= 2:
-            return [
-                "name",
-                "company_id",
-                "project_id",
-                "date",
-                "start",
-                "stop",
-                "duration",
-                "granularity",
-                "site_id",
-                "site_label",
-                "seal_tz",
-                "trainer_ids",
-                "trainer_names",
-                "sealed_funding_ids",
-                "funder_names",
-                "trainer_signature_sha256",
-                "trainer_signed_by_id",
-                "trainer_signed_at",
-                "paper_sheet_sha256",
-                "early_validation_reason",
-                "seal_manifest",
-                "validated_by_id",
-                "validated_at",
-                "verify_token",
-            ]
-        raise NotImplementedError(f"No seal of version {version}")
+        if version < 2:
+            raise NotImplementedError(f"No seal of version {version}")
+        # the same list for versions 2 and 3
+        fields_v3 = [
+            "name",
+            "company_id",
+            "project_id",
+            "date",
+            "start",
+            "stop",
+            "duration",
+            "granularity",
+            "site_id",
+            "site_label",
+            "seal_tz",
+            "trainer_ids",
+            "trainer_names",
+            "sealed_funding_ids",
+            "funder_names",
+            "trainer_signature_sha256",
+            "trainer_signed_by_id",
+            "trainer_signed_at",
+            "paper_sheet_sha256",
+            "early_validation_reason",
+            "seal_manifest",
+            "validated_by_id",
+            "validated_at",
+            "verify_token",
+        ]
+        if version in (2, 3):
+            return fields_v3
+        # version 4: the session's actual end, until which the lines' hours are counted
+        return fields_v3 + ["actual_stop"]
 
     def _seal_values_v1(self):
         """Canonical text of the header of a sheet sealed under version 1 (kept unchanged so

@@ -198,16 +198,16 @@ class AzAttendanceBundle(models.Model):
             session = line.session_id
             status, hours = line._effective_values()
             valid = session.id in counted
-            values = {"status": status, "hours": hours, "session_hours": session.duration}
+            values = {"status": status, "hours": hours, "session_hours": session.hours_held}
             rows.append(
                 {
                     "participant": line.partner_name or line.partner_id.name,
                     "session": session.name,
                     "date": str(session.date),
                     "month": session.date.strftime("%Y-%m"),
-                    "planned": round(session.duration, 2),
+                    "planned": round(session.hours_held, 2),
                     "done": round(hours, 2) if valid and status in qty.ATTENDED else 0.0,
-                    "excused": round(session.duration, 2) if valid and status == "excused" else 0.0,
+                    "excused": round(session.hours_held, 2) if valid and status == "excused" else 0.0,
                     "funded": round(qty.line_hours(values, funding.count_excused), 2) if valid else 0.0,
                 }
             )

@@ -202,14 +202,14 @@ class AzAttendanceEnrolment(models.Model):
         for line in lines:
             totals = result[line.partner_id.id]
             session = line.session_id
-            totals["planned"] += session.duration
+            totals["planned"] += session.hours_held
             if not session._filtered_counted():
                 continue
             status, hours = line._effective_values()
             if status in ("present", "late"):
                 totals["done"] += hours
             elif status == "excused":
-                totals["excused"] += session.duration
+                totals["excused"] += session.hours_held
         for totals in result.values():
             for key in totals:
                 totals[key] = round(totals[key], 2)
@@ -266,7 +266,7 @@ class AzAttendanceEnrolment(models.Model):
         if rate_min and weeks:
             since = today - timedelta(weeks=weeks)
             recent = lines.filtered(lambda ln: ln.session_date >= since)
-            planned = sum(ln.session_id.duration for ln in recent if ln._effective_values()[0] != "excused")
+            planned = sum(ln.session_id.hours_held for ln in recent if ln._effective_values()[0] != "excused")
             done = sum(
                 hours
                 for status, hours in (ln._effective_values() for ln in recent)

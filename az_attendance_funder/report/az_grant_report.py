@@ -16,7 +16,7 @@ class AzGrantReport(models.Model):
     # flushed before the report is read
     _depends = {
         "az.attendance.line": ["session_id", "partner_id", "effective_status", "effective_hours"],
-        "az.attendance.session": ["project_id", "date", "duration", "state", "seal_broken"],
+        "az.attendance.session": ["project_id", "date", "hours_held", "state", "seal_broken"],
         "az.funding": [
             "funder_id",
             "project_id",
@@ -104,7 +104,7 @@ class AzGrantReport(models.Model):
         return SQL(
             """
             SELECT l.id AS line_id, l.session_id, l.partner_id,
-                   s.project_id, s.date, s.duration,
+                   s.project_id, s.date, s.hours_held,
                    -- a sheet changed since its seal counts as planned, never as attended
                    CASE WHEN %(counted)s THEN %(validated)s ELSE %(open)s END AS state,
                    l.effective_status AS status,
@@ -129,13 +129,13 @@ class AzGrantReport(models.Model):
             SELECT f.id AS funding_id, f.funder_id, f.project_id, f.company_id,
                    c.currency_id, f.unit, e.partner_id, e.session_id,
                    date_trunc('month', e.date)::date AS month,
-                   e.duration AS planned_hours,
+                   e.hours_held AS planned_hours,
                    CASE WHEN e.state = %(validated)s AND e.status IN %(attended)s
                         THEN e.hours ELSE 0 END AS attended_hours,
                    CASE WHEN e.state = %(validated)s AND e.status IN %(attended)s
                           THEN e.hours
                         WHEN e.state = %(validated)s AND e.status = %(excused)s
-                             AND f.count_excused THEN e.duration
+                             AND f.count_excused THEN e.hours_held
                         ELSE 0 END AS funded_hours,
                    f.rate, 0.0 AS target_quantity
               FROM eff e
