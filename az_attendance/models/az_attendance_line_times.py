@@ -23,8 +23,7 @@ class AzAttendanceLineTimes(models.Model):
 
     proposed_arrival = fields.Datetime(
         compute="_compute_proposed_arrival",
-        help="This person signed in the room after the start: their signing time, proposed as "
-        "their arrival.",
+        help="This person signed in the room after the start: their signing time, proposed as their arrival.",
     )
     proposed_arrival_label = fields.Char(
         string="Signed late at",

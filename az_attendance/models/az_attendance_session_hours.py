@@ -34,6 +34,7 @@ class AzAttendanceSessionHours(models.Model):
     hours_held = fields.Float(
         compute="_compute_hours_held",
         store=True,
+        digits=(16, 2),
         help="Hours the session lasted: from its start to its actual end (or its planned end).",
     )
 

@@ -13,7 +13,7 @@ def migrate(cr, version):
         """
         ALTER TABLE az_attendance_session
             ADD COLUMN IF NOT EXISTS actual_stop timestamp without time zone,
-            ADD COLUMN IF NOT EXISTS hours_held double precision
+            ADD COLUMN IF NOT EXISTS hours_held numeric
         """
     )
-    cr.execute("UPDATE az_attendance_session SET hours_held = COALESCE(duration, 0) WHERE hours_held IS NULL")
+    cr.execute("UPDATE az_attendance_session SET hours_held = ROUND(COALESCE(duration, 0)::numeric, 2) WHERE hours_held IS NULL")
