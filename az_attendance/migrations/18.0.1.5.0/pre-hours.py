@@ -16,4 +16,7 @@ def migrate(cr, version):
             ADD COLUMN IF NOT EXISTS hours_held numeric
         """
     )
-    cr.execute("UPDATE az_attendance_session SET hours_held = ROUND(COALESCE(duration, 0)::numeric, 2) WHERE hours_held IS NULL")
+    cr.execute(
+        "UPDATE az_attendance_session SET hours_held = ROUND(COALESCE(duration, 0)::numeric, 2) "
+        "WHERE hours_held IS NULL"
+    )
