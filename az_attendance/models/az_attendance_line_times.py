@@ -26,7 +26,7 @@ class AzAttendanceLineTimes(models.Model):
         help="This person signed in the room after the start: their signing time, proposed as their arrival.",
     )
     proposed_arrival_label = fields.Char(
-        string="Signed late at",
+        string="Signed late",
         compute="_compute_proposed_arrival",
         help="Time of a late signature in the site's time zone: accept it as the arrival time.",
     )

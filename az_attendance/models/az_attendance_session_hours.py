@@ -121,6 +121,7 @@ class AzAttendanceSessionHours(models.Model):
             "type": "ir.actions.act_window",
             "res_model": "az.attendance.validate.wizard",
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
             "name": self.env._("Validate the sheet"),
             "context": {"default_session_id": self.id},

@@ -14,8 +14,12 @@ class AzAttendanceValidateWizard(models.TransientModel):
     _description = "Validate a sheet"
 
     session_id = fields.Many2one("az.attendance.session", required=True, readonly=True)
-    session_start = fields.Datetime(related="session_id.start", string="Session starts")
     session_stop = fields.Datetime(related="session_id.stop", string="Session ends")
+    planned_times = fields.Char(
+        string="Planned times",
+        compute="_compute_planned_times",
+        help="The session's planned start and end, in the site's time zone.",
+    )
     tz_label = fields.Char(related="session_id.tz_label")
     is_early = fields.Boolean(compute="_compute_is_early")
     actual_stop_time = fields.Float(
@@ -24,6 +28,16 @@ class AzAttendanceValidateWizard(models.TransientModel):
         "participant are counted until then. Empty: it ended as planned.",
     )
     reason = fields.Text(help="Printed on the sheet and sealed with it.")
+
+    @api.depends("session_id")
+    def _compute_planned_times(self):
+        for wizard in self:
+            session = wizard.session_id
+            wizard.planned_times = (
+                f"{session._format_local_time(session.start)} – {session._format_local_time(session.stop)}"
+                if session.start and session.stop
+                else False
+            )
 
     @api.depends("session_id")
     def _compute_is_early(self):
