@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from ..tools import seal as sealer
 from .common import AttendanceCommon, signature_data_uri, signature_png
@@ -263,3 +263,26 @@ class TestAttendanceHours(AttendanceCommon):
             session.line_ids.with_user(self.trainer).action_mark_arrived()
         self.assertEqual(set(session.line_ids.mapped("status")), {"late"})
         self.assertEqual(set(session.line_ids.mapped("hours_attended")), {2.25})
+
+
+@tagged("post_install", "-at_install")
+class TestAttendanceHoursVerifyPage(HttpCase, AttendanceCommon):
+    """Whoever checks a sheet on its verify page reads the actual end it was sealed with."""
+
+    def test_the_verify_page_shows_the_actual_end(self):
+        session = self.make_session(start=EVENING, hours=3, name="Atelier du soir")
+        with freeze_time("2025-03-11 18:02:00"):
+            for index, line in enumerate(session.line_ids, start=1):
+                line._record_signature(signature_data_uri(index), "kiosk")
+        session.with_user(self.trainer).trainer_signature = base64.b64encode(signature_png(7))
+        with freeze_time("2025-03-11 19:29:00"):
+            action = session.with_user(self.trainer).action_validate_with_end()
+            self.env["az.attendance.validate.wizard"].with_user(self.trainer).with_context(
+                action["context"]
+            ).create({"reason": "Atelier terminé plus tôt"}).action_confirm()
+        self.env.flush_all()
+        self.authenticate(None, None)
+        page = self.url_open(session.verify_url)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_az_verify_ok", page.text)
+        self.assertEqual(re.findall(r'o_az_verify_actual_stop"[^>]*>([^<]*)<', page.text), ["20:29"])
