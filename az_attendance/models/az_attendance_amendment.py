@@ -120,7 +120,7 @@ class AzAttendanceAmendment(models.Model):
                 raise ValidationError(self.env._("Choose the corrected status."))
             old, new = old_status, self.new_status
         else:
-            if self.new_hours < 0 or self.new_hours > session.duration + 0.001:
+            if self.new_hours < 0 or self.new_hours > session.hours_held + 0.001:
                 raise ValidationError(
                     self.env._("The corrected hours must lie between 0 and the session's duration.")
                 )

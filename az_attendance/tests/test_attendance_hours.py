@@ -124,6 +124,19 @@ class TestAttendanceHours(AttendanceCommon):
         self.assertEqual(session.line_ids.mapped("effective_hours"), [1.5, 1.5, 1.5])
         self.assertEqual(session._verify_seal(), [])
 
+    def test_a_correction_of_hours_stays_within_the_hours_held(self):
+        session = self.evening_session()
+        self.sign_everyone(session)
+        with freeze_time("2025-03-12 08:00:00"):
+            self.validate_in_wizard(session, actual_stop_time=20.5)
+        lucas = self.line_of(session, self.lucas)
+        Amendment = self.env["az.attendance.amendment"].with_user(self.trainer)
+        values = {"session_id": session.id, "line_id": lucas.id, "field_name": "hours_attended"}
+        with self.assertRaisesRegex(ValidationError, "between 0 and the session's duration"):
+            Amendment.create({**values, "new_hours": 2.0, "reason": "Resté jusqu'à 21 h"})
+        Amendment.create({**values, "new_hours": 1.0, "reason": "Parti à 20 h"})
+        self.assertEqual(lucas.effective_hours, 1.0)
+
     def test_the_actual_end_falls_within_the_session(self):
         session = self.evening_session()
         self.sign_everyone(session)
