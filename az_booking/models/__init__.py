@@ -16,3 +16,9 @@ from . import az_booking_series
 from . import project_project
 from . import calendar_attendee
 from . import res_partner
+from . import az_booking_type_offer
+from . import az_booking_type_video
+from . import az_booking_video
+from . import az_booking_offer
+from . import az_booking_earlier
+from . import az_booking_occurrence_earlier
