@@ -33,7 +33,8 @@ class AzBookingTypeOffer(models.Model):
     _sql_constraints = [
         (
             "earlier_offer_positive",
-            "CHECK(earlier_offer_valid_hours > 0 AND earlier_offer_max >= 0 AND earlier_offer_stop_days >= 0)",
+            "CHECK(earlier_offer_valid_hours > 0 AND earlier_offer_max >= 0 "
+            "AND earlier_offer_stop_days >= 0)",
             "The validity of an offer must be positive; the number of offers and the days before "
             "cannot be negative.",
         ),
