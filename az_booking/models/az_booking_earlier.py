@@ -34,8 +34,10 @@ class AzBookingEarlier(models.Model):
         help="When the person asked for an earlier time: the first to ask is offered first.",
     )
     offer_ids = fields.One2many("az.booking.offer", "booking_id", string="Earlier times offered")
-    earlier_offer_url = fields.Char(compute="_compute_earlier_offer", groups="base.group_system")
-    earlier_offer_when = fields.Char(compute="_compute_earlier_offer")
+    earlier_offer_url = fields.Char(
+        string="Link of the open offer", compute="_compute_earlier_offer", groups="base.group_system"
+    )
+    earlier_offer_when = fields.Char(string="Time of the open offer", compute="_compute_earlier_offer")
 
     def _compute_earlier_offer(self):
         """The link and time of the newest open offer, as the offer's message says them."""

@@ -24,8 +24,9 @@ class AzBookingVideo(models.AbstractModel):
     )
 
     video_note = fields.Char(
+        string="Video link in an SMS",
         compute="_compute_video_url",
-        help="The meeting link as the SMS to the person say it (empty without one).",
+        help="The meeting link as the SMS to the person says it (empty without one).",
     )
 
     def _compute_video_url(self):

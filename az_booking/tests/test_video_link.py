@@ -32,8 +32,10 @@ class TestVideoLink(AzBookingPortalCommon):
         # the confirmation and the reminder e-mails
         for kind in ("confirmation", "reminder"):
             self.booking._send_portal_notification(kind)
-            mail = self.env["mail.mail"].sudo().search(
-                [("recipient_ids", "in", self.portal_user.partner_id.ids)], order="id desc", limit=1
+            mail = (
+                self.env["mail.mail"]
+                .sudo()
+                .search([("recipient_ids", "in", self.portal_user.partner_id.ids)], order="id desc", limit=1)
             )
             self.assertIn(link, str(mail.body_html), kind)
         # the calendar file
