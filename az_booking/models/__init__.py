@@ -1,6 +1,7 @@
 from . import ir_http
 from . import res_company
 from . import az_booking_calendar_mixin
+from . import az_booking_video_mixin
 from . import az_booking_availability_mixin
 from . import az_booking_type
 from . import az_booking_question
@@ -10,6 +11,7 @@ from . import az_booking_manage_mixin
 from . import az_booking_notification_mixin
 from . import az_booking_website_mixin
 from . import az_booking_holding_mixin
+from . import az_booking_earlier_mixin
 from . import az_booking
 from . import az_booking_answer
 from . import az_booking_series
@@ -18,7 +20,4 @@ from . import calendar_attendee
 from . import res_partner
 from . import az_booking_type_offer
 from . import az_booking_type_video
-from . import az_booking_video
 from . import az_booking_offer
-from . import az_booking_earlier
-from . import az_booking_occurrence_earlier

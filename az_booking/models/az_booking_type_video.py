@@ -1,9 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-# The placeholder of a type's own video link: each booking's (or workshop occurrence's)
-# reference, an unguessable code that says nothing of the type.
-VIDEO_REF = "{ref}"
+from .az_booking_video_mixin import VIDEO_REF
 
 
 class AzBookingTypeVideo(models.Model):

@@ -1,21 +1,23 @@
 from odoo import fields, models
 from odoo.tools import hmac as tools_hmac
 
-from .az_booking_type_video import VIDEO_REF
-
 # The route of Odoo's calendar that opens an event's Discuss meeting room to a guest
 # (calendar/controllers/main.py: the event is found by its access token).
 DISCUSS_ROUTE = "/calendar/join_videocall/"
+# The placeholder of a type's own video link: each booking's (or workshop occurrence's)
+# reference, an unguessable code that says nothing of the type.
+VIDEO_REF = "{ref}"
 
 
-class AzBookingVideo(models.AbstractModel):
+class AzBookingVideoMixin(models.AbstractModel):
     """The meeting link of a record of a video type: an appointment has its own room, a
     seat the room of its workshop occurrence. The link carries only a code derived from the
     record (a keyed hash, nothing stored), never the type's name: it is sent by e-mail and
     SMS and written in calendar files. With Discuss, the link is the calendar event's
     invitation (its access token), which opens the room to the person as a guest."""
 
-    _inherit = "az.booking.calendar.mixin"
+    _name = "az.booking.video.mixin"
+    _description = "Meeting link of a video booking or workshop occurrence"
 
     video_url = fields.Char(
         string="Video link",

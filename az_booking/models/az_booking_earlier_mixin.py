@@ -12,14 +12,15 @@ _logger = logging.getLogger(__name__)
 CRON_XMLID = "az_booking.ir_cron_az_booking_earlier_offers"
 
 
-class AzBookingEarlier(models.Model):
+class AzBookingEarlierMixin(models.AbstractModel):
     """Earlier times: a person holding an appointment asks (on their personal page, or staff
     on the booking) to be told when an earlier time frees up for the same type. A job, woken
     after the commit of what may free a time (a cancellation, a move, a new workshop
     occurrence, a change of the type) and run every quarter of an hour, offers each free
     earlier time to the first in line (``az.booking.offer``)."""
 
-    _inherit = "az.booking"
+    _name = "az.booking.earlier.mixin"
+    _description = "Earlier times offered to a booking's person"
 
     wants_earlier = fields.Boolean(
         string="Wants an earlier time",
@@ -71,6 +72,8 @@ class AzBookingEarlier(models.Model):
         )
 
     def write(self, vals):
+        if vals.get("state") == "cancelled" and "wants_earlier" not in vals:
+            vals = dict(vals, wants_earlier=False)  # a cancelled booking leaves the line
         if "wants_earlier" in vals:
             vals = dict(
                 vals, wants_earlier_datetime=fields.Datetime.now() if vals["wants_earlier"] else False
@@ -168,8 +171,3 @@ class AzBookingEarlier(models.Model):
         if kind == "earlier_offer":
             return self._send_portal_mail("az_booking.mail_template_booking_earlier_offer", ics=False)
         return super()._send_portal_notification(kind)
-
-    def action_cancel(self, cancel_by="service", reason=False):
-        result = super().action_cancel(cancel_by=cancel_by, reason=reason)
-        self.sudo().filtered("wants_earlier").write({"wants_earlier": False})
-        return result
