@@ -13,7 +13,7 @@ class AzBookingTypeVideo(models.Model):
 
     video_source = fields.Selection(
         [("discuss", "Odoo Discuss meeting room"), ("link", "Our own video link")],
-        string="Video call",
+        string="Video service",
         default="discuss",
         required=True,
         help="Each booking of a video type gets its own meeting link: a Discuss room of this "
