@@ -249,3 +249,39 @@ class TestEarlierOffers(AzBookingPortalCommon):
         self.env.invalidate_all()
         self.assertEqual((self.booking_a.start, self.booking_b.start, offer.state, other.state), before)
         self.assertFalse(self.booking_b.wants_earlier, "nothing written")
+
+    def test_a_workshop_seat_moves_to_an_earlier_occurrence_and_a_new_occurrence_wakes_the_job(self):
+        workshop = self.type_workshop
+        workshop.write({"earlier_offers": True, "earlier_offer_stop_days": 1})
+        occurrences = self.workshop_occurrences.sorted("start")
+        others = self.env["res.partner"].create([{"name": f"Participant {i}"} for i in range(4)])
+        for i, occurrence in enumerate(occurrences[1:3]):
+            for partner in others[2 * i : 2 * i + 2]:
+                self.book_directly(workshop, {"start": occurrence.start, "stop": occurrence.stop}, partner)
+        later = occurrences[3]
+        seat = self.book_directly(workshop, {"start": later.start, "stop": later.stop}, self.person_a)
+        seat._set_wants_earlier(True)
+        # the first occurrence is free: offered at once; the two next ones are full
+        occurrences[0].action_cancel("Salle indisponible")
+        self.run_job()
+        self.assertFalse(self.offers(seat), "no seat free before Awa's occurrence")
+        triggers = self.cron_triggers()
+        full = occurrences[1].booking_ids.filtered(lambda b: b.state == "confirmed")
+        full[:1].action_cancel(cancel_by="person")
+        self.assertGreater(self.cron_triggers(), triggers, "a freed seat wakes the job up")
+        offer = self.run_job()
+        self.assertEqual(offer.start, occurrences[1].start)
+        response = self.accept(offer)
+        self.env.invalidate_all()
+        self.assertEqual(seat.state, "cancelled", "the former seat is given back")
+        new_seat = occurrences[1].booking_ids.filtered(lambda b: b.partner_id == self.person_a)
+        self.assertEqual(new_seat.state, "confirmed")
+        self.assertIn(f"/my/bookings/{new_seat.id}", response.url)
+        self.assertEqual(later.seats_taken, 0)
+        # a new occurrence is an earlier time for the people in line
+        new_seat._set_wants_earlier(True)
+        triggers = self.cron_triggers()
+        self.env["az.booking.occurrence"].create(
+            {"type_id": workshop.id, "start": occurrences[0].start + timedelta(hours=3)}
+        )
+        self.assertGreater(self.cron_triggers(), triggers, "a new occurrence wakes the job up")
