@@ -2,7 +2,7 @@
     "name": "AZ Appointments",
     "summary": "Booking types, availability from working hours, appointments and workshops "
     "that can never be double-booked, waiting lists",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Services/Project",
     "author": "AZ for Odoo",
     "website": "https://github.com/az-for-odoo/az-for-odoo",
@@ -19,9 +19,12 @@
     "data": [
         "security/az_booking_security.xml",
         "security/ir.model.access.csv",
+        "security/az_booking_offer_security.xml",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
+        "data/ir_cron_offer_data.xml",
+        "data/mail_template_offer_data.xml",
         "wizards/az_booking_cancel_wizard_views.xml",
         "wizards/az_booking_book_wizard_views.xml",
         "wizards/az_booking_occurrence_cancel_wizard_views.xml",
@@ -35,6 +38,8 @@
         "data/website_menu_data.xml",
         "views/az_booking_templates.xml",
         "views/az_booking_portal_templates.xml",
+        "views/az_booking_offer_views.xml",
+        "views/az_booking_offer_templates.xml",
     ],
     "demo": ["demo/az_booking_demo.xml", "demo/website_demo.xml"],
     "assets": {

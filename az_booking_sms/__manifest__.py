@@ -1,7 +1,7 @@
 {
     "name": "AZ Appointments - SMS",
     "summary": "Booking confirmations, reminders and personal links by SMS for people without e-mail",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/Project",
     "author": "AZ for Odoo",
     "website": "https://github.com/az-for-odoo/az-for-odoo",

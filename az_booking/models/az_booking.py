@@ -37,9 +37,10 @@ class AzBooking(models.Model):
     calendar event (``az.booking.calendar.mixin``, shared with the workshop
     occurrences), the waiting list (``az.booking.waiting.mixin``), the personal link
     (``az.booking.manage.mixin``), the messages to the person
-    (``az.booking.notification.mixin``) and the booking made from the website
-    (``az.booking.website.mixin``). A workshop seat is held by its occurrence
-    (``az.booking.occurrence._hold_seat``)."""
+    (``az.booking.notification.mixin``), the booking made from the website
+    (``az.booking.website.mixin``), the earlier times offered (``az.booking.earlier.mixin``)
+    and the meeting link of a video appointment (``az.booking.video.mixin``). A workshop seat
+    is held by its occurrence (``az.booking.occurrence._hold_seat``)."""
 
     _name = "az.booking"
     _description = "Booking"
@@ -47,7 +48,9 @@ class AzBooking(models.Model):
         "portal.mixin",
         "mail.thread",
         "mail.activity.mixin",
+        "az.booking.earlier.mixin",
         "az.booking.holding.mixin",
+        "az.booking.video.mixin",
         "az.booking.calendar.mixin",
         "az.booking.waiting.mixin",
         "az.booking.manage.mixin",

@@ -36,6 +36,10 @@ class AzBookingNotificationMixin(models.AbstractModel):
         if booking.site_id:
             location = ", ".join(p for p in (booking.site_id.name, location) if p)
         description = booking.env._("Reference: %s", booking.name)
+        video_url = booking.video_url
+        if video_url:  # the meeting link is where the appointment takes place
+            location = video_url
+            description += "\n" + booking.env._("Video call: %s", video_url)
         manage_url = booking.manage_url
         if manage_url:
             description += "\n" + booking.env._("See, move or cancel: %s", manage_url)

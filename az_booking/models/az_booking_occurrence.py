@@ -23,7 +23,7 @@ class AzBookingOccurrence(models.Model):
 
     _name = "az.booking.occurrence"
     _description = "Workshop occurrence"
-    _inherit = ["mail.thread", "az.booking.calendar.mixin", "az.row.lock.mixin"]
+    _inherit = ["mail.thread", "az.booking.video.mixin", "az.booking.calendar.mixin", "az.row.lock.mixin"]
     _order = "start, id"
     _check_company_auto = True
 
@@ -130,6 +130,7 @@ class AzBookingOccurrence(models.Model):
                 vals["user_ids"] = [fields.Command.link(vals["user_id"])] + list(vals.get("user_ids") or [])
         occurrences = super().create(vals_list)
         occurrences._sync_calendar_event()
+        self.env["az.booking"]._trigger_earlier_offers()  # an earlier time for the people in line
         return occurrences
 
     @staticmethod
@@ -167,6 +168,8 @@ class AzBookingOccurrence(models.Model):
                 occurrence.env["az.booking"]._promote_waiting(occurrence)
         if moving or {"user_id", "user_ids", "site_id", "type_id", "state"} & set(vals):
             self._sync_calendar_event()
+        if moving or {"capacity", "state"} & set(vals):
+            self.env["az.booking"]._trigger_earlier_offers()  # seats for the people in line
         return result
 
     def _check_write_allowed(self, vals):

@@ -117,3 +117,18 @@ class TestPortalAccessibility(AzBookingPortalCommon):
         )
         self.assert_accessible("/booking/999999", expected_status=404)
         self.assert_accessible(f"/booking/{self.type_individual.id}?week=2026-13-45", expected_status=400)
+
+    def test_earlier_time_and_offer_pages(self):
+        self.type_individual.write({"earlier_offers": True, "earlier_offer_stop_days": 0})
+        slots = self.free_slots(self.type_individual)
+        booking = self.book_directly(self.type_individual, slots[3], self.portal_user.partner_id)
+        _doc, main = self.assert_accessible(self.manage_url(booking))
+        self.assertTrue(main.xpath(".//button[contains(@class, 'o_az_booking_earlier_ask')]/ancestor::form"))
+        Offer = self.env["az.booking.offer"].sudo()
+        offer = Offer.create(Offer._prepare_values(booking, slots[0]))
+        _doc, main = self.assert_accessible(f"/booking/offer/{offer.id}?token={offer.token}")
+        self.assertEqual(
+            main.xpath(".//button[contains(@class, 'o_az_offer_accept')]/ancestor::form/@method"), ["post"]
+        )
+        offer.state = "expired"
+        self.assert_accessible(f"/booking/offer/{offer.id}?token={offer.token}", expected_status=410)

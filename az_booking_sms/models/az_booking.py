@@ -13,6 +13,7 @@ SMS_TEMPLATES = {
     "promoted": "az_booking_sms.sms_template_booking_promoted",
     "occurrence_cancelled": "az_booking_sms.sms_template_booking_occurrence_cancelled",
     "moved": "az_booking_sms.sms_template_booking_moved",
+    "earlier_offer": "az_booking_sms.sms_template_booking_earlier_offer",
 }
 
 

@@ -224,3 +224,24 @@ class TestBookingSms(AzBookingPortalCommon, MockSMS):
         self.assertEqual(len(bodies), 1, self._sms)
         self.assertTrue(bodies[0].startswith("Rappel : Premier accueil le "), bodies[0])
         self.assertIn(booking.type_id._format_day(booking.start, lang="fr_FR"), bodies[0])
+
+    def test_an_earlier_time_and_the_video_link_reach_a_person_without_email_by_sms(self):
+        self.type_individual.write(
+            {"earlier_offers": True, "earlier_offer_stop_days": 0, "location_format": "video"}
+        )
+        slots = self.free_slots(self.type_individual)
+        person = self.env["res.partner"].create({"name": "Sans mail", "mobile": "0611223355"})
+        booking = self.book_directly(self.type_individual, slots[5], person)
+        booking._set_wants_earlier(True)
+        with self.mockSMSGateway():
+            booking._send_portal_notification("confirmation")
+            booking._send_portal_notification("reminder")
+            offers = self.env["az.booking"]._cron_offer_earlier_times()
+        self.assertEqual(len(offers), 1)
+        bodies = self.sms_to("06 11 22 33 55")
+        self.assertEqual(len(bodies), 3, bodies)
+        confirmation, reminder, offer = bodies
+        self.assertIn(booking.video_url, confirmation)
+        self.assertIn(booking.video_url, reminder)
+        self.assertIn(f"/booking/offer/{offers.id}?token={offers.sudo().token}", offer)
+        self.assertIn(booking._get_when_label(offers.start), offer)
