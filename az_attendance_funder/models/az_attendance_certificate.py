@@ -7,7 +7,7 @@ import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import config, format_date, format_datetime, formatLang
+from odoo.tools import format_date, format_datetime, formatLang
 
 from odoo.addons.az_attendance.tools import seal as sealer
 from odoo.addons.az_project_base.tools.timezones import place_of
@@ -17,8 +17,6 @@ from .az_attendance_enrolment import NATURES
 
 _logger = logging.getLogger(__name__)
 
-# Certificates rendered by one run of wkhtmltopdf (then split per certificate).
-CERTIFICATES_PER_RENDERING = 25
 # First key of the advisory lock taken while a person's certificates are issued.
 CERTIFICATE_LOCK = 74_210_611
 
@@ -262,34 +260,19 @@ class AzAttendanceCertificate(models.Model):
         return certificate.with_env(self.env)
 
     def _render_pdf(self):
-        """Render and keep each certificate's PDF: one run of wkhtmltopdf per batch, split per
-        certificate by Odoo (by their headings), or one run each when the split fails."""
-        report = "az_attendance_funder.action_report_certificate"
-        Report = self.env["ir.actions.report"].sudo()
-        testing = (config["test_enable"] or config["test_file"]) and not self.env.context.get(
-            "force_report_rendering"
-        )
-        for start in range(0, len(self), CERTIFICATES_PER_RENDERING):
-            batch = self[start : start + CERTIFICATES_PER_RENDERING]
-            pdfs = {}
-            if len(batch) > 1 and not testing:
-                try:
-                    streams = Report._render_qweb_pdf_prepare_streams(report, {}, res_ids=batch.ids)
-                except Exception as error:  # noqa: BLE001 - wkhtmltopdf failed on the batch: one by one
-                    _logger.info("Rendering %s by batch failed (%s): one at a time", report, error)
-                    streams = {}
-                if all((streams.get(cid) or {}).get("stream") for cid in batch.ids):
-                    pdfs = {cid: streams[cid]["stream"].getvalue() for cid in batch.ids}
-            for certificate in batch:
-                content = pdfs.get(certificate.id) or Report._render_qweb_pdf(report, certificate.ids)[0]
-                name = f"{certificate.number}-v{certificate.version}.pdf".replace("/", "-")
-                certificate.sudo().with_context(az_certificate_issuing=True).write(
-                    {
-                        "pdf": base64.b64encode(content),
-                        "pdf_filename": name,
-                        "pdf_sha256": hashlib.sha256(content).hexdigest(),
-                    }
-                )
+        """Keep each certificate's PDF: its original (the stored one, or rendered now with
+        the others missing, many documents per run of wkhtmltopdf)."""
+        originals = self.sudo()._az_original_pdfs()
+        for certificate in self:
+            content = originals[certificate.id]["pdf"]
+            name = f"{certificate.number}-v{certificate.version}.pdf".replace("/", "-")
+            certificate.sudo().with_context(az_certificate_issuing=True).write(
+                {
+                    "pdf": base64.b64encode(content),
+                    "pdf_filename": name,
+                    "pdf_sha256": originals[certificate.id]["sha256"],
+                }
+            )
 
     def _sheets(self):
         """The sheets listed on the certificate, as issued."""
