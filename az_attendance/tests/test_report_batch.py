@@ -107,9 +107,8 @@ class TestReportBatch(HttpCase, SheetCommon):
         self.assert_each_pdf_is_its_sheet(pdfs)
         alone = {sheet.id: self.Report._az_render_pdf_alone(SHEET_REPORT, sheet.id) for sheet in self.sheets}
         for sheet in self.sheets:
-            self.assertEqual(
-                page_count(pdfs[sheet.id]), page_count(alone[sheet.id]), f"{sheet.name}: as many pages as alone"
-            )
+            pages = page_count(alone[sheet.id])
+            self.assertEqual(page_count(pdfs[sheet.id]), pages, f"{sheet.name}: as many pages as alone")
         self.assertGreater(page_count(pdfs[self.sheets[1].id]), 1, "the 30-line sheet takes several pages")
 
     def test_a_batch_that_fails_is_rendered_one_sheet_at_a_time(self):
