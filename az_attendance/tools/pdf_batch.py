@@ -13,6 +13,25 @@ from odoo.tools.pdf import ArrayObject, NameObject, PdfFileReader, PdfFileWriter
 
 # The address of the invisible link that marks where each document starts in a batch's PDF.
 MARKER_URL = "https://az-batch.invalid/"
+# One pixel, which takes no room from the document below it.
+MARKER_STYLE = "display: block; width: 1px; height: 1px; margin-bottom: -1px;"
+# A later document starts on a new page as far from its top as the first one: the page
+# body's own margin and padding (8 px by default, none with the report styles) come once,
+# before the first document, so they are given to each later one once the styles are in.
+BLOCK_CLASS = "o_az_batch_next"
+SPACING_SCRIPT = (
+    """
+window.addEventListener("load", function () {
+    var style = window.getComputedStyle(document.body);
+    var top = (parseFloat(style.marginTop) || 0) + (parseFloat(style.paddingTop) || 0);
+    var blocks = document.querySelectorAll("div.%s");
+    for (var i = 0; i < blocks.length; i++) {
+        blocks[i].style.paddingTop = top + "px";
+    }
+});
+"""
+    % BLOCK_CLASS
+)
 
 
 def parse(html):
@@ -26,11 +45,11 @@ def join(documents, token):
     body = first.body
     blocks = []
     for index, trees in enumerate(documents):
-        style = "page-break-before: always;" if index else ""
-        block = lxml.html.Element("div", {"class": "o_az_batch_document", "style": style})
-        marker = lxml.html.Element(
-            "a", {"href": f"{MARKER_URL}{token}/{index}", "style": "display: block; width: 1px; height: 1px;"}
-        )
+        if index:
+            block = lxml.html.Element("div", {"class": BLOCK_CLASS, "style": "page-break-before: always;"})
+        else:
+            block = lxml.html.Element("div")
+        marker = lxml.html.Element("a", {"href": f"{MARKER_URL}{token}/{index}", "style": MARKER_STYLE})
         block.append(marker)
         for tree in trees:
             for child in list(tree.body):
@@ -41,6 +60,9 @@ def join(documents, token):
     body.text = None
     for block in blocks:
         body.append(block)
+    script = lxml.html.Element("script")
+    script.text = SPACING_SCRIPT
+    body.append(script)
     return lxml.html.tostring(first, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
