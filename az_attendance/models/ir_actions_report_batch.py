@@ -8,11 +8,12 @@ from ..tools import pdf_batch
 
 _logger = logging.getLogger(__name__)
 
-# Documents rendered by one run of wkhtmltopdf: measured with ./bench/bundle on the 2-core
-# machine, a sheet costs about 1.4 s on its own (a second of it the report's JavaScript delay,
-# paid once per run) and about 0.15 s in a run of 20; runs of 40 and more cost as much per
-# document and hold more memory.
-DOCUMENTS_PER_RENDERING = 20
+# Documents rendered by one run of wkhtmltopdf. Measured with ./bench/bundle on the 2-core
+# machine (40 sheets of 20 lines, 40 certificates): alone, 1.5 s per document (a second of it
+# the report's JavaScript delay, paid once per run); in runs of 5, 10, 20 and 40, 0.55, 0.38,
+# 0.42 and 0.34 s per sheet and 0.46, 0.29, 0.15 and 0.11 s per certificate (what is left of a
+# sheet is mostly its QWeb rendering, paid alone as well).
+DOCUMENTS_PER_RENDERING = 40
 
 
 class IrActionsReport(models.Model):
@@ -72,26 +73,12 @@ class IrActionsReport(models.Model):
     def _az_render_pdf_together(self, report_ref, res_ids):
         """{res_id: PDF bytes} from one run of wkhtmltopdf over the documents joined, or None
         when the PDF cannot be split by document."""
-        report = self._get_report(report_ref)
-        Report = self.with_context(debug=False)
         token = secrets.token_hex(8)
-        documents = []
-        frame = None
-        for res_id in res_ids:
-            html = Report._render_qweb_html(
-                report_ref, [res_id], data={"report_type": "pdf", "debug": False}
-            )[0]
-            bodies, _ids, header, footer, paper = report.with_context(debug=False)._prepare_html(
-                html, report_model=report.model
-            )
-            if frame is None:
-                frame = (header, footer, paper)
-            elif frame != (header, footer, paper):
-                # another header, footer or paper for this document: it cannot share the run
-                return None
-            documents.append([pdf_batch.parse(body) for body in bodies])
+        prepared = self._az_batch_documents(report_ref, res_ids)
+        if prepared is None:
+            return None
+        documents, (header, footer, paper) = prepared
         page = pdf_batch.join(documents, token)
-        header, footer, paper = frame
         pdf = self._run_wkhtmltopdf(
             [page],
             report_ref=report_ref,
@@ -102,3 +89,32 @@ class IrActionsReport(models.Model):
             set_viewport_size=self.env.context.get("set_viewport_size"),
         )
         return pdf_batch.split(pdf, res_ids, token)
+
+    @api.model
+    def _az_batch_documents(self, report_ref, res_ids):
+        """([parsed HTML bodies of each record], (header, footer, paper arguments)): the
+        records rendered by one QWeb rendering when each comes out as one article of its own,
+        in order, else one by one; None when they do not share a header, footer and paper."""
+        report = self._get_report(report_ref)
+        Report = self.with_context(debug=False)
+        data = {"report_type": "pdf", "debug": False}
+        html = Report._render_qweb_html(report_ref, res_ids, data=dict(data))[0]
+        bodies, html_ids, *frame = report.with_context(debug=False)._prepare_html(
+            html, report_model=report.model
+        )
+        if list(html_ids) == list(res_ids):
+            return [[pdf_batch.parse(body)] for body in bodies], tuple(frame)
+        documents = []
+        shared = None
+        for res_id in res_ids:
+            html = Report._render_qweb_html(report_ref, [res_id], data=dict(data))[0]
+            bodies, _ids, *frame = report.with_context(debug=False)._prepare_html(
+                html, report_model=report.model
+            )
+            if shared is None:
+                shared = tuple(frame)
+            elif shared != tuple(frame):
+                # another header, footer or paper for this record: it cannot share the run
+                return None
+            documents.append([pdf_batch.parse(body) for body in bodies])
+        return documents, shared

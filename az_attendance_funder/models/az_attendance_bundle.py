@@ -7,12 +7,14 @@ from odoo import api, fields, models
 from odoo.modules import module
 from odoo.tools import format_date
 
+from odoo.addons.az_attendance.models.ir_actions_report_batch import DOCUMENTS_PER_RENDERING
+
 from ..tools import bundle as bundler
 from ..tools import quantities as qty
 
 _logger = logging.getLogger(__name__)
 # Originals gathered at a time (the missing ones rendered together), between two progress steps.
-SHEETS_PER_STEP = 20
+SHEETS_PER_STEP = DOCUMENTS_PER_RENDERING
 # The bus notification (and the company's subchannel) of a bundle's progress.
 BUS_CHANNEL = "az_attendance_bundle_progress"
 
