@@ -15,6 +15,7 @@ from odoo.addons.az_attendance.tools import pdf_batch
 
 from ..tools import bundle as bundler
 from .test_attendance_funder import CertificateCommon
+from .test_funder_words import FrenchCompanyCommon
 
 
 @tagged("post_install", "-at_install")
@@ -51,6 +52,18 @@ class TestBundleManifestOfOriginals(CertificateCommon):
         self.assertTrue(tables)
         for row in tables:
             self.assertEqual(row[4:], ["", ""], f"{row[0]} is no original")
+
+
+@tagged("post_install", "-at_install")
+class TestBundleManifestInFrench(FrenchCompanyCommon):
+    def test_the_manifest_names_the_original_and_its_ledger_entry_in_french(self):
+        sheets = self.make_sheets()
+        bundle = self.env["az.attendance.bundle"].create(
+            {"funding_id": self.funding.id, "date_from": sheets[0].date, "date_to": sheets[2].date}
+        )
+        self.build(bundle)
+        header = bundler.read_manifest_rows(base64.b64decode(bundle.file), "manifeste.csv")[0]
+        self.assertEqual(header[4:], ["SHA-256 de l'original dans le registre", "Entrée du registre"])
 
 
 @tagged("post_install", "-at_install")
