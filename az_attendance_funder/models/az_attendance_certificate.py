@@ -294,30 +294,42 @@ class AzAttendanceCertificate(models.Model):
         digest, the last amendment of the person's line and the address that verifies it."""
         self.ensure_one()
         sessions = {session.id: session for session in self.sudo().session_ids}
+        # the words of a sheet are the same on every certificate that rests on it: kept for
+        # the transaction, so that the certificates of a group are worded once per sheet
+        words = self.env.cr.cache.setdefault("az_certificate_sheet_words", {})
         lines = []
         for sheet in self._sheets():
             session = sessions.get(sheet.get("id"))
-            day = fields.Date.to_date(sheet.get("date")) if sheet.get("date") else False
-            sealed = self.env._("Intact when the certificate was issued.")
-            if session and session.validated_at:
-                tz = session.seal_tz or session.tz or "UTC"
-                sealed = self.env._(
-                    "Intact, sealed on %(moment)s (%(zone)s) by %(person)s.",
-                    moment=format_datetime(self.env, session.validated_at, tz=tz, dt_format="short"),
-                    zone=self.env._("%(place)s time", place=place_of(tz)),
-                    person=session.validated_by_id.name or session.trainer_names or "-",
-                )
+            key = (self.env.lang, sheet.get("date"))
+            if session:
+                key += (session.id, session.validated_at, session.seal_tz, session.tz)
+                key += (session.validated_by_id.name, session.trainer_names)
+            if key not in words:
+                words[key] = self._sheet_words(session, sheet.get("date"))
             lines.append(
                 {
                     "name": sheet.get("name"),
-                    "date": format_date(self.env, day) if day else "",
-                    "sealed": sealed,
+                    **words[key],
                     "seal": sheet.get("seal") or "",
                     "amendments": sheet.get("amendments") or "",
                     "verify": sheet.get("verify") or "",
                 }
             )
         return lines
+
+    def _sheet_words(self, session, date):
+        """{"date": the day in the language, "sealed": the seal in words} of a sheet."""
+        day = fields.Date.to_date(date) if date else False
+        sealed = self.env._("Intact when the certificate was issued.")
+        if session and session.validated_at:
+            tz = session.seal_tz or session.tz or "UTC"
+            sealed = self.env._(
+                "Intact, sealed on %(moment)s (%(zone)s) by %(person)s.",
+                moment=format_datetime(self.env, session.validated_at, tz=tz, dt_format="short"),
+                zone=self.env._("%(place)s time", place=place_of(tz)),
+                person=session.validated_by_id.name or session.trainer_names or "-",
+            )
+        return {"date": format_date(self.env, day) if day else "", "sealed": sealed}
 
     # ------------------------------------------------------------------ sending
     def action_send(self):
