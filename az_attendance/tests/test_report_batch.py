@@ -130,7 +130,7 @@ class TestReportBatch(HttpCase, SheetCommon):
 
     def test_a_batch_that_fails_is_rendered_one_sheet_at_a_time(self):
         def failing(original, this, bodies, *args, **kwargs):
-            raise UserError("Wkhtmltopdf failed (error code: -11).")
+            raise UserError(this.env._("Wkhtmltopdf failed (error code: -11)."))
 
         with self.counting_runs(failing):
             pdfs = self.Report._az_render_pdf_batch(SHEET_REPORT, self.sheets.ids)
