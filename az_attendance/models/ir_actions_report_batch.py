@@ -47,14 +47,15 @@ class IrActionsReport(models.Model):
             parts = None
             if len(batch) > 1:
                 try:
-                    parts = self._az_render_pdf_together(report_ref, batch)
+                    with self.env.cr.savepoint():
+                        parts = self._az_render_pdf_together(report_ref, batch)
+                    if parts is None:
+                        _logger.warning(
+                            "A batch of %s could not be split by document: one at a time", report_ref
+                        )
                 except Exception as error:  # noqa: BLE001 - any failure of the batch: one by one
                     _logger.warning(
                         "Rendering %s by batch failed (%s): one document at a time", report_ref, error
-                    )
-                if parts is None:
-                    _logger.warning(
-                        "The batch of %s could not be split by document: one at a time", report_ref
                     )
             if parts is None:
                 parts = {rid: self._az_render_pdf_alone(report_ref, rid) for rid in batch}

@@ -16,6 +16,7 @@ from ..tools import pdf_batch
 from .common import SheetCommon
 
 SHEET_REPORT = "az_attendance.action_report_attendance_sheet"
+BATCH_LOGGER = "odoo.addons.az_attendance.models.ir_actions_report_batch"
 
 
 def poppler(pdf, *command):
@@ -132,8 +133,9 @@ class TestReportBatch(HttpCase, SheetCommon):
         def failing(original, this, bodies, *args, **kwargs):
             raise UserError(this.env._("Wkhtmltopdf failed (error code: -11)."))
 
-        with self.counting_runs(failing):
+        with self.counting_runs(failing), self.assertLogs(BATCH_LOGGER, "WARNING") as logs:
             pdfs = self.Report._az_render_pdf_batch(SHEET_REPORT, self.sheets.ids)
+        self.assertIn("by batch failed", logs.output[0])
         self.assertEqual(self.runs, ["batch", "alone", "alone", "alone"])
         self.assert_each_pdf_is_its_sheet(pdfs)
 
@@ -143,8 +145,9 @@ class TestReportBatch(HttpCase, SheetCommon):
             bodies = [body.replace(pdf_batch.MARKER_URL, "#") for body in bodies]
             return original(this, bodies, *args, **kwargs)
 
-        with self.counting_runs(without_links):
+        with self.counting_runs(without_links), self.assertLogs(BATCH_LOGGER, "WARNING") as logs:
             pdfs = self.Report._az_render_pdf_batch(SHEET_REPORT, self.sheets.ids)
+        self.assertIn("could not be split by document", logs.output[0])
         self.assertEqual(self.runs, ["batch", "alone", "alone", "alone"])
         self.assert_each_pdf_is_its_sheet(pdfs)
 
