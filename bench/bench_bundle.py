@@ -3,17 +3,23 @@
 Builds, in one transaction rolled back at the end: one sheet of G people through the ORM
 (kiosk signatures, the trainer's signature, validation and seal), then copies of it made by
 SQL, one per group and week (each group with its own people, spread over 52 weeks), each
-sealed with the project's own functions and recorded in the company ledger. Then times, as a
-coordinator would run them: the certificates of completion of every participant for the
-year, and the bundle (every sheet's PDF, every certificate, the hours tables and the
-manifest), built as the background job builds it.
+sealed with the project's own functions and recorded in the company ledger. Then times:
+- the cost of a document's PDF, rendered alone (one run of wkhtmltopdf each, as before) and
+  in batches (several documents per run, split by document), on the same sample;
+- the certificates of completion of every participant for the year (their originals
+  rendered in batches);
+- the bundle (every sheet's and certificate's original, the hours tables and the manifest)
+  as the background job builds it, first with the sheets' originals still to make, then
+  once the originals exist.
 """
 
 import base64
 import io
 import time
 import zipfile
+from contextlib import ExitStack
 from datetime import date
+from unittest.mock import patch
 
 from bench_integrity import clone, seal, template_sheet
 from benchlib import make_parser, open_registry
@@ -24,6 +30,8 @@ def parse_args():
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--group", type=int, default=20, help="people per sheet")
     parser.add_argument("--weeks", type=int, default=46, help="sessions per group")
+    parser.add_argument("--sample", type=int, default=20, help="documents rendered alone and in batches")
+    parser.add_argument("--batch-sizes", default="", help="documents per run to compare, e.g. 5,10,20,40")
     return parser.parse_args()
 
 
@@ -58,6 +66,93 @@ def spread(env, template, ids, groups, people):
         "az_attendance_session s WHERE s.id = l.session_id AND s.id = ANY(%s)",
         [ids],
     )
+
+
+SHEET_REPORT = "az_attendance.action_report_attendance_sheet"
+CERTIFICATE_REPORT = "az_attendance_funder.action_report_certificate"
+
+
+def rendering(env, kind, report, ids, sizes):
+    """Seconds per document of ``ids`` rendered alone, then in batches of each size."""
+    Report = env["ir.actions.report"].sudo()
+    started = time.perf_counter()
+    for rid in ids:
+        Report._az_render_pdf_alone(report, rid)
+    alone = (time.perf_counter() - started) / len(ids)
+    for size in sizes:
+        started = time.perf_counter()
+        pdfs = Report._az_render_pdf_batch(report, ids, batch_size=size)
+        batched = (time.perf_counter() - started) / len(ids)
+        assert len(pdfs) == len(ids)
+        label = size or batch_module().DOCUMENTS_PER_RENDERING
+        print(
+            f"{kind} PDF, {len(ids)} documents: alone {alone:.2f} s per document, "
+            f"in batches of {label} {batched:.2f} s per document ({alone / batched:.1f}x)"
+        )
+
+
+def batch_module():
+    from odoo.addons.az_attendance.models import ir_actions_report_batch
+
+    return ir_actions_report_batch
+
+
+def build_bundle(env, funding):
+    """(bundle, seconds) of one bundle of the funding's year, as the background job builds it."""
+    bundle = env["az.attendance.bundle"].create(
+        {"funding_id": funding.id, "date_from": funding.date_start, "date_to": funding.date_end}
+    )
+    started = time.perf_counter()
+    bundle._build(commit=False)
+    env.flush_all()
+    return bundle, time.perf_counter() - started
+
+
+def describe(bundle, elapsed, how):
+    data = base64.b64decode(bundle.file)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+    # the folders are named in the company's language
+    folders = bundle.with_context(lang=bundle.company_id._az_lang())._file_names()
+    sheets_dir, certificates_dir = folders["sheets"] + "/", folders["certificates"] + "/"
+    print(
+        f"bundle, {how}: {len(names)} files ({sum(n.startswith(sheets_dir) for n in names)} "
+        f"sheets, {sum(n.startswith(certificates_dir) for n in names)} certificates), "
+        f"{len(data) / 1e6:.1f} MB, built in {elapsed:.1f} s"
+    )
+
+
+def bundle_times(env, funding):
+    """The bundle with the sheets' originals still to make, then once they exist. Where the
+    archived originals are not stored by the code (no model az.attendance.original), the
+    originals the first bundle made are kept in memory for the second one."""
+    if "az.attendance.original" in env:
+        describe(*build_bundle(env, funding), "originals rendered (in batches)")
+        describe(*build_bundle(env, funding), "from the stored originals")
+        return
+    ready = []
+    with ExitStack() as stack:
+        for model in ("az.attendance.session", "az.attendance.certificate"):
+            cls = type(env[model])
+            kept = keeping(cls._az_original_pdfs, {}, ready)
+            stack.enter_context(patch.object(cls, "_az_original_pdfs", kept))
+        describe(*build_bundle(env, funding), "originals rendered (in batches)")
+        ready.append(True)
+        describe(*build_bundle(env, funding), "from the originals made (kept in memory)")
+
+
+def keeping(method, store, ready):
+    """``_az_original_pdfs`` that keeps what ``method`` renders, and gives it back once
+    ``ready``."""
+
+    def originals(records):
+        if ready and all(rid in store for rid in records.ids):
+            return {rid: store[rid] for rid in records.ids}
+        made = method(records)
+        store.update(made)
+        return made
+
+    return originals
 
 
 def main():
@@ -105,33 +200,20 @@ def main():
             f"({time.perf_counter() - started:.0f} s to build)"
         )
 
+        sizes = [int(size) for size in args.batch_sizes.split(",") if size.strip()] or [None]
+        sample = sheets.sorted("id")[: args.sample]
+        rendering(env, "sheet", SHEET_REPORT, sample.ids, sizes)
+
         started = time.perf_counter()
         certificates = env["az.attendance.certificate"]._issue(
             project, funding.date_start, funding.date_end, funding=funding
         )
         env.flush_all()
-        print(
-            f"certificates of completion: {len(certificates)} issued in {time.perf_counter() - started:.1f} s"
-        )
-
-        bundle = env["az.attendance.bundle"].create(
-            {"funding_id": funding.id, "date_from": funding.date_start, "date_to": funding.date_end}
-        )
-        started = time.perf_counter()
-        bundle._build(commit=False)
-        env.flush_all()
         elapsed = time.perf_counter() - started
-        data = base64.b64decode(bundle.file)
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-        # the folders are named in the company's language
-        folders = bundle.with_context(lang=bundle._company_lang())._file_names()
-        sheets_dir, certificates_dir = folders["sheets"] + "/", folders["certificates"] + "/"
-        print(
-            f"bundle: {len(names)} files ({sum(n.startswith(sheets_dir) for n in names)} "
-            f"sheets, {sum(n.startswith(certificates_dir) for n in names)} certificates), "
-            f"{len(data) / 1e6:.1f} MB, built in {elapsed:.1f} s"
-        )
+        print(f"certificates of completion: {len(certificates)} issued in {elapsed:.1f} s (PDFs in batches)")
+        rendering(env, "certificate", CERTIFICATE_REPORT, certificates.sorted("id")[: args.sample].ids, sizes)
+
+        bundle_times(env, funding)
         cr.rollback()
 
 

@@ -20,3 +20,5 @@ from . import ir_attachment
 from . import ir_actions_report
 from . import az_attendance_justification
 from . import az_attendance_unlock_attempt
+from . import ir_actions_report_batch
+from . import az_attendance_original_stub

@@ -5,22 +5,25 @@ from contextlib import nullcontext
 
 from odoo import api, fields, models
 from odoo.modules import module
-from odoo.tools import config, format_date
+from odoo.tools import format_date
+
+from odoo.addons.az_attendance.models.ir_actions_report_batch import DOCUMENTS_PER_RENDERING
 
 from ..tools import bundle as bundler
 from ..tools import quantities as qty
 
 _logger = logging.getLogger(__name__)
-# Sheets rendered by one run of wkhtmltopdf (then split per sheet).
-SHEETS_PER_RENDERING = 25
+# Originals gathered at a time (the missing ones rendered together), between two progress steps.
+SHEETS_PER_STEP = DOCUMENTS_PER_RENDERING
 # The bus notification (and the company's subchannel) of a bundle's progress.
 BUS_CHANNEL = "az_attendance_bundle_progress"
 
 
 class AzAttendanceBundle(models.Model):
-    """The justification bundle of a funding over a period: every sealed sheet's PDF, every
-    current certificate, the hours per participant, session and month (CSV and XLSX), and a
-    manifest of each file's SHA-256 and seal. Built in the background, with its progress."""
+    """The justification bundle of a funding over a period: every sealed sheet's archived
+    original, every current certificate's, the hours per participant, session and month (CSV
+    and XLSX), and a manifest of each file's SHA-256, seal, the original's digest and its entry
+    in the company ledger. Built in the background, with its progress."""
 
     _name = "az.attendance.bundle"
     _description = "Justification bundle"
@@ -227,6 +230,8 @@ class AzAttendanceBundle(models.Model):
             "bytes": self.env._("Bytes"),
             "sha256": self.env._("SHA-256"),
             "seal": self.env._("Seal"),
+            "original_sha256": self.env._("SHA-256 of the original in the ledger"),
+            "ledger_entry": self.env._("Ledger entry"),
         }
 
     def _file_names(self):
@@ -270,24 +275,39 @@ class AzAttendanceBundle(models.Model):
         total = len(sheets) + len(certificates) + 1
         done = 0
         files = []
-        Report = self.env["ir.actions.report"].sudo().with_context(lang=lang)
-        for start in range(0, len(sheets), SHEETS_PER_RENDERING):
-            batch = sheets[start : start + SHEETS_PER_RENDERING]
-            pdfs = self._sheet_pdfs(Report, batch)
+        for start in range(0, len(sheets), SHEETS_PER_STEP):
+            batch = sheets[start : start + SHEETS_PER_STEP]
+            originals = batch.with_context(lang=lang)._az_original_pdfs()
             for sheet in batch:
                 name = f"{sheet.date}_{sheet.id}_{sheet.name}"
-                files.append((f"{paths['sheets']}/{_safe(name)}.pdf", pdfs[sheet.id], sheet.seal))
+                original = originals[sheet.id]
+                files.append(
+                    (
+                        f"{paths['sheets']}/{_safe(name)}.pdf",
+                        original["pdf"],
+                        sheet.seal,
+                        original["sha256"],
+                        original["ledger_sequence"],
+                    )
+                )
             done += len(batch)
             bundle._set_progress(done, total, commit)
-        for certificate in certificates:
-            files.append(
-                (
-                    f"{paths['certificates']}/{_safe(certificate.pdf_filename or certificate.number)}",
-                    base64.b64decode(certificate.pdf or b""),
-                    "",
+        for start in range(0, len(certificates), SHEETS_PER_STEP):
+            batch = certificates[start : start + SHEETS_PER_STEP]
+            originals = batch.with_context(lang=lang)._az_original_pdfs()
+            for certificate in batch:
+                original = originals[certificate.id]
+                name = certificate.pdf_filename or f"{certificate.number}-v{certificate.version}.pdf"
+                files.append(
+                    (
+                        f"{paths['certificates']}/{_safe(name)}",
+                        original["pdf"],
+                        "",
+                        original["sha256"],
+                        original["ledger_sequence"],
+                    )
                 )
-            )
-            done += 1
+            done += len(batch)
             bundle._set_progress(done, total, commit)
         labels = bundle._labels()
         decimal = self.env["res.lang"]._get_data(code=lang).decimal_point or "."
@@ -315,24 +335,6 @@ class AzAttendanceBundle(models.Model):
             body=bundle.env._("Justification bundle ready: %(count)s files.", count=len(manifest))
         )
         bundle._notify_bundle_progress(total, total)
-
-    @api.model
-    def _sheet_pdfs(self, Report, sheets):
-        """{sheet id: PDF bytes}: one run of wkhtmltopdf for the batch, split per sheet by
-        Odoo (by the sheets' headings), or one run per sheet when the split fails."""
-        report = "az_attendance.action_report_attendance_sheet"
-        testing = (config["test_enable"] or config["test_file"]) and not self.env.context.get(
-            "force_report_rendering"
-        )
-        if len(sheets) > 1 and not testing:
-            try:
-                streams = Report._render_qweb_pdf_prepare_streams(report, {}, res_ids=sheets.ids)
-            except Exception as error:  # noqa: BLE001 - wkhtmltopdf failed on the batch
-                _logger.info("Rendering %s by batch failed (%s): one at a time", report, error)
-                streams = {}
-            if all((streams.get(sid) or {}).get("stream") for sid in sheets.ids):
-                return {sid: streams[sid]["stream"].getvalue() for sid in sheets.ids}
-        return {sheet.id: Report._render_qweb_pdf(report, sheet.ids)[0] for sheet in sheets}
 
     def _set_progress(self, done, total, commit):
         progress = int(done * 99 / total)

@@ -7,7 +7,7 @@ import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import config, format_date, format_datetime, formatLang
+from odoo.tools import format_date, format_datetime, formatLang
 
 from odoo.addons.az_attendance.tools import seal as sealer
 from odoo.addons.az_project_base.tools.timezones import place_of
@@ -17,8 +17,6 @@ from .az_attendance_enrolment import NATURES
 
 _logger = logging.getLogger(__name__)
 
-# Certificates rendered by one run of wkhtmltopdf (then split per certificate).
-CERTIFICATES_PER_RENDERING = 25
 # First key of the advisory lock taken while a person's certificates are issued.
 CERTIFICATE_LOCK = 74_210_611
 
@@ -262,34 +260,19 @@ class AzAttendanceCertificate(models.Model):
         return certificate.with_env(self.env)
 
     def _render_pdf(self):
-        """Render and keep each certificate's PDF: one run of wkhtmltopdf per batch, split per
-        certificate by Odoo (by their headings), or one run each when the split fails."""
-        report = "az_attendance_funder.action_report_certificate"
-        Report = self.env["ir.actions.report"].sudo()
-        testing = (config["test_enable"] or config["test_file"]) and not self.env.context.get(
-            "force_report_rendering"
-        )
-        for start in range(0, len(self), CERTIFICATES_PER_RENDERING):
-            batch = self[start : start + CERTIFICATES_PER_RENDERING]
-            pdfs = {}
-            if len(batch) > 1 and not testing:
-                try:
-                    streams = Report._render_qweb_pdf_prepare_streams(report, {}, res_ids=batch.ids)
-                except Exception as error:  # noqa: BLE001 - wkhtmltopdf failed on the batch: one by one
-                    _logger.info("Rendering %s by batch failed (%s): one at a time", report, error)
-                    streams = {}
-                if all((streams.get(cid) or {}).get("stream") for cid in batch.ids):
-                    pdfs = {cid: streams[cid]["stream"].getvalue() for cid in batch.ids}
-            for certificate in batch:
-                content = pdfs.get(certificate.id) or Report._render_qweb_pdf(report, certificate.ids)[0]
-                name = f"{certificate.number}-v{certificate.version}.pdf".replace("/", "-")
-                certificate.sudo().with_context(az_certificate_issuing=True).write(
-                    {
-                        "pdf": base64.b64encode(content),
-                        "pdf_filename": name,
-                        "pdf_sha256": hashlib.sha256(content).hexdigest(),
-                    }
-                )
+        """Keep each certificate's PDF: its original (the stored one, or rendered now with
+        the others missing, many documents per run of wkhtmltopdf)."""
+        originals = self.sudo()._az_original_pdfs()
+        for certificate in self:
+            content = originals[certificate.id]["pdf"]
+            name = f"{certificate.number}-v{certificate.version}.pdf".replace("/", "-")
+            certificate.sudo().with_context(az_certificate_issuing=True).write(
+                {
+                    "pdf": base64.b64encode(content),
+                    "pdf_filename": name,
+                    "pdf_sha256": originals[certificate.id]["sha256"],
+                }
+            )
 
     def _sheets(self):
         """The sheets listed on the certificate, as issued."""
@@ -311,30 +294,42 @@ class AzAttendanceCertificate(models.Model):
         digest, the last amendment of the person's line and the address that verifies it."""
         self.ensure_one()
         sessions = {session.id: session for session in self.sudo().session_ids}
+        # the words of a sheet are the same on every certificate that rests on it: kept for
+        # the transaction, so that the certificates of a group are worded once per sheet
+        words = self.env.cr.cache.setdefault("az_certificate_sheet_words", {})
         lines = []
         for sheet in self._sheets():
             session = sessions.get(sheet.get("id"))
-            day = fields.Date.to_date(sheet.get("date")) if sheet.get("date") else False
-            sealed = self.env._("Intact when the certificate was issued.")
-            if session and session.validated_at:
-                tz = session.seal_tz or session.tz or "UTC"
-                sealed = self.env._(
-                    "Intact, sealed on %(moment)s (%(zone)s) by %(person)s.",
-                    moment=format_datetime(self.env, session.validated_at, tz=tz, dt_format="short"),
-                    zone=self.env._("%(place)s time", place=place_of(tz)),
-                    person=session.validated_by_id.name or session.trainer_names or "-",
-                )
+            key = (self.env.lang, sheet.get("date"))
+            if session:
+                key += (session.id, session.validated_at, session.seal_tz, session.tz)
+                key += (session.validated_by_id.name, session.trainer_names)
+            if key not in words:
+                words[key] = self._sheet_words(session, sheet.get("date"))
             lines.append(
                 {
                     "name": sheet.get("name"),
-                    "date": format_date(self.env, day) if day else "",
-                    "sealed": sealed,
+                    **words[key],
                     "seal": sheet.get("seal") or "",
                     "amendments": sheet.get("amendments") or "",
                     "verify": sheet.get("verify") or "",
                 }
             )
         return lines
+
+    def _sheet_words(self, session, date):
+        """{"date": the day in the language, "sealed": the seal in words} of a sheet."""
+        day = fields.Date.to_date(date) if date else False
+        sealed = self.env._("Intact when the certificate was issued.")
+        if session and session.validated_at:
+            tz = session.seal_tz or session.tz or "UTC"
+            sealed = self.env._(
+                "Intact, sealed on %(moment)s (%(zone)s) by %(person)s.",
+                moment=format_datetime(self.env, session.validated_at, tz=tz, dt_format="short"),
+                zone=self.env._("%(place)s time", place=place_of(tz)),
+                person=session.validated_by_id.name or session.trainer_names or "-",
+            )
+        return {"date": format_date(self.env, day) if day else "", "sealed": sealed}
 
     # ------------------------------------------------------------------ sending
     def action_send(self):

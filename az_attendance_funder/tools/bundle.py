@@ -68,24 +68,35 @@ def xlsx_bytes(tables, labels=None, sheet_names=None):
 
 
 def build_zip(files, manifest_labels=None, manifest_name=MANIFEST, decimal_point="."):
-    """ZIP of ``files`` ([(path, bytes, seal or "")]) with a manifest (``manifest_name``,
-    in the ZIP's language) listing each file's path, size, SHA-256 and seal. Returns
-    (zip bytes, manifest rows)."""
-    manifest = [(path, len(data), digest(data), seal or "") for path, data, seal in files]
-    header = ["file", "bytes", "sha256", "seal"]
+    """ZIP of ``files`` with a manifest (``manifest_name``, in the ZIP's language) listing each
+    file's path, size, SHA-256, seal and, for an archived original, the digest the ledger
+    records for it and its ledger entry. A file is (path, bytes, seal or "") or (path, bytes,
+    seal, original's SHA-256, ledger entry). Returns (zip bytes, manifest rows)."""
+    manifest = []
+    for path, data, seal, *original in files:
+        original_sha256, ledger_entry = (list(original) + ["", ""])[:2]
+        manifest.append(
+            (path, len(data), digest(data), seal or "", original_sha256 or "", ledger_entry or "")
+        )
+    header = ["file", "bytes", "sha256", "seal", "original_sha256", "ledger_entry"]
     labels = manifest_labels or {}
     stream = io.BytesIO()
     with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path, data, _seal in files:
+        for path, data, *_rest in files:
             archive.writestr(path, data)
         archive.writestr(manifest_name, csv_bytes(header, manifest, labels, decimal_point))
     return stream.getvalue(), manifest
 
 
-def read_manifest(zip_data, manifest_name=MANIFEST):
-    """{path: (sha256, seal)} read back from a bundle's manifest (for checks)."""
+def read_manifest_rows(zip_data, manifest_name=MANIFEST):
+    """The manifest's rows (lists of text, the header first), read back from a bundle."""
     with zipfile.ZipFile(io.BytesIO(zip_data)) as archive:
         text = archive.read(manifest_name).decode("utf-8-sig")
     delimiter = ";" if ";" in text.partition("\n")[0] else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def read_manifest(zip_data, manifest_name=MANIFEST):
+    """{path: (sha256, seal)} read back from a bundle's manifest (for checks)."""
+    rows = read_manifest_rows(zip_data, manifest_name)
     return {row[0]: (row[2], row[3]) for row in rows[1:]}
