@@ -18,3 +18,8 @@ from . import ir_attachment
 from . import ir_actions_report
 from . import az_attendance_justification
 from . import az_attendance_unlock_attempt
+from . import az_attendance_reminder
+from . import az_attendance_session_reminder
+from . import az_attendance_line_remote
+from . import az_attendance_session_day
+from . import az_attendance_line_day
