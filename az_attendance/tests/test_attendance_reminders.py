@@ -122,10 +122,10 @@ class TestAttendanceReminders(AttendanceCommon):
     def test_an_unvalidated_sheet_is_reminded_the_next_morning_to_trainer_and_manager(self):
         session = self.make_session()
         # 07:30 Paris the next day: not yet; 08:05: the trainer and the project's manager
-        self.run_job(self.day_start + timedelta(hours=23, minutes=30))
+        self.run_job(self.day_start + timedelta(hours=22, minutes=30))
         self.assertFalse(self.mails_to(self.manager, session))
-        self.run_job(self.day_start + timedelta(days=1, minutes=5))
-        self.run_job(self.day_start + timedelta(days=1, minutes=10))
+        self.run_job(self.day_start + timedelta(hours=23, minutes=5))
+        self.run_job(self.day_start + timedelta(hours=23, minutes=10))
         to_trainer = self.mails_to(self.trainer, session).filtered(lambda m: "validate" in m.subject)
         self.assertEqual(to_trainer.subject, "Sheet to validate: Atelier e-administration")
         manager_mail = self.mails_to(self.manager, session)

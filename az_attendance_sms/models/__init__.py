@@ -1,3 +1,4 @@
 from . import res_company
 from . import az_attendance_session
 from . import az_attendance_line
+from . import az_attendance_session_reminder
