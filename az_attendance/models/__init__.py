@@ -6,8 +6,12 @@ from . import az_attendance_session_verification
 from . import az_attendance_session_purge
 from . import az_attendance_session_audit
 from . import az_attendance_session_wording
+from . import az_attendance_reminder
+from . import az_attendance_session_reminder
+from . import az_attendance_session_day
 from . import az_attendance_session
 from . import az_attendance_line_signing
+from . import az_attendance_line_day
 from . import az_attendance_line
 from . import az_attendance_amendment
 from . import az_attendance_ledger
@@ -18,8 +22,3 @@ from . import ir_attachment
 from . import ir_actions_report
 from . import az_attendance_justification
 from . import az_attendance_unlock_attempt
-from . import az_attendance_reminder
-from . import az_attendance_session_reminder
-from . import az_attendance_line_remote
-from . import az_attendance_session_day
-from . import az_attendance_line_day

@@ -1,11 +1,19 @@
 from odoo import fields, models
 
 
-class AzAttendanceLine(models.Model):
-    """A participant as the trainer's day screen shows them, and the arrival and departure
-    it records (``az.attendance.session``'s ``_day_mark``)."""
+class AzAttendanceLineDay(models.AbstractModel):
+    """A participant as the trainer's day screen shows them, the arrival and departure it
+    records (``az.attendance.session``'s ``_day_mark``), and whether they follow the session
+    from elsewhere (the reminder job sends them their personal link)."""
 
-    _inherit = "az.attendance.line"
+    _name = "az.attendance.line.day"
+    _description = "A participant in the trainer's day"
+
+    attends_remotely = fields.Boolean(
+        string="Remote",
+        help="Follows the session from elsewhere: receives their personal signing link when "
+        "they have not signed some minutes into the session.",
+    )
 
     def _day_values(self):
         self.ensure_one()
@@ -22,7 +30,9 @@ class AzAttendanceLine(models.Model):
             "status_label": statuses[self.status],
             "remote": self.attends_remotely,
             "can_sign": self._can_sign(fields.Datetime.now()),
-            "arrived_label": self.env._("Arrived at %(time)s", time=session._format_local_time(self.arrived_at))
+            "arrived_label": self.env._(
+                "Arrived at %(time)s", time=session._format_local_time(self.arrived_at)
+            )
             if self.arrived_at
             else "",
             "left_label": self.env._("Left at %(time)s", time=session._format_local_time(self.left_at))

@@ -6,13 +6,14 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
-class AzAttendanceSession(models.Model):
+class AzAttendanceSessionDay(models.AbstractModel):
     """The trainer's day ("My sessions of the day"): today's sessions of the user, each with
     who has signed, and every action a trainer takes in the room (kiosk, QR code, signing
     on someone's behalf, arrival and departure, co-signature, validation), for the phone
     and tablet screen of the same name."""
 
-    _inherit = "az.attendance.session"
+    _name = "az.attendance.session.day"
+    _description = "The trainer's day"
 
     @api.model
     def day_data(self):

@@ -15,7 +15,7 @@ UNVALIDATED_AT = time(8, 0)
 UNVALIDATED_HORIZON = timedelta(days=7)
 
 
-class AzAttendanceSession(models.Model):
+class AzAttendanceSessionReminder(models.AbstractModel):
     """Reminders by job: the trainers when the session starts (the links to open signing),
     the trainers when people have not signed some minutes in (``res.company``'s
     ``az_reminder_unsigned_minutes``), remote participants who have not signed (their
@@ -24,7 +24,8 @@ class AzAttendanceSession(models.Model):
     holds the claim), in each recipient's language, by e-mail, as an activity for staff,
     and by SMS where the SMS add-on is installed; never for a cancelled or validated sheet."""
 
-    _inherit = "az.attendance.session"
+    _name = "az.attendance.session.reminder"
+    _description = "Reminders of an attendance sheet"
 
     reminder_ids = fields.One2many("az.attendance.reminder", "session_id", string="Reminders sent")
 
@@ -75,7 +76,9 @@ class AzAttendanceSession(models.Model):
         """The lines a reminder is about: who has not signed and still may (``unsigned``),
         and among them those following remotely with an address (``remote``)."""
         self.ensure_one()
-        lines = self.line_ids.filtered(lambda ln: not ln.signed_at and ln.status == "expected" and ln._can_sign())
+        lines = self.line_ids.filtered(
+            lambda ln: not ln.signed_at and ln.status == "expected" and ln._can_sign()
+        )
         if kind == "remote":
             lines = lines.filtered(lambda ln: ln.attends_remotely)
             return self._reminder_reachable_lines(lines)
@@ -123,6 +126,7 @@ class AzAttendanceSession(models.Model):
                 names=", ".join(lines.mapped("partner_name")),
             )
         )
+        return True
 
     def _send_staff_reminder(self, kind, user):
         """E-mail ``user`` the reminder ``kind`` and give them an activity, in their language."""
@@ -139,6 +143,7 @@ class AzAttendanceSession(models.Model):
             summary=session._reminder_summary(kind),
             date_deadline=fields.Date.context_today(session),
         )
+        return True
 
     def _reminder_summary(self, kind):
         """The reminder in a few words (the activity's summary, the SMS add-on's text)."""
@@ -147,7 +152,9 @@ class AzAttendanceSession(models.Model):
             return self.env._("Open signing: %(name)s", name=self.name)
         if kind == "unsigned":
             return self.env._(
-                "%(count)s not signed yet: %(name)s", count=len(self._reminder_lines("unsigned")), name=self.name
+                "%(count)s not signed yet: %(name)s",
+                count=len(self._reminder_lines("unsigned")),
+                name=self.name,
             )
         return self.env._("Validate the sheet: %(name)s", name=self.name)
 

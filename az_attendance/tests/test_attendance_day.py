@@ -23,9 +23,10 @@ DAY_AUDIT = """
         resultTypes: ["violations"],
         runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
     });
+    const where = (v) => v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join(" | ");
     const problems = result.violations
         .filter((v) => ["serious", "critical"].includes(v.impact))
-        .map((v) => `${v.impact} ${v.id}: ${v.help} [${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join(" | ")}]`);
+        .map((v) => `${v.impact} ${v.id}: ${v.help} [${where(v)}]`);
     for (const button of screen.querySelectorAll("button")) {
         const rect = button.getBoundingClientRect();
         if (rect.width < 44 || rect.height < 44) {
@@ -47,9 +48,13 @@ class DayCommon(AttendanceCommon):
         now = fields.Datetime.now().replace(microsecond=0)
         paris = pytz.timezone("Europe/Paris")
         today = pytz.utc.localize(now).astimezone(paris).date()
-        midnight = paris.localize(datetime.combine(today, time(0, 1))).astimezone(pytz.utc).replace(tzinfo=None)
+        midnight = (
+            paris.localize(datetime.combine(today, time(0, 1))).astimezone(pytz.utc).replace(tzinfo=None)
+        )
         late = paris.localize(datetime.combine(today, time(23, 0))).astimezone(pytz.utc).replace(tzinfo=None)
-        cls.morning = cls.make_session(start=max(now - timedelta(minutes=15), midnight), name="Atelier du matin")
+        cls.morning = cls.make_session(
+            start=max(now - timedelta(minutes=15), midnight), name="Atelier du matin"
+        )
         for partner in (cls.amina, cls.sofia):
             cls.line_of(cls.morning, partner)._record_signature(signature_data_uri(), "kiosk")
         cls.afternoon = cls.make_session(
@@ -76,10 +81,14 @@ class TestAttendanceDay(DayCommon):
         # 23:30 UTC on 10 March is 00:30 on 11 March in Paris: the 09:00 session is today's
         with freeze_time("2025-03-10 23:30:00"):
             session = self.make_session(name="Atelier de Paris", open_it=False)
-            self.assertIn(session.id, [d["id"] for d in self.env["az.attendance.session"].with_user(self.trainer).day_data()])
+            self.assertIn(
+                session.id,
+                [d["id"] for d in self.env["az.attendance.session"].with_user(self.trainer).day_data()],
+            )
         with freeze_time("2025-03-10 22:30:00"):
             self.assertNotIn(
-                session.id, [d["id"] for d in self.env["az.attendance.session"].with_user(self.trainer).day_data()]
+                session.id,
+                [d["id"] for d in self.env["az.attendance.session"].with_user(self.trainer).day_data()],
             )
 
     def test_arrival_and_departure_are_one_tap_and_stay_within_the_session(self):
@@ -131,9 +140,12 @@ class TestAttendanceDayTabletTour(DayTourCommon):
 class TestAttendanceDayAudit(AccessibilityAuditMixin, DayTourCommon):
     def test_the_day_screen_passes_the_audits(self):
         for size in ("320x640", "390x844", "820x1180"):
-            with self.subTest(size=size), LiveBrowser(
-                self, DAY_URL, login="az_att_trainer", size=size, touch=True, ready=DAY_SHOWN
-            ) as page:
+            with (
+                self.subTest(size=size),
+                LiveBrowser(
+                    self, DAY_URL, login="az_att_trainer", size=size, touch=True, ready=DAY_SHOWN
+                ) as page,
+            ):
                 page.evaluate(axe_source() + "\n;true", timeout=60)
                 problems = page.evaluate(DAY_AUDIT, timeout=90)
                 self.assertEqual(problems, [], f"accessibility of the trainer's day at {size}")

@@ -78,7 +78,9 @@ class TestAttendanceReminders(AttendanceCommon):
         self.assertFalse(self.mails_to(self.manager, cancelled))
         self.assertFalse(self.mails_to(self.trainer, validated))
         self.assertFalse(cancelled.activity_ids | validated.activity_ids)
-        self.assertFalse(self.env["az.attendance.reminder"].search([("session_id", "in", (cancelled | validated).ids)]))
+        self.assertFalse(
+            self.env["az.attendance.reminder"].search([("session_id", "in", (cancelled | validated).ids)])
+        )
 
     def test_the_trainer_learns_who_has_not_signed_after_the_company_delay(self):
         self.company.az_reminder_unsigned_minutes = 45
@@ -99,7 +101,9 @@ class TestAttendanceReminders(AttendanceCommon):
         for line in session.line_ids:
             self.sign(line)
         self.run_job(self.day_start + timedelta(minutes=40))
-        self.assertFalse(self.mails_to(self.trainer, session).filtered(lambda m: m.subject.startswith("Not signed")))
+        self.assertFalse(
+            self.mails_to(self.trainer, session).filtered(lambda m: m.subject.startswith("Not signed"))
+        )
 
     def test_remote_participants_get_their_link_once(self):
         session = self.make_session()

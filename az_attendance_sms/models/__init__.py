@@ -1,4 +1,3 @@
 from . import res_company
 from . import az_attendance_session
 from . import az_attendance_line
-from . import az_attendance_session_reminder

@@ -50,6 +50,8 @@ class TestAttendanceReminderSms(SMSCase, AttendanceCommon):
         line = self.line_of(session, self.sofia)
         line.attends_remotely = True
         self.run_job(self.day_start + timedelta(minutes=31))
-        self.assertSMS(self.sofia, "+33611223344", "pending", content=f"/attendance/sign/{line._get_remote_token()}")
+        self.assertSMS(
+            self.sofia, "+33611223344", "pending", content=f"/attendance/sign/{line._get_remote_token()}"
+        )
         self.run_job(self.day_start + timedelta(minutes=36))
         self.assertFalse(self._new_sms)
