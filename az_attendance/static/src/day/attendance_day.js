@@ -1,6 +1,7 @@
 import { Component, onWillStart, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
 
 /**
@@ -38,6 +39,9 @@ export class AttendanceDay extends Component {
                 resModel: model,
                 resId: id,
                 name: method,
+                // the user's language and time zone: the dialogs and messages of the buttons
+                // speak them as the rest of the screen
+                context: user.context,
                 onClose: () => this.load(),
             });
             await this.load();

@@ -44,8 +44,8 @@ registry.category("web_tour.tours").add("az_attendance_day", {
             run: "click",
         },
         {
-            content: "His arrival time shows",
-            trigger: `${MORNING} .o_az_day_line:contains(Lucas Martin) .o_az_day_arrived:contains(Arrived at)`,
+            content: "His arrival time shows, in place of the button",
+            trigger: `${MORNING} .o_az_day_line:contains(Lucas Martin):not(:has(.o_az_day_arrive)) .o_az_day_arrived:contains(Arrived at)`,
         },
         {
             content: "He signs on the trainer's phone, on his behalf",
@@ -84,8 +84,8 @@ registry.category("web_tour.tours").add("az_attendance_day", {
             run: "click",
         },
         {
-            content: "Her departure time shows",
-            trigger: `${MORNING} .o_az_day_line:contains(Sofia Pereira) .o_az_day_left:contains(Left at)`,
+            content: "Her departure time shows, in place of the button",
+            trigger: `${MORNING} .o_az_day_line:contains(Sofia Pereira):not(:has(.o_az_day_leave)) .o_az_day_left:contains(Left at)`,
         },
         {
             content: "Show the QR code to the room",
