@@ -1,3 +1,5 @@
+import psycopg2
+
 from odoo import fields, models
 from odoo.tools import SQL
 
@@ -33,10 +35,23 @@ class AzAttendanceReminder(models.Model):
 
     def _claim(self, session, kind):
         """Insert the row of (``session``, ``kind``) unless it exists; the new record, or an
-        empty recordset when the reminder was (or is being) sent by another job."""
+        empty recordset when the reminder was (or is being) sent by another job.
+
+        A job that meets the row of another job's open transaction waits for it; once that
+        one commits, PostgreSQL (repeatable read, as Odoo's transactions) refuses to skip a
+        row this transaction cannot see, and reports a serialization failure instead: the
+        reminder was sent by the other job, and this job goes on with the next ones."""
         self.env.flush_all()
         now = fields.Datetime.now()
         uid = self.env.uid
+        try:
+            with self.env.cr.savepoint(flush=False):
+                row = self._insert_claim(session, kind, now, uid)
+        except psycopg2.errors.SerializationFailure:
+            return self.browse()
+        return self.browse(row[0]) if row else self.browse()
+
+    def _insert_claim(self, session, kind, now, uid):
         self.env.cr.execute(
             SQL(
                 "INSERT INTO az_attendance_reminder"
@@ -51,7 +66,8 @@ class AzAttendanceReminder(models.Model):
                 uid,
                 now,
                 now,
-            )
+            ),
+            # the serialization failure is an expected outcome of the race, not a fault
+            log_exceptions=False,
         )
-        row = self.env.cr.fetchone()
-        return self.browse(row[0]) if row else self.browse()
+        return self.env.cr.fetchone()

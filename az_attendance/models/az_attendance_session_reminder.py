@@ -137,7 +137,9 @@ class AzAttendanceSessionReminder(models.AbstractModel):
             template.with_context(lang=lang, az_reminder_lang=lang).send_mail(
                 self.id, email_values={"recipient_ids": [(4, user.partner_id.id)]}
             )
-        session.activity_schedule(
+        # the activity's notice to its user goes through the mail queue: the job never waits
+        # on the mail server
+        session.with_context(mail_notify_force_send=False).activity_schedule(
             "mail.mail_activity_data_todo",
             user_id=user.id,
             summary=session._reminder_summary(kind),

@@ -35,7 +35,8 @@ class TestAttendanceReminders(AttendanceCommon):
 
     def mails_to(self, user_or_partner, session=None):
         partner = getattr(user_or_partner, "partner_id", user_or_partner)
-        domain = [("recipient_ids", "in", partner.ids)]
+        # the reminders themselves, not the notices of the activities they give
+        domain = [("recipient_ids", "in", partner.ids), ("message_type", "!=", "user_notification")]
         if session:
             domain += [("model", "=", "az.attendance.session"), ("res_id", "=", session.id)]
         return self.env["mail.mail"].search(domain)
