@@ -49,6 +49,8 @@ class AzAttendanceReminder(models.Model):
                 row = self._insert_claim(session, kind, now, uid)
         except psycopg2.errors.SerializationFailure:
             return self.browse()
+        # the row was written in SQL: the sheet's reminders are read again
+        session.invalidate_recordset(["reminder_ids"])
         return self.browse(row[0]) if row else self.browse()
 
     def _insert_claim(self, session, kind, now, uid):
