@@ -120,8 +120,10 @@ class AzAttendanceSessionReminder(models.AbstractModel):
         """Send remote participants their personal link again (the links' own sending, in
         each person's language; the SMS add-on texts it too)."""
         lines.filtered(lambda ln: ln.partner_id.email)._send_remote_link_mail()
-        self.message_post(
-            body=self.env._(
+        # the chatter speaks the company's language, whoever runs the job
+        session = self.with_context(lang=self.company_id._az_lang())
+        session.message_post(
+            body=session.env._(
                 "Reminder: signing links sent again to %(names)s.",
                 names=", ".join(lines.mapped("partner_name")),
             )
