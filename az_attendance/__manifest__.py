@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
+        "data/az_attendance_reminder_data.xml",
         "report/az_attendance_report.xml",
         "report/az_attendance_templates.xml",
         "report/az_attendance_badge_report.xml",
@@ -34,6 +35,7 @@
         "wizards/az_attendance_integrity_check_views.xml",
         "views/az_attendance_ledger_views.xml",
         "views/az_attendance_menus.xml",
+        "views/az_attendance_day_views.xml",
     ],
     "demo": ["demo/az_attendance_demo.xml"],
     "assets": {
@@ -41,6 +43,7 @@
             "web/static/lib/signature_pad/signature_pad.umd.js",
             "az_attendance/static/src/signature/*",
             "az_attendance/static/src/backend/*",
+            "az_attendance/static/src/day/*",
         ],
         "web.assets_frontend": [
             "web/static/lib/signature_pad/signature_pad.umd.js",

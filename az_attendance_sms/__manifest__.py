@@ -1,7 +1,7 @@
 {
     "name": "AZ Attendance SMS",
     "summary": "Personal signing links of attendance sheets sent by SMS through Odoo's SMS module",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/Project",
     "author": "AZ for Odoo",
     "website": "https://github.com/az-for-odoo/az-for-odoo",

@@ -6,9 +6,13 @@ from . import az_attendance_session_verification
 from . import az_attendance_session_purge
 from . import az_attendance_session_audit
 from . import az_attendance_session_wording
+from . import az_attendance_reminder
+from . import az_attendance_session_reminder
+from . import az_attendance_session_day
 from . import az_attendance_session
 from . import az_attendance_session_hours
 from . import az_attendance_line_signing
+from . import az_attendance_line_day
 from . import az_attendance_line
 from . import az_attendance_line_times
 from . import az_attendance_amendment

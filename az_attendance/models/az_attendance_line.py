@@ -47,7 +47,7 @@ class AzAttendanceLine(models.Model):
     ``az.attendance.line.signing``."""
 
     _name = "az.attendance.line"
-    _inherit = ["az.attendance.sealed.mixin", "az.attendance.line.signing"]
+    _inherit = ["az.attendance.sealed.mixin", "az.attendance.line.signing", "az.attendance.line.day"]
     _description = "Attendance line"
     _order = "session_id, partner_name, id"
     _check_company_auto = True

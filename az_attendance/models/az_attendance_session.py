@@ -25,7 +25,9 @@ class AzAttendanceSession(models.Model):
     - ``az.attendance.session.purge``: retention period and GDPR purge of signatures;
     - ``az.attendance.session.audit``: auditor warnings and validation checklist;
     - ``az.attendance.session.wording``: the sheet in words (time zone, hours, the seal as a
-      sentence).
+      sentence);
+    - ``az.attendance.session.reminder``: reminders by job to trainers and participants;
+    - ``az.attendance.session.day``: the trainer's day screen and its actions.
     """
 
     _name = "az.attendance.session"
@@ -39,6 +41,8 @@ class AzAttendanceSession(models.Model):
         "az.attendance.session.purge",
         "az.attendance.session.audit",
         "az.attendance.session.wording",
+        "az.attendance.session.reminder",
+        "az.attendance.session.day",
     ]
     _order = "start desc, id desc"
     _check_company_auto = True

@@ -38,6 +38,21 @@ class ResCompany(models.Model):
         "when empty; a token signed by another certificate does not verify.",
     )
 
+    az_reminder_unsigned_minutes = fields.Integer(
+        string="Unsigned reminder after (minutes)",
+        default=30,
+        help="Minutes into a session after which its trainers are told who has not signed yet, "
+        "and remote participants receive their signing link again.",
+    )
+
+    @api.constrains("az_reminder_unsigned_minutes")
+    def _check_az_reminder_unsigned_minutes(self):
+        for company in self:
+            if not 5 <= company.az_reminder_unsigned_minutes <= 240:
+                raise ValidationError(
+                    self.env._("The unsigned reminder is sent between 5 and 240 minutes into a session.")
+                )
+
     @api.constrains("az_tsa_url")
     def _check_az_tsa_url(self):
         for company in self:

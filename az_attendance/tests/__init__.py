@@ -15,3 +15,6 @@ from . import test_attendance_words
 from . import test_template_migration
 from . import test_attendance_hours
 from . import test_report_batch
+from . import test_attendance_reminders
+from . import test_attendance_day
+from . import test_attendance_reminder_concurrency

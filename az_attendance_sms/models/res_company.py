@@ -9,3 +9,8 @@ class ResCompany(models.Model):
         help="Also send personal signing links by SMS to participants with a mobile number "
         "(Odoo's SMS service, with SMS credits).",
     )
+    az_reminder_sms = fields.Boolean(
+        string="Reminders to trainers by SMS",
+        help="Also text the attendance reminders (session starting, participants not signed, "
+        "sheet not validated) to trainers and managers with a mobile number.",
+    )
