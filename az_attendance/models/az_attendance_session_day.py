@@ -90,20 +90,14 @@ class AzAttendanceSessionDay(models.AbstractModel):
 
     def _day_mark(self, line, kind):
         """Record that the person of ``line`` arrived (``kind`` "arrived") or left ("left")
-        now, within the session's times; a person arriving after the start is late."""
+        now, held within the session's times, through the line's own arrival and departure
+        rules (a person arriving after the start is late)."""
         self.ensure_one()
         if line.session_id != self or self.state != "open":
             raise UserError(self.env._("Arrivals and departures are recorded while signing is open."))
-        when = min(max(fields.Datetime.now().replace(microsecond=0), self.start), self.stop)
+        when = min(max(fields.Datetime.now().replace(microsecond=0), self.start), self.actual_stop or self.stop)
         if kind == "arrived":
-            values = {"arrived_at": when}
-            if line.status in ("expected", "present"):
-                values["status"] = "late"
-        elif kind == "left":
-            values = {"left_at": when}
-            if line.status == "expected":
-                values["status"] = "present"
-        else:
-            raise UserError(self.env._("Unknown mark."))
-        line.write(values)
-        return True
+            return line.action_mark_arrived(when)
+        if kind == "left":
+            return line.action_mark_left(when)
+        raise UserError(self.env._("Unknown mark."))
