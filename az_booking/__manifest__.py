@@ -2,7 +2,7 @@
     "name": "AZ Appointments",
     "summary": "Booking types, availability from working hours, appointments and workshops "
     "that can never be double-booked, waiting lists",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Services/Project",
     "author": "AZ for Odoo",
     "website": "https://github.com/az-for-odoo/az-for-odoo",
@@ -35,6 +35,9 @@
         "data/website_menu_data.xml",
         "views/az_booking_templates.xml",
         "views/az_booking_portal_templates.xml",
+        "views/az_booking_referral_views.xml",
+        "views/az_booking_referral_templates.xml",
+        "report/az_booking_referral_report_views.xml",
     ],
     "demo": ["demo/az_booking_demo.xml", "demo/website_demo.xml"],
     "assets": {
