@@ -50,7 +50,9 @@ class AzBookingReferralPortal(AzBookingPageMixin, CustomerPortal):
         Booking = request.env["az.booking"].sudo()
         total = Booking.search_count(domain)
         pager = portal_pager(url="/my/referrals", total=total, page=page, step=PAGE_SIZE)
-        bookings = Booking.search(domain, order="start desc, id desc", limit=PAGE_SIZE, offset=pager["offset"])
+        bookings = Booking.search(
+            domain, order="start desc, id desc", limit=PAGE_SIZE, offset=pager["offset"]
+        )
         rows = [booking._referral_row() for booking in bookings]
         values = self._prepare_portal_layout_values()
         values.update(

@@ -79,7 +79,9 @@ class AzBookingReferral(models.Model):
         moved = self.browse()
         if "start" in vals:
             moved = self.filtered(
-                lambda b: b.referrer_org_id and b.start and b.start != fields.Datetime.to_datetime(vals["start"])
+                lambda b: (
+                    b.referrer_org_id and b.start and b.start != fields.Datetime.to_datetime(vals["start"])
+                )
             )
         result = super().write(vals)
         if moved:
@@ -141,7 +143,8 @@ class AzBookingReferral(models.Model):
         key, label = booking._referral_status()
         return {
             "name": booking.name,
-            "person": booking.referred_name,
+            # the name the referent typed (a booking staff recorded for them: its contact's)
+            "person": booking.referred_name or booking.partner_id.name,
             "type_label": booking.type_id._referent_type_label(),
             "when": booking.type_id._format_datetime(booking.start, lang=self.env.lang),
             "status": key,
@@ -155,10 +158,12 @@ class AzBookingReferral(models.Model):
         """Tell the referent, once, in their language, that the person they referred did
         not come."""
         bookings = self.sudo().filtered(
-            lambda b: b.state == "no_show"
-            and b.referrer_org_id
-            and not b.referrer_absence_notified
-            and email_normalize(b.booked_by_id.email or "")
+            lambda b: (
+                b.state == "no_show"
+                and b.referrer_org_id
+                and not b.referrer_absence_notified
+                and email_normalize(b.booked_by_id.email or "")
+            )
         )
         for booking in bookings:
             referent = booking.booked_by_id
@@ -166,13 +171,13 @@ class AzBookingReferral(models.Model):
             env = booking.with_context(lang=lang).env
             type_ = booking.type_id.with_context(lang=lang)
             when = type_._format_datetime(booking.start, lang=lang)
-            subject = env._("%(person)s did not come to their appointment", person=booking.referred_name)
+            subject = env._("%(person)s did not come to their appointment", person=booking.referred_name or booking.partner_id.name)
             body = env._(
                 "Hello %(referent)s,<br/><br/>%(person)s, whom you referred, did not come to their "
                 "appointment (%(type)s) on %(when)s, reference %(name)s.<br/>You can follow the "
                 "appointments you booked on your page: %(url)s",
                 referent=html_escape(referent.name),
-                person=html_escape(booking.referred_name),
+                person=html_escape(booking.referred_name or booking.partner_id.name),
                 type=html_escape(type_._referent_type_label()),
                 when=html_escape(when),
                 name=html_escape(booking.name),

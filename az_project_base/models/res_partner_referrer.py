@@ -24,7 +24,9 @@ class ResPartnerReferrer(models.Model):
     def _compute_az_referent_user_ids(self):
         for partner in self:
             partner.az_referent_user_ids = (
-                self.env["res.users"].sudo().search([("partner_id", "child_of", partner.id), ("share", "=", True)])
+                self.env["res.users"]
+                .sudo()
+                .search([("partner_id", "child_of", partner.id), ("share", "=", True)])
                 if partner.az_is_referrer and partner.id
                 else False
             )

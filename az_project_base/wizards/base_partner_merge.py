@@ -22,7 +22,8 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         """The references to a contact our addons move themselves: a list of dicts with
         ``table`` and ``column``, ``keep`` (an SQL condition on the row, alias-free, true
         for the rows that keep their contact; or None) and ``refused`` (a function of the
-        database error giving the message shown when the move is refused). Extended by
+        database error, the merged contacts and the contact kept, giving the message shown
+        when the move is refused). Extended by
         each addon."""
         return []
 
@@ -52,7 +53,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                         )
                     )
             except psycopg2.IntegrityError as error:
-                raise UserError(spec["refused"](error)) from None
+                raise UserError(spec["refused"](error, src_partners, dst_partner)) from None
         self.env.invalidate_all()
         return super()._update_foreign_keys(src_partners, dst_partner)
 
