@@ -171,7 +171,10 @@ class AzBookingReferral(models.Model):
             env = booking.with_context(lang=lang).env
             type_ = booking.type_id.with_context(lang=lang)
             when = type_._format_datetime(booking.start, lang=lang)
-            subject = env._("%(person)s did not come to their appointment", person=booking.referred_name or booking.partner_id.name)
+            subject = env._(
+                "%(person)s did not come to their appointment",
+                person=booking.referred_name or booking.partner_id.name,
+            )
             body = env._(
                 "Hello %(referent)s,<br/><br/>%(person)s, whom you referred, did not come to their "
                 "appointment (%(type)s) on %(when)s, reference %(name)s.<br/>You can follow the "

@@ -23,7 +23,9 @@ class TestPartnerMerge(AzBookingCommon):
         wizard._merge((source | kept).ids, dst_partner=kept)
 
     def test_bookings_follow_the_contact_kept(self):
-        first = self._book(self.type_individual, paris(2026, 3, 2, 10), person=self.duplicate, user=self.staff_a)
+        first = self._book(
+            self.type_individual, paris(2026, 3, 2, 10), person=self.duplicate, user=self.staff_a
+        )
         second = self._book(self.type_individual, paris(2026, 3, 3, 10), user=self.staff_a)
         self.merge(self.duplicate, self.person)
         self.assertFalse(self.duplicate.exists())
@@ -31,7 +33,9 @@ class TestPartnerMerge(AzBookingCommon):
         self.assertEqual(self.env["az.booking"].search_count([("partner_id", "=", self.person.id)]), 2)
 
     def test_merge_refused_when_one_person_would_hold_two_bookings_at_once(self):
-        first = self._book(self.type_individual, paris(2026, 3, 2, 10), person=self.duplicate, user=self.staff_a)
+        first = self._book(
+            self.type_individual, paris(2026, 3, 2, 10), person=self.duplicate, user=self.staff_a
+        )
         second = self._book(self.type_individual, paris(2026, 3, 2, 10), user=self.staff_b)
         with self.assertRaisesRegex(UserError, f"cannot be merged.*{first.name} / {second.name}"):
             self.merge(self.duplicate, self.person)
