@@ -59,8 +59,8 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 hashlib.sha256(text.encode()).hexdigest(),
                 res_ref=line.id,
                 label=self.with_context(lang=session.company_id._az_lang()).env._(
-                    "Contact #%(source)s merged into #%(kept)s; the sealed line keeps #%(source)s",
-                    source=line.partner_id.id,
+                    "Contact #%(merged)s merged into #%(kept)s; the sealed line keeps #%(merged)s",
+                    merged=line.partner_id.id,
                     kept=dst_partner.id,
                 ),
             )

@@ -314,3 +314,38 @@ class TestReferralReport(AzReferralCommon):
         self.assertEqual(self.org.az_referent_user_ids, self.referent)
         self.assertEqual(self.referent.partner_id._az_referrer_organisation(), self.org)
         self.assertFalse(self.portal_user.partner_id._az_referrer_organisation())
+
+
+@tagged("post_install", "-at_install")
+class TestReferentTourOnPhone(AzReferralCommon):
+    """A referent on a phone, in French, books for a person; the person's confirmation
+    arrives, in French, with their personal link."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        lang_fr = cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["az_booking"], ["fr_FR"])
+        cls.env["website"].get_current_website().language_ids = [(4, lang_fr.id)]
+        cls.referent.partner_id.lang = lang_fr.code
+        cls.type_referents = cls.type_sensitive.copy(
+            {"name": "Orientation emploi", "is_sensitive": False, "is_published": True}
+        )
+
+    def test_referent_books_for_a_person_on_a_phone(self):
+        Mail = self.env["mail.mail"].sudo()
+        before = Mail.search([]).ids
+        self.start_tour("/fr/my/referrals", "az_booking_referent_books", login="az_ref_ines")
+        booking = self.env["az.booking"].sudo().search([("referred_name", "=", "Yanis Tour")])
+        self.assertEqual(len(booking), 1)
+        self.assertEqual(booking.referrer_org_id, self.org)
+        self.assertEqual(booking.type_id, self.type_referents)
+        confirmation = Mail.search(
+            [("id", "not in", before), ("recipient_ids", "in", booking.partner_id.ids)]
+        )
+        self.assertEqual(len(confirmation), 1)
+        self.assertIn(booking.access_token, str(confirmation.body_html))
+        self.assertIn("rendez-vous", confirmation.subject.lower())

@@ -2,7 +2,7 @@ import psycopg2
 
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 
 class BasePartnerMergeAutomaticWizard(models.TransientModel):
@@ -42,7 +42,8 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             if spec.get("keep"):
                 condition = SQL("%s AND NOT (%s)", condition, SQL(spec["keep"]))
             try:
-                with self.env.cr.savepoint(flush=False):
+                # the refusal is expected and answered below: not an error of the server
+                with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
                     self.env.cr.execute(
                         SQL(
                             "UPDATE %s SET %s = %s WHERE %s",
