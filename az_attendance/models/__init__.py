@@ -18,4 +18,3 @@ from . import ir_attachment
 from . import ir_actions_report
 from . import az_attendance_justification
 from . import az_attendance_unlock_attempt
-from . import az_attendance_ledger_merge

@@ -11,8 +11,8 @@ from . import az_booking_manage_mixin
 from . import az_booking_notification_mixin
 from . import az_booking_website_mixin
 from . import az_booking_holding_mixin
+from . import az_booking_referral_mixin
 from . import az_booking
-from . import az_booking_referral
 from . import az_booking_answer
 from . import az_booking_series
 from . import project_project

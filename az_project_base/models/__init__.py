@@ -4,5 +4,3 @@ from . import az_funding
 from . import res_partner
 from . import project_project
 from . import res_company
-from . import res_partner_referrer
-from . import res_partner_merge

@@ -18,13 +18,14 @@ REFERRAL_STATUS = {
 }
 
 
-class AzBookingReferral(models.Model):
+class AzBookingReferralMixin(models.AbstractModel):
     """A booking a referent of a referring organisation made for a person they refer: who
     made it and for which organisation, the person's consent as the referent recorded it,
     what the referent may follow of it (its status, never the person's other bookings) and
     the message they get when the person did not come."""
 
-    _inherit = "az.booking"
+    _name = "az.booking.referral.mixin"
+    _description = "Booking made by a referent for a person they refer"
 
     referrer_org_id = fields.Many2one(
         "res.partner",
@@ -75,20 +76,11 @@ class AzBookingReferral(models.Model):
                 else False
             )
 
-    def write(self, vals):
-        moved = self.browse()
-        if "start" in vals:
-            moved = self.filtered(
-                lambda b: (
-                    b.referrer_org_id and b.start and b.start != fields.Datetime.to_datetime(vals["start"])
-                )
-            )
-        result = super().write(vals)
-        if moved:
-            super(AzBookingReferral, moved).write({"referral_moved": True})
-        if vals.get("state") == "no_show":
-            self._notify_referent_of_absence()
-        return result
+    def _referral_moves(self, vals):
+        """Whether writing ``vals`` moves a referred booking to another time (the referent
+        then reads "moved"); called by ``az.booking._write_checked``."""
+        start = fields.Datetime.to_datetime(vals.get("start"))
+        return bool(start and self.filtered(lambda b: b.referrer_org_id and b.start and b.start != start))
 
     # ------------------------------------------------------------------------------------
     # Booking from the website
@@ -198,5 +190,5 @@ class AzBookingReferral(models.Model):
                 }
             )
         if bookings:
-            super(AzBookingReferral, bookings).write({"referrer_absence_notified": True})
+            bookings.write({"referrer_absence_notified": True})
             bookings._wake_queue("mail.ir_cron_mail_scheduler_action")
