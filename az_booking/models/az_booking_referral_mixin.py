@@ -1,10 +1,6 @@
-import logging
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize, html_escape
-
-_logger = logging.getLogger(__name__)
 
 # What a referent reads of each state of a booking they made.
 REFERRAL_STATUS = {
