@@ -11,7 +11,7 @@ class AzBookingReferralReport(models.Model):
     _order = "start desc"
 
     referrer_org_id = fields.Many2one("res.partner", string="Referring organisation", readonly=True)
-    referent_id = fields.Many2one("res.partner", string="Referent", readonly=True)
+    referent_id = fields.Many2one("res.partner", readonly=True)
     type_id = fields.Many2one("az.booking.type", string="Booking type", readonly=True)
     project_id = fields.Many2one("project.project", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)

@@ -309,7 +309,7 @@ class TestReferralReport(AzReferralCommon):
     def test_staff_invite_referents_with_odoo_portal_access(self):
         action = self.org.action_az_invite_referents()
         self.assertEqual(action["res_model"], "portal.wizard")
-        wizard = self.env["portal.wizard"].with_context(action["context"]).create({})
+        wizard = self.env["portal.wizard"].with_context(**action["context"]).create({})
         self.assertIn(self.referent.partner_id, wizard.user_ids.partner_id)
         self.assertEqual(self.org.az_referent_user_ids, self.referent)
         self.assertEqual(self.referent.partner_id._az_referrer_organisation(), self.org)
