@@ -40,6 +40,9 @@
         "views/az_booking_portal_templates.xml",
         "views/az_booking_offer_views.xml",
         "views/az_booking_offer_templates.xml",
+        "views/az_booking_referral_views.xml",
+        "views/az_booking_referral_templates.xml",
+        "report/az_booking_referral_report_views.xml",
     ],
     "demo": ["demo/az_booking_demo.xml", "demo/website_demo.xml"],
     "assets": {

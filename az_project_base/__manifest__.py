@@ -13,6 +13,7 @@
         "views/az_funding_views.xml",
         "views/az_site_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_referrer_views.xml",
         "views/project_project_views.xml",
         "views/az_project_base_menus.xml",
     ],

@@ -41,7 +41,13 @@ class AzAttendanceLedger(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     sequence = fields.Integer(required=True, readonly=True)
     kind = fields.Selection(
-        [("seal", "Sheet sealed"), ("amendment", "Amendment"), ("purge", "Images purged")],
+        [
+            ("seal", "Sheet sealed"),
+            ("amendment", "Amendment"),
+            ("purge", "Images purged"),
+            # a contact named by a sealed sheet merged into another (Odoo's merge of contacts)
+            ("merge", "Contact merged"),
+        ],
         required=True,
         readonly=True,
     )

@@ -18,3 +18,4 @@ from . import test_report_batch
 from . import test_attendance_reminders
 from . import test_attendance_day
 from . import test_attendance_reminder_concurrency
+from . import test_attendance_partner_merge

@@ -42,6 +42,7 @@ class AzBookingWebsite(AzBookingFormMixin, http.Controller):
             not published
             or booking_type.company_id != request.website.company_id
             or not booking_type.with_context(website_id=request.website.id).website_published
+            or not booking_type._website_bookable_by(request.env.user)
         ):
             raise self._booking_type_error()
         return booking_type
@@ -53,6 +54,7 @@ class AzBookingWebsite(AzBookingFormMixin, http.Controller):
             .search(
                 [("is_published", "=", True), ("company_id", "=", request.website.company_id.id)]
                 + request.website.website_domain()
+                + request.env["az.booking.type"]._website_audience_domain(request.env.user)
             )
         )
         groups = OrderedDict()
@@ -105,7 +107,8 @@ class AzBookingWebsite(AzBookingFormMixin, http.Controller):
     # ------------------------------------------------------------------------------------
     def _form_defaults(self):
         user = request.env.user
-        if user._is_public():
+        if user._is_public() or user.partner_id._az_referrer_organisation():
+            # a referent books for the person they refer, never with their own details
             return {"name": "", "email": "", "phone": ""}
         partner = user.partner_id
         return {
@@ -135,7 +138,12 @@ class AzBookingWebsite(AzBookingFormMixin, http.Controller):
                 "errors": errors or {},
                 "message": message,
                 "next_slots": next_slots,
-                "consent_text": booking_type._get_consent_text(),
+                "referrer_org": request.env.user.partner_id._az_referrer_organisation(),
+                "consent_text": (
+                    booking_type._get_referral_consent_text()
+                    if request.env.user.partner_id._az_referrer_organisation()
+                    else booking_type._get_consent_text()
+                ),
                 "staff_choices": (
                     request.env["res.users"].sudo().browse(slot["user_ids"])
                     if slot and booking_type.assignment == "user_picks" and not booking_type.is_collective
@@ -211,6 +219,9 @@ class AzBookingWebsite(AzBookingFormMixin, http.Controller):
                     409,
                 )
             )
+        if booking.referrer_org_id and booking.booked_by_id == request.env.user.partner_id:
+            # the personal link is the person's: the referent goes back to their own page
+            return request.redirect(f"/my/referrals?booked={booking.name}", code=303)
         return request.redirect(booking.get_portal_url(query_string="&booked=1"), code=303)
 
     @http.route(

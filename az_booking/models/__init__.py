@@ -4,6 +4,7 @@ from . import az_booking_calendar_mixin
 from . import az_booking_video_mixin
 from . import az_booking_availability_mixin
 from . import az_booking_type
+from . import az_booking_type_referral
 from . import az_booking_question
 from . import az_booking_occurrence
 from . import az_booking_waiting_mixin
@@ -12,6 +13,7 @@ from . import az_booking_notification_mixin
 from . import az_booking_website_mixin
 from . import az_booking_holding_mixin
 from . import az_booking_earlier_mixin
+from . import az_booking_referral_mixin
 from . import az_booking
 from . import az_booking_answer
 from . import az_booking_series

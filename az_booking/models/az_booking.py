@@ -38,9 +38,10 @@ class AzBooking(models.Model):
     occurrences), the waiting list (``az.booking.waiting.mixin``), the personal link
     (``az.booking.manage.mixin``), the messages to the person
     (``az.booking.notification.mixin``), the booking made from the website
-    (``az.booking.website.mixin``), the earlier times offered (``az.booking.earlier.mixin``)
-    and the meeting link of a video appointment (``az.booking.video.mixin``). A workshop seat
-    is held by its occurrence (``az.booking.occurrence._hold_seat``)."""
+    (``az.booking.website.mixin``), the earlier times offered (``az.booking.earlier.mixin``),
+    the meeting link of a video appointment (``az.booking.video.mixin``) and the booking a
+    referent made for a person they refer (``az.booking.referral.mixin``). A workshop seat is
+    held by its occurrence (``az.booking.occurrence._hold_seat``)."""
 
     _name = "az.booking"
     _description = "Booking"
@@ -56,6 +57,7 @@ class AzBooking(models.Model):
         "az.booking.manage.mixin",
         "az.booking.notification.mixin",
         "az.booking.website.mixin",
+        "az.booking.referral.mixin",
     ]
     _order = "start desc, id desc"
     _check_company_auto = True
@@ -455,10 +457,14 @@ class AzBooking(models.Model):
                     user, start, stop
                 ):
                     raise UserError(self._slot_taken_message())
+        if "start" in vals and self._referral_moves(vals):
+            vals["referral_moved"] = True  # what the referent who booked reads
         with self._slot_guard():
             result = super().write(vals)
         if moving or {"state", "partner_id", "type_id"} & set(vals):
             self._sync_calendar_event()
+        if vals.get("state") == "no_show":
+            self._notify_referent_of_absence()  # the referent who booked, once
         return result
 
     def _creation_message(self):

@@ -93,8 +93,15 @@ class AzBookingManageMixin(models.AbstractModel):
     @api.model
     def _portal_domain(self, partner):
         """Bookings a logged-in portal user may see: their own, and the ones they made for
-        someone else."""
-        return ["|", ("partner_id", "=", partner.id), ("booked_by_id", "=", partner.id)]
+        someone else (not the ones a referent made for a person they refer: those are on
+        the referent's own page)."""
+        return [
+            "|",
+            ("partner_id", "=", partner.id),
+            "&",
+            ("booked_by_id", "=", partner.id),
+            ("referrer_org_id", "=", False),
+        ]
 
     def _portal_deadline(self):
         self.ensure_one()

@@ -67,6 +67,8 @@ class AzBookingWebsiteMixin(models.AbstractModel):
                 if value
             ],
         }
+        # who recorded the consent, and for a referent the organisation's own values
+        values.update(self._website_referral_values(booking_type, booked_by, request))
         if not booking_type.is_collective:  # a seat takes the site of its occurrence
             values["site_id"] = booking_type.site_ids[:1].id
         if request.get("staff_id"):

@@ -20,3 +20,5 @@ from . import test_concurrency_people
 from . import test_demo_website
 from . import test_earlier_offers
 from . import test_video_link
+from . import test_referral
+from . import test_partner_merge

@@ -1,0 +1,1 @@
+from . import az_booking_referral_report
