@@ -4,7 +4,6 @@ import hashlib
 import hmac
 
 import pytest
-
 from conftest import load_module
 
 rotating = load_module("az_attendance/tools/rotating_code.py")
@@ -91,3 +90,32 @@ def test_no_secret_refuses_everything():
 def test_seconds_left_counts_down_to_the_next_step():
     assert rotating.seconds_left(NOW) == pytest.approx(5.0)
     assert 0 < rotating.seconds_left() <= rotating.STEP_SECONDS
+
+
+def test_ticket_carries_the_scanned_step_until_it_expires():
+    ticket = rotating.make_ticket(SIGN, 42, STEP, now=NOW)
+    assert rotating.check_ticket(SIGN, ticket, 42, now=NOW + 60) == STEP
+    with pytest.raises(rotating.CodeError, match="expired"):
+        rotating.check_ticket(SIGN, ticket, 42, now=NOW + rotating.TICKET_SECONDS + 1)
+
+
+def test_ticket_of_another_session_or_forged_is_refused():
+    ticket = rotating.make_ticket(SIGN, 43, STEP, now=NOW)
+    with pytest.raises(rotating.CodeError, match="other session"):
+        rotating.check_ticket(SIGN, ticket, 42, now=NOW)
+    session, step, expiry, mac = ticket.split("-")
+    with pytest.raises(rotating.CodeError, match="tampered"):
+        rotating.check_ticket(SIGN, f"{session}-{int(step) + 1}-{expiry}-{mac}", 43, now=NOW)
+    with pytest.raises(rotating.CodeError, match="malformed"):
+        rotating.check_ticket(SIGN, "not a ticket", 43, now=NOW)
+
+
+def test_one_time_code_is_six_digits_of_its_line_and_window():
+    code = rotating.make_otp(SIGN, 7, now=NOW)
+    assert len(code) == 6 and code.isdigit()
+    assert rotating.check_otp(SIGN, 7, code, now=NOW)
+    assert rotating.check_otp(SIGN, 7, code, now=NOW + rotating.OTP_WINDOW_SECONDS), "the window before"
+    assert not rotating.check_otp(SIGN, 7, code, now=NOW + 2 * rotating.OTP_WINDOW_SECONDS)
+    assert not rotating.check_otp(SIGN, 8, code, now=NOW) or rotating.make_otp(SIGN, 8, now=NOW) == code
+    assert not rotating.check_otp(SIGN, 7, "12345", now=NOW)
+    assert not rotating.check_otp(SIGN, 7, None, now=NOW)

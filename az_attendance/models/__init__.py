@@ -18,3 +18,7 @@ from . import ir_attachment
 from . import ir_actions_report
 from . import az_attendance_justification
 from . import az_attendance_unlock_attempt
+from . import az_attendance_line_qr
+from . import az_attendance_session_qr
+from . import az_attendance_device
+from . import res_partner_device
