@@ -27,13 +27,17 @@ class AzAttendanceLineQr(models.Model):
         self.ensure_one()
         return rotating_code.check_otp(self._qr_signer(), self.id, code)
 
+    def _qr_otp_code(self):
+        self.ensure_one()
+        return rotating_code.make_otp(self._qr_signer(), self.id)
+
     def _send_qr_otp(self):
         """Send this line's one-time code to the person; return the channel's words ("by
         e-mail") or False when there is no way to reach them. Never shown on a page."""
         self.ensure_one()
         if not self.partner_id.email:
             return False
-        code = rotating_code.make_otp(self._qr_signer(), self.id)
+        code = self._qr_otp_code()
         template = self.env.ref("az_attendance.mail_template_qr_otp")
         template.sudo().with_context(az_qr_otp=code).send_mail(self.id, force_send=False)
         return self.env._("by e-mail")

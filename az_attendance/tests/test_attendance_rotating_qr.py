@@ -269,7 +269,7 @@ class TestAttendanceRotatingQr(HttpCase, AttendanceCommon):
         self.assertPageSays(response, 200, "This phone is now recognised as Lucas Martin's")
         self.assertIn("HttpOnly", response.headers.get("Set-Cookie", ""))
         self.assertIn("Signing as", self.url_open(self.scan_url()).text, "the phone is recognised")
-        self.opener.cookies.clear()
+        # the link is used up: opened again, it recognises nothing
         self.assertPageSays(
             self.url_open(url, data={"csrf_token": csrf}), 410, "This link is not valid any more"
         )
