@@ -10,6 +10,34 @@ DEVICE_DAYS = 180
 LINK_HOURS = 24
 
 
+_SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "Mac"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("Firefox/", "Firefox"),
+    ("FxiOS", "Firefox"),
+    ("SamsungBrowser", "Samsung Internet"),
+    ("CriOS", "Chrome"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+
+
+def device_label(user_agent):
+    """A short name of a browser for people ("iPhone · Safari"), from its user agent."""
+    agent = user_agent or ""
+    system = next((name for key, name in _SYSTEMS if key in agent), "")
+    browser = next((name for key, name in _BROWSERS if key in agent), "")
+    return " · ".join(part for part in (system, browser) if part) or agent[:40]
+
+
 def token_hash(token):
     """What PostgreSQL keeps of a device token: its SHA-256 (the token is in the cookie only)."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -57,7 +85,7 @@ class AzAttendanceDevice(models.Model):
         self.sudo().create(
             {
                 "partner_id": partner.id,
-                "name": (user_agent or "")[:128] or False,
+                "name": device_label(user_agent) or False,
                 "token_hash": token_hash(token),
                 "expires_at": fields.Datetime.now() + timedelta(days=DEVICE_DAYS),
             }
@@ -95,7 +123,7 @@ class AzAttendanceDevice(models.Model):
         self.sudo().write(
             {
                 "pending": False,
-                "name": (user_agent or "")[:128] or False,
+                "name": device_label(user_agent) or False,
                 "token_hash": token_hash(token),
                 "expires_at": fields.Datetime.now() + timedelta(days=DEVICE_DAYS),
                 "last_used_at": fields.Datetime.now(),

@@ -326,3 +326,14 @@ class TestAttendanceRotatingQr(HttpCase, AttendanceCommon):
         )
         self.env.invalidate_all()
         self.assertTrue(self.att_session._verify_seal(), "a changed step breaks the seal")
+
+    def test_phones_are_named_for_people(self):
+        Device = self.env["az.attendance.device"]
+        Device._enrol(
+            self.amina, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Version/17.5 Safari/604.1"
+        )
+        Device._enrol(
+            self.amina, "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36"
+        )
+        names = Device.search([("partner_id", "=", self.amina.id)]).mapped("name")
+        self.assertEqual(sorted(names), ["Android · Chrome", "iPhone · Safari"])
