@@ -447,7 +447,9 @@ def rotating_qr(args, state, rec):
             http.cookies.set("az_attendance_device", state["device_tokens"][i])
             start = time.perf_counter()
             page = rec.timed("rotating QR scan GET", lambda: http.get(url, timeout=60))
-            action = re.search(r'action="(/attendance/qr/t/[^"]+/sign)"', page.text)
+            action = re.search(
+                r'action="((?:/[a-z]{2}(?:_[A-Z]{2})?)?/attendance/qr/t/[^"]+/sign)"', page.text
+            )
             csrf = CSRF_RE.search(page.text)
             response = rec.timed(
                 "rotating QR sign POST",

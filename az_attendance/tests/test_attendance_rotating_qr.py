@@ -11,6 +11,9 @@ from odoo.addons.az_attendance.tools import rotating_code
 
 from .common import AttendanceCommon, signature_values
 
+# a website in several languages prefixes its forms' addresses with the language
+LANG_PREFIX = r"(?:/[a-z]{2}(?:_[A-Z]{2})?)?"
+
 EXPIRED = "This code has expired: scan the code shown now."
 
 
@@ -40,7 +43,7 @@ class TestAttendanceRotatingQr(HttpCase, AttendanceCommon):
     def form_of(self, response, kind):
         """(action, csrf) of the form posting to ``.../<kind>`` on a page."""
         self.assertEqual(response.status_code, 200, response.text[:500])
-        action = re.search(rf'action="(/attendance/qr/t/[^"]+/{kind})"', response.text).group(1)
+        action = re.search(rf'action="({LANG_PREFIX}/attendance/qr/t/[^"]+/{kind})"', response.text).group(1)
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)
         return action, csrf
 
