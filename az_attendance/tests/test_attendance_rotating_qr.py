@@ -2,6 +2,7 @@ import hashlib
 import re
 import time
 from datetime import timedelta
+from urllib.parse import quote
 
 from odoo import fields
 from odoo.tests import HttpCase, tagged
@@ -340,3 +341,57 @@ class TestAttendanceRotatingQr(HttpCase, AttendanceCommon):
         )
         names = Device.search([("partner_id", "=", self.amina.id)]).mapped("name")
         self.assertEqual(sorted(names), ["Android · Chrome", "iPhone · Safari"])
+
+    # ------------------------------------------------------------------ hostile input
+    def test_hostile_input_answers_4xx_and_writes_nothing(self):
+        page = self.url_open(self.scan_url())
+        code_action, csrf = self.form_of(page, "code")
+        sign_action = code_action.replace("/code", "/sign")
+        ticket = code_action.split("/attendance/qr/t/")[1].split("/")[0]
+        bad_texts = ["", "²", "1%00", "9" * 40, "a\u0000b", "\u202e123456", "x" * 5000, "<script>"]
+        cases = []
+        for bad in bad_texts + [ticket[:-1] + ("0" if ticket[-1] != "0" else "1"), f"{ticket}-1"]:
+            quoted = quote(bad, safe="") or "%20"
+            cases += [
+                ("GET", f"/attendance/qr/r/{quoted}", {}),
+                ("POST", f"/attendance/qr/t/{quoted}/code", {"line_id": str(self.amina_line.id)}),
+                (
+                    "POST",
+                    f"/attendance/qr/t/{quoted}/sign",
+                    {"line_id": str(self.amina_line.id), "code": "000000"},
+                ),
+                ("GET", f"/attendance/device/{quoted}", {}),
+                ("POST", f"/attendance/device/{quoted}", {}),
+                ("GET", f"/attendance/qr/screen/{quoted}/next", {}),
+            ]
+        for bad in bad_texts + [str(self.amina_line.id + 100000)]:
+            cases += [
+                ("POST", code_action, {"line_id": bad}),
+                ("POST", sign_action, {"line_id": bad, "code": "000000", **signature_values()}),
+                (
+                    "POST",
+                    sign_action,
+                    {"line_id": str(self.amina_line.id), "code": bad, **signature_values()},
+                ),
+                (
+                    "POST",
+                    sign_action,
+                    {"line_id": str(self.amina_line.id), "code": "000000", "signature": bad},
+                ),
+            ]
+        Mail, Device = self.env["mail.mail"].sudo(), self.env["az.attendance.device"].sudo()
+        before = (Mail.search_count([]), Device.search_count([]))
+        statuses = {}
+        for method, url, values in cases:
+            if method == "GET":
+                response = self.url_open(url, allow_redirects=False)
+            else:
+                response = self.url_open(url, data={**values, "csrf_token": csrf}, allow_redirects=False)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            self.assertLess(response.status_code, 500, f"{method} {url[:80]} {str(values)[:80]}")
+            if method == "POST" and "/sign" in url:
+                self.assertGreaterEqual(response.status_code, 400, f"{url[:80]} {str(values)[:80]}")
+        self.assertGreaterEqual(sum(statuses.values()), 90, "about a hundred hostile requests")
+        self.assert_nothing_signed()
+        # a bad line id names nobody: no code was sent, no phone recognised
+        self.assertEqual((Mail.search_count([]), Device.search_count([])), before)
