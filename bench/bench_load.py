@@ -4,6 +4,7 @@
 working hours, an individual booking type over eight of them, an individual type with a
 single staff member, an 8-seat workshop session with 3 seats taken, and an open
 attendance session of 30 people.
+A second session of the same 30 people has a recognised phone (device token) per person.
 ``drive`` runs the scenarios over HTTP against the server started by ``bench/load`` and
 prints the tables; everything it sends goes to the local server only, in bounded loops.
 """
@@ -201,6 +202,13 @@ def build(env, args):
     )
     session._add_participants(partners)
     session.action_open()
+    # a second session of the same 30 people, signed by scanning its rotating QR code with
+    # phones recognised as theirs (a device cookie each)
+    rotating = session.copy({"name": "Bench rotating QR", "line_ids": False})
+    rotating._add_participants(partners)
+    rotating.action_open()
+    Device = env["az.attendance.device"]
+    device_tokens = [Device._enrol(line.partner_id, "Bench phone") for line in rotating.line_ids]
     fmt = "%Y-%m-%dT%H:%M"
     return {
         "signature": signature_data_uri(),
@@ -226,6 +234,9 @@ def build(env, args):
         "qr_path": f"/attendance/qr/{session.qr_token}",
         "qr_line_id": session.line_ids[-1].id,
         "qr_wrong_code": f"{(int(session.line_ids[-1].sign_code) + 1) % 1000000:06d}",
+        "rotating_session_id": rotating.id,
+        "rotating_lines": rotating.line_ids.ids,
+        "device_tokens": device_tokens,
     }
 
 
@@ -384,6 +395,10 @@ def drive(args):
 
     signs = run_parallel(len(state["sign_urls"]), sign)
 
+    # 5. 30 people scan the same rotating QR code at once with their recognised phones and
+    # sign; then the same code is scanned again once its window is over
+    scanned, replay = rotating_qr(args, state, rec)
+
     counts, pdf_seconds = check_database(args, state)
     print_tables(rec, clients, flow_time, flow_ok, singles, seats, signs, counts, pdf_seconds)
     histogram = Counter(r.status_code for r in wrong)
@@ -392,10 +407,81 @@ def drive(args):
         f"(limit 5), {histogram.get(429, 0)} refused before any comparison; "
         f"counter in the database: {counts['qr_tries']}; statuses {dict(histogram)}"
     )
+    histogram = Counter(r.status_code for r in scanned)
+    flow = rec.timings["rotating QR scan+sign"]
+    print(
+        f"30 participants scanning the same rotating code at once (two workers): signed "
+        f"{counts['rotating_signed']}/30, p95 of scan + signature {percentile(flow, 95) * 1000:.0f} ms; "
+        f"statuses {dict(histogram)}"
+    )
+    print(
+        f"a replayed code ({replay['age']:.0f} s after it was shown): "
+        f"{'refused' if replay['status'] == 410 else 'NOT refused'} (status {replay['status']})"
+    )
+
+
+_OPENED = {}
+
+
+def opened_registry(args):
+    """Odoo's registry of the benchmark's database, opened once per run (Odoo's configuration
+    is read once per process)."""
+    if "registry" not in _OPENED:
+        _OPENED["registry"] = open_registry(args)
+    return _OPENED["registry"]
+
+
+def rotating_qr(args, state, rec):
+    """30 recognised phones scan the code shown now and sign; then the code is replayed."""
+    odoo, registry = opened_registry(args)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        # what the trainer's screen shows now (computed by the server, as its page asks)
+        shown = env["az.attendance.session"].browse(state["rotating_session_id"])._rotating_qr_values()
+    shown_at = time.time()
+    url = shown["url"]
+    base = args.url
+
+    def scan(i):
+        with new_client() as http:
+            http.cookies.set("az_attendance_device", state["device_tokens"][i])
+            start = time.perf_counter()
+            page = rec.timed("rotating QR scan GET", lambda: http.get(url, timeout=60))
+            action = re.search(
+                r'action="((?:/[a-z]{2}(?:_[A-Z]{2})?)?/attendance/qr/t/[^"]+/sign)"', page.text
+            )
+            csrf = CSRF_RE.search(page.text)
+            response = rec.timed(
+                "rotating QR sign POST",
+                lambda: http.post(
+                    f"{base}{action.group(1) if action else '/attendance/qr/t/none/sign'}",
+                    data={
+                        "csrf_token": csrf.group(1) if csrf else "",
+                        "line_id": state["rotating_lines"][i],
+                        "signature": state["signature"],
+                        "strokes": state["strokes"],
+                    },
+                    timeout=60,
+                ),
+            )
+            with rec.lock:
+                rec.timings.setdefault("rotating QR scan+sign", []).append(time.perf_counter() - start)
+                rec.statuses.setdefault("rotating QR scan+sign", Counter())[response.status_code] += 1
+            return response
+
+    scanned = run_parallel(30, scan)
+    # the value is accepted during its step and the next one: wait until both are over
+    wait = shown["refresh_ms"] / 1000 + 10.5 - (time.time() - shown_at)
+    if wait > 0:
+        time.sleep(wait)
+    with new_client() as http:
+        http.cookies.set("az_attendance_device", state["device_tokens"][0])
+        replayed = rec.timed("rotating QR replayed GET", lambda: http.get(url, timeout=60))
+    return scanned, {"status": replayed.status_code, "age": time.time() - shown_at}
 
 
 def check_database(args, state):
-    odoo, registry = open_registry(args)
+    odoo, registry = opened_registry(args)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         Booking = env["az.booking"]
@@ -413,6 +499,9 @@ def check_database(args, state):
             "workshop_capacity": state["workshop_capacity"],
             "signed": env["az.attendance.line"].search_count(
                 [("session_id", "=", state["session_id"]), ("signed_at", "!=", False)]
+            ),
+            "rotating_signed": env["az.attendance.line"].search_count(
+                [("session_id", "=", state["rotating_session_id"]), ("signed_at", "!=", False)]
             ),
             "qr_tries": env["az.attendance.sign.attempt"]
             .search([("line_id", "=", state["qr_line_id"])])

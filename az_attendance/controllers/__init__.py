@@ -1,3 +1,5 @@
 from . import main
 from . import portal
 from . import verify
+from . import qr
+from . import portal_phones

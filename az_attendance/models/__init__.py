@@ -26,3 +26,7 @@ from . import az_attendance_justification
 from . import az_attendance_unlock_attempt
 from . import ir_actions_report_batch
 from . import az_attendance_original_stub
+from . import az_attendance_line_qr
+from . import az_attendance_session_qr
+from . import az_attendance_device
+from . import res_partner_device

@@ -31,6 +31,7 @@ _PROOF_FIELDS = {
     "hash",
     "previous_hash",
     "justification_sha256",
+    "sign_qr_step",
 }
 # Rows of the PDF sheet on its first page (under the organisation and the session's details)
 # and on the next ones, measured on A4 and US Letter with a margin for rows of two lines.
@@ -339,7 +340,11 @@ class AzAttendanceLine(models.Model):
         if version == 2:
             return fields_v2
         # version 3: the flag of a device clock more than a day off, printed on the sheet
-        return fields_v2 + ["device_time_skewed"]
+        fields_v3 = fields_v2 + ["device_time_skewed"]
+        if version == 3:
+            return fields_v3
+        # version 4: the time step of the rotating QR code the signature was taken with
+        return fields_v3 + ["sign_qr_step"]
 
     def _seal_values_v1(self):
         """Canonical text of a line sealed under version 1 (kept unchanged so that those

@@ -177,6 +177,7 @@ class AzAttendanceLineSigning(models.AbstractModel):
         at=None,
         device_time_skewed=False,
         strokes=None,
+        qr_step=None,
     ):
         """Store a signature with its proof. The caller has checked who is signing; the
         signing routes pass ``at`` (now) so that the session's current times apply."""
@@ -213,6 +214,8 @@ class AzAttendanceLineSigning(models.AbstractModel):
             "witness_name": (witness_name or "").strip()[:128] or False,
             "on_behalf_reason": (reason or "").strip()[:256] or False,
             "signature_sha256": sealer.image_digest(raw),
+            # the rotating QR code's time step the signature was taken with (sealed)
+            "sign_qr_step": qr_step or False,
         }
         if raw:
             vals["signature"] = base64.b64encode(raw)

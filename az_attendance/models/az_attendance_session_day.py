@@ -70,8 +70,8 @@ class AzAttendanceSessionDay(models.AbstractModel):
         return self._day_qr_action()
 
     def _day_qr_action(self):
-        """The QR code participants scan from the day screen."""
-        return self.action_show_qr()
+        """The rotating QR code participants scan with their own phones, full screen."""
+        return self.action_open_rotating_qr()
 
     def action_day_cosign(self):
         """The trainer's signature of the sheet, in a dialog."""

@@ -19,3 +19,5 @@ from . import test_attendance_reminders
 from . import test_attendance_day
 from . import test_attendance_reminder_concurrency
 from . import test_attendance_partner_merge
+from . import test_attendance_rotating_qr
+from . import test_attendance_rotating_qr_tours

@@ -88,22 +88,8 @@ registry.category("web_tour.tours").add("az_attendance_day", {
             trigger: `${MORNING} .o_az_day_line:contains(Sofia Pereira):not(:has(.o_az_day_leave)) .o_az_day_left:contains(Left at)`,
         },
         {
-            content: "Show the QR code to the room",
-            trigger: `${MORNING} .o_az_day_qr`,
-            run: "click",
-        },
-        {
-            content: "The QR code is displayed",
-            trigger: ".modal .o_az_qr img[src^='data:image/png;base64,']",
-        },
-        {
-            content: "Close it",
-            trigger: ".modal .modal-footer .btn-primary",
-            run: "click",
-        },
-        {
             content: "The trainer co-signs the sheet",
-            trigger: `body:not(:has(.modal)) ${MORNING} .o_az_day_cosign`,
+            trigger: `${MORNING} .o_az_day_cosign`,
             run: "click",
         },
         {
@@ -145,6 +131,24 @@ registry.category("web_tour.tours").add("az_attendance_day", {
             content: "The afternoon session is still a draft: open signing",
             trigger: `${AFTERNOON} .o_az_day_open`,
             run: "click",
+        },
+        {
+            content: "Show the rotating QR code to the room",
+            trigger: `${AFTERNOON} .o_az_day_qr`,
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The code the participants scan, and nobody has signed yet",
+            trigger: ".o_az_rotating_qr .o_az_rotating_qr_image[src^='data:image/png;base64,']",
+        },
+        {
+            content: "Back to the day's sessions",
+            trigger: ".o_az_rotating_qr",
+            run() {
+                window.history.back();
+            },
+            expectUnloadPage: true,
         },
         {
             content: "Hand the tablet over: the kiosk",
