@@ -2,7 +2,7 @@
     "name": "AZ Attendance",
     "summary": "Attendance sheets signed on site (kiosk, QR code) and remotely, sealed and "
     "verifiable, with PDF sheets for funders' auditors",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Services/Project",
     "author": "AZ for Odoo",
     "website": "https://github.com/az-for-odoo/az-for-odoo",
@@ -32,6 +32,8 @@
         "wizards/az_attendance_validate_wizard_views.xml",
         "wizards/az_attendance_integrity_check_views.xml",
         "views/az_attendance_ledger_views.xml",
+        "views/az_attendance_original_views.xml",
+        "views/az_attendance_verify_file_templates.xml",
         "views/az_attendance_menus.xml",
     ],
     "demo": ["demo/az_attendance_demo.xml"],

@@ -11,10 +11,16 @@ from . import az_attendance_line_signing
 from . import az_attendance_line
 from . import az_attendance_amendment
 from . import az_attendance_ledger
+from . import az_attendance_original
+from . import az_attendance_original_mixin
+from . import az_attendance_session_original
+from . import az_attendance_ledger_original
 from . import project_project
 from . import az_attendance_sign_attempt
 from . import res_partner
 from . import ir_attachment
 from . import ir_actions_report
+from . import ir_actions_report_batch
+from . import ir_actions_report_original
 from . import az_attendance_justification
 from . import az_attendance_unlock_attempt

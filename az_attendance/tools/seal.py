@@ -18,7 +18,7 @@ GENESIS = "0" * 64
 # Version of the seal written by this code. Hashes of version 1 (before the field lists were
 # declared on the models) are stored as bare hex digests; later versions as ``$<version>$<hex>``
 # so that a sheet is always checked with the field list it was sealed with.
-SEAL_VERSION = 3
+SEAL_VERSION = 4
 _HASH_RE = re.compile(r"(?:\$([1-9][0-9]{0,2})\$)?([0-9a-f]{64})")
 
 
