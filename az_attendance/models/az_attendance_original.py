@@ -78,10 +78,22 @@ class AzAttendanceOriginal(models.Model):
         raise UserError(self.env._("An archived original cannot be deleted."))
 
     def _pdf(self):
-        """The stored bytes of the original (b"" when purged or missing)."""
+        """The stored bytes of the original (b"" when purged or missing), read from the
+        store itself (not from a cache)."""
         self.ensure_one()
         attachment = self.sudo().attachment_id
-        return attachment.raw or b"" if attachment else b""
+        if not attachment:
+            return b""
+        self.env.cr.execute("SELECT store_fname, db_datas FROM ir_attachment WHERE id = %s", [attachment.id])
+        row = self.env.cr.fetchone()
+        if not row:
+            return b""
+        if row[0]:
+            try:
+                return attachment._file_read(row[0]) or b""
+            except OSError:
+                return b""
+        return bytes(row[1] or b"")
 
     @api.model
     def _archive(self, record, pdf, seal_value, has_timestamp, holds_images, label):

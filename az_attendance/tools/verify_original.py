@@ -82,9 +82,10 @@ def embedded_proof(reader):
     except Exception:  # noqa: BLE001 - no embedded files
         return None
     try:
-        for index in range(0, len(names) - 1, 2):
-            if str(names[index]) != PROOF_NAME:
-                continue
+        found = [index for index in range(0, len(names) - 1, 2) if str(names[index]) == PROOF_NAME]
+        if len(found) > 1:
+            raise ValueError("more than one proof")
+        for index in found:
             stream = names[index + 1].get_object()["/EF"]["/F"].get_object()
             data = stream.get_data()
             if len(data) > PROOF_MAX:
