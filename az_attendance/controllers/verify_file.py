@@ -121,6 +121,11 @@ class AttendanceVerifyFileController(http.Controller):
             "ledger_value": _("The ledger entry in the file's proof records another seal."),
             "printed": _("The seal printed on the pages is not the seal of the file's proof."),
             "timestamp": _("The trusted timestamp in the file does not sign its seal."),
+            "sheet_ledger": _(
+                "Sheet %(index)s of the certificate in the file: its ledger entry does not record its seal."
+            ),
+            "sheet_printed": _("Sheet %(index)s of the certificate in the file: its seal is not printed."),
+            "number": _("The certificate's number is not printed in the file."),
         }
         return texts.get(code, code) % {"index": params.get("index", "")}
 

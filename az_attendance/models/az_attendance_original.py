@@ -109,13 +109,13 @@ class AzAttendanceOriginal(models.Model):
         same = former.filtered(lambda o: o.sha256 == sha)
         if same:
             return same[:1]
-        name = record._az_original_filename()
+        name = record.display_name
         attachment = (
             self.env["ir.attachment"]
             .sudo()
             .create(
                 {
-                    "name": name,
+                    "name": record._az_original_filename(),
                     "raw": pdf,
                     "mimetype": "application/pdf",
                     "res_model": record._name,

@@ -14,3 +14,4 @@ from . import test_attendance_kiosk_unlock
 from . import test_attendance_words
 from . import test_template_migration
 from . import test_attendance_original
+from . import test_attendance_verify_file

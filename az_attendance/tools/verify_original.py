@@ -47,6 +47,9 @@ MESSAGES = {
     "ledger_value": "The ledger entry records another seal than the proof's.",
     "printed": "The seal printed on the pages is not the seal of the proof.",
     "timestamp": "The trusted timestamp does not sign this seal.",
+    "sheet_ledger": "Sheet {index} of the certificate: its ledger entry does not record its seal or was altered.",
+    "sheet_printed": "Sheet {index} of the certificate: its seal is not printed on the pages.",
+    "number": "The certificate's number is not printed on the pages.",
 }
 NOTES = {
     "withheld": "{count} line(s) sealed with personal values (seal before version 4): checked by their hashes only.",
@@ -209,6 +212,28 @@ def _check_timestamp(proof, problems, notes):
         notes.append(("timestamped", {"at": at}))
 
 
+def _check_certificate(proof, text, problems):
+    """A certificate rests on sealed sheets: each sheet's seal, recorded by a ledger entry
+    that hashes to itself, printed on the certificate."""
+    sheets, entries = proof["sheets"], proof["ledger_entries"]
+    if len(sheets) != len(entries):
+        problems.append(("unreadable", {}))
+        return
+    for index, (sheet, entry) in enumerate(zip(sheets, entries, strict=True), start=1):
+        if (
+            not entry
+            or _hash(entry["version"], entry["previous_hash"], entry["content"]) != entry["hash"]
+            or json.loads(entry["content"]).get("value") != sheet["seal"]
+        ):
+            problems.append(("sheet_ledger", {"index": index}))
+        digest = sealer.parse_hash(sheet["seal"])[1]
+        if not digest or digest not in text:
+            problems.append(("sheet_printed", {"index": index}))
+    number = re.sub(r"\s+", "", str(proof["document"]["name"]))
+    if not number or number not in text:
+        problems.append(("number", {}))
+
+
 def verify(data):
     """Check a PDF (bytes). Returns ``(proof or None, problems, notes)``: each problem and
     note a (code, parameters) pair, see MESSAGES and NOTES."""
@@ -222,6 +247,12 @@ def verify(data):
     if proof is None:
         return None, [("no_proof", {})], []
     problems, notes = [], []
+    if proof.get("kind") == "certificate":
+        try:
+            _check_certificate(proof, page_text(reader), problems)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return proof, [("unreadable", {})], notes
+        return proof, problems, notes
     try:
         _check_chain(proof["seal"], problems, notes)
         _check_ledger(proof, problems)

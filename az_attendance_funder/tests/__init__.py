@@ -3,3 +3,4 @@ from . import test_attendance_funder_platform
 from . import test_certificate_concurrency
 from . import test_funder_words
 from . import test_demo_story
+from . import test_certificate_original
