@@ -46,13 +46,19 @@ class AttendanceVerifyFileController(http.Controller):
             return self._render({"error": env._("Choose the PDF file to check.")}, status=400)
         if len(data) > FILE_MAX_BYTES:
             return self._render(
-                {"error": env._("The file is larger than %(size)s MB.", size=FILE_MAX_BYTES // (1024 * 1024))},
+                {
+                    "error": env._(
+                        "The file is larger than %(size)s MB.", size=FILE_MAX_BYTES // (1024 * 1024)
+                    )
+                },
                 status=413,
             )
         if not data.lstrip()[:5] == b"%PDF-":
             return self._render({"error": env._("This file is not a PDF.")}, status=415)
         sha = hashlib.sha256(data).hexdigest()
-        original = env["az.attendance.original"].sudo().search([("sha256", "=", sha)], limit=1, order="id desc")
+        original = (
+            env["az.attendance.original"].sudo().search([("sha256", "=", sha)], limit=1, order="id desc")
+        )
         if original and original.attachment_id:
             return self._render(self._recognised_values(original, sha))
         values = {"sha256": sha, "unknown": True, "problems": [], "notes": []}
@@ -88,14 +94,20 @@ class AttendanceVerifyFileController(http.Controller):
         entry = proof.get("ledger_entry") or {}
         if not isinstance(seal, str) or not seal:
             return []
-        recorded = env["az.attendance.ledger"].sudo().search([("value", "=", seal), ("kind", "=", "seal")], limit=1)
+        recorded = (
+            env["az.attendance.ledger"].sudo().search([("value", "=", seal), ("kind", "=", "seal")], limit=1)
+        )
         if not recorded:
             return [env._("No sheet sealed by this structure has the seal the file carries.")]
         problems = []
         if entry.get("hash") != recorded.hash:
-            problems.append(env._("The ledger entry the file carries is not the one the company ledger holds."))
+            problems.append(
+                env._("The ledger entry the file carries is not the one the company ledger holds.")
+            )
         session = recorded.session_id
-        if session and (session.amendment_head or session.seal) != (proof["seal"].get("amendment_head") or seal):
+        if session and (session.amendment_head or session.seal) != (
+            proof["seal"].get("amendment_head") or seal
+        ):
             problems.append(
                 env._(
                     "The sheet was amended since this file was made: the file does not show the "
@@ -139,4 +151,7 @@ class AttendanceVerifyFileController(http.Controller):
             )
         if code == "no_timestamp":
             return _("The file was made without a trusted timestamp.")
-        return _("The seal's date was certified by a time-stamping authority (%(at)s, UTC).", at=params.get("at", ""))
+        return _(
+            "The seal's date was certified by a time-stamping authority (%(at)s, UTC).",
+            at=params.get("at", ""),
+        )

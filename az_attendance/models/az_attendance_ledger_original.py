@@ -10,7 +10,9 @@ class AzAttendanceLedgerOriginal(models.Model):
 
     @api.model
     def _append(self, session, kind, value, res_ref=0, label="", manifest=None, alone=False):
-        entry = super()._append(session, kind, value, res_ref=res_ref, label=label, manifest=manifest, alone=alone)
+        entry = super()._append(
+            session, kind, value, res_ref=res_ref, label=label, manifest=manifest, alone=alone
+        )
         # ``alone``: the update registering former sheets; their originals come from the
         # update of the originals (migrations/18.0.1.5.0)
         if kind in ("seal", "amendment", "purge") and not alone:

@@ -107,7 +107,11 @@ class AzAttendanceOriginalMixin(models.AbstractModel):
         if not self.ids:
             return
         self.env.cr.execute(
-            SQL("UPDATE %s SET az_original_pending = TRUE WHERE id = ANY(%s)", SQL.identifier(self._table), self.ids)
+            SQL(
+                "UPDATE %s SET az_original_pending = TRUE WHERE id = ANY(%s)",
+                SQL.identifier(self._table),
+                self.ids,
+            )
         )
         self.invalidate_recordset(["az_original_pending"])
         self.env.ref("az_attendance.ir_cron_make_originals").sudo()._trigger()
@@ -190,13 +194,17 @@ class AzAttendanceOriginalMixin(models.AbstractModel):
         if "/Outlines" not in root:
             # wkhtmltopdf writes no outline here: PDF/A needs the (empty) dictionary
             outlines = writer._addObject(
-                DictionaryObject({NameObject("/Type"): NameObject("/Outlines"), NameObject("/Count"): NumberObject(0)})
+                DictionaryObject(
+                    {NameObject("/Type"): NameObject("/Outlines"), NameObject("/Count"): NumberObject(0)}
+                )
             )
             root[NameObject("/Outlines")] = outlines
         data = json.dumps(proof, sort_keys=True, indent=1, ensure_ascii=False).encode()
         writer.add_attachment(PROOF_NAME, data, subtype="application/json")
         writer.convert_to_pdfa()
-        when = (self.env.context.get("az_original_date") or fields.Datetime.now()).strftime("%Y-%m-%dT%H:%M:%SZ")
+        when = (self.env.context.get("az_original_date") or fields.Datetime.now()).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
         xmp = XMP.format(
             title=_xml_text(self.display_name), company=_xml_text(self.company_id.name), date=when
         )
@@ -251,7 +259,8 @@ class AzAttendanceOriginalMixin(models.AbstractModel):
             Model = self.env[model].sudo()
             skipped = set()
             while time.monotonic() - started < seconds:
-                claimed = Model._az_original_claim(batch + len(skipped)).filtered(lambda r: r.id not in skipped)
+                claimed = Model._az_original_claim(batch + len(skipped))
+                claimed = claimed.browse([rid for rid in claimed.ids if rid not in skipped])
                 if not claimed:
                     break
                 ready = Model
@@ -266,7 +275,9 @@ class AzAttendanceOriginalMixin(models.AbstractModel):
                 if not ready:
                     break
                 for company in ready.company_id:
-                    for original in ready.filtered(lambda r, c=company: r.company_id == c)._az_original_make().values():
+                    for original in (
+                        ready.filtered(lambda r, c=company: r.company_id == c)._az_original_make().values()
+                    ):
                         made |= original
                 done += len(ready)
                 cron._notify_progress(done=done, remaining=Model._az_original_remaining())
@@ -280,8 +291,10 @@ class AzAttendanceOriginalMixin(models.AbstractModel):
     def _az_original_wait(self):
         value = self.env["ir.config_parameter"].sudo().get_param("az_attendance.original_timestamp_wait")
         try:
-            return timedelta(minutes=max(int(value), 0)) if value not in (None, False, "") else timedelta(
-                minutes=TIMESTAMP_WAIT_MINUTES
+            return (
+                timedelta(minutes=max(int(value), 0))
+                if value not in (None, False, "")
+                else timedelta(minutes=TIMESTAMP_WAIT_MINUTES)
             )
         except ValueError:
             return timedelta(minutes=TIMESTAMP_WAIT_MINUTES)

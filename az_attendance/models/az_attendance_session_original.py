@@ -25,7 +25,9 @@ class AzAttendanceSessionOriginal(models.Model):
 
     def _az_original_holds_images(self):
         self.ensure_one()
-        return not self.signatures_purged and bool(self.line_ids.filtered("signature_sha256") or self.trainer_signature_sha256)
+        return not self.signatures_purged and bool(
+            self.line_ids.filtered("signature_sha256") or self.trainer_signature_sha256
+        )
 
     def _az_original_filename(self):
         self.ensure_one()
@@ -98,7 +100,9 @@ class AzAttendanceSessionOriginal(models.Model):
                 text = amendment._seal_canonicals(amendment_version)[amendment.id]
             else:
                 text = None
-            amendments.append({"previous_hash": amendment.previous_hash, "hash": amendment.hash, "content": text})
+            amendments.append(
+                {"previous_hash": amendment.previous_hash, "hash": amendment.hash, "content": text}
+            )
         entries = session._az_original_entries()
         entry = entries.filtered(lambda e: e.kind == "seal")[:1]
         entry_version = sealer.parse_hash(entry.hash)[0] if entry else None
@@ -109,7 +113,9 @@ class AzAttendanceSessionOriginal(models.Model):
                 "id": session.id,
                 "name": session.name,
                 "company": session.company_id.name,
-                "validated_at": fields.Datetime.to_string(session.validated_at) if session.validated_at else None,
+                "validated_at": fields.Datetime.to_string(session.validated_at)
+                if session.validated_at
+                else None,
                 "validated_by": session.validated_by_id.name or None,
                 "signatures_purged": bool(session.signatures_purged),
             },
@@ -133,6 +139,8 @@ class AzAttendanceSessionOriginal(models.Model):
             else None,
             "timestamp": {
                 "token": entry.timestamp_token.decode() if entry and entry.timestamp_token else None,
-                "at": fields.Datetime.to_string(entry.timestamped_at) if entry and entry.timestamped_at else None,
+                "at": fields.Datetime.to_string(entry.timestamped_at)
+                if entry and entry.timestamped_at
+                else None,
             },
         }

@@ -45,7 +45,9 @@ class TestAttendanceOriginal(HttpCase, SheetCommon):
         """A sheet signed at the kiosk of a tablet (IP address and browser recorded), sealed."""
         session = self.make_session()
         for index, line in enumerate(session.line_ids, start=1):
-            line._record_signature(signature_data_uri(index), "kiosk", ip=f"10.0.0.{index}", user_agent="Tablet")
+            line._record_signature(
+                signature_data_uri(index), "kiosk", ip=f"10.0.0.{index}", user_agent="Tablet"
+            )
         session.trainer_signature = base64.b64encode(signature_png(42))
         if version:
             session._seal(version=version)
@@ -82,7 +84,9 @@ class TestAttendanceOriginal(HttpCase, SheetCommon):
         self.assertTrue(session.az_original_pending, "the sheet waits for its original")
         self.assertFalse(session.az_original_id)
         cron = self.env.ref("az_attendance.ir_cron_make_originals")
-        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]), "the job is triggered")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]), "the job is triggered"
+        )
         made = self.make_originals()
         self.assertEqual(made.res_id, session.id)
         self.assertFalse(session.az_original_pending)
@@ -92,8 +96,12 @@ class TestAttendanceOriginal(HttpCase, SheetCommon):
         session, original = self.sealed_with_original()
         pdf = original._pdf()
         self.assertEqual(hashlib.sha256(pdf).hexdigest(), original.sha256)
-        entries = self.env["az.attendance.ledger"].search([("session_ref", "=", session.id)], order="sequence")
-        self.assertEqual(entries.mapped("kind"), ["seal", "original"], "an entry of its own, after the seal's")
+        entries = self.env["az.attendance.ledger"].search(
+            [("session_ref", "=", session.id)], order="sequence"
+        )
+        self.assertEqual(
+            entries.mapped("kind"), ["seal", "original"], "an entry of its own, after the seal's"
+        )
         self.assertEqual(entries[-1].value, original.sha256)
         self.assertEqual(entries[-1].res_model, "az.attendance.session")
         self.assertEqual(original.ledger_entry_id, entries[-1])
@@ -173,9 +181,11 @@ class TestAttendanceOriginal(HttpCase, SheetCommon):
             content = json.loads(changed["seal"]["lines"][2]["content"])
             content["status"] = "absent"
             changed["seal"]["lines"][2]["content"] = sealer.canonical(content)
-            live = self.env["ir.actions.report"].with_context(
-                force_report_rendering=True, az_original_rendering=True
-            )._render_qweb_pdf("az_attendance.action_report_attendance_sheet", session.ids)[0]
+            live = (
+                self.env["ir.actions.report"]
+                .with_context(force_report_rendering=True, az_original_rendering=True)
+                ._render_qweb_pdf("az_attendance.action_report_attendance_sheet", session.ids)[0]
+            )
             forged = session._az_original_pdfa(live, changed)
             with open(path, "wb") as handle:
                 handle.write(forged)
@@ -204,9 +214,11 @@ class TestAttendanceOriginal(HttpCase, SheetCommon):
         at = bytes(token).index(digest)
         token[at] ^= 1
         proof["timestamp"]["token"] = base64.b64encode(bytes(token)).decode()
-        live = self.env["ir.actions.report"].with_context(
-            force_report_rendering=True, az_original_rendering=True
-        )._render_qweb_pdf("az_attendance.action_report_attendance_sheet", session.ids)[0]
+        live = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True, az_original_rendering=True)
+            ._render_qweb_pdf("az_attendance.action_report_attendance_sheet", session.ids)[0]
+        )
         problems = verify_original.verify(session._az_original_pdfa(live, proof))[1]
         self.assertEqual(problems, [("timestamp", {})])
 
@@ -284,4 +296,6 @@ class TestAttendanceOriginal(HttpCase, SheetCommon):
         proof, problems, notes = verify_original.verify(original._pdf())
         self.assertEqual(problems, [])
         self.assertEqual(proof["seal"]["version"], 3)
-        self.assertIn(("withheld", {"count": 3}), notes, "lines with an IP address sealed before v4: hashes only")
+        self.assertIn(
+            ("withheld", {"count": 3}), notes, "lines with an IP address sealed before v4: hashes only"
+        )

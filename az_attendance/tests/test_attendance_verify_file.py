@@ -2,10 +2,13 @@
 rendered again after an amendment is not, and no file makes the page fail."""
 
 import base64
+import io
 import re
+import zlib
 
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
+from odoo.tools.pdf import NameObject, OdooPdfFileWriter
 
 from .common import SheetCommon, signature_data_uri, signature_png
 
@@ -21,7 +24,9 @@ class TestAttendanceVerifyFile(HttpCase, SheetCommon):
         cls.env.cr.execute("UPDATE az_attendance_session SET az_original_pending = FALSE")
         cls.sheet_ = cls.make_session()
         for index, line in enumerate(cls.sheet_.line_ids, start=1):
-            line._record_signature(signature_data_uri(index), "kiosk", ip=f"10.0.0.{index}", user_agent="Tablet")
+            line._record_signature(
+                signature_data_uri(index), "kiosk", ip=f"10.0.0.{index}", user_agent="Tablet"
+            )
         cls.sheet_.trainer_signature = base64.b64encode(signature_png(42))
         cls.sheet_.with_user(cls.trainer).action_validate()
         cls.original = cls.env["az.attendance.session"]._cron_make_originals()
@@ -81,10 +86,27 @@ class TestAttendanceVerifyFile(HttpCase, SheetCommon):
 
     def test_a_forged_proof_is_named(self):
         proof = self.sheet_._az_original_proof()
-        proof["seal"]["lines"][0]["content"] = proof["seal"]["lines"][0]["content"].replace('"present"', '"absent"')
+        proof["seal"]["lines"][0]["content"] = proof["seal"]["lines"][0]["content"].replace(
+            '"present"', '"absent"'
+        )
         page = self.post(self.sheet_._az_original_pdfa(self.live_pdf(), proof))
         self.assertPageSays(page, 200, "This file is not an original of this structure.")
         self.assertIn("Line 1 of the file&#39;s proof does not give its recorded hash.", page.text)
+
+    def bomb(self):
+        """A PDF whose embedded proof inflates to 300 MB of blanks (some 300 KB compressed)."""
+        packer = zlib.compressobj(9)
+        chunks = [packer.compress(b"{" + b" " * (1024 * 1024 - 1))]
+        chunks += [packer.compress(b" " * 1024 * 1024) for _ in range(299)]
+        data = b"".join(chunks) + packer.flush()
+        writer = OdooPdfFileWriter()
+        writer.addBlankPage(200, 200)
+        writer.add_attachment("az-attendance-proof.json", data, subtype="application/json")
+        names = writer._root_object["/Names"]["/EmbeddedFiles"]["/Names"]
+        names[1].get_object()["/EF"]["/F"].get_object()[NameObject("/Filter")] = NameObject("/FlateDecode")
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
 
     @mute_logger("odoo.http", "odoo.addons.az_attendance.controllers.verify_file", "PyPDF2", "pypdf")
     def test_no_file_makes_the_page_fail(self):
@@ -94,8 +116,13 @@ class TestAttendanceVerifyFile(HttpCase, SheetCommon):
             (b"\x89PNG\r\n\x1a\n" + b"0" * 64, 415),
             (b"%PDF-1.7\n" + b"\x00" * 300, 200),
             (b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n", 200),
-            (b"%PDF-1.4\ntrailer<</Root<</Names<</EmbeddedFiles<</Names[(az-attendance-proof.json) 5]>>>>>>>>\n%%EOF", 200),
+            (
+                b"%PDF-1.4\ntrailer<</Root<</Names<</EmbeddedFiles<</Names[(az-attendance-proof.json) 5]>>"
+                b">>>>>>\n%%EOF",
+                200,
+            ),
             (self.original._pdf()[:5000], 200),
+            (self.bomb(), 200),
             (b"%PDF-" + b"9" * (21 * 1024 * 1024), 413),
         ]:
             with self.subTest(data=data[:40]):
@@ -103,6 +130,7 @@ class TestAttendanceVerifyFile(HttpCase, SheetCommon):
                 self.assertEqual(page.status_code, status, page.text[:300])
                 if status == 200:
                     self.assertIn("This file is not an original of this structure.", page.text)
+        self.assertIn("The proof embedded in the file is not readable.", self.post(self.bomb()).text)
         self.assertEqual(self.post(None).status_code, 400, "no file at all")
         # a post without the CSRF token is refused and reads nothing
         self.assertEqual(self.post(self.original._pdf(), csrf=False).status_code, 400)

@@ -21,6 +21,7 @@ import io
 import json
 import re
 import sys
+import zlib
 
 try:  # as a module of the addon
     from . import seal as sealer
@@ -31,6 +32,10 @@ PROOF_NAME = "az-attendance-proof.json"
 PROOF_FORMAT = "az-attendance-original/1"
 # Largest proof read from a PDF (bytes): a sheet of a few hundred lines is far below.
 PROOF_MAX = 8 * 1024 * 1024
+# What the pages of an original may hold at most, decoded (bytes), and their number: a file
+# beyond is not read further (a compressed stream cannot make the check run out of memory).
+PAGES_MAX_BYTES = 64 * 1024 * 1024
+PAGES_MAX = 500
 
 MESSAGES = {
     "not_pdf": "The file is not a readable PDF.",
@@ -47,12 +52,12 @@ MESSAGES = {
     "ledger_value": "The ledger entry records another seal than the proof's.",
     "printed": "The seal printed on the pages is not the seal of the proof.",
     "timestamp": "The trusted timestamp does not sign this seal.",
-    "sheet_ledger": "Sheet {index} of the certificate: its ledger entry does not record its seal or was altered.",
+    "sheet_ledger": "Sheet {index} of the certificate: its ledger entry records another seal or was altered.",
     "sheet_printed": "Sheet {index} of the certificate: its seal is not printed on the pages.",
     "number": "The certificate's number is not printed on the pages.",
 }
 NOTES = {
-    "withheld": "{count} line(s) sealed with personal values (seal before version 4): checked by their hashes only.",
+    "withheld": "{count} line(s) sealed with personal values (seal before version 4): checked by hash only.",
     "no_timestamp": "The original was made without a trusted timestamp.",
     "timestamped": "Trusted timestamp of the seal: {at} (UTC).",
 }
@@ -78,6 +83,28 @@ def read_pdf(data):
         return None
 
 
+def _decoded(stream, budget):
+    """The decoded bytes of a PDF stream, at most ``budget`` of them (ValueError beyond);
+    only the plain and Flate encodings are read."""
+    raw = getattr(stream, "_data", b"") or b""
+    encoding = stream.get("/Filter")
+    if isinstance(encoding, list) and len(encoding) == 1:
+        encoding = encoding[0]
+    if encoding is None:
+        data = bytes(raw)
+    elif encoding == "/FlateDecode" and not stream.get("/DecodeParms"):
+        inflater = zlib.decompressobj()
+        try:
+            data = inflater.decompress(bytes(raw), budget + 1)
+        except zlib.error as error:
+            raise ValueError("broken stream") from error
+    else:
+        raise ValueError("encoding not read")
+    if len(data) > budget:
+        raise ValueError("stream too large")
+    return data
+
+
 def embedded_proof(reader):
     """The embedded proof (dict), None when there is none; ValueError when unreadable."""
     try:
@@ -90,9 +117,7 @@ def embedded_proof(reader):
             raise ValueError("more than one proof")
         for index in found:
             stream = names[index + 1].get_object()["/EF"]["/F"].get_object()
-            data = stream.get_data()
-            if len(data) > PROOF_MAX:
-                raise ValueError("proof too large")
+            data = _decoded(stream, PROOF_MAX)
             proof = json.loads(data.decode("utf-8"))
             if not isinstance(proof, dict) or proof.get("format") != PROOF_FORMAT:
                 raise ValueError("not a proof")
@@ -107,8 +132,16 @@ def embedded_proof(reader):
 def page_text(reader):
     """The text of the pages, without any white space (a seal may be broken over lines)."""
     try:
+        if len(reader.pages) > PAGES_MAX:
+            return ""
+        budget = PAGES_MAX_BYTES
+        for page in reader.pages:
+            contents = page.get("/Contents")
+            contents = contents.get_object() if contents is not None else []
+            for stream in contents if isinstance(contents, list) else [contents]:
+                budget -= len(_decoded(stream.get_object(), budget))
         text = "".join(page.extract_text() or "" for page in reader.pages)
-    except Exception:  # noqa: BLE001 - an unreadable page
+    except Exception:  # noqa: BLE001 - an unreadable or oversized page
         return ""
     return re.sub(r"\s+", "", text)
 
@@ -281,7 +314,8 @@ def main(argv=None):
         print(f"SHA-256 of the file: {hashlib.sha256(data).hexdigest()}")
         if proof:
             document = proof.get("document") or {}
-            print(f"Sheet: {document.get('name')} ({document.get('company')}), seal {proof['seal'].get('value')}")
+            seal = (proof.get("seal") or {}).get("value") or "-"
+            print(f"Document: {document.get('name')} ({document.get('company')}), seal {seal}")
         for code, params in notes:
             print("note: " + NOTES[code].format(**params))
         for code, params in problems:

@@ -29,7 +29,9 @@ class AzAttendanceCertificateOriginal(models.Model):
 
     def _az_original_label(self):
         self.ensure_one()
-        return self.env._("Certificate %(number)s, version %(version)s", number=self.number, version=self.version)
+        return self.env._(
+            "Certificate %(number)s, version %(version)s", number=self.number, version=self.version
+        )
 
     def _az_original_proof(self):
         self.ensure_one()
@@ -70,7 +72,9 @@ class AzAttendanceCertificateOriginal(models.Model):
     def _render_pdf(self):
         """Each certificate's PDF is its archived original (rendered in batches when missing).
         The tests that do not ask for real PDFs keep the HTML rendering."""
-        if (config["test_enable"] or config["test_file"]) and not self.env.context.get("force_report_rendering"):
+        if (config["test_enable"] or config["test_file"]) and not self.env.context.get(
+            "force_report_rendering"
+        ):
             return super()._render_pdf()
         originals = self._az_original_pdfs()
         for certificate in self:

@@ -20,9 +20,14 @@ class TestCertificateOriginal(CertificateCommon):
         original = first.az_original_id
         self.assertTrue(original, "made at issue")
         pdf = original._pdf()
-        self.assertEqual(hashlib.sha256(pdf).hexdigest(), first.pdf_sha256, "the certificate's PDF is its original")
+        self.assertEqual(
+            hashlib.sha256(pdf).hexdigest(), first.pdf_sha256, "the certificate's PDF is its original"
+        )
         entry = original.ledger_entry_id
-        self.assertEqual((entry.kind, entry.res_model, entry.res_ref, entry.value), ("original", first._name, first.id, original.sha256))
+        self.assertEqual(
+            (entry.kind, entry.res_model, entry.res_ref, entry.value),
+            ("original", first._name, first.id, original.sha256),
+        )
         proof, problems, _notes = verify_original.verify(pdf)
         self.assertEqual(problems, [])
         self.assertEqual([s["seal"] for s in proof["sheets"]], sheets[:3].sorted("start").mapped("seal"))
