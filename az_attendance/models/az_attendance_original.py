@@ -52,7 +52,7 @@ class AzAttendanceOriginal(models.Model):
         help="Whether the proof embedded in the PDF holds the trusted timestamp of the seal.",
     )
     holds_images = fields.Boolean(string="Holds signature images", readonly=True)
-    made_at = fields.Datetime(readonly=True)
+    made_at = fields.Datetime(string="Made on", readonly=True)
 
     _sql_constraints = [
         (
