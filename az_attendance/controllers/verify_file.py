@@ -16,7 +16,10 @@ class AttendanceVerifyFileController(http.Controller):
     disagrees with the proof itself and with the company ledger."""
 
     def _render(self, values, status=200):
-        values.setdefault("max_mb", FILE_MAX_BYTES // (1024 * 1024))
+        values["help_text"] = request.env._(
+            "Drop the file on the field or choose it; %(size)s MB at most.",
+            size=FILE_MAX_BYTES // (1024 * 1024),
+        )
         return request.render("az_attendance.public_verify_file", values, status=status)
 
     @http.route(
@@ -71,20 +74,35 @@ class AttendanceVerifyFileController(http.Controller):
             values["problems"] += self._ledger_problems(proof)
             values["notes"] = [self._note_text(code, params) for code, params in notes]
             values["has_proof"] = True
-            values["proof_name"] = str((proof.get("document") or {}).get("name") or "")[:200]
+            values["proof_label"] = env._(
+                'It carries the proof of "%(name)s".',
+                name=str((proof.get("document") or {}).get("name") or "")[:200],
+            )
         return self._render(values)
 
     def _recognised_values(self, original, sha):
-        record = request.env[original.res_model].sudo().browse(original.res_id).exists()
+        env = request.env
+        record = env[original.res_model].sudo().browse(original.res_id).exists()
         values = {"sha256": sha, "original": original, "document": record}
-        if original.res_model == "az.attendance.session" and record:
-            values.update(
-                {
-                    "sealed_at": record._format_local(record.validated_at),
-                    "sealed_by": record.validated_by_id.name or "",
-                    "tz_label": record._tz_label(),
-                }
+        if original.state != "current":
+            values["verdict"] = env._(
+                'This file is an original of "%(name)s", but not its latest version.', name=original.name
             )
+        elif original.res_model == "az.attendance.session" and record:
+            values["verdict"] = env._(
+                'This file is the original of the sheet "%(name)s", sealed on %(date)s (%(zone)s) by %(person)s.',
+                name=original.name,
+                date=record._format_local(record.validated_at),
+                zone=record._tz_label(),
+                person=record.validated_by_id.name or "-",
+            )
+        else:
+            values["verdict"] = env._('This file is the original of "%(name)s".', name=original.name)
+        values["recorded"] = env._(
+            "Recorded in the register of %(company)s (entry no. %(sequence)s).",
+            company=original.company_id.name,
+            sequence=original.ledger_entry_id.sequence or "-",
+        )
         return values
 
     def _ledger_problems(self, proof):

@@ -82,7 +82,10 @@ class TestAttendanceVerifyFile(HttpCase, SheetCommon):
         self.env["az.attendance.session"]._cron_make_originals()
         page = self.post(old)
         self.assertIn("o_az_verify_file_superseded", page.text)
-        self.assertIn(f'This file is an original of "{self.sheet_.display_name}", but not its latest version.', page.text)
+        self.assertIn(
+            f'This file is an original of "{self.sheet_.display_name}", but not its latest version.',
+            page.text,
+        )
 
     def test_a_forged_proof_is_named(self):
         proof = self.sheet_._az_original_proof()
