@@ -90,7 +90,7 @@ class AttendanceVerifyFileController(http.Controller):
             )
         elif original.res_model == "az.attendance.session" and record:
             values["verdict"] = env._(
-                'This file is the original of the sheet "%(name)s", sealed on %(date)s (%(zone)s) by %(person)s.',
+                'This file is the original of the sheet "%(name)s", sealed on %(date)s (%(zone)s) by %(person)s.',  # noqa: E501 - one sentence to translate
                 name=original.name,
                 date=record._format_local(record.validated_at),
                 zone=record._tz_label(),
