@@ -21,6 +21,5 @@ from . import res_partner
 from . import ir_attachment
 from . import ir_actions_report
 from . import ir_actions_report_batch
-from . import ir_actions_report_original
 from . import az_attendance_justification
 from . import az_attendance_unlock_attempt

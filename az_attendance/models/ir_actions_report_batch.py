@@ -1,3 +1,4 @@
+# pylint: disable=consider-merging-classes-inherited  # the batched rendering is a concern of its own
 from odoo import api, models
 
 

@@ -77,8 +77,7 @@ def read_pdf(data):
         return None
     try:
         reader = _pdf_library().PdfReader(io.BytesIO(data), strict=False)
-        reader.trailer["/Root"]  # noqa: B018 - raises on a broken file
-        return reader
+        return reader if reader.trailer["/Root"] is not None else None
     except Exception:  # noqa: BLE001 - any broken or hostile file is "not readable"
         return None
 
@@ -298,30 +297,34 @@ def verify(data):
     return proof, problems, notes
 
 
+def _say(text):
+    sys.stdout.write(f"{text}\n")
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     paths = [a for a in argv if not a.startswith("--")]
     if len(paths) != 1:
-        print(__doc__.strip().splitlines()[0])
-        print("usage: python3 verify_original.py SHEET.pdf [--json]")
+        _say(__doc__.strip().splitlines()[0])
+        _say("usage: python3 verify_original.py SHEET.pdf [--json]")
         return 2
     with open(paths[0], "rb") as handle:
         data = handle.read()
     proof, problems, notes = verify(data)
     if "--json" in argv:
-        print(json.dumps({"problems": problems, "notes": notes}, indent=1))
+        _say(json.dumps({"problems": problems, "notes": notes}, indent=1))
     else:
-        print(f"SHA-256 of the file: {hashlib.sha256(data).hexdigest()}")
+        _say(f"SHA-256 of the file: {hashlib.sha256(data).hexdigest()}")
         if proof:
             document = proof.get("document") or {}
             seal = (proof.get("seal") or {}).get("value") or "-"
-            print(f"Document: {document.get('name')} ({document.get('company')}), seal {seal}")
+            _say(f"Document: {document.get('name')} ({document.get('company')}), seal {seal}")
         for code, params in notes:
-            print("note: " + NOTES[code].format(**params))
+            _say("note: " + NOTES[code].format(**params))
         for code, params in problems:
-            print("FAILED: " + MESSAGES[code].format(**params))
+            _say("FAILED: " + MESSAGES[code].format(**params))
         if not problems:
-            print("OK: the embedded content gives the seal, the ledger entry records it, the pages print it.")
+            _say("OK: the embedded content gives the seal, the ledger entry records it, the pages print it.")
     if proof is None:
         return 2
     return 1 if problems else 0
