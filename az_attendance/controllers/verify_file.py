@@ -69,11 +69,13 @@ class AttendanceVerifyFileController(http.Controller):
             # a purged original: its digest is known, its signature images are gone
             values["purged_original"] = original
         proof, problems, notes = verify_original.verify(data)
-        if proof is not None:
-            values["problems"] = [self._problem_text(code, params) for code, params in problems]
-            values["problems"] += self._ledger_problems(proof)
-            values["notes"] = [self._note_text(code, params) for code, params in notes]
+        if proof is not None or ("unreadable", {}) in problems:
+            # it embeds a proof (readable or not): say what in it disagrees
             values["has_proof"] = True
+            values["problems"] = [self._problem_text(code, params) for code, params in problems]
+            values["notes"] = [self._note_text(code, params) for code, params in notes]
+        if proof is not None:
+            values["problems"] += self._ledger_problems(proof)
             values["proof_label"] = env._(
                 'It carries the proof of "%(name)s".',
                 name=str((proof.get("document") or {}).get("name") or "")[:200],

@@ -54,11 +54,11 @@ class TestAttendanceVerifyFile(HttpCase, SheetCommon):
 
     def test_the_original_is_recognised(self):
         page = self.post(self.original._pdf())
-        self.assertEqual(page.status_code, 200)
-        self.assertIn(
+        self.assertPageSays(
+            page,
+            200,
             f'This file is the original of the sheet "{self.sheet_.display_name}", sealed on '
             f"{self.sheet_._format_local(self.sheet_.validated_at)} (Paris time) by Claire Trainer.",
-            page.text,
         )
         self.assertIn("o_az_verify_file_ok", page.text)
         self.assertIn(self.original.sha256, page.text)
@@ -78,13 +78,15 @@ class TestAttendanceVerifyFile(HttpCase, SheetCommon):
         page = self.post(copy)
         self.assertPageSays(page, 200, "This file is not an original of this structure.")
         self.assertIn("o_az_verify_file_unknown", page.text)
+        self.assertIn("Its proof holds together, but this file is not the one the", page.text)
         # the original made before the amendment is still recognised, as superseded once replaced
         self.env["az.attendance.session"]._cron_make_originals()
         page = self.post(old)
         self.assertIn("o_az_verify_file_superseded", page.text)
-        self.assertIn(
+        self.assertPageSays(
+            page,
+            200,
             f'This file is an original of "{self.sheet_.display_name}", but not its latest version.',
-            page.text,
         )
 
     def test_a_forged_proof_is_named(self):
@@ -133,7 +135,7 @@ class TestAttendanceVerifyFile(HttpCase, SheetCommon):
                 self.assertEqual(page.status_code, status, page.text[:300])
                 if status == 200:
                     self.assertIn("This file is not an original of this structure.", page.text)
-        self.assertIn("The proof embedded in the file is not readable.", self.post(self.bomb()).text)
+        self.assertPageSays(self.post(self.bomb()), 200, "The proof embedded in the file is not readable.")
         self.assertEqual(self.post(None).status_code, 400, "no file at all")
         # a post without the CSRF token is refused and reads nothing
         self.assertEqual(self.post(self.original._pdf(), csrf=False).status_code, 400)
