@@ -134,6 +134,17 @@ class AzAttendanceOriginalMixin(models.AbstractModel):
         )
         pending = {row[0] for row in self.env.cr.fetchall()}
         missing = self.browse([rid for rid in self.ids if rid not in by_id or rid in pending])
+        if missing:
+            # the job, which claims with SKIP LOCKED, leaves these alone while they are made
+            # here; one it is making now makes this wait, then fail as a serialization error
+            # that Odoo retries (and the retry finds its original)
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+                    SQL.identifier(self._table),
+                    missing.ids,
+                )
+            )
         for start in range(0, len(missing), JOB_BATCH):
             by_id.update(missing[start : start + JOB_BATCH]._az_original_make())
         result = {}
