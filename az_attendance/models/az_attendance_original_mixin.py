@@ -145,8 +145,12 @@ class AzAttendanceOriginalMixin(models.AbstractModel):
                     missing.ids,
                 )
             )
+        # every PDF rendered first, then all stored: the company ledger's lock, taken by the
+        # first entry, is not held while the next batches render
+        pdfs = {}
         for start in range(0, len(missing), JOB_BATCH):
-            by_id.update(missing[start : start + JOB_BATCH]._az_original_make())
+            pdfs.update(missing[start : start + JOB_BATCH]._az_original_render())
+        by_id.update(missing._az_original_make(pdfs))
         result = {}
         for record in self:
             original = by_id[record.id]
@@ -157,19 +161,29 @@ class AzAttendanceOriginalMixin(models.AbstractModel):
             }
         return result
 
-    def _az_original_make(self):
-        """Render these documents once (one batch), make each PDF an original (PDF/A-3 with
-        its proof embedded), store and record them. Returns {record id: original}."""
+    def _az_original_render(self):
+        """{record id: PDF} of these documents (one company), rendered in one batch."""
         records = self.sudo()
         if not records:
             return {}
-        company = records[:1].company_id
         Report = (
             self.env["ir.actions.report"]
             .sudo()
-            .with_context(lang=company._az_lang(), force_report_rendering=True, az_original_rendering=True)
+            .with_context(
+                lang=records[:1].company_id._az_lang(),
+                force_report_rendering=True,
+                az_original_rendering=True,
+            )
         )
-        pdfs = Report._az_render_pdf_batch(records[:1]._az_original_report(), records.ids)
+        return Report._az_render_pdf_batch(records[:1]._az_original_report(), records.ids)
+
+    def _az_original_make(self, pdfs=None):
+        """Make each rendered PDF (``pdfs``, else rendered now in one batch) an original
+        (PDF/A-3 with its proof embedded), store and record them. Returns {record id: original}."""
+        records = self.sudo()
+        if not records:
+            return {}
+        pdfs = pdfs if pdfs is not None else records._az_original_render()
         made = {}
         Original = self.env["az.attendance.original"]
         for record in records:
