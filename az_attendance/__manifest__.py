@@ -37,6 +37,8 @@
         "wizards/az_attendance_validate_wizard_views.xml",
         "wizards/az_attendance_integrity_check_views.xml",
         "views/az_attendance_ledger_views.xml",
+        "views/az_attendance_original_views.xml",
+        "views/az_attendance_verify_file_templates.xml",
         "views/az_attendance_menus.xml",
         "views/az_attendance_day_views.xml",
     ],

@@ -47,6 +47,8 @@ class AzAttendanceLedger(models.Model):
             ("purge", "Images purged"),
             # a contact named by a sealed sheet merged into another (Odoo's merge of contacts)
             ("merge", "Contact merged"),
+            ("original", "Original archived"),
+            ("original_purge", "Original purged"),
         ],
         required=True,
         readonly=True,
@@ -63,7 +65,14 @@ class AzAttendanceLedger(models.Model):
     )
     session_name = fields.Char(string="Sheet title", readonly=True)
     res_ref = fields.Integer(
-        string="Record id", readonly=True, help="Id of the amendment, for amendment entries."
+        string="Record id",
+        readonly=True,
+        help="Id of the amendment, for amendment entries; of the document, for originals.",
+    )
+    res_model = fields.Char(
+        string="Document model",
+        readonly=True,
+        help="Model of the document whose archived original the entry records.",
     )
     label = fields.Char(readonly=True)
     manifest = fields.Text(
@@ -100,9 +109,8 @@ class AzAttendanceLedger(models.Model):
     def _get_seal_fields(self, version=None):
         """Fields of a ledger entry that its hash covers."""
         version = version or sealer.SEAL_VERSION
-        # the same list for version 2 and later, until a later version changes it
         if version >= 2:
-            return [
+            fields_v2 = [
                 "company_id",
                 "sequence",
                 "kind",
@@ -115,6 +123,12 @@ class AzAttendanceLedger(models.Model):
                 "user_id",
                 "recorded_at",
             ]
+        if version in (2, 3):
+            return fields_v2
+        if version >= 4:
+            # version 4: the archived originals of sheets and certificates (a certificate is
+            # not a sheet: the entry names the document's model)
+            return fields_v2 + ["res_model"]
         raise NotImplementedError(f"No ledger of version {version}")
 
     @api.model_create_multi
@@ -136,23 +150,38 @@ class AzAttendanceLedger(models.Model):
         keeps the list of the lines sealed (``manifest``), so that even a sheet sealed under
         version 1, whose header does not hold that list, names a deleted line."""
         session.ensure_one()
-        company = session.company_id
+        entry = self._append_entry(
+            session.company_id,
+            {
+                "kind": kind,
+                "session_id": session.id,
+                "session_ref": session.id,
+                "session_name": session.name,
+                "res_ref": res_ref or 0,
+                "label": label or False,
+                "value": value,
+                "manifest": manifest or False,
+            },
+            alone=alone,
+        )
+        if session.company_id.az_tsa_url and kind in ("seal", "amendment"):
+            # the authority is asked by a job once this transaction has committed: nothing
+            # waits on the network under the ledger's lock or inside the request
+            self.env.ref("az_attendance.ir_cron_timestamp_pending").sudo()._trigger()
+        return entry
+
+    @api.model
+    def _append_entry(self, company, values, alone=False):
+        """Append an entry with ``values`` at the head of ``company``'s ledger, chained."""
         sequence, previous = self._lock_head(company, alone=alone)
         entry = (
             self.sudo()
             .with_context(az_attendance_ledger=LEDGER)
             .create(
                 {
+                    **values,
                     "company_id": company.id,
                     "sequence": sequence,
-                    "kind": kind,
-                    "session_id": session.id,
-                    "session_ref": session.id,
-                    "session_name": session.name,
-                    "res_ref": res_ref or 0,
-                    "label": label or False,
-                    "value": value,
-                    "manifest": manifest or False,
                     "user_id": self.env.uid,
                     "recorded_at": fields.Datetime.now(),
                     "previous_hash": previous,
@@ -168,10 +197,6 @@ class AzAttendanceLedger(models.Model):
             [sealer.versioned_hash(version, previous, text), entry.id],
         )
         entry.invalidate_recordset(["hash"])
-        if company.az_tsa_url and kind in ("seal", "amendment"):
-            # the authority is asked by a job once this transaction has committed: nothing
-            # waits on the network under the ledger's lock or inside the request
-            self.env.ref("az_attendance.ir_cron_timestamp_pending").sudo()._trigger()
         return entry
 
     @api.model

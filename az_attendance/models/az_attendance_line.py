@@ -22,6 +22,8 @@ _PROOF_FIELDS = {
     "sign_method",
     "sign_ip",
     "sign_user_agent",
+    "sign_ip_sha256",
+    "sign_user_agent_sha256",
     "sign_user_id",
     "device_time",
     "device_time_skewed",
@@ -343,8 +345,12 @@ class AzAttendanceLine(models.Model):
         fields_v3 = fields_v2 + ["device_time_skewed"]
         if version == 3:
             return fields_v3
-        # version 4: the time step of the rotating QR code the signature was taken with
-        return fields_v3 + ["sign_qr_step"]
+        # version 4: the time step of the rotating QR code the signature was taken with; the IP
+        # address and the browser, which the sheet does not print and which are personal,
+        # sealed as their SHA-256 digests (the values stay stored), so that the sealed content
+        # can travel inside the archived original
+        personal = {"sign_ip": "sign_ip_sha256", "sign_user_agent": "sign_user_agent_sha256"}
+        return [personal.get(name, name) for name in fields_v3] + ["sign_qr_step"]
 
     def _seal_values_v1(self):
         """Canonical text of a line sealed under version 1 (kept unchanged so that those

@@ -61,6 +61,13 @@ class AzAttendanceLineSigning(models.AbstractModel):
     sign_method = fields.Selection(SIGN_METHODS, copy=False, readonly=True)
     sign_ip = fields.Char(string="IP address", copy=False, readonly=True)
     sign_user_agent = fields.Char(string="Device", copy=False, readonly=True)
+    # what seals of version 4 and later hold of the two personal values above
+    sign_ip_sha256 = fields.Char(
+        string="IP address digest", compute="_compute_sign_digests", store=True, copy=False
+    )
+    sign_user_agent_sha256 = fields.Char(
+        string="Device digest", compute="_compute_sign_digests", store=True, copy=False
+    )
     sign_user_id = fields.Many2one("res.users", string="Recorded by", copy=False, readonly=True)
     device_time = fields.Datetime(
         copy=False, readonly=True, help="Time on the signing device, when it differs."
@@ -89,6 +96,12 @@ class AzAttendanceLineSigning(models.AbstractModel):
         help="The person may still sign: the sheet is open, they have not signed and are not "
         "marked absent or excused.",
     )
+
+    @api.depends("sign_ip", "sign_user_agent")
+    def _compute_sign_digests(self):
+        for line in self:
+            line.sign_ip_sha256 = sealer.image_digest(line.sign_ip) or False
+            line.sign_user_agent_sha256 = sealer.image_digest(line.sign_user_agent) or False
 
     @api.depends("session_id.state", "signed_at", "status")
     def _compute_can_sign(self):

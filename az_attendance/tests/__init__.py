@@ -21,3 +21,5 @@ from . import test_attendance_reminder_concurrency
 from . import test_attendance_partner_merge
 from . import test_attendance_rotating_qr
 from . import test_attendance_rotating_qr_tours
+from . import test_attendance_original
+from . import test_attendance_verify_file

@@ -116,8 +116,8 @@ class TestAttendanceSealIntegrity(AttendanceCommon):
             "signature_sha256",
             "signed_at",
             "sign_method",
-            "sign_ip",
-            "sign_user_agent",
+            "sign_ip_sha256",
+            "sign_user_agent_sha256",
             "device_time",
             "device_time_skewed",
             "offline",
@@ -130,6 +130,9 @@ class TestAttendanceSealIntegrity(AttendanceCommon):
             "session_id",
         ):
             self.assertIn(name, line_fields)
+        # the IP address and the browser as themselves up to version 3, as digests from version 4
+        self.assertLessEqual({"sign_ip", "sign_user_agent"}, set(self.lines._get_seal_fields(3)))
+        self.assertFalse({"sign_ip", "sign_user_agent"} & line_fields)
         self.assertEqual(self.session.site_label, "Centre social Bastide, 3 rue Pierre, 33100 Bordeaux")
         self.assertEqual(self.session.trainer_names, "Claire Trainer")
         self.assertEqual(self.session.funder_names, "Département de la Gironde")

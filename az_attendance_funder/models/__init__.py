@@ -5,4 +5,4 @@ from . import az_attendance_enrolment
 from . import az_attendance_certificate
 from . import az_attendance_bundle
 from . import ir_websocket
-from . import az_attendance_certificate_original_stub
+from . import az_attendance_certificate_original
