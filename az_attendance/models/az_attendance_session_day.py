@@ -95,7 +95,9 @@ class AzAttendanceSessionDay(models.AbstractModel):
         self.ensure_one()
         if line.session_id != self or self.state != "open":
             raise UserError(self.env._("Arrivals and departures are recorded while signing is open."))
-        when = min(max(fields.Datetime.now().replace(microsecond=0), self.start), self.actual_stop or self.stop)
+        when = min(
+            max(fields.Datetime.now().replace(microsecond=0), self.start), self.actual_stop or self.stop
+        )
         if kind == "arrived":
             return line.action_mark_arrived(when)
         if kind == "left":
