@@ -19,7 +19,7 @@ class AzAttendanceLineTimes(models.Model):
     the room well after the start gets their signing time proposed as their arrival, which
     the trainer accepts in one tap (``action_accept_proposed_arrival``)."""
 
-    _inherit = "az.attendance.line"
+    _inherit = "az.attendance.line"  # pylint: disable=consider-merging-classes-inherited  # one concern a file
 
     proposed_arrival = fields.Datetime(
         compute="_compute_proposed_arrival",

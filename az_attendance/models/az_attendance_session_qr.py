@@ -11,7 +11,7 @@ class AzAttendanceSessionQr(models.Model):
     """The rotating QR code of a session: the trainer's screen shows a value that changes every
     few seconds (``tools/rotating_code.py``); a phone scanning it opens the session's signing."""
 
-    _inherit = "az.attendance.session"
+    _inherit = "az.attendance.session"  # pylint: disable=consider-merging-classes-inherited  # one concern a file
 
     def _qr_signer(self):
         env = self.env(su=True)

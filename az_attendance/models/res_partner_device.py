@@ -6,7 +6,7 @@ class ResPartnerDevice(models.Model):
     """The phones recognised as a person's, on the contact: listed, revoked, and a "this phone
     is mine" link sent by e-mail (or SMS, with the SMS add-on)."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited  # one concern a file
 
     az_device_ids = fields.One2many(
         "az.attendance.device", "partner_id", string="Recognised phones", groups="az_project_base.group_user"

@@ -34,7 +34,9 @@ class TestAttendanceHours(AttendanceCommon):
         action = session.with_user(self.trainer).action_validate_with_end()
         self.assertEqual(action["res_model"], "az.attendance.validate.wizard")
         form = Form(
-            self.env["az.attendance.validate.wizard"].with_user(self.trainer).with_context(action["context"])
+            self.env["az.attendance.validate.wizard"]
+            .with_user(self.trainer)
+            .with_context(**action["context"])
         )
         for name, value in values.items():
             setattr(form, name, value)
@@ -58,7 +60,7 @@ class TestAttendanceHours(AttendanceCommon):
             form = Form(
                 self.env["az.attendance.validate.wizard"]
                 .with_user(self.trainer)
-                .with_context(action["context"])
+                .with_context(**action["context"])
             )
             self.assertAlmostEqual(
                 form.actual_stop_time, 20 + 29 / 60, msg="now is proposed as the actual end"
@@ -112,7 +114,7 @@ class TestAttendanceHours(AttendanceCommon):
             form = Form(
                 self.env["az.attendance.validate.wizard"]
                 .with_user(self.trainer)
-                .with_context(action["context"])
+                .with_context(**action["context"])
             )
             self.assertFalse(form.is_early, "no reason is asked after the planned end")
             self.assertFalse(form.actual_stop_time, "after the planned end, nothing is proposed")
@@ -146,7 +148,7 @@ class TestAttendanceHours(AttendanceCommon):
                 wizard = (
                     self.env["az.attendance.validate.wizard"]
                     .with_user(self.trainer)
-                    .with_context(action["context"])
+                    .with_context(**action["context"])
                     .create({"actual_stop_time": hour})
                 )
                 with self.assertRaisesRegex(ValidationError, "no later than its planned end"):
@@ -291,7 +293,7 @@ class TestAttendanceHoursVerifyPage(HttpCase, AttendanceCommon):
         with freeze_time("2025-03-11 19:29:00"):
             action = session.with_user(self.trainer).action_validate_with_end()
             self.env["az.attendance.validate.wizard"].with_user(self.trainer).with_context(
-                action["context"]
+                **action["context"]
             ).create({"reason": "Atelier terminé plus tôt"}).action_confirm()
         self.env.flush_all()
         self.authenticate(None, None)

@@ -29,7 +29,7 @@ class TestInvoicingHoursThatHappened(InvoicingCommon):
             wizard = (
                 self.env["az.attendance.validate.wizard"]
                 .with_user(self.trainer)
-                .with_context(action["context"])
+                .with_context(**action["context"])
                 .create({"reason": "Atelier terminé plus tôt, tous les participants présents"})
             )
             wizard.action_confirm()
@@ -103,7 +103,7 @@ class TestInvoicingHoursThatHappened(InvoicingCommon):
         with freeze_time("2025-03-12 09:00:00"):
             action = session.with_user(self.trainer).action_validate_with_end()
             self.env["az.attendance.validate.wizard"].with_user(self.trainer).with_context(
-                action["context"]
+                **action["context"]
             ).create({"actual_stop_time": 21.0}).action_confirm()
         move = self._invoice()
         self.assertEqual(move.invoice_line_ids.quantity, 6.0, "two present and one excused, 2 h each")

@@ -5,7 +5,7 @@ class AzAttendanceLineQr(models.Model):
     """The one-time code of an unrecognised phone by SMS, where the company sends signing links
     by SMS and the person's mobile is known (else by e-mail, as without this add-on)."""
 
-    _inherit = "az.attendance.line"
+    _inherit = "az.attendance.line"  # pylint: disable=consider-merging-classes-inherited  # one concern a file
 
     def _send_qr_otp(self):
         self.ensure_one()

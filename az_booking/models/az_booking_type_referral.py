@@ -5,7 +5,7 @@ class AzBookingTypeReferral(models.Model):
     """Who may book a type from the website: anyone, only the referents of referring
     organisations (for a person they refer), or only the staff (back office)."""
 
-    _inherit = "az.booking.type"
+    _inherit = "az.booking.type"  # pylint: disable=consider-merging-classes-inherited  # one concern a file
 
     booking_audience = fields.Selection(
         [
