@@ -44,7 +44,7 @@
         "views/az_booking_referral_templates.xml",
         "report/az_booking_referral_report_views.xml",
     ],
-    "demo": ["demo/az_booking_demo.xml", "demo/website_demo.xml"],
+    "demo": ["demo/az_booking_demo.xml", "demo/az_booking_referral_demo.xml", "demo/website_demo.xml"],
     "assets": {
         "web.assets_backend": ["az_booking/static/src/views/*.js"],
         "web.assets_frontend": ["az_booking/static/src/js/booking_captcha.js"],
