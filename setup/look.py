@@ -166,6 +166,8 @@ def pages_from_facts(facts):
         pages.append(Page("attendance-remote-sign", "visitor", f"/attendance/sign/{records['remote_token']}"))
     if "verify_url" in records:
         pages.append(Page("attendance-verify", "visitor", local_path(records["verify_url"])))
+    # the verify page that takes a PDF, before a file is dropped on it
+    pages.append(Page("attendance-verify-file", "visitor", "/attendance/verify/file"))
     if "beneficiary" in who:
         pages += [
             Page("portal-home", "beneficiary", "/my"),
@@ -175,6 +177,15 @@ def pages_from_facts(facts):
         if "beneficiary_line" in records:
             line = records["beneficiary_line"]
             pages.append(Page("portal-justification", "beneficiary", f"/my/attendance/{line}/justification"))
+        # the phones a person made theirs for signing by the rotating QR code
+        pages.append(Page("portal-phones", "beneficiary", "/my/attendance/phones"))
+    if "referent" in who:
+        # a counsellor of a referring organisation: the types they may book, and what became
+        # of the bookings they made
+        pages += [
+            Page("referent-booking-types", "referent", "/booking"),
+            Page("portal-referrals", "referent", "/my/referrals"),
+        ]
     for person in ("admin", "trainer"):
         if person not in who:
             continue
@@ -218,8 +229,11 @@ def pages_from_facts(facts):
                     res_id=session,
                 )
             )
+        # the trainer's day: today's sessions, one tap to each action
+        pages.append(backend("attendance-day", person, "az_attendance.az_attendance_day_action"))
         if open_session:
             pages.append(Page("kiosk", person, f"/attendance/kiosk/{open_session}", KIOSK_READY))
+            pages.append(Page("rotating-qr", person, f"/attendance/qr/screen/{open_session}"))
     if "trainer" in who:
         # what a trainer reads of the funder's side: the certificates and their own sheet
         pages.append(

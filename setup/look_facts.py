@@ -1,7 +1,7 @@
 # Read by `odoo-bin shell` for ./setup/look (stdin): prints one line "AZ-LOOK-FACTS {json}"
 # with what the screenshots need from the demo database: a browser session for each person
-# who looks (the administrator, a trainer, a beneficiary with a portal account) and the
-# records whose pages are shown (a booking type, a personal booking link, an open session and
+# who looks (the administrator, a trainer, a beneficiary with a portal account, a referent of
+# a referring organisation) and the records whose pages are shown (a booking type, a personal booking link, an open session and
 # its QR and remote signing links, a validated sheet's verify page, a line to justify).
 # It changes nothing in the demo, except giving one demo beneficiary a portal account when
 # none has one (as staff would with "Grant portal access"), so that the portal can be seen,
@@ -125,8 +125,14 @@ def _facts(env):
             [("groups_id", "in", staff_group.ids), ("id", "!=", admin.id)], limit=1
         )
     beneficiary = _portal_beneficiary(env)
+    referent = (
+        env["res.users"]
+        .search([("share", "=", True)], order="id")
+        .filtered(lambda user: user.partner_id._az_referrer_organisation())[:1]
+    )
     facts = {"who": {}, "records": {}}
-    for key, user in (("admin", admin), ("trainer", trainer), ("beneficiary", beneficiary)):
+    people = (("admin", admin), ("trainer", trainer), ("beneficiary", beneficiary), ("referent", referent))
+    for key, user in people:
         if user:
             facts["who"][key] = {"sid": _session_for(user), "name": user.name, "login": user.login}
     records = facts["records"]
