@@ -1,8 +1,9 @@
 # Read by `odoo-bin shell` for ./setup/look (stdin): prints one line "AZ-LOOK-FACTS {json}"
 # with what the screenshots need from the demo database: a browser session for each person
 # who looks (the administrator, a trainer, a beneficiary with a portal account, a referent of
-# a referring organisation) and the records whose pages are shown (a booking type, a personal booking link, an open session and
-# its QR and remote signing links, a validated sheet's verify page, a line to justify).
+# a referring organisation) and the records whose pages are shown (a booking type, a personal
+# booking link, an open session and its QR and remote signing links, a validated sheet's verify
+# page, a line to justify).
 # It changes nothing in the demo, except giving one demo beneficiary a portal account when
 # none has one (as staff would with "Grant portal access"), so that the portal can be seen,
 # and, when the demo has none, issuing the certificates of a funding and building its
