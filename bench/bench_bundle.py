@@ -17,9 +17,7 @@ import base64
 import io
 import time
 import zipfile
-from contextlib import ExitStack
 from datetime import date
-from unittest.mock import patch
 
 from bench_integrity import clone, seal, template_sheet
 from benchlib import make_parser, open_registry
@@ -123,36 +121,9 @@ def describe(bundle, elapsed, how):
 
 
 def bundle_times(env, funding):
-    """The bundle with the sheets' originals still to make, then once they exist. Where the
-    archived originals are not stored by the code (no model az.attendance.original), the
-    originals the first bundle made are kept in memory for the second one."""
-    if "az.attendance.original" in env:
-        describe(*build_bundle(env, funding), "originals rendered (in batches)")
-        describe(*build_bundle(env, funding), "from the stored originals")
-        return
-    ready = []
-    with ExitStack() as stack:
-        for model in ("az.attendance.session", "az.attendance.certificate"):
-            cls = type(env[model])
-            kept = keeping(cls._az_original_pdfs, {}, ready)
-            stack.enter_context(patch.object(cls, "_az_original_pdfs", kept))
-        describe(*build_bundle(env, funding), "originals rendered (in batches)")
-        ready.append(True)
-        describe(*build_bundle(env, funding), "from the originals made (kept in memory)")
-
-
-def keeping(method, store, ready):
-    """``_az_original_pdfs`` that keeps what ``method`` renders, and gives it back once
-    ``ready``."""
-
-    def originals(records):
-        if ready and all(rid in store for rid in records.ids):
-            return {rid: store[rid] for rid in records.ids}
-        made = method(records)
-        store.update(made)
-        return made
-
-    return originals
+    """The bundle with the sheets' originals still to make, then once they are stored."""
+    describe(*build_bundle(env, funding), "originals rendered (in batches)")
+    describe(*build_bundle(env, funding), "from the stored originals")
 
 
 def main():
