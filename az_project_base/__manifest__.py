@@ -12,6 +12,7 @@
         "security/ir.model.access.csv",
         "views/az_funding_views.xml",
         "views/az_site_views.xml",
+        "views/az_site_area_views.xml",
         "views/res_partner_views.xml",
         "views/project_project_views.xml",
         "views/az_project_base_menus.xml",

@@ -22,6 +22,7 @@ def parse_args():
     parser.add_argument("--days", type=int, default=60)
     parser.add_argument("--busy", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help="print where az_booking's time goes (cProfile)")
     return parser.parse_args()
 
 
@@ -171,6 +172,26 @@ def measure(env, func, runs):
     return statistics.median(times), max(queries), result
 
 
+def profile(env, func, runs):
+    """Print the functions where the single-type search spends its time (own time first)."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    for _ in range(runs):
+        env.invalidate_all()
+        env.registry.clear_cache()
+        profiler.enable()
+        func()
+        profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("tottime").print_stats(14)
+    print(f"\nProfile of the single-type search, {runs} runs (own time first):")
+    print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:6000])
+
+
 def main():
     args = parse_args()
     odoo, registry = open_registry(args)
@@ -195,6 +216,8 @@ def run(env, args):
         return az_type._get_free_slots(start, stop, apply_notice=False)
 
     az_time, az_queries, az_result = measure(env, az_slots, args.runs)
+    if args.profile:
+        profile(env, az_slots, args.runs)
     rows.append(("az_booking", args.staff, args.days, az_time, az_queries, len(az_result)))
 
     tz = pytz.timezone("Europe/Paris")

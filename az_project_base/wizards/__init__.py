@@ -1,0 +1,1 @@
+from . import az_site_area_import
