@@ -22,7 +22,9 @@ def parse_args():
     parser.add_argument("--days", type=int, default=60)
     parser.add_argument("--busy", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--profile", action="store_true", help="print where az_booking's time goes (cProfile)")
+    parser.add_argument(
+        "--profile", action="store_true", help="print where az_booking's time goes (cProfile)"
+    )
     return parser.parse_args()
 
 

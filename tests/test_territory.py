@@ -21,7 +21,9 @@ def test_accents_case_and_hyphens_fold_to_one_key():
 
 
 def test_abbreviations_are_written_out():
-    assert tr.street_key("Bd St-Michel") == tr.street_key("Boulevard Saint Michel") == "boulevard saint michel"
+    assert (
+        tr.street_key("Bd St-Michel") == tr.street_key("Boulevard Saint Michel") == "boulevard saint michel"
+    )
     assert tr.street_key("av. Ste-Anne") == "avenue sainte anne"
     assert tr.city_key("St-Denis") == "saint denis"
 

@@ -24,7 +24,9 @@ class AzSiteArea(models.Model):
     company_id = fields.Many2one(related="site_id.company_id", store=True, index=True)
     kind = fields.Selection(AREA_KINDS, compute="_compute_keys", store=True)
     postcode = fields.Char(help="Five digits, e.g. 75005.")
-    insee_code = fields.Char(string="INSEE code", help="The commune's INSEE code, e.g. 75056 (2A004 in Corsica).")
+    insee_code = fields.Char(
+        string="INSEE code", help="The commune's INSEE code, e.g. 75056 (2A004 in Corsica)."
+    )
     city = fields.Char(string="Commune")
     street = fields.Char(help="The street's name without house number, e.g. Boulevard Saint-Michel.")
     city_key = fields.Char(compute="_compute_keys", store=True, index=True)
@@ -75,7 +77,12 @@ class AzSiteArea(models.Model):
     def _get_error(self):
         self.ensure_one()
         return self._get_values_error(
-            {"postcode": self.postcode, "insee_code": self.insee_code, "city": self.city, "street": self.street}
+            {
+                "postcode": self.postcode,
+                "insee_code": self.insee_code,
+                "city": self.city,
+                "street": self.street,
+            }
         )
 
     @api.model_create_multi

@@ -142,9 +142,8 @@ def parse_address(text):
         return Address(insee=insee_key(lone))
     if postcode_key(text) and len(lone) == 5:
         return Address(postcode=lone, insee=lone)
-    match = None
-    for match in _POSTCODE.finditer(text):
-        pass  # the last code of the text is the postcode (a house number has fewer digits)
+    # the last code of the text is the postcode (a house number has fewer digits)
+    match = ([None] + list(_POSTCODE.finditer(text)))[-1]
     if match:
         postcode = match.group(1).replace(" ", "")
         before = text[: match.start()].strip(" ,;")
@@ -173,8 +172,12 @@ def match_level(address, area):
         or (address.city and area.city and address.city == area.city)
     )
     # a commune named in both, with postcodes that disagree, is another commune of that name
-    if same_commune and address.postcode and area.postcode and not same_postcode and not (
-        address.insee and address.insee == area.insee
+    if (
+        same_commune
+        and address.postcode
+        and area.postcode
+        and not same_postcode
+        and not (address.insee and address.insee == area.insee)
     ):
         same_commune = False
     kind = area.kind

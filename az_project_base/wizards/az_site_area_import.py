@@ -41,9 +41,7 @@ class AzSiteAreaImport(models.TransientModel):
         Area = self.env["az.site.area"]
         existing = set()
         if not self.replace:
-            existing = {
-                self._row_key({f: area[f] for f in COLUMNS}) for area in self.site_id.area_ids
-            }
+            existing = {self._row_key({f: area[f] for f in COLUMNS}) for area in self.site_id.area_ids}
         errors, values, seen = [], [], set(existing)
         for number, row in rows:
             error = Area._get_values_error(row)
@@ -72,7 +70,9 @@ class AzSiteAreaImport(models.TransientModel):
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": self.env._("%(count)s areas imported for %(site)s.", count=len(values), site=self.site_id.name),
+                "message": self.env._(
+                    "%(count)s areas imported for %(site)s.", count=len(values), site=self.site_id.name
+                ),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
