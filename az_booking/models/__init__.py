@@ -3,6 +3,7 @@ from . import res_company
 from . import az_booking_calendar_mixin
 from . import az_booking_availability_mixin
 from . import az_booking_type
+from . import az_booking_type_territory
 from . import az_booking_question
 from . import az_booking_occurrence
 from . import az_booking_waiting_mixin

@@ -422,27 +422,30 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
     def _get_occurrence_slots(self, start, stop, staff=None, include_full=False):
         """The scheduled occurrences of this workshop starting in [start, stop), as slots
         (with ``occurrence_id``, ``site_id`` and the facilitators as ``user_ids``); the seats
-        left count the bookings of other people (``az_booking_exclude_ids``)."""
-        self.ensure_one()
+        left count the bookings of other people (``az_booking_exclude_ids``). ``self`` may
+        hold several workshops (the territory search): each slot names its ``type_id``."""
+        if not self:
+            return []
         self.env.flush_all()
         exclude = list(self.env.context.get("az_booking_exclude_ids") or [0])
         self.env.cr.execute(
             """
-            SELECT s.id, s.start, s.stop, s.capacity, s.site_id, s.user_id,
+            SELECT s.id, s.type_id, s.start, s.stop, s.capacity, s.site_id, s.user_id,
                    ARRAY(SELECT r.user_id FROM az_booking_occurrence_user_rel r
                           WHERE r.occurrence_id = s.id ORDER BY r.user_id),
                    (SELECT COALESCE(SUM(b.seats), 0) FROM az_booking b
                      WHERE b.occurrence_id = s.id AND b.state IN %s AND b.id != ALL(%s))
               FROM az_booking_occurrence s
-             WHERE s.type_id = %s AND s.state IN ('scheduled', 'full')
+             WHERE s.type_id IN %s AND s.state IN ('scheduled', 'full')
                AND s.start >= %s AND s.start < %s
           ORDER BY s.start, s.id
         """,
-            [ACTIVE_STATES, exclude, self.id, start, stop],
+            [ACTIVE_STATES, exclude, tuple(self.ids), start, stop],
         )
         result = []
         for (
             occurrence_id,
+            type_id,
             s_start,
             s_stop,
             capacity,
@@ -464,6 +467,7 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
                     "user_ids": user_ids,
                     "seats_left": max(seats_left, 0),
                     "occurrence_id": occurrence_id,
+                    "type_id": type_id,
                     "site_id": site_id,
                     "capacity": capacity,
                 }
