@@ -13,6 +13,7 @@ import statistics
 import time
 from datetime import datetime, timedelta
 
+import bench_territory
 from benchlib import make_parser, open_registry
 
 
@@ -201,9 +202,12 @@ def main():
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tz": "Europe/Paris"})
         try:
             rows = run(env, args)
+            territory_rows = [] if args.no_territory else bench_territory.run(env, measure, args.runs)
         finally:
             cr.rollback()
     print_table(args, rows)
+    if territory_rows:
+        bench_territory.print_rows(territory_rows)
 
 
 def run(env, args):

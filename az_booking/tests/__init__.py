@@ -18,3 +18,5 @@ from . import test_portal_words
 from . import test_portal_claim
 from . import test_concurrency_people
 from . import test_demo_website
+from . import test_territory
+from . import test_territory_website
