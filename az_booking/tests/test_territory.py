@@ -104,8 +104,8 @@ class TestTerritory(AzBookingCommon):
                     "min_notice_hours": 24 * 10 * i,
                 }
             )
-        self.assertEqual(count(many), small + 2, "one more read for the types whose first week is empty")
-        self.assertEqual(count(many), count(many[:4]))
+        self.assertEqual(count(many), small + 1, "one more read for the types whose first week is empty")
+        self.assertEqual(count(many), count(many[:3]))
 
     def test_import_areas_from_csv(self):
         content = (

@@ -25,6 +25,8 @@ class TestTerritoryWebsite(AzBookingPortalCommon):
         cls.type_individual.write(
             {"site_ids": [Command.set((cls.town | cls.street).ids)], "territory_open": False}
         )
+        # the other types (the demo's among them) serve only their sites' areas: none here
+        cls.env["az.booking.type"].search([("id", "!=", cls.type_individual.id)]).territory_open = False
 
     def test_the_list_of_types_offers_the_address_search_as_a_plain_form(self):
         _response, doc = self.get_doc("/booking")
