@@ -23,6 +23,7 @@ def parse_args():
     parser.add_argument("--days", type=int, default=60)
     parser.add_argument("--busy", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-territory", action="store_true", help="skip the territory search")
     parser.add_argument(
         "--profile", action="store_true", help="print where az_booking's time goes (cProfile)"
     )
@@ -175,8 +176,8 @@ def measure(env, func, runs):
     return statistics.median(times), max(queries), result
 
 
-def profile(env, func, runs):
-    """Print the functions where the single-type search spends its time (own time first)."""
+def profile(env, func, runs, label="the single-type search"):
+    """Print the functions where ``func`` spends its time (own time first)."""
     import cProfile
     import io
     import pstats
@@ -191,7 +192,7 @@ def profile(env, func, runs):
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).strip_dirs()
     stats.sort_stats("tottime").print_stats(14)
-    print(f"\nProfile of the single-type search, {runs} runs (own time first):")
+    print(f"\nProfile of {label}, {runs} runs (own time first):")
     print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:6000])
 
 
@@ -202,7 +203,11 @@ def main():
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tz": "Europe/Paris"})
         try:
             rows = run(env, args)
-            territory_rows = [] if args.no_territory else bench_territory.run(env, measure, args.runs)
+            territory_rows = (
+                []
+                if args.no_territory
+                else bench_territory.run(env, measure, args.runs, profile if args.profile else None)
+            )
         finally:
             cr.rollback()
     print_table(args, rows)

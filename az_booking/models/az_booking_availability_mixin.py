@@ -286,22 +286,13 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
         user_ids = set(users.ids)
         before = timedelta(hours=self.buffer_before)
         after = timedelta(hours=self.buffer_after)
-        seats = defaultdict(int)
-        workshop_staff = {}
-        busy = defaultdict(list)
-        own = defaultdict(list)
         workshop_id = self.id if self.is_collective else None
-        for user_id, type_id, b_start, b_stop, busy_start, busy_stop, b_seats in data["bookings"]:
-            if type_id == workshop_id:
-                seats[(b_start, b_stop)] += b_seats
-                workshop_staff[(b_start, b_stop)] = user_id
-                own[user_id].append((busy_start, busy_stop))
-            elif user_id in data["staff"]:
-                busy[user_id].append((busy_start, busy_stop))
-        time_off = self._get_staff_time_off(data)
-        events_by_partner = defaultdict(list)
-        for partner_id, e_start, e_stop, allday, start_date, stop_date in data["events"]:
-            events_by_partner[partner_id].append((e_start, e_stop, allday, start_date, stop_date))
+        # the rows sorted per staff member once per ``data`` and kind of type (the territory
+        # search computes many individual types on one read)
+        indexes = data.setdefault("indexes", {})
+        if workshop_id not in indexes:
+            indexes[workshop_id] = self._index_availability_data(data, workshop_id)
+        seats, workshop_staff, busy, own, time_off, events_by_partner = indexes[workshop_id]
 
         result = {}
         work_cache = data.setdefault("work_cache", {})
@@ -327,6 +318,27 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
             if "loads" in data:
                 result[user_id]["load"] = data["loads"].get(user_id, 0)
         return result, seats, workshop_staff
+
+    def _index_availability_data(self, data, workshop_id):
+        """The rows of ``data`` per staff member: seats taken and holder of each slot of the
+        workshop ``workshop_id`` (None for an individual type), the bookings holding each
+        staff member's time (``busy``; ``own``: those of the workshop), their time off and
+        the calendar events of each of their contacts."""
+        seats = defaultdict(int)
+        workshop_staff = {}
+        busy = defaultdict(list)
+        own = defaultdict(list)
+        for user_id, type_id, b_start, b_stop, busy_start, busy_stop, b_seats in data["bookings"]:
+            if type_id == workshop_id:
+                seats[(b_start, b_stop)] += b_seats
+                workshop_staff[(b_start, b_stop)] = user_id
+                own[user_id].append((busy_start, busy_stop))
+            elif user_id in data["staff"]:
+                busy[user_id].append((busy_start, busy_stop))
+        events_by_partner = defaultdict(list)
+        for partner_id, e_start, e_stop, allday, start_date, stop_date in data["events"]:
+            events_by_partner[partner_id].append((e_start, e_stop, allday, start_date, stop_date))
+        return seats, workshop_staff, busy, own, self._get_staff_time_off(data), events_by_partner
 
     def _get_staff_work(self, info, data, time_off, start, stop):
         """A staff member's working periods ("frames") between two UTC naive datetimes, and

@@ -5,9 +5,10 @@ from odoo import api, fields, models
 
 from odoo.addons.az_project_base.tools import territory
 
-# The first window the territory search reads, then the rest of the booking windows at once
-# for the types that have not found their first free times in it: at most two reads.
-FIRST_WINDOW = timedelta(days=7)
+# The windows the territory search reads one after the other, for the types that have not
+# found their first free times yet (None: the rest of their booking windows): at most three
+# reads, the first one small since most types have free times in their first days.
+WINDOWS = (timedelta(days=2), timedelta(days=14), None)
 
 
 class AzBookingType(models.Model):
@@ -68,9 +69,10 @@ class AzBookingType(models.Model):
         """``{(type id, site id): first ``count`` slots with a free seat after ``after``}``
         for the types of ``self`` (and the sites of ``rows``, dicts with ``type`` and
         ``site``; default each type's first site). Reads the staff of all the types at once:
-        a first week, then, for the types that have not found ``count`` free times in it,
-        the rest of their booking windows, once per company; the occurrences of workshops
-        in one query. The number of queries does not grow with types, sites, staff or days."""
+        two days, then, for the types that have not found ``count`` free times in them, two
+        weeks, then the rest of their booking windows (``WINDOWS``), once per company; the
+        occurrences of workshops in one query. The number of queries does not grow with
+        types, sites, staff or days."""
         rows = rows or [{"type": t, "site": t.site_ids[:1]} for t in self]
         sites_of = defaultdict(set)
         for row in rows:
@@ -91,7 +93,7 @@ class AzBookingType(models.Model):
         for company in (self - workshops).company_id:
             pending = (self - workshops).filtered(lambda t, c=company: t.company_id == c)
             cursor = after
-            windows = [FIRST_WINDOW, None]  # None: the rest of the booking windows
+            windows = list(WINDOWS)
             while pending and windows:
                 window = windows.pop(0)
                 last = max(now + timedelta(days=t.horizon_days) for t in pending)
