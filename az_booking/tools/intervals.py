@@ -69,7 +69,22 @@ def subtract(base, removed):
 
 def clip(intervals, start, stop):
     """Restrict a normalized list to ``[start, stop)``."""
-    return intersect(intervals, [(start, stop)] if start < stop else [])
+    result = []
+    if start >= stop:
+        return result
+    lo, hi = 0, len(intervals)
+    while lo < hi:  # first interval ending after start
+        mid = (lo + hi) // 2
+        if intervals[mid][1] <= start:
+            lo = mid + 1
+        else:
+            hi = mid
+    for i in range(lo, len(intervals)):
+        i_start, i_stop = intervals[i]
+        if i_start >= stop:
+            break
+        result.append((max(i_start, start), min(i_stop, stop)))
+    return result
 
 
 def expand(intervals, before=timedelta(0), after=timedelta(0)):
