@@ -17,7 +17,7 @@
         "views/project_project_views.xml",
         "views/az_project_base_menus.xml",
     ],
-    "demo": ["demo/az_project_base_demo.xml"],
+    "demo": ["demo/az_project_base_demo.xml", "demo/az_site_area_demo.xml"],
     "assets": {
         "web.assets_frontend": ["az_project_base/static/src/scss/public_pages.scss"],
         "web.assets_tests": ["az_project_base/static/tests/tours/*.js"],

@@ -56,6 +56,9 @@ class AzBookingTerritoryWebsite(AzBookingWebsite):
             "times": [
                 {
                     "label": booking_type._format_when(slot["start"]),
+                    # the year is in the hidden label: the buttons stay short
+                    "day": booking_type._format_datetime(slot["start"], dt_format="EEEE d MMMM"),
+                    "time": booking_type._format_time(slot["start"]),
                     "url": f"{book_url}{self._format_start(slot['start'])}{query}",
                 }
                 for slot in row["slots"]
