@@ -3,6 +3,7 @@ from datetime import datetime
 from odoo import Command
 from odoo.tests import tagged
 
+from . import test_portal_accessibility as a11y
 from .portal_common import AzBookingPortalCommon
 
 
@@ -85,3 +86,12 @@ class TestTerritoryWebsite(AzBookingPortalCommon):
         )
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self.counts()[0], before[0], "no booking written")
+
+    def test_address_page_and_its_refusal_pass_the_accessibility_checks(self):
+        check = a11y.TestPortalAccessibility.assert_accessible
+        _doc, main = check(self, "/booking/address?address=75005")
+        self.assertTrue(main.xpath(".//a[contains(@class, 'o_az_slot')]"), "free times as plain links")
+        _doc, main = check(self, "/booking/address?address=", expected_status=400)
+        field = main.xpath(".//input[@id='az_address']")[0]
+        self.assertEqual(field.get("aria-invalid"), "true")
+        self.assertIn("az_address_error", field.get("aria-describedby"), "the error is read with the field")
