@@ -10,6 +10,7 @@
     "data": [
         "security/az_project_base_security.xml",
         "security/ir.model.access.csv",
+        "security/az_site_area_security.xml",
         "views/az_funding_views.xml",
         "views/az_site_views.xml",
         "views/az_site_area_views.xml",
