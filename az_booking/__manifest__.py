@@ -32,6 +32,7 @@
         "wizards/az_booking_series_wizard_views.xml",
         "views/az_booking_series_views.xml",
         "views/az_booking_type_views.xml",
+        "views/az_booking_type_territory_views.xml",
         "views/az_booking_views.xml",
         "views/project_project_views.xml",
         "views/az_booking_menus.xml",
@@ -43,6 +44,7 @@
         "views/az_booking_referral_views.xml",
         "views/az_booking_referral_templates.xml",
         "report/az_booking_referral_report_views.xml",
+        "views/az_booking_territory_templates.xml",
     ],
     "demo": ["demo/az_booking_demo.xml", "demo/az_booking_referral_demo.xml", "demo/website_demo.xml"],
     "assets": {

@@ -10,14 +10,16 @@
     "data": [
         "security/az_project_base_security.xml",
         "security/ir.model.access.csv",
+        "security/az_site_area_security.xml",
         "views/az_funding_views.xml",
         "views/az_site_views.xml",
+        "views/az_site_area_views.xml",
         "views/res_partner_views.xml",
         "views/res_partner_referrer_views.xml",
         "views/project_project_views.xml",
         "views/az_project_base_menus.xml",
     ],
-    "demo": ["demo/az_project_base_demo.xml"],
+    "demo": ["demo/az_project_base_demo.xml", "demo/az_site_area_demo.xml"],
     "assets": {
         "web.assets_frontend": ["az_project_base/static/src/scss/public_pages.scss"],
         "web.assets_tests": ["az_project_base/static/tests/tours/*.js"],

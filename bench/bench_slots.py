@@ -13,6 +13,7 @@ import statistics
 import time
 from datetime import datetime, timedelta
 
+import bench_territory
 from benchlib import make_parser, open_registry
 
 
@@ -22,6 +23,10 @@ def parse_args():
     parser.add_argument("--days", type=int, default=60)
     parser.add_argument("--busy", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-territory", action="store_true", help="skip the territory search")
+    parser.add_argument(
+        "--profile", action="store_true", help="print where az_booking's time goes (cProfile)"
+    )
     return parser.parse_args()
 
 
@@ -171,6 +176,26 @@ def measure(env, func, runs):
     return statistics.median(times), max(queries), result
 
 
+def profile(env, func, runs, label="the single-type search"):
+    """Print the functions where ``func`` spends its time (own time first)."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    for _ in range(runs):
+        env.invalidate_all()
+        env.registry.clear_cache()
+        profiler.enable()
+        func()
+        profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("tottime").print_stats(14)
+    print(f"\nProfile of {label}, {runs} runs (own time first):")
+    print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:6000])
+
+
 def main():
     args = parse_args()
     odoo, registry = open_registry(args)
@@ -178,9 +203,16 @@ def main():
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tz": "Europe/Paris"})
         try:
             rows = run(env, args)
+            territory_rows = (
+                []
+                if args.no_territory
+                else bench_territory.run(env, measure, args.runs, profile if args.profile else None)
+            )
         finally:
             cr.rollback()
     print_table(args, rows)
+    if territory_rows:
+        bench_territory.print_rows(territory_rows)
 
 
 def run(env, args):
@@ -195,6 +227,8 @@ def run(env, args):
         return az_type._get_free_slots(start, stop, apply_notice=False)
 
     az_time, az_queries, az_result = measure(env, az_slots, args.runs)
+    if args.profile:
+        profile(env, az_slots, args.runs)
     rows.append(("az_booking", args.staff, args.days, az_time, az_queries, len(az_result)))
 
     tz = pytz.timezone("Europe/Paris")

@@ -173,3 +173,34 @@ def test_local_to_utc_reads_missing_and_repeated_times_in_winter_time():
     new_york = iv.ZoneInfo("America/New_York")
     assert iv.local_to_utc(date(2026, 11, 1), 1.5, new_york) == datetime(2026, 11, 1, 6, 30)
     assert iv.local_to_utc(date(2026, 3, 8), 2.5, new_york) == datetime(2026, 3, 8, 7, 30)
+
+
+def _naive_slots(frames, free, duration, step):
+    """The rule of generate_slots written the slow way: every grid time, checked alone."""
+    slots = []
+    for frame_start, frame_stop in frames:
+        start = frame_start
+        while start + duration <= frame_stop:
+            if any(f_start <= start and start + duration <= f_stop for f_start, f_stop in free):
+                slots.append((start, start + duration))
+            start += step
+    return slots
+
+
+def test_generate_slots_and_clip_agree_with_the_slow_rule_on_random_schedules():
+    import random
+
+    rnd = random.Random(3)
+    for _ in range(300):
+        frames = iv.union([(at(h), at(h + rnd.randint(1, 3))) for h in rnd.sample(range(0, 20), 4)])
+        busy = iv.union(
+            [
+                (at(h, m), at(h, m) + M * rnd.choice([15, 30, 60, 90]))
+                for h, m in [(rnd.randrange(0, 22), rnd.choice([0, 10, 30, 45])) for _ in range(5)]
+            ]
+        )
+        free = iv.subtract(frames, busy)
+        duration, step = M * rnd.choice([30, 45, 60]), M * rnd.choice([15, 30, 60])
+        assert iv.generate_slots(frames, free, duration, step) == _naive_slots(frames, free, duration, step)
+        lo, hi = at(rnd.randrange(0, 12)), at(rnd.randrange(10, 23))
+        assert iv.clip(free, lo, hi) == iv.intersect(free, [(lo, hi)] if lo < hi else [])

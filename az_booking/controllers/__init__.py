@@ -2,3 +2,4 @@ from . import main
 from . import portal
 from . import earlier
 from . import referral
+from . import territory

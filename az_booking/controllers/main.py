@@ -47,8 +47,9 @@ class AzBookingWebsite(AzBookingFormMixin, http.Controller):
             raise self._booking_type_error()
         return booking_type
 
-    def _prepare_booking_types_values(self):
-        booking_types = (
+    def _get_published_types(self):
+        """The types published on the current website for its company, in sudo."""
+        return (
             request.env["az.booking.type"]
             .sudo()
             .search(
@@ -57,6 +58,9 @@ class AzBookingWebsite(AzBookingFormMixin, http.Controller):
                 + request.env["az.booking.type"]._website_audience_domain(request.env.user)
             )
         )
+
+    def _prepare_booking_types_values(self):
+        booking_types = self._get_published_types()
         groups = OrderedDict()
         for booking_type in booking_types.sorted(lambda t: (t.project_id.name or "", t.sequence, t.id)):
             groups.setdefault(booking_type.project_id, []).append(booking_type)

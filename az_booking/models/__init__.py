@@ -5,6 +5,7 @@ from . import az_booking_video_mixin
 from . import az_booking_availability_mixin
 from . import az_booking_type
 from . import az_booking_type_referral
+from . import az_booking_type_territory
 from . import az_booking_question
 from . import az_booking_occurrence
 from . import az_booking_waiting_mixin

@@ -86,7 +86,8 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
     def _read_availability_data(self, user_ids, start, stop):
         """Everything the engine needs, read in one query whatever the number of staff
         members or days (each part an array of rows, turned back into Python values here).
-        Returns plain Python structures."""
+        ``self``: one booking type, or several of one company (the territory search reads
+        their staff at once). Returns plain Python structures."""
         self.env.flush_all()
         data = {"staff": {}, "attendances": defaultdict(list), "leaves": [], "events": [], "bookings": []}
         if not user_ids:
@@ -156,7 +157,7 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
                                                 b.busy_start, b.busy_stop, b.seats))
                  FROM az_booking b
                 WHERE b.state IN %(states)s AND b.busy_start < %(stop)s AND b.busy_stop > %(start)s
-                  AND (b.user_id IN (SELECT user_id FROM staff) OR b.type_id = %(type)s)
+                  AND (b.user_id IN (SELECT user_id FROM staff) OR b.type_id IN %(types)s)
                   AND b.id != ALL(%(exclude)s)),
               (SELECT json_object_agg(c.user_id, c.load)
                  FROM (SELECT b.user_id, COUNT(*) AS load
@@ -169,13 +170,13 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
         """,
             {
                 "users": tuple(user_ids),
-                "company": self.company_id.id,
+                "company": self[:1].company_id.id,
                 "start": start,
                 "stop": stop,
                 "events_start": start - timedelta(days=1),
                 "events_stop": stop + timedelta(days=1),
                 "states": ACTIVE_STATES,
-                "type": self.id,
+                "types": tuple(self.ids),
                 "exclude": list(self.env.context.get("az_booking_exclude_ids") or [0]),
                 "loads": bool(loads_around),
                 "loads_start": (loads_around or start) - timedelta(days=7),
@@ -269,52 +270,40 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
             ]
         return result
 
-    def _get_available_intervals(self, start, stop, staff=None):
+    def _get_available_intervals(self, start, stop, staff=None, data=None):
         """Per staff member: the working periods ("frames", whole, around [start, stop)),
         the working time left by leaves and public holidays ("work", what
         resource.calendar._work_intervals_batch gives for their resource) and the intervals
         free for an appointment of this type ("free"), UTC naive. Also returns the seats taken
-        per (start, stop) of this type and the staff member already holding each workshop."""
+        per (start, stop) of this type and the staff member already holding each workshop.
+        ``data``: what ``_read_availability_data`` read for several types at once over
+        [start - 1 day, stop + 1 day) (the territory search); read here when not given."""
         self.ensure_one()
         users = self._get_staff(staff)
         margin = timedelta(days=1)
-        data = self._read_availability_data(users.ids, start - margin, stop + margin)
+        if data is None:
+            data = self._read_availability_data(users.ids, start - margin, stop + margin)
+        user_ids = set(users.ids)
         before = timedelta(hours=self.buffer_before)
         after = timedelta(hours=self.buffer_after)
-        seats = defaultdict(int)
-        workshop_staff = {}
-        busy = defaultdict(list)
-        own = defaultdict(list)
-        for user_id, type_id, b_start, b_stop, busy_start, busy_stop, b_seats in data["bookings"]:
-            if type_id == self.id and self.is_collective:
-                seats[(b_start, b_stop)] += b_seats
-                workshop_staff[(b_start, b_stop)] = user_id
-                own[user_id].append((busy_start, busy_stop))
-            elif user_id in data["staff"]:
-                busy[user_id].append((busy_start, busy_stop))
-        time_off = self._get_staff_time_off(data)
-        events_by_partner = defaultdict(list)
-        for partner_id, e_start, e_stop, allday, start_date, stop_date in data["events"]:
-            events_by_partner[partner_id].append((e_start, e_stop, allday, start_date, stop_date))
+        workshop_id = self.id if self.is_collective else None
+        # the rows sorted per staff member once per ``data`` and kind of type (the territory
+        # search computes many individual types on one read)
+        indexes = data.setdefault("indexes", {})
+        if workshop_id not in indexes:
+            indexes[workshop_id] = self._index_availability_data(data, workshop_id)
+        seats, workshop_staff, busy, own, time_off, events_by_partner = indexes[workshop_id]
 
         result = {}
+        work_cache = data.setdefault("work_cache", {})
         for user_id, info in data["staff"].items():
-            attendances = [
-                a
-                for a in data["attendances"][info["calendar_id"]]
-                if not a["resource_id"] or a["resource_id"] == info["resource_id"]
-            ]
-            if info["two_weeks"]:
-                # as core: a period without week number in a two-week schedule is of the
-                # first week
-                attendances = [dict(a, week_type=a["week_type"] or "0") for a in attendances]
-            else:
-                attendances = [dict(a, week_type=None) for a in attendances]
-            # whole working periods, even when the window starts or ends inside one: they
-            # are the grid slots are laid on, whatever the window asked for
-            frames = iv.weekly_intervals(attendances, info["tz"], start - margin, stop + margin)
-            off = [(date_from, date_to) for _leave_id, date_from, date_to in time_off[user_id]]
-            work = iv.subtract(frames, iv.union(off))
+            if user_id not in user_ids:
+                continue
+            if user_id not in work_cache:  # the same staff member in several types of one search
+                work_cache[user_id] = self._get_staff_work(
+                    info, data, time_off[user_id], start - margin, stop + margin
+                )
+            frames, work = work_cache[user_id]
             taken = list(busy[user_id])
             for e_start, e_stop, allday, start_date, stop_date in events_by_partner[info["partner_id"]]:
                 if allday and start_date and stop_date:
@@ -330,7 +319,61 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
                 result[user_id]["load"] = data["loads"].get(user_id, 0)
         return result, seats, workshop_staff
 
-    def _get_free_slots(self, start_utc, stop_utc, staff=None, include_full=False, apply_notice=True):
+    def _index_availability_data(self, data, workshop_id):
+        """The rows of ``data`` per staff member: seats taken and holder of each slot of the
+        workshop ``workshop_id`` (None for an individual type), the bookings holding each
+        staff member's time (``busy``; ``own``: those of the workshop), their time off and
+        the calendar events of each of their contacts."""
+        seats = defaultdict(int)
+        workshop_staff = {}
+        busy = defaultdict(list)
+        own = defaultdict(list)
+        for user_id, type_id, b_start, b_stop, busy_start, busy_stop, b_seats in data["bookings"]:
+            if type_id == workshop_id:
+                seats[(b_start, b_stop)] += b_seats
+                workshop_staff[(b_start, b_stop)] = user_id
+                own[user_id].append((busy_start, busy_stop))
+            elif user_id in data["staff"]:
+                busy[user_id].append((busy_start, busy_stop))
+        events_by_partner = defaultdict(list)
+        for partner_id, e_start, e_stop, allday, start_date, stop_date in data["events"]:
+            events_by_partner[partner_id].append((e_start, e_stop, allday, start_date, stop_date))
+        return seats, workshop_staff, busy, own, self._get_staff_time_off(data), events_by_partner
+
+    def _get_staff_work(self, info, data, time_off, start, stop):
+        """A staff member's working periods ("frames") between two UTC naive datetimes, and
+        their working time left by leaves and public holidays ("work"). Staff members on
+        the same schedule in the same timezone share their frames (computed once per
+        ``data``): laying the weekly hours on each day is the engine's costliest step."""
+        attendances = [
+            a
+            for a in data["attendances"][info["calendar_id"]]
+            if not a["resource_id"] or a["resource_id"] == info["resource_id"]
+        ]
+        own_hours = any(a["resource_id"] for a in attendances)
+        key = (info["calendar_id"], info["resource_id"] if own_hours else None, info["tz"], start, stop)
+        frames_cache = data.setdefault("frames_cache", {})
+        if key not in frames_cache:
+            frames_cache[key] = self._get_schedule_frames(attendances, info, start, stop)
+        frames = frames_cache[key]
+        off = [(date_from, date_to) for _leave_id, date_from, date_to in time_off]
+        return frames, iv.subtract(frames, iv.union(off)) if off else list(frames)
+
+    def _get_schedule_frames(self, attendances, info, start, stop):
+        """The working periods of weekly hours ``attendances`` in the timezone of ``info``."""
+        if info["two_weeks"]:
+            # as core: a period without week number in a two-week schedule is of the
+            # first week
+            attendances = [dict(a, week_type=a["week_type"] or "0") for a in attendances]
+        else:
+            attendances = [dict(a, week_type=None) for a in attendances]
+        # whole working periods, even when the window starts or ends inside one: they
+        # are the grid slots are laid on, whatever the window asked for
+        return iv.weekly_intervals(attendances, info["tz"], start, stop)
+
+    def _get_free_slots(
+        self, start_utc, stop_utc, staff=None, include_full=False, apply_notice=True, data=None
+    ):
         """Free slots of this type between two UTC naive datetimes.
 
         Returns a list of dicts ``{"start", "stop", "user_ids", "seats_left"}`` sorted by
@@ -348,14 +391,16 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
             return []
         if self.is_collective:
             return self._get_occurrence_slots(start, stop, staff=staff, include_full=include_full)
-        per_user, seats, workshop_staff = self._get_available_intervals(start_utc, stop_utc, staff)
+        per_user, seats, workshop_staff = self._get_available_intervals(start_utc, stop_utc, staff, data)
         duration = timedelta(hours=self.duration)
         step = timedelta(hours=self.slot_step)
         slots = defaultdict(list)
-        for user_id, avail in per_user.items():
+        is_collective, capacity = self.is_collective, self.capacity
+        # staff in the order of their ids, so that each slot's list of staff comes sorted
+        for user_id, avail in sorted(per_user.items()):
             free = iv.clip(avail["free"], start, stop)
             found = iv.generate_slots(avail["frames"], free, duration, step)
-            if self.is_collective:
+            if is_collective:
                 loose = iv.clip(avail["free_loose"], start, stop)
                 found = set(found) | {
                     key
@@ -369,15 +414,16 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
                 slots[key].append(user_id)
         result = []
         loads = {user_id: avail["load"] for user_id, avail in per_user.items() if "load" in avail}
-        for (slot_start, slot_stop), user_ids in sorted(slots.items()):
-            seats_left = self.capacity - seats.get((slot_start, slot_stop), 0)
+        for key in sorted(slots):
+            user_ids = slots[key]
+            seats_left = capacity - seats.get(key, 0)
             if seats_left <= 0 and not include_full:
                 continue
             result.append(
                 {
-                    "start": slot_start,
-                    "stop": slot_stop,
-                    "user_ids": sorted(user_ids),
+                    "start": key[0],
+                    "stop": key[1],
+                    "user_ids": user_ids,
                     "seats_left": max(seats_left, 0),
                 }
             )
@@ -388,27 +434,30 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
     def _get_occurrence_slots(self, start, stop, staff=None, include_full=False):
         """The scheduled occurrences of this workshop starting in [start, stop), as slots
         (with ``occurrence_id``, ``site_id`` and the facilitators as ``user_ids``); the seats
-        left count the bookings of other people (``az_booking_exclude_ids``)."""
-        self.ensure_one()
+        left count the bookings of other people (``az_booking_exclude_ids``). ``self`` may
+        hold several workshops (the territory search): each slot names its ``type_id``."""
+        if not self:
+            return []
         self.env.flush_all()
         exclude = list(self.env.context.get("az_booking_exclude_ids") or [0])
         self.env.cr.execute(
             """
-            SELECT s.id, s.start, s.stop, s.capacity, s.site_id, s.user_id,
+            SELECT s.id, s.type_id, s.start, s.stop, s.capacity, s.site_id, s.user_id,
                    ARRAY(SELECT r.user_id FROM az_booking_occurrence_user_rel r
                           WHERE r.occurrence_id = s.id ORDER BY r.user_id),
                    (SELECT COALESCE(SUM(b.seats), 0) FROM az_booking b
                      WHERE b.occurrence_id = s.id AND b.state IN %s AND b.id != ALL(%s))
               FROM az_booking_occurrence s
-             WHERE s.type_id = %s AND s.state IN ('scheduled', 'full')
+             WHERE s.type_id IN %s AND s.state IN ('scheduled', 'full')
                AND s.start >= %s AND s.start < %s
           ORDER BY s.start, s.id
         """,
-            [ACTIVE_STATES, exclude, self.id, start, stop],
+            [ACTIVE_STATES, exclude, tuple(self.ids), start, stop],
         )
         result = []
         for (
             occurrence_id,
+            type_id,
             s_start,
             s_stop,
             capacity,
@@ -430,6 +479,7 @@ class AzBookingAvailabilityMixin(models.AbstractModel):
                     "user_ids": user_ids,
                     "seats_left": max(seats_left, 0),
                     "occurrence_id": occurrence_id,
+                    "type_id": type_id,
                     "site_id": site_id,
                     "capacity": capacity,
                 }

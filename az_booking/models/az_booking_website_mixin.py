@@ -70,7 +70,8 @@ class AzBookingWebsiteMixin(models.AbstractModel):
         # who recorded the consent, and for a referent the organisation's own values
         values.update(self._website_referral_values(booking_type, booked_by, request))
         if not booking_type.is_collective:  # a seat takes the site of its occurrence
-            values["site_id"] = booking_type.site_ids[:1].id
+            # the site the person chose on the address page (checked by the controller)
+            values["site_id"] = request.get("site_id") or booking_type.site_ids[:1].id
         if request.get("staff_id"):
             values["user_id"] = request["staff_id"]
         # the staff member follows the booking; the event put in their calendar in the same

@@ -22,3 +22,5 @@ from . import test_earlier_offers
 from . import test_video_link
 from . import test_referral
 from . import test_partner_merge
+from . import test_territory
+from . import test_territory_website

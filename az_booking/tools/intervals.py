@@ -69,7 +69,22 @@ def subtract(base, removed):
 
 def clip(intervals, start, stop):
     """Restrict a normalized list to ``[start, stop)``."""
-    return intersect(intervals, [(start, stop)] if start < stop else [])
+    result = []
+    if start >= stop:
+        return result
+    lo, hi = 0, len(intervals)
+    while lo < hi:  # first interval ending after start
+        mid = (lo + hi) // 2
+        if intervals[mid][1] <= start:
+            lo = mid + 1
+        else:
+            hi = mid
+    for i in range(lo, len(intervals)):
+        i_start, i_stop = intervals[i]
+        if i_start >= stop:
+            break
+        result.append((max(i_start, start), min(i_stop, stop)))
+    return result
 
 
 def expand(intervals, before=timedelta(0), after=timedelta(0)):
@@ -95,18 +110,29 @@ def generate_slots(frames, free, duration, step):
     ``frames`` (e.g. the working hours of each day) give the grid: slots start at a frame's
     start, then every ``step`` while they end inside the frame, so they stay on round times
     (9:00, 9:30...) even when a busy period ends at 10:10. A slot is kept only if it lies
-    entirely inside ``free``.
+    entirely inside ``free``. Both lists are normalized, so one pass over each is enough:
+    the only free interval that can hold a slot is the first one ending at or after the
+    slot's end, and grid times before that interval's start are skipped in one step.
     """
     if duration <= timedelta(0) or step <= timedelta(0):
         raise ValueError("duration and step must be positive")
     slots = []
+    j, count = 0, len(free)
     for frame_start, frame_stop in frames:
         start = frame_start
-        while start + duration <= frame_stop:
+        last_start = frame_stop - duration
+        while start <= last_start:
             stop = start + duration
-            if contains(free, start, stop):
+            while j < count and free[j][1] < stop:
+                j += 1
+            if j == count:
+                return slots
+            free_start = free[j][0]
+            if free_start <= start:
                 slots.append((start, stop))
-            start += step
+                start += step
+            else:  # the first time of the grid at or after the free interval's start
+                start += -((start - free_start) // step) * step
     return slots
 
 

@@ -134,9 +134,16 @@ class TestLayoutAudit(AccessibilityAuditMixin, HttpCase):
                 "stop": slots[-1]["stop"],
             }
         )
-        site = env["az.site"].create(
+        site = cls.site = env["az.site"].create(
             {"name": "Maison des solidarités de Bordeaux-Bastide", "city": "Bordeaux", "tz": "Europe/Paris"}
         )
+        env["az.site.area"].create(
+            [
+                {"site_id": site.id, "postcode": "33100", "insee_code": "33063", "city": "Bordeaux"},
+                {"site_id": site.id, "postcode": "33100", "city": "Bordeaux", "street": "Avenue Thiers"},
+            ]
+        )
+        cls.booking_type.site_ids = site
         cls.att_session = env["az.attendance.session"].create(
             {
                 "name": "Atelier numérique : démarches en ligne et messagerie",
@@ -167,6 +174,9 @@ class TestLayoutAudit(AccessibilityAuditMixin, HttpCase):
         self.audit_layout("/contactus", "the contact page")
         self.audit_layout("/booking", "the list of booking types")
         self.audit_layout(f"/booking/{self.booking_type.id}", "the free times of a type")
+        self.audit_layout(
+            "/booking/address?address=12+avenue+Thiers+33100+Bordeaux", "the types for an address"
+        )
         self.audit_layout(f"/attendance/qr/{self.att_session.qr_token}", "the QR signing page")
         line = self.att_session.line_ids.filtered(lambda line: line.partner_id == self.portal_user.partner_id)
         self.audit_layout(f"/attendance/sign/{line._get_remote_token()}", "the remote signing page")
@@ -200,6 +210,16 @@ class TestLayoutAudit(AccessibilityAuditMixin, HttpCase):
         )
         self.audit_backend(
             "the series wizard", "az_booking.az_booking_series_wizard_action", "az_layout_staff"
+        )
+        self.audit_backend(
+            "a site and the areas it serves",
+            {
+                "type": "ir.actions.act_window",
+                "res_model": "az.site",
+                "res_id": self.site.id,
+                "views": [[False, "form"]],
+            },
+            "az_layout_staff",
         )
 
     def test_attendance_back_office(self):

@@ -4,3 +4,5 @@ from . import az_funding
 from . import res_partner
 from . import project_project
 from . import res_company
+from . import az_site_area
+from . import az_site_territory
