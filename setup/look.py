@@ -94,6 +94,10 @@ def public_pages(records):
         Page("home", "visitor", "/"),
         Page("contactus", "visitor", "/contactus"),
         Page("booking-types", "visitor", "/booking"),
+        # the types and sites serving an address typed on /booking, with their first free times
+        Page(
+            "booking-address", "visitor", "/booking/address?address=4+rue+Calixte+Camelle+33130+B%C3%A8gles"
+        ),
     ]
     if "booking_type" in records:
         pages.append(Page("booking-slots", "visitor", f"/booking/{records['booking_type']}"))
