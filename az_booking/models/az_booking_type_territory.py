@@ -15,7 +15,7 @@ class AzBookingType(models.Model):
     """The territory: which booking types and sites serve an address, with their first free
     times. A type is open to every address, or only to the areas its sites serve."""
 
-    _inherit = "az.booking.type"
+    _inherit = "az.booking.type"  # pylint: disable=consider-merging-classes-inherited  # one concern a file
 
     territory_open = fields.Boolean(
         string="Open to every address",
