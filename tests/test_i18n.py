@@ -37,3 +37,22 @@ def test_french_keeps_placeholders(addon):
         if e.msgstr and sorted(PLACEHOLDER.findall(e.msgid)) != sorted(PLACEHOLDER.findall(e.msgstr))
     ]
     assert not broken, f"{addon}: placeholders differ between English and French: {broken[:5]}"
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_french_of_code_strings_is_marked_for_loading(addon):
+    """Odoo loads the French of a string used in JavaScript (an OWL screen) only when its entry
+    is marked ``odoo-javascript``, and of one used in Python only when marked ``odoo-python``:
+    without the mark, the trainer reads "Kiosk" and "Validate" on a French screen."""
+    unmarked = []
+    for name in (f"{addon}.pot", "fr.po"):
+        for entry in polib.pofile(str(REPO / addon / "i18n" / name)):
+            places = [place for place, _line in entry.occurrences]
+            comment = entry.comment or ""
+            if any("/static/" in place for place in places) and "odoo-javascript" not in comment:
+                unmarked.append(f"{name}: {entry.msgid!r} (JavaScript)")
+            if any(place.startswith("code:") and place.endswith(".py") for place in places) and (
+                "odoo-python" not in comment
+            ):
+                unmarked.append(f"{name}: {entry.msgid!r} (Python)")
+    assert not unmarked, "\n".join(unmarked)

@@ -146,7 +146,7 @@ registry.category("web_tour.tours").add("az_attendance_day", {
             content: "Back to the day's sessions",
             trigger: ".o_az_rotating_qr",
             run() {
-                window.history.back();
+                window.location.assign("/odoo/action-az_attendance.az_attendance_day_action");
             },
             expectUnloadPage: true,
         },
