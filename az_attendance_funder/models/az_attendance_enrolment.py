@@ -1,5 +1,7 @@
 import base64
 import io
+import math
+import random
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
@@ -29,15 +31,29 @@ WORKSHOPS = [
 
 
 def _drawn(seed):
-    """A hand-drawn looking stroke, different for each seed (the demo's signatures)."""
-    image = Image.new("RGBA", (300, 100), (255, 255, 255, 0))
-    ImageDraw.Draw(image).line(
-        [(10, 80), (60 + seed * 7, 20), (120, 70), (200 + seed, 30), (290, 60)],
-        fill=(10, 20, 120, 255),
-        width=3,
-    )
+    """A hand-written looking signature, different for each seed (the demo's signatures): a
+    hurried run of loops along a slightly rising line and an underline, drawn three times
+    larger then reduced, so that its edges are smooth as a pen's."""
+    scale = 3
+    shape = random.Random(seed)
+    loops = 4 + seed % 4
+    heights = [shape.uniform(14, 30) for _loop in range(loops + 1)]
+    turn = shape.uniform(10, 15)
+    steps = 600
+    points = []
+    for step in range(steps + 1):
+        t = step / steps
+        x = 25 + t * 230 + turn * math.cos(2 * math.pi * loops * t + seed)
+        y = 58 - heights[int(t * loops)] * math.sin(2 * math.pi * loops * t) - 12 * t
+        points.append((x * scale, y * scale))
+    image = Image.new("RGBA", (300 * scale, 100 * scale), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    ink = (10, 20, 120, 255)
+    draw.line(points, fill=ink, width=3 * scale, joint="curve")
+    flourish = shape.uniform(-6, 6)
+    draw.line([(35 * scale, 86 * scale), (265 * scale, (80 + flourish) * scale)], fill=ink, width=2 * scale)
     stream = io.BytesIO()
-    image.save(stream, format="PNG")
+    image.resize((300, 100), Image.LANCZOS).save(stream, format="PNG")
     return stream.getvalue()
 
 
