@@ -1,11 +1,12 @@
 import base64
 import json
 
-from odoo import models
+from odoo import api, models
 from odoo.tools import config
 
 from odoo.addons.az_attendance.models.az_attendance_original_mixin import PROOF_FORMAT
 from odoo.addons.az_attendance.tools import seal as sealer
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 
 class AzAttendanceCertificateOriginal(models.Model):
@@ -15,6 +16,20 @@ class AzAttendanceCertificateOriginal(models.Model):
 
     _name = "az.attendance.certificate"
     _inherit = ["az.attendance.certificate", "az.attendance.original.mixin"]
+
+    @api.ondelete(at_uninstall=True)
+    def _unlink_originals_at_uninstall(self):
+        """Uninstalling the funder's file removes its certificates: their archived originals go
+        with them (the company ledger keeps their digests). Any other deletion of a
+        certificate is refused before this."""
+        if not self.env.context.get(MODULE_UNINSTALL_FLAG):
+            return
+        originals = (
+            self.env["az.attendance.original"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
+        originals.with_context(**{MODULE_UNINSTALL_FLAG: True}).unlink()
 
     def _az_original_report(self):
         return "az_attendance_funder.action_report_certificate"
