@@ -22,6 +22,7 @@
         "report/az_attendance_integrity_report.xml",
         "views/az_attendance_session_views.xml",
         "views/az_attendance_session_hours_views.xml",
+        "views/az_attendance_session_kiosk_qr_views.xml",
         "views/az_attendance_line_views.xml",
         "views/az_attendance_amendment_views.xml",
         "views/az_attendance_justification_views.xml",

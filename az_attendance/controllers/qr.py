@@ -161,6 +161,22 @@ class AttendanceRotatingQr(DeviceCookieMixin, PublicInputMixin, http.Controller)
             session._rotating_qr_values(), headers=[("Cache-Control", "no-store")]
         )
 
+    @http.route(
+        "/attendance/kiosk/<string:session_id>/qr",
+        type="http",
+        auth="user",
+        methods=["GET"],
+        sitemap=False,
+    )
+    def kiosk_qr_next(self, session_id, **kwargs):
+        """The kiosk's next rotating QR image (JSON), only for a session that shows it on the
+        kiosk: the image only, the secret stays on the server."""
+        session = self._screen_session(session_id)
+        values = session and session._kiosk_rotating_qr_values()
+        if not values:
+            return request.make_json_response({"error": "not found"}, status=404)
+        return request.make_json_response(values, headers=[("Cache-Control", "no-store")])
+
     # ------------------------------------------------------------------ scan
     @http.route(
         "/attendance/qr/r/<string:code>",

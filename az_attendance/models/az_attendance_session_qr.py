@@ -1,6 +1,6 @@
 import time
 
-from odoo import models
+from odoo import fields, models
 from odoo.tools import hmac
 
 from ..tools import rotating_code
@@ -12,6 +12,12 @@ class AzAttendanceSessionQr(models.Model):
     few seconds (``tools/rotating_code.py``); a phone scanning it opens the session's signing."""
 
     _inherit = "az.attendance.session"  # pylint: disable=consider-merging-classes-inherited  # one concern a file
+
+    kiosk_rotating_qr = fields.Boolean(
+        string="Show the rotating QR code on the kiosk",
+        help="The kiosk shows the rotating QR code beside the names: people with a phone of "
+        "their own scan it, the others tap their name on the tablet.",
+    )
 
     def _qr_signer(self):
         env = self.env(su=True)
@@ -44,6 +50,20 @@ class AzAttendanceSessionQr(models.Model):
             "refresh_ms": int(rotating_code.seconds_left(now) * 1000) + 200,
             "open": self.state == "open",
         }
+
+    def kiosk_data(self):
+        """The kiosk's data, with the rotating QR code's first image when the session shows it."""
+        data = super().kiosk_data()
+        data["rotating_qr"] = self._kiosk_rotating_qr_values()
+        return data
+
+    def _kiosk_rotating_qr_values(self):
+        """The rotating QR code the kiosk shows now, or False when this session does not show
+        it on the kiosk (option off, or signing not open)."""
+        self.ensure_one()
+        if not self.kiosk_rotating_qr or self.state != "open":
+            return False
+        return self._rotating_qr_values()
 
     def _rotating_ticket(self, step):
         self.ensure_one()

@@ -64,6 +64,50 @@ class TestRotatingQrTabletTours(RotatingQrTours, AttendanceTourCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestKioskRotatingQr(AttendanceTourCommon):
+    """The kiosk shows the rotating QR code beside the names when the session asks for it."""
+
+    browser_size = "820x1180"
+
+    def test_kiosk_shows_the_rotating_code_that_changes(self):
+        self.att_session.kiosk_rotating_qr = True
+        steps = iter(range(rotating_code.current_step(), rotating_code.current_step() + 1000))
+        # a new step at each image asked for, one second apart: the tour sees the code change
+        with (
+            patch.object(rotating_code, "current_step", lambda now=None, step_seconds=10: next(steps)),
+            patch.object(rotating_code, "seconds_left", lambda now=None, step_seconds=10: 1),
+        ):
+            self.start_tour(
+                f"/attendance/kiosk/{self.att_session.id}",
+                "az_attendance_kiosk_rotating_qr",
+                login="az_att_trainer",
+            )
+
+    def test_the_kiosk_route_gives_the_image_only_when_the_option_is_on(self):
+        url = f"/attendance/kiosk/{self.att_session.id}/qr"
+        self.authenticate("az_att_trainer", "az_att_trainer")
+        self.assertEqual(self.url_open(url).status_code, 404, "option off: no code")
+        self.assertFalse(self.att_session.with_user(self.trainer).kiosk_data()["rotating_qr"])
+        self.att_session.kiosk_rotating_qr = True
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        data = response.json()
+        self.assertTrue(data["image"].startswith("data:image/png;base64,"))
+        self.assertIn(f"/attendance/qr/r/{self.att_session.id}-", data["url"])
+        self.assertNotIn("secret", str(data))
+        self.assertTrue(self.att_session.with_user(self.trainer).kiosk_data()["rotating_qr"]["image"])
+        for bad in ("abc", "0", "999999999", f"{self.att_session.id}x"):
+            self.assertEqual(self.url_open(f"/attendance/kiosk/{bad}/qr").status_code, 404, bad)
+        # staff of another project, a portal user and a visitor get nothing
+        self.authenticate("az_att_other", "az_att_other")
+        self.assertEqual(self.url_open(url).status_code, 404)
+        self.authenticate("az_att_portal", "az_att_portal")
+        self.assertEqual(self.url_open(url).status_code, 404)
+        self.authenticate(None, None)
+        self.assertIn(self.url_open(url, allow_redirects=False).status_code, (302, 303), "to the login")
+
+
+@tagged("post_install", "-at_install")
 class TestRotatingQrAccessibility(FixedStep, AccessibilityAuditMixin, AttendanceTourCommon):
     """The new pages pass the accessibility audit and show nothing cut at 390 px."""
 

@@ -204,6 +204,14 @@ class TestAccessibilityAudit(AccessibilityAuditMixin, HttpCase):
             widths=(PHONE, TABLET),
             ready="!!document.querySelector('.o_az_kiosk')",
         )
+        self.att_session.kiosk_rotating_qr = True
+        self.audit_page(
+            f"/attendance/kiosk/{self.att_session.id}",
+            "the kiosk with the rotating QR code",
+            login="az_audit_staff",
+            widths=(PHONE, TABLET),
+            ready="!!document.querySelector('.o_az_kiosk_qr_image')",
+        )
 
     def test_portal_pages(self):
         self.audit_page("/my/bookings", "the person's bookings", login="az_audit_portal")

@@ -186,6 +186,14 @@ class TestLayoutAudit(AccessibilityAuditMixin, HttpCase):
             login="az_layout_staff",
             ready="!!document.querySelector('.o_az_kiosk')",
         )
+        self.att_session.kiosk_rotating_qr = True
+        self.audit_layout(
+            f"/attendance/kiosk/{self.att_session.id}",
+            "the kiosk with the rotating QR code",
+            login="az_layout_staff",
+            ready="!!document.querySelector('.o_az_kiosk_qr_image')",
+        )
+        self.att_session.kiosk_rotating_qr = False
         self.audit_layout("/my/bookings", "the person's bookings", login="az_layout_portal")
         self.audit_layout("/my/attendance", "the person's attendance", login="az_layout_portal")
 

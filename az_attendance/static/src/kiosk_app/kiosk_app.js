@@ -81,6 +81,8 @@ export class AttendanceKioskApp extends Component {
             thanks: null,
             unlock: null,
             unlockError: "",
+            qr: null,
+            qrLost: false,
         });
         onWillStart(() => this.load());
         this.onOnline = () => this.flushQueue();
@@ -89,6 +91,7 @@ export class AttendanceKioskApp extends Component {
         onWillUnmount(() => {
             browser.removeEventListener("online", this.onOnline);
             browser.clearInterval(this.interval);
+            browser.clearTimeout(this.qrTimeout);
         });
     }
 
@@ -97,6 +100,8 @@ export class AttendanceKioskApp extends Component {
             this.state.session = await this.orm.call("az.attendance.session", "kiosk_data", [
                 [this.props.sessionId],
             ]);
+            this.state.qr = this.state.session.rotating_qr || null;
+            this.scheduleQr(this.state.qr?.refresh_ms);
         } else {
             this.state.sessions = await this.orm.call(
                 "az.attendance.session",
@@ -104,6 +109,41 @@ export class AttendanceKioskApp extends Component {
                 []
             );
         }
+    }
+
+    /**
+     * The rotating QR code, when the session shows it on the kiosk: the next image is asked of
+     * the server at each step (the value is signed there; nothing secret reaches the tablet).
+     */
+    scheduleQr(delay) {
+        browser.clearTimeout(this.qrTimeout);
+        if (this.state.qr) {
+            this.qrTimeout = browser.setTimeout(() => this.nextQr(), delay || 10000);
+        }
+    }
+
+    async nextQr() {
+        let delay = 3000;
+        try {
+            const response = await browser.fetch(`/attendance/kiosk/${this.props.sessionId}/qr`, {
+                credentials: "same-origin",
+                cache: "no-store",
+            });
+            if (response.status === 404) {
+                // the option was turned off or signing closed: the names stay
+                this.state.qr = null;
+                return;
+            }
+            if (!response.ok) {
+                throw new Error(String(response.status));
+            }
+            this.state.qr = await response.json();
+            this.state.qrLost = false;
+            delay = this.state.qr.refresh_ms;
+        } catch {
+            this.state.qrLost = true;
+        }
+        this.scheduleQr(delay);
     }
 
     get lines() {

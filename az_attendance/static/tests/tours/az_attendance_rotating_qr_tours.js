@@ -89,3 +89,47 @@ registry.category("web_tour.tours").add("az_attendance_rotating_qr_code", {
         ...signAndSend,
     ],
 });
+
+registry.category("web_tour.tours").add("az_attendance_kiosk_rotating_qr", {
+    steps: () => [
+        {
+            content: "The kiosk shows the rotating QR code with the names",
+            trigger: ".o_az_kiosk:has(.o_az_kiosk_line:contains(Amina Diallo)) .o_az_kiosk_qr img.o_az_kiosk_qr_image[src^='data:image/png;base64,']",
+            run() {
+                window.azKioskFirstQr = this.anchor.src;
+                const kiosk = document.querySelector(".o_az_kiosk");
+                if (kiosk.querySelector("a[href]")) {
+                    throw new Error("The QR code must not lead out of the kiosk");
+                }
+                const box = this.anchor.getBoundingClientRect();
+                if (box.width < 150 || box.right > window.innerWidth) {
+                    throw new Error(`The QR code is too small or cut (${box.width}px)`);
+                }
+            },
+        },
+        {
+            content: "The code changes by itself",
+            trigger: ".o_az_kiosk_qr img.o_az_kiosk_qr_image[src^='data:image/png;base64,']",
+            async run() {
+                // the test shortens the step to about a second: wait for the next image
+                for (let waited = 0; waited < 8000; waited += 200) {
+                    const image = document.querySelector(".o_az_kiosk_qr_image");
+                    if (image && image.src !== window.azKioskFirstQr) {
+                        return;
+                    }
+                    await new Promise((resolve) => setTimeout(resolve, 200));
+                }
+                throw new Error("The code did not change");
+            },
+        },
+        {
+            content: "People without a phone still tap their name",
+            trigger: ".o_az_kiosk_line:not(.o_az_signed):contains(Amina Diallo)",
+            run: "click",
+        },
+        {
+            content: "The signing board covers the list",
+            trigger: ".o_az_kiosk_board:has(.o_az_kiosk_board_name:contains(Amina Diallo))",
+        },
+    ],
+});

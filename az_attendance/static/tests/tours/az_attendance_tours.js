@@ -76,6 +76,9 @@ registry.category("web_tour.tours").add("az_attendance_kiosk", {
                 if (document.querySelector(".o_main_navbar, .o_menu_apps, a[href^='/odoo']")) {
                     throw new Error("The kiosk must not lead to the back office");
                 }
+                if (document.querySelector(".o_az_kiosk_qr, .o_az_kiosk_qr_image")) {
+                    throw new Error("The rotating QR code is an option, off by default");
+                }
             },
         },
         {
