@@ -88,7 +88,8 @@ class AzBookingReferralMixin(models.AbstractModel):
         may not book (its page is refused before, this is the model's own guard)."""
         if not booking_type._website_bookable_by(self.env.user):
             raise UserError(self.env._("This appointment type cannot be booked online."))
-        referent = self.env.user.partner_id._az_referrer_organisation()
+        user = self.env.user
+        referent = not user._is_public() and user.partner_id._az_referrer_organisation()
         return {
             "referred_name": request["name"] if referent else False,
             "consent_by_id": booked_by.id,

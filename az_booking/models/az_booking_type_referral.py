@@ -29,7 +29,8 @@ class AzBookingTypeReferral(models.Model):
     def _website_audience_domain(self, user):
         """The types ``user`` may see and book on the website."""
         audiences = ["public"]
-        if user.partner_id._az_referrer_organisation():
+        # a visitor is never a referent (and their contact need not be read for it)
+        if not user._is_public() and user.partner_id._az_referrer_organisation():
             audiences.append("referents")
         return [("booking_audience", "in", audiences)]
 
