@@ -35,6 +35,12 @@ class TestTerritoryWebsite(AzBookingPortalCommon):
         self.assertTrue(form, "the search works without JavaScript: a GET form")
         self.assertEqual((form[0].get("action"), form[0].get("method")), ("/booking/address", "get"))
         self.assertTrue(form[0].xpath(".//label[@for='az_address']"), "the field has its label")
+        # the example is the structure's own address, one its people recognise
+        company = self.env.company
+        company.write({"street": "12 rue des Faures", "zip": "33000", "city": "Bordeaux"})
+        _response, doc = self.get_doc("/booking")
+        hint = doc.xpath("//*[@id='az_address_help']")[0].text_content()
+        self.assertEqual(hint, "For example: 12 rue des Faures, 33000 Bordeaux — or only 33000.")
 
     def test_an_address_lists_the_site_serving_it_with_links_to_book(self):
         _response, doc = self.get_doc("/booking/address?address=12+bd+St-Michel,+75005+Paris")
