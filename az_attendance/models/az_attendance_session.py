@@ -277,6 +277,20 @@ class AzAttendanceSession(models.Model):
         self.write({"state": "cancelled"})
         return True
 
+    def _check_checklist_complete(self):
+        """Refuse to validate a sheet while the auditor's checklist misses something, naming
+        what is missing."""
+        self.ensure_one()
+        missing = self._get_checklist_missing()
+        if missing:
+            raise UserError(
+                self.env._(
+                    "The sheet '%(name)s' cannot be validated yet:\n%(missing)s",
+                    name=self.name,
+                    missing="\n".join(missing),
+                )
+            )
+
     def action_validate(self):
         for session in self:
             if session.state != "open":
@@ -286,15 +300,7 @@ class AzAttendanceSession(models.Model):
                 or self.env.user.has_group("az_project_base.group_manager")
             ):
                 raise UserError(self.env._("Only a trainer of the session or a manager can validate it."))
-            missing = session._get_checklist_missing()
-            if missing:
-                raise UserError(
-                    self.env._(
-                        "The sheet '%(name)s' cannot be validated yet:\n%(missing)s",
-                        name=session.name,
-                        missing="\n".join(missing),
-                    )
-                )
+            session._check_checklist_complete()
         early = self.filtered(lambda s: s._is_early() and not (s.early_validation_reason or "").strip())
         if early:
             if len(self) > 1:

@@ -108,15 +108,7 @@ class AzAttendanceSessionHours(models.Model):
         self.ensure_one()
         if self.state != "open":
             raise UserError(self.env._("Only a session open for signing can be validated."))
-        missing = self._get_checklist_missing()
-        if missing:
-            raise UserError(
-                self.env._(
-                    "The sheet '%(name)s' cannot be validated yet:\n%(missing)s",
-                    name=self.name,
-                    missing="\n".join(missing),
-                )
-            )
+        self._check_checklist_complete()
         return {
             "type": "ir.actions.act_window",
             "res_model": "az.attendance.validate.wizard",
