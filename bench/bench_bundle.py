@@ -30,6 +30,9 @@ def parse_args():
     parser.add_argument("--weeks", type=int, default=46, help="sessions per group")
     parser.add_argument("--sample", type=int, default=20, help="documents rendered alone and in batches")
     parser.add_argument("--batch-sizes", default="", help="documents per run to compare, e.g. 5,10,20,40")
+    parser.add_argument(
+        "--report-url", default="", help="the Odoo that serves the reports' stylesheets to wkhtmltopdf"
+    )
     return parser.parse_args()
 
 
@@ -132,6 +135,9 @@ def main():
     groups = args.participants // args.group
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tz": "Europe/Paris"})
+        if args.report_url:
+            # rolled back with the rest of the run
+            env["ir.config_parameter"].set_param("report.url", args.report_url)
         company = env.company
         started = time.perf_counter()
         template = template_sheet(env, args.group)

@@ -64,10 +64,11 @@ class IrActionsReport(models.Model):
 
     @api.model
     def _az_render_pdf_alone(self, report_ref, res_id):
-        """One document, one run of wkhtmltopdf, never a stored attachment."""
-        streams = self.with_context(report_pdf_no_attachment=True)._render_qweb_pdf_prepare_streams(
-            report_ref, {}, res_ids=[res_id]
-        )
+        """One document, one run of wkhtmltopdf, never a stored attachment nor its archived
+        original."""
+        streams = self.with_context(
+            report_pdf_no_attachment=True, az_original_rendering=True
+        )._render_qweb_pdf_prepare_streams(report_ref, {}, res_ids=[res_id])
         return streams[res_id]["stream"].getvalue()
 
     @api.model
