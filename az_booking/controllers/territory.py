@@ -92,7 +92,7 @@ class AzBookingTerritoryWebsite(AzBookingWebsite):
         values = super()._form_defaults()
         site = request.params.get("site")  # checked by booking_form
         if site:
-            values["site_id"] = int(site)
+            values["site_id"] = pi.parse_id(site, field="site")
         return values
 
     def _render_form(self, booking_type, slot, values=None, *args, **kwargs):
